@@ -1,0 +1,99 @@
+package casus
+
+// Relation is what ties a user to a student or case, and so grants access
+// under need to know. The access log records the relation that granted each
+// access, or RelNone for a denial.
+type Relation string
+
+// Relations, from closest to most distant.
+const (
+	RelMentor      Relation = "mentor"       // the student's own mentor
+	RelCareContact Relation = "care_contact" // taakdocent zorg / IB'er of the student's group
+	RelCoordinator Relation = "coordinator"  // chairs a care team serving the student's school
+	RelTeamMember  Relation = "team_member"  // fixed member of a team handling an open case
+	RelInvited     Relation = "invited"      // partner invited for the student's case
+	RelActionOwner Relation = "action_owner" // owns an action in the student's plan
+	RelNone        Relation = "none"         // no relation: access denied
+)
+
+// StudentRelations is what storage found about one user and one student. The
+// policy decides from it; storage never decides.
+type StudentRelations struct {
+	Exists      bool // the student exists
+	Mentor      bool
+	CareContact bool
+	Coordinator bool
+	TeamMember  bool // fixed member of a team with an open case of the student
+	Invited     bool
+	ActionOwner bool
+}
+
+// Access is the outcome of a policy decision.
+type Access struct {
+	Allowed  bool
+	Relation Relation
+}
+
+// CanViewStudent decides whether u may open the student's page (basic data
+// and the care data their relation shows). Management and beheerder see no
+// student's care data whatever their relations; partners see a student only
+// through a case they handle or are invited for.
+func CanViewStudent(u User, rel StudentRelations) Access {
+	if !rel.Exists || u.Disabled {
+		return Access{Relation: RelNone}
+	}
+	grant := func(ok bool, roles []Role, r Relation) (Access, bool) {
+		if !ok {
+			return Access{}, false
+		}
+		for _, role := range roles {
+			if u.HasRole(role) {
+				return Access{Allowed: true, Relation: r}, true
+			}
+		}
+		return Access{}, false
+	}
+	steps := []struct {
+		ok    bool
+		roles []Role
+		rel   Relation
+	}{
+		{rel.Coordinator, []Role{RoleCoordinator}, RelCoordinator},
+		{rel.CareContact, []Role{RoleCareContact}, RelCareContact},
+		{rel.Mentor, []Role{RoleMentor}, RelMentor},
+		{rel.TeamMember, []Role{RoleCoordinator, RoleCareContact, RoleSpecialist, RolePartner, RoleMinutes}, RelTeamMember},
+		{rel.Invited, []Role{RoleCoordinator, RoleCareContact, RoleSpecialist, RolePartner, RoleMinutes}, RelInvited},
+		{rel.ActionOwner, []Role{RoleCareContact, RoleSpecialist, RolePartner, RoleMentor}, RelActionOwner},
+	}
+	for _, s := range steps {
+		if a, ok := grant(s.ok, s.roles, s.rel); ok {
+			return a
+		}
+	}
+	return Access{Relation: RelNone}
+}
+
+// StudentView says which parts of a student's page a relation shows.
+type StudentView struct {
+	Guardians bool // contact details of parents and guardians
+	Cases     bool // the care teams handling the student
+}
+
+// ViewFor returns what the relation shows on the student page. A mentor sees
+// guardians (they talk with parents) but not the care teams' cases; partners
+// see the cases but not guardians' contact details, which they get through
+// the coordinator.
+func ViewFor(r Relation) StudentView {
+	switch r {
+	case RelCoordinator, RelCareContact:
+		return StudentView{Guardians: true, Cases: true}
+	case RelMentor:
+		return StudentView{Guardians: true}
+	case RelTeamMember, RelInvited:
+		return StudentView{Cases: true}
+	}
+	return StudentView{}
+}
+
+// CanAdminister reports whether u may manage users and settings.
+func CanAdminister(u User) bool { return u.HasRole(RoleAdmin) && !u.Disabled }

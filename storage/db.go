@@ -1,0 +1,257 @@
+// Package storage keeps Casus's data in SQLite (embedded, the default) or
+// PostgreSQL (production). Queries are hand-written SQL that both engines
+// accept; code branches on the engine only where they differ. Storage
+// reports facts (such as a user's relations to a student); the access policy
+// in package casus decides.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	_ "modernc.org/sqlite"
+
+	"casus"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Engine names.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB is an open Casus database.
+type DB struct {
+	Engine string
+	// write runs read-write transactions. On SQLite it holds one connection,
+	// so writers queue in Go instead of failing on a busy database.
+	write *sql.DB
+	// read runs read-only queries; on PostgreSQL it is the same pool.
+	read *sql.DB
+	// Pool is the pgx pool on PostgreSQL (nil on SQLite), for libraries that
+	// want it, such as the session store.
+	Pool *pgxpool.Pool
+	// Now is the clock every stored time comes from.
+	Now casus.Clock
+	// Instance names this process in the access log.
+	Instance string
+}
+
+// Config says which database to open.
+type Config struct {
+	// URL is a postgres:// URL; empty means SQLite under Dir.
+	URL string
+	// Dir holds the SQLite file casus.db.
+	Dir      string
+	Now      casus.Clock
+	Instance string
+}
+
+// Open opens the database and runs pending migrations.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	if cfg.Now == nil {
+		cfg.Now = casus.SystemClock
+	}
+	if cfg.Instance == "" {
+		host, _ := os.Hostname()
+		cfg.Instance = fmt.Sprintf("%s:%d", host, os.Getpid())
+	}
+	var db *DB
+	var err error
+	if strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://") {
+		db, err = openPostgres(ctx, cfg.URL)
+	} else if cfg.URL != "" {
+		return nil, fmt.Errorf("storage: unsupported database URL scheme (want postgres://)")
+	} else {
+		db, err = openSQLite(cfg.Dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.Now, db.Instance = cfg.Now, cfg.Instance
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func openSQLite(dir string) (*DB, error) {
+	if dir == "" {
+		dir = "casus-data"
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("storage: data directory: %w", err)
+	}
+	path := filepath.Join(dir, "casus.db")
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(5000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_time_format", "sqlite")
+	wq := url.Values{}
+	for k, v := range q {
+		wq[k] = v
+	}
+	wq.Set("_txlock", "immediate")
+	w, err := sql.Open("sqlite", "file:"+path+"?"+wq.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("storage: open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("storage: open sqlite: %w", err)
+	}
+	r.SetMaxOpenConns(4)
+	return &DB{Engine: SQLite, write: w, read: r}, nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("storage: open postgres: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("storage: reach postgres: %w", err)
+	}
+	sdb := stdlib.OpenDBFromPool(pool)
+	return &DB{Engine: Postgres, write: sdb, read: sdb, Pool: pool}, nil
+}
+
+// Migrate runs the pending migrations of the engine. On PostgreSQL a session
+// lock keeps several instances starting at once from racing.
+func (db *DB) Migrate(ctx context.Context) error {
+	dir, err := fs.Sub(migrations, "migrations/"+db.Engine)
+	if err != nil {
+		return err
+	}
+	var opts []goose.ProviderOption
+	dialect := goose.DialectSQLite3
+	if db.Engine == Postgres {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, db.write, dir, opts...)
+	if err != nil {
+		return fmt.Errorf("storage: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("storage: migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	if db.Pool != nil {
+		db.Pool.Close()
+	}
+	return err
+}
+
+// SQL returns the read-write *sql.DB, for libraries that need one (the
+// SQLite session store).
+func (db *DB) SQL() *sql.DB { return db.write }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Tx is one transaction. The business change, its access-log rows and the
+// jobs it enqueues commit together or not at all.
+type Tx struct {
+	tx *sql.Tx
+	db *DB
+}
+
+// Update runs fn in a read-write transaction, committed when fn returns nil.
+func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, db.write, nil, fn)
+}
+
+// View runs fn in a read-only transaction. It cannot write the access log:
+// reads of student data use Update.
+func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, db.read, &sql.TxOptions{ReadOnly: db.Engine == Postgres}, fn)
+}
+
+func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) (err error) {
+	sqlTx, err := pool.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("storage: begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			sqlTx.Rollback()
+			return
+		}
+		if cerr := sqlTx.Commit(); cerr != nil {
+			err = fmt.Errorf("storage: commit: %w", cerr)
+		}
+	}()
+	return fn(&Tx{tx: sqlTx, db: db})
+}
+
+// Now is the database clock, truncated to the microsecond both engines keep.
+func (tx *Tx) Now() time.Time { return tx.db.Now().UTC().Truncate(time.Microsecond) }
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, q, args...)
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, q, args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, q, args...)
+}
+
+// notFound turns sql.ErrNoRows into casus.ErrNotFound and wraps the rest.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return casus.ErrNotFound
+	}
+	return fmt.Errorf("storage: %s: %w", what, err)
+}
+
+// nullable turns "" into NULL for optional references.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

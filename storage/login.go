@@ -1,0 +1,55 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Login-attempt subject kinds.
+const (
+	AttemptAccount = "account" // by account, for attempts from browsers the account never logged in from
+	AttemptAddress = "address" // by client address
+	AttemptDevice  = "device"  // by trusted-device token
+)
+
+// RecordAttempt stores a login attempt for throttling. subject is a keyed
+// hash, never an address or e-mail in the clear.
+func (tx *Tx) RecordAttempt(ctx context.Context, kind, subject string, ok bool) error {
+	return tx.insert(ctx, "login attempt", `INSERT INTO login_attempts (kind, subject, at, ok) VALUES ($1, $2, $3, $4)`,
+		kind, subject, tx.Now(), ok)
+}
+
+// Failures counts failed attempts for the subject since t, stopping at the
+// last success.
+func (tx *Tx) Failures(ctx context.Context, kind, subject string, since time.Time) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM login_attempts WHERE kind = $1 AND subject = $2 AND at >= $3 AND NOT ok
+		AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE kind = $1 AND subject = $2 AND ok), $3)`,
+		kind, subject, since.UTC()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("storage: failures: %w", err)
+	}
+	return n, nil
+}
+
+// PruneAttempts deletes attempts older than t.
+func (tx *Tx) PruneAttempts(ctx context.Context, before time.Time) error {
+	_, err := tx.exec(ctx, `DELETE FROM login_attempts WHERE at < $1`, before.UTC())
+	return err
+}
+
+// TrustDevice records that a browser completed a full login for the user.
+func (tx *Tx) TrustDevice(ctx context.Context, tokenHash, userID string) error {
+	return tx.insert(ctx, "trusted device", `INSERT INTO trusted_devices (token_hash, user_id, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (token_hash) DO NOTHING`, tokenHash, userID, tx.Now())
+}
+
+// DeviceTrusted reports whether the token hash is a trusted device of the user
+// created after since.
+func (tx *Tx) DeviceTrusted(ctx context.Context, tokenHash, userID string, since time.Time) (bool, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM trusted_devices WHERE token_hash = $1 AND user_id = $2 AND created_at >= $3`,
+		tokenHash, userID, since.UTC()).Scan(&n)
+	return n > 0, err
+}

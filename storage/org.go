@@ -1,0 +1,150 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+
+	"casus"
+)
+
+func (tx *Tx) insert(ctx context.Context, what, q string, args ...any) error {
+	if _, err := tx.exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("storage: create %s: %w", what, err)
+	}
+	return nil
+}
+
+func ensureID(id *string) string {
+	if *id == "" {
+		*id = casus.NewID()
+	}
+	return *id
+}
+
+// CreateBoard stores a school board.
+func (tx *Tx) CreateBoard(ctx context.Context, b *casus.Board) error {
+	return tx.insert(ctx, "board", `INSERT INTO boards (id, name) VALUES ($1, $2)`, ensureID(&b.ID), b.Name)
+}
+
+// CreateSchool stores a school.
+func (tx *Tx) CreateSchool(ctx context.Context, s *casus.School) error {
+	return tx.insert(ctx, "school", `INSERT INTO schools (id, board_id, name, sector, brin) VALUES ($1, $2, $3, $4, $5)`,
+		ensureID(&s.ID), s.BoardID, s.Name, string(s.Sector), s.BRIN)
+}
+
+// CreateLocation stores a location of a school.
+func (tx *Tx) CreateLocation(ctx context.Context, l *casus.Location) error {
+	return tx.insert(ctx, "location", `INSERT INTO locations (id, school_id, name, city) VALUES ($1, $2, $3, $4)`,
+		ensureID(&l.ID), l.SchoolID, l.Name, l.City)
+}
+
+// CreateGroup stores a programme or class.
+func (tx *Tx) CreateGroup(ctx context.Context, g *casus.Group) error {
+	return tx.insert(ctx, "group", `INSERT INTO groups (id, school_id, name, kind, level) VALUES ($1, $2, $3, $4, $5)`,
+		ensureID(&g.ID), g.SchoolID, g.Name, string(g.Kind), g.Level)
+}
+
+// CreatePartnerOrg stores a partner organisation.
+func (tx *Tx) CreatePartnerOrg(ctx context.Context, p *casus.PartnerOrg) error {
+	return tx.insert(ctx, "partner organisation", `INSERT INTO partner_orgs (id, name, discipline) VALUES ($1, $2, $3)`,
+		ensureID(&p.ID), p.Name, string(p.Discipline))
+}
+
+// AddCareContact makes a taakdocent zorg / IB'er the care contact of a group.
+func (tx *Tx) AddCareContact(ctx context.Context, userID, groupID string) error {
+	return tx.insert(ctx, "care contact", `INSERT INTO care_contacts (user_id, group_id) VALUES ($1, $2)`, userID, groupID)
+}
+
+// CreateTeam stores a care team and the schools it serves.
+func (tx *Tx) CreateTeam(ctx context.Context, t *casus.CareTeam) error {
+	if err := tx.insert(ctx, "care team", `INSERT INTO care_teams (id, name, kind, rhythm) VALUES ($1, $2, $3, $4)`,
+		ensureID(&t.ID), t.Name, string(t.Kind), t.Rhythm); err != nil {
+		return err
+	}
+	for _, s := range t.SchoolIDs {
+		if err := tx.insert(ctx, "team school", `INSERT INTO care_team_schools (team_id, school_id) VALUES ($1, $2)`, t.ID, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddMember adds a user to a care team.
+func (tx *Tx) AddMember(ctx context.Context, m casus.TeamMember) error {
+	return tx.insert(ctx, "team member", `INSERT INTO team_members (team_id, user_id, kind, chair, minute_taker) VALUES ($1, $2, $3, $4, $5)`,
+		m.TeamID, m.User.ID, string(m.Kind), m.Chair, m.MinuteTaker)
+}
+
+// Teams lists the care teams by kind and name.
+func (tx *Tx) Teams(ctx context.Context) ([]casus.CareTeam, error) {
+	rows, err := tx.query(ctx, `SELECT id, name, kind, rhythm FROM care_teams ORDER BY kind, name`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: teams: %w", err)
+	}
+	defer rows.Close()
+	var teams []casus.CareTeam
+	for rows.Next() {
+		var t casus.CareTeam
+		if err := rows.Scan(&t.ID, &t.Name, &t.Kind, &t.Rhythm); err != nil {
+			return nil, err
+		}
+		teams = append(teams, t)
+	}
+	return teams, rows.Err()
+}
+
+// Team returns one care team with the names of the schools it serves.
+func (tx *Tx) Team(ctx context.Context, id string) (casus.CareTeam, []string, error) {
+	var t casus.CareTeam
+	if err := tx.queryRow(ctx, `SELECT id, name, kind, rhythm FROM care_teams WHERE id = $1`, id).
+		Scan(&t.ID, &t.Name, &t.Kind, &t.Rhythm); err != nil {
+		return t, nil, notFound(err, "team")
+	}
+	rows, err := tx.query(ctx, `SELECT s.id, s.name FROM care_team_schools ts JOIN schools s ON s.id = ts.school_id
+		WHERE ts.team_id = $1 ORDER BY s.name`, id)
+	if err != nil {
+		return t, nil, fmt.Errorf("storage: team schools: %w", err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var sid, name string
+		if err := rows.Scan(&sid, &name); err != nil {
+			return t, nil, err
+		}
+		t.SchoolIDs = append(t.SchoolIDs, sid)
+		names = append(names, name)
+	}
+	return t, names, rows.Err()
+}
+
+// TeamMembers lists a team's members: chair first, then fixed, then on call.
+func (tx *Tx) TeamMembers(ctx context.Context, teamID string) ([]casus.TeamMember, error) {
+	rows, err := tx.query(ctx, `SELECT tm.kind, tm.chair, tm.minute_taker, `+userColumns+userFrom+`
+		JOIN team_members tm ON tm.user_id = u.id WHERE tm.team_id = $1
+		ORDER BY tm.chair DESC, tm.kind, u.name`, teamID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: team members: %w", err)
+	}
+	var members []casus.TeamMember
+	for rows.Next() {
+		m := casus.TeamMember{TeamID: teamID}
+		u := &m.User
+		if err := rows.Scan(&m.Kind, &m.Chair, &m.MinuteTaker, &u.ID, &u.Email, &u.Username, &u.Name, &u.SchoolID,
+			&u.PartnerOrgID, &u.OrgName, &u.Discipline, &u.TOTPEnabled, &u.Demo, &u.SessionEpoch, &u.Disabled); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		members = append(members, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range members {
+		if err := tx.loadRoles(ctx, &members[i].User); err != nil {
+			return nil, err
+		}
+	}
+	return members, nil
+}
