@@ -22,7 +22,7 @@ type StudentRelations struct {
 	Exists      bool // the student exists
 	Mentor      bool
 	CareContact bool
-	Coordinator bool
+	Coordinator bool // chairs a care team serving the student's school
 	TeamMember  bool // fixed member of a team with an open case of the student
 	Invited     bool
 	ActionOwner bool

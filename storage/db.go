@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -115,6 +116,7 @@ func openSQLite(dir string) (*DB, error) {
 		return nil, fmt.Errorf("storage: open sqlite: %w", err)
 	}
 	w.SetMaxOpenConns(1)
+	q.Add("_pragma", "query_only(1)") // View is read-only on both engines
 	r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		w.Close()
@@ -240,9 +242,17 @@ func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return tx.tx.QueryRowContext(ctx, q, args...)
 }
 
-// notFound turns sql.ErrNoRows into casus.ErrNotFound and wraps the rest.
+// notFound turns sql.ErrNoRows into casus.ErrNotFound and wraps the rest. A
+// malformed id, which PostgreSQL rejects for a UUID column, is not found too,
+// as it is on SQLite.
 func notFound(err error, what string) error {
-	if errors.Is(err, sql.ErrNoRows) {
+	var pgErr *pgconn.PgError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return casus.ErrNotFound
+	case errors.As(err, &pgErr) && pgErr.Code == "22P02": // invalid_text_representation
 		return casus.ErrNotFound
 	}
 	return fmt.Errorf("storage: %s: %w", what, err)

@@ -25,8 +25,8 @@ func (tx *Tx) RecordAttempt(ctx context.Context, kind, subject string, ok bool) 
 func (tx *Tx) Failures(ctx context.Context, kind, subject string, since time.Time) (int, error) {
 	var n int
 	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM login_attempts WHERE kind = $1 AND subject = $2 AND at >= $3 AND NOT ok
-		AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE kind = $1 AND subject = $2 AND ok), $3)`,
-		kind, subject, since.UTC()).Scan(&n)
+		AND COALESCE(at > (SELECT MAX(at) FROM login_attempts WHERE kind = $1 AND subject = $2 AND ok), TRUE)`,
+		kind, subject, since.UTC().Truncate(time.Microsecond)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("storage: failures: %w", err)
 	}
@@ -35,7 +35,7 @@ func (tx *Tx) Failures(ctx context.Context, kind, subject string, since time.Tim
 
 // PruneAttempts deletes attempts older than t.
 func (tx *Tx) PruneAttempts(ctx context.Context, before time.Time) error {
-	_, err := tx.exec(ctx, `DELETE FROM login_attempts WHERE at < $1`, before.UTC())
+	_, err := tx.exec(ctx, `DELETE FROM login_attempts WHERE at < $1`, before.UTC().Truncate(time.Microsecond))
 	return err
 }
 
@@ -50,6 +50,6 @@ func (tx *Tx) TrustDevice(ctx context.Context, tokenHash, userID string) error {
 func (tx *Tx) DeviceTrusted(ctx context.Context, tokenHash, userID string, since time.Time) (bool, error) {
 	var n int
 	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM trusted_devices WHERE token_hash = $1 AND user_id = $2 AND created_at >= $3`,
-		tokenHash, userID, since.UTC()).Scan(&n)
+		tokenHash, userID, since.UTC().Truncate(time.Microsecond)).Scan(&n)
 	return n > 0, err
 }

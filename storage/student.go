@@ -53,7 +53,7 @@ const studentFrom = ` FROM students st JOIN schools sc ON sc.id = st.school_id J
 const relationColumns = `COALESCE(st.mentor_id = $1, FALSE) AS mentor_rel,
 	EXISTS (SELECT 1 FROM care_contacts cc WHERE cc.user_id = $1 AND cc.group_id = st.group_id) AS care_rel,
 	EXISTS (SELECT 1 FROM team_members tm JOIN care_team_schools ts ON ts.team_id = tm.team_id
-		WHERE tm.user_id = $1 AND ts.school_id = st.school_id) AS coord_rel,
+		WHERE tm.user_id = $1 AND tm.chair AND ts.school_id = st.school_id) AS coord_rel,
 	EXISTS (SELECT 1 FROM cases c JOIN team_members tm ON tm.team_id = c.team_id AND tm.kind = 'fixed'
 		WHERE c.student_id = st.id AND c.status = 'open' AND tm.user_id = $1) AS team_rel,
 	EXISTS (SELECT 1 FROM case_invitations ci JOIN cases c ON c.id = ci.case_id

@@ -35,7 +35,7 @@ func (tx *Tx) CreateUser(ctx context.Context, u *casus.User, passwordHash string
 		return fmt.Errorf("storage: check user: %w", err)
 	}
 	if taken > 0 {
-		return casus.FieldError("email", "error.user_exists", nil)
+		return &casus.Error{Code: casus.ECONFLICT, Key: "error.user_exists", Field: "email"}
 	}
 	now := tx.Now()
 	if _, err := tx.exec(ctx, `INSERT INTO users (id, email, username, name, school_id, partner_org_id, discipline,

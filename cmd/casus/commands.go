@@ -1,0 +1,279 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"time"
+
+	"casus"
+	"casus/auth"
+	"casus/demo"
+	"casus/storage"
+	"casus/web"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	f := newFlags("serve", stderr, getenv)
+	db := f.database()
+	addr := f.str("addr", "127.0.0.1:8080", "address to listen on (HOST:PORT)")
+	withDemo := f.boolean("demo", false, "demo mode: load demo data into an empty database; demo accounts log in without two-factor")
+	cookieSecure := f.str("cookie-secure", "auto", "mark cookies Secure: true, false, or auto (true unless listening on loopback)")
+	idle := f.duration("session-idle", 30*time.Minute, "session idle time-out")
+	lifetime := f.duration("session-lifetime", 12*time.Hour, "absolute session lifetime")
+	proxies := f.str("trusted-proxies", "", "comma-separated networks of load balancers whose X-Forwarded-For is trusted, e.g. 10.0.0.0/8")
+	oidcIssuer := f.str("oidc-issuer", "", "OpenID Connect issuer URL; empty disables single sign-on")
+	oidcClient := f.str("oidc-client-id", "", "OpenID Connect client ID")
+	oidcSecret := f.str("oidc-client-secret", "", "OpenID Connect client secret")
+	oidcRedirect := f.str("oidc-redirect-url", "", "OpenID Connect redirect URL, ending in /login/oidc/callback")
+	logLevel := f.str("log-level", "info", "log level: debug, info, warn, error")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	key, err := db.key()
+	if err != nil {
+		return err
+	}
+	store, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if *withDemo {
+		switch err := demo.Load(ctx, store, auth.HashPassword, time.Now()); {
+		case err == nil:
+			logger.Info("demo data loaded")
+		case errors.Is(err, demo.ErrNotEmpty):
+			logger.Info("database not empty: demo data not loaded")
+		default:
+			return err
+		}
+	}
+	cfg := web.Config{DB: store, Logger: logger, DemoMode: *withDemo, IdleTimeout: *idle, Lifetime: *lifetime,
+		Throttle: auth.DefaultThrottle(subkey(key, "throttle"))}
+	if cfg.Sealer, err = auth.NewSealer(subkey(key, "seal")); err != nil {
+		return err
+	}
+	if cfg.TrustedProxies, err = parsePrefixes(*proxies); err != nil {
+		return err
+	}
+	if cfg.CookieSecure, err = secureCookies(*cookieSecure, *addr); err != nil {
+		return err
+	}
+	if *oidcIssuer != "" {
+		cfg.OIDC = &web.OIDCConfig{Issuer: *oidcIssuer, ClientID: *oidcClient, ClientSecret: *oidcSecret, RedirectURL: *oidcRedirect}
+	}
+	srv, err := web.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	fmt.Fprintf(stdout, "Casus serving on http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return hs.Shutdown(shut)
+	}
+}
+
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		pre, err := netip.ParsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxies: %w", err)
+		}
+		out = append(out, pre)
+	}
+	return out, nil
+}
+
+func secureCookies(setting, addr string) (bool, error) {
+	switch setting {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	case "auto":
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return false, fmt.Errorf("--addr: %w", err)
+		}
+		ip, err := netip.ParseAddr(host)
+		return !(host == "localhost" || err == nil && ip.IsLoopback()), nil
+	}
+	return false, fmt.Errorf("--cookie-secure must be true, false or auto")
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	f := newFlags("migrate", stderr, getenv)
+	db := f.database()
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	store, err := db.open(ctx) // Open migrates.
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	fmt.Fprintf(stdout, "database on %s is up to date\n", store.Engine)
+	return nil
+}
+
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	f := newFlags("demo", stderr, getenv)
+	db := f.database()
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	store, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := demo.Load(ctx, store, auth.HashPassword, time.Now()); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "demo data loaded; every demo account has the password", demo.Password)
+	return nil
+}
+
+func cmdUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	f := newFlags("user add", stderr, getenv)
+	db := f.database()
+	email := f.String("email", "", "e-mail address (login)")
+	username := f.String("username", "", "optional short login name")
+	name := f.String("name", "", "full name")
+	role := f.String("role", string(casus.RoleAdmin), "role: "+strings.Join(rolesOf(), ", "))
+	discipline := f.String("discipline", string(casus.DiscAdministrator), "discipline")
+	password := f.String("password", "", "first password (at least 12 characters); read from CASUS_PASSWORD when empty")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	if *password == "" {
+		*password = getenv("CASUS_PASSWORD")
+	}
+	if *email == "" || *name == "" {
+		return errors.New("--email and --name are required")
+	}
+	if !casus.Role(*role).Valid() || !casus.Discipline(*discipline).Valid() {
+		return errors.New("unknown --role or --discipline")
+	}
+	if e := auth.ValidateNewPassword("password", *password); e != nil {
+		return fmt.Errorf("password: at least %d and at most %d characters", auth.MinPasswordLen, auth.MaxPasswordLen)
+	}
+	hash, err := auth.HashPassword(*password)
+	if err != nil {
+		return err
+	}
+	store, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	u := casus.User{Email: *email, Username: *username, Name: *name, Discipline: casus.Discipline(*discipline),
+		Roles: []casus.Role{casus.Role(*role)}}
+	if err := store.Update(ctx, func(tx *storage.Tx) error { return tx.CreateUser(ctx, &u, hash) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "user %s added with role %s\n", u.Email, *role)
+	return nil
+}
+
+func rolesOf() []string {
+	var out []string
+	for _, r := range casus.Roles {
+		out = append(out, string(r))
+	}
+	return out
+}
+
+func cmdUserReset(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	f := newFlags("user reset-password", stderr, getenv)
+	db := f.database()
+	login := f.String("login", "", "e-mail address or username")
+	password := f.String("password", "", "new password; read from CASUS_PASSWORD when empty")
+	reset2FA := f.Bool("reset-2fa", false, "also remove the account's two-factor setup")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	if *password == "" {
+		*password = getenv("CASUS_PASSWORD")
+	}
+	if e := auth.ValidateNewPassword("password", *password); e != nil {
+		return fmt.Errorf("password: at least %d and at most %d characters", auth.MinPasswordLen, auth.MaxPasswordLen)
+	}
+	hash, err := auth.HashPassword(*password)
+	if err != nil {
+		return err
+	}
+	store, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	err = store.Update(ctx, func(tx *storage.Tx) error {
+		u, _, err := tx.UserForLogin(ctx, *login)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetPassword(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		if *reset2FA {
+			return tx.SetTOTP(ctx, u.ID, "", false)
+		}
+		return nil
+	})
+	if casus.ErrorCode(err) == casus.ENOTFOUND {
+		return errors.New("no such account")
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "password set; the account's sessions have ended")
+	return nil
+}
+
+func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	f := newFlags("audit verify", stderr, getenv)
+	db := f.database()
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	store, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	n, err := store.VerifyAccessLog(ctx)
+	if err != nil {
+		return fmt.Errorf("access log verification FAILED after %d good entries: %w", n, err)
+	}
+	fmt.Fprintf(stdout, "access log intact: %d entries verified\n", n)
+	return nil
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"casus/storage"
+)
+
+// flags wraps a FlagSet whose defaults come from CASUS_* variables, so every
+// setting has a flag and an environment variable, documented together.
+type flags struct {
+	*flag.FlagSet
+	getenv func(string) string
+}
+
+func newFlags(name string, stderr io.Writer, getenv func(string) string) *flags {
+	fs := flag.NewFlagSet("casus "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return &flags{FlagSet: fs, getenv: getenv}
+}
+
+func envName(flagName string) string {
+	return "CASUS_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func (f *flags) str(name, def, help string) *string {
+	if v := f.getenv(envName(name)); v != "" {
+		def = v
+	}
+	return f.String(name, def, help+" ("+envName(name)+")")
+}
+
+func (f *flags) boolean(name string, def bool, help string) *bool {
+	if v := f.getenv(envName(name)); v != "" {
+		def = v == "1" || strings.EqualFold(v, "true")
+	}
+	return f.Bool(name, def, help+" ("+envName(name)+")")
+}
+
+func (f *flags) duration(name string, def time.Duration, help string) *time.Duration {
+	if v := f.getenv(envName(name)); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			def = d
+		}
+	}
+	return f.Duration(name, def, help+" ("+envName(name)+")")
+}
+
+// dbFlags are the database settings every command shares.
+type dbFlags struct {
+	dir, url, secretKey *string
+}
+
+func (f *flags) database() dbFlags {
+	return dbFlags{
+		dir:       f.str("data", "casus-data", "directory for the SQLite database and its key file"),
+		url:       f.str("database-url", "", "PostgreSQL URL (postgres://…); empty uses SQLite under --data"),
+		secretKey: f.str("secret-key", "", "base64 32-byte key that encrypts secrets at rest; required with PostgreSQL, generated under --data with SQLite"),
+	}
+}
+
+func (d dbFlags) open(ctx context.Context) (*storage.DB, error) {
+	return storage.Open(ctx, storage.Config{URL: *d.url, Dir: *d.dir})
+}
+
+// key returns the secret key: given, or kept in a file beside the SQLite
+// database (created on first use). Instances sharing PostgreSQL must share
+// the key, so it has to be given there.
+func (d dbFlags) key() ([]byte, error) {
+	if *d.secretKey != "" {
+		k, err := base64.StdEncoding.DecodeString(*d.secretKey)
+		if err != nil || len(k) != 32 {
+			return nil, errors.New("--secret-key must be 32 bytes in base64 (try: head -c32 /dev/urandom | base64)")
+		}
+		return k, nil
+	}
+	if *d.url != "" {
+		return nil, errors.New("--secret-key (CASUS_SECRET_KEY) is required with PostgreSQL: every instance needs the same key")
+	}
+	path := filepath.Join(*d.dir, "secret.key")
+	if b, err := os.ReadFile(path); err == nil {
+		k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(k) != 32 {
+			return nil, fmt.Errorf("%s is not a base64 32-byte key", path)
+		}
+		return k, nil
+	}
+	k := make([]byte, 32)
+	rand.Read(k)
+	if err := os.MkdirAll(*d.dir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(k)+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// subkey derives a key for one purpose from the secret key.
+func subkey(key []byte, purpose string) []byte {
+	sum := sha256.Sum256(append([]byte("casus:"+purpose+":"), key...))
+	return sum[:]
+}

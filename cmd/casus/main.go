@@ -1,0 +1,89 @@
+// Command casus runs Casus, the registration and workflow system for Dutch
+// school care teams (intern zorgteam and ZAT). One binary: the HTTP server,
+// migrations, demo data, account bootstrap and access-log verification.
+//
+// Configuration comes from flags, each with a CASUS_* environment variable;
+// it is parsed here and passed down, never kept in globals.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `Casus — registratie en werkwijze voor intern zorgteam en ZAT.
+Casus — registration and workflow for school care teams.
+
+Usage:
+  casus serve [flags]                 run the web server (casus serve --help)
+  casus migrate [flags]               run database migrations
+  casus demo [flags]                  load demo data into an empty database
+  casus user add [flags]              add an account (e.g. the first beheerder)
+  casus user reset-password [flags]   set a new password for an account
+  casus audit verify [flags]          verify the access log's hash chain
+  casus version                       print the version
+
+Every command takes --data DIR (SQLite, default ./casus-data) or
+--database-url / CASUS_DATABASE_URL=postgres://… for PostgreSQL.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv); err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprint(os.Stderr, usage)
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "casus:", err)
+		os.Exit(1)
+	}
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// run dispatches a command line; tests call it directly.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		return usageError{"no command"}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, stdout, stderr, getenv)
+	case "migrate":
+		return cmdMigrate(ctx, rest, stdout, stderr, getenv)
+	case "demo":
+		return cmdDemo(ctx, rest, stdout, stderr, getenv)
+	case "user":
+		if len(rest) > 0 && rest[0] == "add" {
+			return cmdUserAdd(ctx, rest[1:], stdout, stderr, getenv)
+		}
+		if len(rest) > 0 && rest[0] == "reset-password" {
+			return cmdUserReset(ctx, rest[1:], stdout, stderr, getenv)
+		}
+	case "audit":
+		if len(rest) > 0 && rest[0] == "verify" {
+			return cmdAuditVerify(ctx, rest[1:], stdout, stderr, getenv)
+		}
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "casus", version)
+		return nil
+	case "help", "--help", "-h", "-help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return usageError{"unknown command " + cmd}
+}

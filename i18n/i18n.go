@@ -1,0 +1,119 @@
+// Package i18n translates Casus's texts. Dutch is the default language and
+// English the second; the catalogs are embedded JSON files with the same
+// keys, and a test fails when a key is missing from either.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed locales/*.json
+var locales embed.FS
+
+// Languages Casus speaks, the default first.
+var Languages = []language.Tag{language.Dutch, language.English}
+
+// Bundle holds the catalogs.
+type Bundle struct {
+	b       *goi18n.Bundle
+	matcher language.Matcher
+}
+
+// New loads the embedded catalogs.
+func New() (*Bundle, error) {
+	b := goi18n.NewBundle(language.Dutch)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	for _, tag := range Languages {
+		if _, err := b.LoadMessageFileFS(locales, "locales/"+tag.String()+".json"); err != nil {
+			return nil, fmt.Errorf("i18n: %w", err)
+		}
+	}
+	return &Bundle{b: b, matcher: language.NewMatcher(Languages)}, nil
+}
+
+// Keys returns the message keys of one language's catalog.
+func Keys(lang string) (map[string]bool, error) {
+	data, err := locales.ReadFile("locales/" + lang + ".json")
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	keys := map[string]bool{}
+	for k := range m {
+		keys[k] = true
+	}
+	return keys, nil
+}
+
+// Match picks the language for a request: the explicit choice (cookie) when
+// valid, else the best match for Accept-Language, else Dutch.
+func (b *Bundle) Match(r *http.Request, choice string) string {
+	if choice == "nl" || choice == "en" {
+		return choice
+	}
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	_, i, _ := b.matcher.Match(tags...)
+	return Languages[i].String()
+}
+
+// Localizer translates into one language.
+type Localizer struct {
+	Lang string
+	l    *goi18n.Localizer
+}
+
+// For returns the Localizer of lang ("nl" or "en").
+func (b *Bundle) For(lang string) *Localizer {
+	return &Localizer{Lang: lang, l: goi18n.NewLocalizer(b.b, lang)}
+}
+
+// T translates key with optional template data. A missing key shows as the
+// key itself (the catalog test keeps that from shipping).
+func (l *Localizer) T(key string, data ...map[string]any) string {
+	cfg := &goi18n.LocalizeConfig{MessageID: key}
+	if len(data) > 0 && data[0] != nil {
+		cfg.TemplateData = data[0]
+	}
+	s, err := l.l.Localize(cfg)
+	if err != nil {
+		return key
+	}
+	return s
+}
+
+// Date formats a day the way the language writes it: "3 maart 2026" or
+// "3 March 2026".
+func (l *Localizer) Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), l.T(fmt.Sprintf("month.%d", int(t.Month()))), t.Year())
+}
+
+// DateTime formats a moment in Dutch local time with the date as Date does.
+func (l *Localizer) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	local := t.In(Amsterdam)
+	return l.Date(local) + " " + local.Format("15:04")
+}
+
+// Amsterdam is the time zone Casus shows times in.
+var Amsterdam = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		return time.FixedZone("CET", 3600)
+	}
+	return loc
+}()

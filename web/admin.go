@@ -1,0 +1,177 @@
+package web
+
+import (
+	"net/http"
+
+	"casus"
+	"casus/auth"
+	"casus/storage"
+)
+
+type usersPage struct {
+	Users       []casus.User
+	Roles       []casus.Role
+	Disciplines []casus.Discipline
+	Created     bool
+}
+
+func (s *Server) usersView(r *http.Request, f *form) (*view, error) {
+	page := usersPage{Roles: casus.Roles, Disciplines: casus.Disciplines}
+	err := s.db.View(r.Context(), func(tx *storage.Tx) error {
+		var err error
+		page.Users, err = tx.Users(r.Context())
+		return err
+	})
+	v := s.newView(r, "users.title", page)
+	v.Form = f
+	return v, err
+}
+
+func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request) {
+	v, err := s.usersView(r, nil)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("done") == "1" {
+		v.Notice = "users.saved"
+	}
+	s.render(w, r, http.StatusOK, "users", v)
+}
+
+func stringsOf[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+// handleAdminCreateUser adds an account. The beheerder sets a first password
+// and tells the user, who then sets up two-factor authentication at login.
+func (s *Server) handleAdminCreateUser(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	u := casus.User{
+		Name:       f.text("name", textRule{required: true, max: 120}),
+		Email:      f.email("email"),
+		Discipline: casus.Discipline(f.choice("discipline", true, stringsOf(casus.Disciplines)...)),
+	}
+	if role := f.choice("role", true, stringsOf(casus.Roles)...); role != "" {
+		u.Roles = []casus.Role{casus.Role(role)}
+	}
+	password := f.secret("password", auth.MaxPasswordLen)
+	if e := auth.ValidateNewPassword("password", password); e != nil && f.Error("password") == nil {
+		f.Errs = append(f.Errs, e)
+	}
+	if f.Errs == nil {
+		var hash string
+		if hash, err = auth.HashPassword(password); err == nil {
+			err = s.db.Update(ctx, func(tx *storage.Tx) error { return tx.CreateUser(ctx, &u, hash) })
+		}
+		var e *casus.Error
+		if casus.ErrorCode(err) == casus.ECONFLICT || casus.ErrorCode(err) == casus.EINVALID {
+			if asErr(err, &e) {
+				f.Errs = append(f.Errs, e)
+			}
+		} else if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	if f.Errs != nil {
+		v, err := s.usersView(r, f)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusBadRequest, "users", v)
+		return
+	}
+	http.Redirect(w, r, "/admin/users?done=1", http.StatusSeeOther)
+}
+
+// handleAdminResetPassword sets a new password for a user, ends their
+// sessions and, when asked, removes their two-factor setup (a lost phone).
+func (s *Server) handleAdminResetPassword(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	if !casus.ValidID(id) {
+		s.renderError(w, r, casus.ErrNotFound)
+		return
+	}
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	password := f.secret("password", auth.MaxPasswordLen)
+	if e := auth.ValidateNewPassword("password", password); e != nil && f.Error("password") == nil {
+		f.Errs = append(f.Errs, e)
+	}
+	reset2FA := f.choice("reset_2fa", false, "on") == "on"
+	if f.Errs != nil {
+		s.renderError(w, r, f.Errs)
+		return
+	}
+	hash, err := auth.HashPassword(password)
+	if err == nil {
+		err = s.db.Update(ctx, func(tx *storage.Tx) error {
+			if err := tx.SetPassword(ctx, id, hash); err != nil {
+				return err
+			}
+			if reset2FA {
+				return tx.SetTOTP(ctx, id, "", false)
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/users?done=1", http.StatusSeeOther)
+}
+
+type settingsPage struct {
+	Require2FAAll bool
+	Saved         bool
+}
+
+func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request) {
+	var page settingsPage
+	err := s.db.View(r.Context(), func(tx *storage.Tx) error {
+		v, err := tx.Setting(r.Context(), settingRequire2FAAll, "")
+		page.Require2FAAll = v == "on"
+		return err
+	})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	page.Saved = r.URL.Query().Get("done") == "1"
+	s.render(w, r, http.StatusOK, "settings", s.newView(r, "settings.title", page))
+}
+
+func (s *Server) handleAdminSaveSettings(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	all := f.choice(settingRequire2FAAll, false, "on")
+	if f.Errs != nil {
+		s.renderError(w, r, f.Errs)
+		return
+	}
+	if err := s.db.Update(ctx, func(tx *storage.Tx) error { return tx.SetSetting(ctx, settingRequire2FAAll, all) }); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/settings?done=1", http.StatusSeeOther)
+}

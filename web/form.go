@@ -1,0 +1,151 @@
+package web
+
+import (
+	"net/http"
+	"net/mail"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"casus"
+)
+
+// maxFormBytes bounds a form body.
+const maxFormBytes = 64 << 10
+
+// form is a submitted form with its validation errors, re-rendered as
+// entered when it is not valid.
+type form struct {
+	Values url.Values
+	Errs   casus.ValidationErrors
+}
+
+// parseForm reads a form body. A body that is too large or not a form is
+// refused as a whole.
+func parseForm(w http.ResponseWriter, r *http.Request) (*form, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return nil, &casus.Error{Code: casus.EINVALID, Key: "error.invalid_form"}
+	}
+	return &form{Values: r.PostForm}, nil
+}
+
+// Value returns a field as entered, for re-rendering.
+func (f *form) Value(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Values.Get(name)
+}
+
+// Error returns the i18n key and arguments of a field's error.
+func (f *form) Error(name string) *casus.Error {
+	if f == nil {
+		return nil
+	}
+	return f.Errs.Field(name)
+}
+
+func (f *form) fail(field, key string, args map[string]any) {
+	if f.Errs.Field(field) == nil {
+		f.Errs = append(f.Errs, casus.FieldError(field, key, args))
+	}
+}
+
+// textRule says what a text field accepts.
+type textRule struct {
+	required bool
+	max      int  // in characters
+	markup   bool // allow < and > (free text, escaped on output)
+}
+
+// text validates and returns a single-line text field, trimmed.
+func (f *form) text(name string, rule textRule) string {
+	v := f.Values.Get(name)
+	if len(f.Values[name]) > 1 {
+		f.fail(name, "error.invalid_text", nil)
+		return ""
+	}
+	if !utf8.ValidString(v) {
+		f.fail(name, "error.invalid_text", nil)
+		return ""
+	}
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "" && rule.required:
+		f.fail(name, "error.required", nil)
+	case utf8.RuneCountInString(v) > rule.max:
+		f.fail(name, "error.too_long", map[string]any{"Max": rule.max})
+	case strings.IndexFunc(v, unicode.IsControl) >= 0:
+		f.fail(name, "error.invalid_text", nil)
+	case !rule.markup && strings.ContainsAny(v, "<>"):
+		f.fail(name, "error.no_markup", nil)
+	}
+	return v
+}
+
+// secret returns a password field as entered (not trimmed: spaces count).
+func (f *form) secret(name string, max int) string {
+	v := f.Values.Get(name)
+	switch {
+	case len(f.Values[name]) > 1 || !utf8.ValidString(v):
+		f.fail(name, "error.invalid_text", nil)
+	case v == "":
+		f.fail(name, "error.required", nil)
+	case len(v) > max:
+		f.fail(name, "error.too_long", map[string]any{"Max": max})
+	}
+	return v
+}
+
+// email validates an e-mail address.
+func (f *form) email(name string) string {
+	v := f.text(name, textRule{required: true, max: 254})
+	if f.Errs.Field(name) != nil {
+		return ""
+	}
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Address != v || !strings.Contains(v[strings.LastIndex(v, "@"):], ".") {
+		f.fail(name, "error.email", nil)
+		return ""
+	}
+	return strings.ToLower(v)
+}
+
+// digits validates a code of exactly n digits.
+func (f *form) digits(name string, n int) string {
+	v := strings.ReplaceAll(f.text(name, textRule{required: true, max: n + 2}), " ", "")
+	if f.Errs.Field(name) != nil {
+		return ""
+	}
+	if len(v) != n || strings.Trim(v, "0123456789") != "" {
+		f.fail(name, "error.code_digits", map[string]any{"N": n})
+		return ""
+	}
+	return v
+}
+
+// choice validates a value from a fixed set.
+func (f *form) choice(name string, required bool, allowed ...string) string {
+	v := f.text(name, textRule{required: required, max: 64})
+	if v == "" || f.Errs.Field(name) != nil {
+		return v
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	f.fail(name, "error.choice", nil)
+	return ""
+}
+
+// localPath returns p when it is a path on this site, else "/": redirects
+// never leave Casus.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return "/"
+	}
+	return p
+}

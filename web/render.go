@@ -1,0 +1,234 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"casus"
+	"casus/i18n"
+)
+
+//go:embed all:templates
+var templateFS embed.FS
+
+//go:embed assets
+var assetFS embed.FS
+
+// pages holds the parsed templates and the hashed asset names.
+type pages struct {
+	byName map[string]*template.Template
+	assets map[string]string // file → content hash, for cache-busting URLs
+}
+
+func loadPages() (*pages, error) {
+	p := &pages{byName: map[string]*template.Template{}, assets: map[string]string{}}
+	err := fs.WalkDir(assetFS, "assets", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := assetFS.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		p.assets[strings.TrimPrefix(name, "assets/")] = hex.EncodeToString(sum[:6])
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	funcs := template.FuncMap{
+		"asset": func(name string) (string, error) {
+			h, ok := p.assets[name]
+			if !ok {
+				return "", fmt.Errorf("no asset %q", name)
+			}
+			return "/static/" + name + "?v=" + h, nil
+		},
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, errors.New("dict: odd arguments")
+			}
+			m := map[string]any{}
+			for i := 0; i < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m, nil
+		},
+	}
+	base, err := template.New("base").Funcs(funcs).ParseFS(templateFS, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(templateFS, "templates/[a-z]*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		t, err = t.ParseFS(templateFS, f)
+		if err != nil {
+			return nil, err
+		}
+		p.byName[strings.TrimSuffix(path.Base(f), ".html")] = t
+	}
+	return p, nil
+}
+
+// view is what every page template gets.
+type view struct {
+	L         *i18n.Localizer
+	User      *casus.User
+	Title     string // i18n key of the page title
+	Nav       []navItem
+	Form      *form
+	Error     string // a message for the whole page
+	Notice    string
+	RequestID string
+	Path      string // the current path, for the language switch
+	Data      any
+}
+
+type navItem struct {
+	Href, Key string
+	Current   bool
+}
+
+func (s *Server) newView(r *http.Request, title string, data any) *view {
+	st := state(r)
+	v := &view{L: st.l, User: st.user, Title: title, RequestID: st.id, Path: r.URL.Path, Data: data}
+	if st.user != nil && !st.enroll {
+		v.Nav = navFor(*st.user, r.URL.Path)
+	}
+	return v
+}
+
+// navFor builds the navigation for the user's roles.
+func navFor(u casus.User, current string) []navItem {
+	items := []navItem{{Href: "/", Key: "nav.home"}}
+	if u.SeesStudentData() {
+		items = append(items, navItem{Href: "/students", Key: "nav.students"})
+	}
+	items = append(items, navItem{Href: "/teams", Key: "nav.teams"})
+	if casus.CanAdminister(u) {
+		items = append(items, navItem{Href: "/admin/users", Key: "nav.users"}, navItem{Href: "/admin/settings", Key: "nav.settings"})
+	}
+	for i := range items {
+		items[i].Current = items[i].Href == current || items[i].Href != "/" && strings.HasPrefix(current, items[i].Href+"/")
+	}
+	return items
+}
+
+// render writes a page with a status.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
+	t, ok := s.pages.byName[name]
+	if !ok {
+		s.renderError(w, r, fmt.Errorf("web: no template %q", name))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name+".html", v); err != nil {
+		s.log.Error("render", "request_id", state(r).id, "template", name, "error", err.Error())
+		if name != "error" {
+			s.renderError(w, r, err)
+		} else {
+			http.Error(w, "Internal error", http.StatusInternalServerError)
+		}
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// statusFor maps a domain error code to its HTTP status: the one place.
+func statusFor(code string) int {
+	switch code {
+	case casus.EINVALID:
+		return http.StatusBadRequest
+	case casus.EUNAUTH:
+		return http.StatusUnauthorized
+	case casus.EFORBIDDEN:
+		return http.StatusForbidden
+	case casus.ENOTFOUND:
+		return http.StatusNotFound
+	case casus.ECONFLICT:
+		return http.StatusConflict
+	case casus.ETHROTTLED:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// renderError shows an error page. Internal errors show only a generic
+// message with the request ID; the details go to the log.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	code := casus.ErrorCode(err)
+	key := "error.internal"
+	var e *casus.Error
+	if errors.As(err, &e) && code != casus.EINTERNAL {
+		key = e.Key
+	} else if code == casus.EINVALID {
+		key = "error.invalid_form"
+	}
+	if code == casus.EINTERNAL {
+		s.log.Error("internal error", "request_id", state(r).id, "route", state(r).route, "error", err.Error())
+	}
+	if code == casus.ETHROTTLED {
+		w.Header().Set("Retry-After", "900")
+	}
+	v := s.newView(r, "error.title", nil)
+	v.Error = key
+	var verrs casus.ValidationErrors
+	if errors.As(err, &verrs) {
+		v.Form = &form{Errs: verrs}
+	}
+	s.render(w, r, statusFor(code), "error", v)
+}
+
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, casus.ErrNotFound)
+}
+
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	b, err := assetFS.ReadFile("assets/" + name)
+	if err != nil || strings.Contains(name, "..") {
+		s.renderError(w, r, casus.ErrNotFound)
+		return
+	}
+	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+		w.Header().Set("Content-Type", ct)
+	}
+	if r.URL.Query().Get("v") == s.pages.assets[name] {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	w.Write(b)
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if err := s.db.Ping(r.Context()); err != nil {
+		s.log.Error("health: database unreachable", "error", err.Error())
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func asErr(err error, target **casus.Error) bool { return errors.As(err, target) }

@@ -1,0 +1,77 @@
+package web
+
+import (
+	"net/http"
+)
+
+// Access is the rule that guards a route, checked before its handler runs.
+type Access string
+
+// Access rules.
+const (
+	// Public routes serve anyone: health, assets, the login form.
+	Public Access = "public"
+	// PendingTOTP routes serve a user who gave the right password and still
+	// owes the second factor.
+	PendingTOTP Access = "pending_totp"
+	// Enrolling routes serve a logged-in user even before they have set up
+	// the two-factor authentication their roles require.
+	Enrolling Access = "enrolling"
+	// Staff routes serve any fully logged-in user and show no student data.
+	Staff Access = "staff"
+	// Admin routes serve the beheerder.
+	Admin Access = "admin"
+	// StudentData routes serve logged-in users; the handler asks the policy
+	// about the student and writes the access log, granted or denied.
+	StudentData Access = "student_data"
+)
+
+// Route is one registered route.
+type Route struct {
+	Pattern string // ServeMux pattern with method, e.g. "GET /students/{id}"
+	Access  Access
+	handler http.HandlerFunc
+}
+
+func (s *Server) routeTable() []Route {
+	rs := []Route{
+		{"GET /healthz", Public, s.handleHealth},
+		{"GET /static/{file...}", Public, s.handleStatic},
+		{"GET /login", Public, s.handleLoginForm},
+		{"POST /login", Public, s.handleLogin},
+		{"POST /lang", Public, s.handleLanguage},
+		{"GET /login/2fa", PendingTOTP, s.handleTOTPForm},
+		{"POST /login/2fa", PendingTOTP, s.handleTOTP},
+		{"GET /account/2fa", Enrolling, s.handleEnrollForm},
+		{"POST /account/2fa", Enrolling, s.handleEnroll},
+		{"POST /logout", Enrolling, s.handleLogout},
+		{"POST /logout/everywhere", Enrolling, s.handleLogoutEverywhere},
+		{"GET /{$}", Staff, s.handleHome},
+		{"GET /teams", Staff, s.handleTeams},
+		{"GET /teams/{id}", Staff, s.handleTeam},
+		{"GET /students", StudentData, s.handleStudents},
+		{"POST /students", StudentData, s.handleStudents},
+		{"GET /students/{id}", StudentData, s.handleStudent},
+		{"GET /admin/users", Admin, s.handleAdminUsers},
+		{"POST /admin/users", Admin, s.handleAdminCreateUser},
+		{"POST /admin/users/{id}/password", Admin, s.handleAdminResetPassword},
+		{"GET /admin/settings", Admin, s.handleAdminSettings},
+		{"POST /admin/settings", Admin, s.handleAdminSaveSettings},
+	}
+	if s.oidc != nil {
+		rs = append(rs,
+			Route{"GET /login/oidc", Public, s.handleOIDCStart},
+			Route{"GET /login/oidc/callback", Public, s.handleOIDCCallback},
+		)
+	}
+	return rs
+}
+
+func (s *Server) mux() *http.ServeMux {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes {
+		mux.Handle(rt.Pattern, s.guard(rt))
+	}
+	mux.HandleFunc("/", s.handleNotFound)
+	return mux
+}

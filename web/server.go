@@ -1,0 +1,116 @@
+// Package web is Casus's HTTP interface: server-rendered, accessible pages
+// in Dutch and English. Every route is registered with the access rule that
+// guards it (routes.go); handlers that touch a student's data ask the policy
+// in package casus and write the access log in the same transaction.
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/sqlite3store"
+	"github.com/alexedwards/scs/v2"
+
+	"casus"
+	"casus/auth"
+	"casus/i18n"
+	"casus/storage"
+)
+
+// Config is what the server needs, parsed in cmd/casus and passed down.
+type Config struct {
+	DB       *storage.DB
+	Logger   *slog.Logger
+	Now      casus.Clock
+	Sealer   *auth.Sealer
+	Throttle *auth.Throttle
+	// DemoMode lets demo accounts log in without two-factor authentication.
+	DemoMode bool
+	// CookieSecure marks cookies Secure (HTTPS only).
+	CookieSecure bool
+	// IdleTimeout and Lifetime bound a session.
+	IdleTimeout time.Duration
+	Lifetime    time.Duration
+	// TrustedProxies are the networks whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
+	// OIDC configures single sign-on; nil disables it.
+	OIDC *OIDCConfig
+}
+
+// Server serves Casus over HTTP.
+type Server struct {
+	cfg      Config
+	db       *storage.DB
+	log      *slog.Logger
+	now      casus.Clock
+	sessions *scs.SessionManager
+	i18n     *i18n.Bundle
+	pages    *pages
+	routes   []Route
+	handler  http.Handler
+	oidc     *oidcProvider
+}
+
+// New builds a Server.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Now == nil {
+		cfg.Now = casus.SystemClock
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 30 * time.Minute
+	}
+	if cfg.Lifetime == 0 {
+		cfg.Lifetime = 12 * time.Hour
+	}
+	bundle, err := i18n.New()
+	if err != nil {
+		return nil, err
+	}
+	pg, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	sm := scs.New()
+	if cfg.DB.Engine == storage.Postgres {
+		sm.Store = pgxstore.NewWithCleanupInterval(cfg.DB.Pool, 10*time.Minute)
+	} else {
+		sm.Store = sqlite3store.NewWithCleanupInterval(cfg.DB.SQL(), 10*time.Minute)
+	}
+	sm.IdleTimeout = cfg.IdleTimeout
+	sm.Lifetime = cfg.Lifetime
+	sm.Cookie.Name = "casus_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.CookieSecure
+	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Logger, now: cfg.Now, sessions: sm, i18n: bundle, pages: pg}
+	if cfg.OIDC != nil {
+		if s.oidc, err = newOIDCProvider(ctx, *cfg.OIDC); err != nil {
+			return nil, err
+		}
+	}
+	s.routes = s.routeTable()
+	s.handler = s.middleware(s.mux())
+	return s, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes lists every registered route with its access rule; the
+// access-matrix test enumerates them.
+func (s *Server) Routes() []Route { return s.routes }
+
+func newToken() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,152 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"casus"
+	"casus/storage"
+)
+
+// accessEntry starts an access-log entry for the request's user.
+func (s *Server) accessEntry(r *http.Request, action casus.AccessAction, purpose string) *casus.AccessEntry {
+	st := state(r)
+	u := st.user
+	return &casus.AccessEntry{UserID: u.ID, UserName: u.Name, Role: u.PrimaryRole(), OrgName: u.OrgName,
+		Action: action, Purpose: purpose, RequestID: st.id, Instance: s.db.Instance}
+}
+
+// logAccess writes the entry with the policy's decision.
+func logAccess(ctx context.Context, tx *storage.Tx, e *casus.AccessEntry, a casus.Access) error {
+	e.Relation, e.Outcome = a.Relation, casus.OutcomeGranted
+	if !a.Allowed {
+		e.Relation, e.Outcome = casus.RelNone, casus.OutcomeDenied
+	}
+	return tx.LogAccess(ctx, e)
+}
+
+type studentPage struct {
+	Student   casus.Student
+	Age       int
+	Relation  casus.Relation
+	View      casus.StudentView
+	Guardians []casus.Guardian
+	Cases     []casus.Case
+}
+
+// handleStudent shows a student's page with what the user's relation allows.
+// A denied request and an unknown student look the same: not found.
+func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u := *state(r).user
+	id := r.PathValue("id")
+	var page studentPage
+	allowed := false
+	err := s.db.Update(ctx, func(tx *storage.Tx) error {
+		e := s.accessEntry(r, casus.ActRead, "student page")
+		e.ObjectKind, e.ObjectID = "student", truncate(id, 64)
+		if !casus.ValidID(id) {
+			return logAccess(ctx, tx, e, casus.Access{})
+		}
+		st, rel, err := tx.StudentFor(ctx, u.ID, id)
+		if err != nil && casus.ErrorCode(err) != casus.ENOTFOUND {
+			return err
+		}
+		if rel.Exists {
+			e.StudentID = st.ID
+		}
+		a := casus.CanViewStudent(u, rel)
+		if err := logAccess(ctx, tx, e, a); err != nil || !a.Allowed {
+			return err
+		}
+		allowed = true
+		page = studentPage{Student: st, Age: st.AgeOn(tx.Now()), Relation: a.Relation, View: casus.ViewFor(a.Relation)}
+		if page.View.Guardians {
+			if page.Guardians, err = tx.Guardians(ctx, st.ID); err != nil {
+				return err
+			}
+		}
+		if page.View.Cases {
+			if page.Cases, err = tx.Cases(ctx, st.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if !allowed {
+		s.renderError(w, r, casus.ErrNotFound)
+		return
+	}
+	s.render(w, r, http.StatusOK, "student", s.newView(r, "student.title", page))
+}
+
+type studentsPage struct {
+	Query    string
+	Searched bool
+	Students []casus.Student
+}
+
+// studentListLimit bounds one list or search result.
+const studentListLimit = 50
+
+// handleStudents lists the students the user has a relation to; POST
+// searches them. The query travels in the body, never the URL, because it is
+// a name. Every student shown is logged.
+func (s *Server) handleStudents(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u := *state(r).user
+	var page studentsPage
+	var f *form
+	if r.Method == http.MethodPost {
+		var err error
+		if f, err = parseForm(w, r); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		page.Query = f.text("q", textRule{max: 100})
+		page.Searched = true
+		if f.Errs != nil {
+			v := s.newView(r, "students.title", page)
+			v.Form = f
+			s.render(w, r, http.StatusBadRequest, "students", v)
+			return
+		}
+	}
+	err := s.db.Update(ctx, func(tx *storage.Tx) error {
+		candidates, rels, err := tx.StudentCandidates(ctx, u.ID, page.Query, studentListLimit)
+		if err != nil {
+			return err
+		}
+		for i, st := range candidates {
+			a := casus.CanViewStudent(u, rels[i])
+			if !a.Allowed {
+				continue
+			}
+			e := s.accessEntry(r, casus.ActSearch, "student list")
+			e.StudentID, e.ObjectKind, e.ObjectID = st.ID, "student", st.ID
+			if err := logAccess(ctx, tx, e, a); err != nil {
+				return err
+			}
+			page.Students = append(page.Students, st)
+		}
+		return nil
+	})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v := s.newView(r, "students.title", page)
+	v.Form = f
+	s.render(w, r, http.StatusOK, "students", v)
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
