@@ -21,11 +21,12 @@ func (tx *Tx) RecordAttempt(ctx context.Context, kind, subject string, ok bool) 
 }
 
 // Failures counts failed attempts for the subject since t, stopping at the
-// last success.
+// last success. Insertion order (id), not time, decides what came after the
+// success: two attempts can share a timestamp.
 func (tx *Tx) Failures(ctx context.Context, kind, subject string, since time.Time) (int, error) {
 	var n int
 	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM login_attempts WHERE kind = $1 AND subject = $2 AND at >= $3 AND NOT ok
-		AND COALESCE(at > (SELECT MAX(at) FROM login_attempts WHERE kind = $1 AND subject = $2 AND ok), TRUE)`,
+		AND id > COALESCE((SELECT MAX(id) FROM login_attempts WHERE kind = $1 AND subject = $2 AND ok), 0)`,
 		kind, subject, since.UTC().Truncate(time.Microsecond)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("storage: failures: %w", err)

@@ -671,6 +671,12 @@ func TestLoginAttempts(t *testing.T) {
 				if n := failures(storage.AttemptAccount, "acct-b", start); n != 1 {
 					t.Errorf("a success of acct-a reset acct-b: %d, want 1", n)
 				}
+				// Within one clock tick a failure after a success still counts.
+				record(storage.AttemptAccount, "acct-d", true)
+				record(storage.AttemptAccount, "acct-d", false)
+				if n := failures(storage.AttemptAccount, "acct-d", start); n != 1 {
+					t.Errorf("failure in the same instant as the success = %d, want 1", n)
+				}
 			})
 
 			t.Run("Prune", func(t *testing.T) {

@@ -57,6 +57,10 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
+		if u.ID != "" {
+			// Count per account, whichever name it was typed as.
+			a.Login = u.ID
+		}
 		if tok := cookieValue(r, cookieDevice); tok != "" && u.ID != "" {
 			trusted, err := tx.DeviceTrusted(ctx, s.cfg.Throttle.DeviceHash(tok), u.ID, tx.Now().AddDate(0, 0, -deviceTrustDays))
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -91,7 +92,8 @@ func (s *Server) handleOIDCCallback(w http.ResponseWriter, r *http.Request) {
 		u, _, err = tx.UserForLogin(ctx, claims.Email)
 		return err
 	})
-	if err != nil || u.Disabled {
+	// UserForLogin also matches usernames: accept only an e-mail match.
+	if err != nil || u.Disabled || !strings.EqualFold(u.Email, claims.Email) {
 		fail()
 		return
 	}

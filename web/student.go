@@ -99,6 +99,10 @@ const studentListLimit = 50
 func (s *Server) handleStudents(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := *state(r).user
+	if !u.SeesStudentData() {
+		s.renderError(w, r, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"})
+		return
+	}
 	var page studentsPage
 	var f *form
 	if r.Method == http.MethodPost {

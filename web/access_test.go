@@ -1,0 +1,267 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+
+	"casus"
+	"casus/demo"
+	"casus/storage/storagetest"
+	"casus/web/webtest"
+)
+
+// The users of the matrix: every demo role, and nobody.
+const anon = "anonymous"
+
+var matrixUsers = []string{anon, demo.UserAdmin, demo.UserCoordinator, demo.UserCareContact, demo.UserMentor,
+	demo.UserGGD, demo.UserPolice, demo.UserManagement, demo.UserIB}
+
+// cell is one line of the access matrix: a user with a relation to the
+// record requests a concrete path and gets a status.
+type cell struct {
+	user     string
+	relation string // the user's relation to the record, for the reader
+	path     string // with placeholders {lotte}, {milan}, {daan}, {unknown}, {team}, {user}
+	form     url.Values
+	want     int
+	denied   string // for student routes: the student whose denial must be logged
+}
+
+// byUser expands one expectation per user; statuses not named take def.
+func byUser(path string, form url.Values, def int, except map[string]int) []cell {
+	var cs []cell
+	for _, u := range matrixUsers {
+		want, ok := except[u]
+		if !ok {
+			want = def
+		}
+		cs = append(cs, cell{user: u, relation: "any", path: path, form: form, want: want})
+	}
+	return cs
+}
+
+const (
+	ok       = http.StatusOK
+	redirect = http.StatusSeeOther
+	bad      = http.StatusBadRequest
+	unauth   = http.StatusUnauthorized
+	forbid   = http.StatusForbidden
+	notFound = http.StatusNotFound
+)
+
+// staff is the expectation for routes every logged-in user may use.
+func staff(path string, form url.Values, want int) []cell {
+	anonWant := redirect
+	if form != nil {
+		anonWant = unauth
+	}
+	return byUser(path, form, want, map[string]int{anon: anonWant})
+}
+
+// admin is the expectation for the beheerder's routes.
+func admin(path string, form url.Values, want int) []cell {
+	anonWant := redirect
+	if form != nil {
+		anonWant = unauth
+	}
+	return byUser(path, form, forbid, map[string]int{anon: anonWant, demo.UserAdmin: want})
+}
+
+// studentCells lists, per user, the relation to each scenario student and
+// whether it opens the page. Lotte: mentor's student, Zorg en welzijn (the
+// taakdocent's group), open cases at the mbo intern team and ZAT (ggd is a
+// fixed ZAT member; politie is on call and not invited). Milan: open ZAT case
+// with politie invited; not the mentor's student. Daan: primary school.
+func studentCells() []cell {
+	c := func(user, rel, student string, want int) cell {
+		x := cell{user: user, relation: rel, path: "/students/{" + student + "}", want: want}
+		if want == notFound && user != anon {
+			x.denied = student
+		}
+		return x
+	}
+	return []cell{
+		c(anon, "none", "lotte", redirect),
+		c(demo.UserCoordinator, "coordinator", "lotte", ok),
+		c(demo.UserCoordinator, "coordinator", "milan", ok),
+		c(demo.UserCoordinator, "none (other school)", "daan", notFound),
+		c(demo.UserCareContact, "care_contact", "lotte", ok),
+		c(demo.UserCareContact, "none (other group)", "milan", notFound),
+		c(demo.UserMentor, "mentor", "lotte", ok),
+		c(demo.UserMentor, "none (not their student)", "milan", notFound),
+		c(demo.UserMentor, "none", "daan", notFound),
+		c(demo.UserGGD, "team_member", "lotte", ok),
+		c(demo.UserGGD, "team_member", "milan", ok),
+		c(demo.UserGGD, "none", "daan", notFound),
+		c(demo.UserPolice, "invited", "milan", ok),
+		c(demo.UserPolice, "none (on call, not invited)", "lotte", notFound),
+		c(demo.UserPolice, "none", "daan", notFound),
+		c(demo.UserManagement, "none (management)", "lotte", notFound),
+		c(demo.UserManagement, "none (management)", "milan", notFound),
+		c(demo.UserAdmin, "none (beheerder)", "lotte", notFound),
+		c(demo.UserIB, "care_contact", "daan", ok),
+		c(demo.UserIB, "none (other school)", "lotte", notFound),
+		c(demo.UserCoordinator, "none (no such student)", "unknown", notFound),
+		c(demo.UserPolice, "none (no such student)", "unknown", notFound),
+		{user: demo.UserCoordinator, relation: "none (malformed id)", path: "/students/not-an-id", want: notFound},
+	}
+}
+
+// accessMatrix is the access matrix: route pattern × user (role) × relation
+// → status. Every registered route must have an entry.
+func accessMatrix() map[string][]cell {
+	search := url.Values{"q": {"a"}}
+	noSeeStudents := map[string]int{anon: redirect, demo.UserAdmin: forbid, demo.UserManagement: forbid}
+	noSeeStudentsPost := map[string]int{anon: unauth, demo.UserAdmin: forbid, demo.UserManagement: forbid}
+	loggedIn := func(def int) map[string]int { return map[string]int{anon: def} }
+	return map[string][]cell{
+		"GET /healthz":                    byUser("/healthz", nil, ok, nil),
+		"GET /static/{file...}":           byUser("/static/casus.css", nil, ok, nil),
+		"GET /login":                      byUser("/login", nil, redirect, loggedIn(ok)),
+		"POST /login":                     byUser("/login", url.Values{"login": {"coordinator"}, "password": {"wrong-password"}}, unauth, nil),
+		"POST /lang":                      byUser("/lang", url.Values{"lang": {"en"}, "back": {"/"}}, redirect, nil),
+		"GET /login/2fa":                  byUser("/login/2fa", nil, redirect, nil),
+		"POST /login/2fa":                 byUser("/login/2fa", url.Values{"code": {"123456"}}, redirect, nil),
+		"GET /account/2fa":                staff("/account/2fa", nil, ok),
+		"POST /account/2fa":               staff("/account/2fa", url.Values{"code": {""}}, bad),
+		"POST /logout":                    staff("/logout", url.Values{}, redirect),
+		"POST /logout/everywhere":         staff("/logout/everywhere", url.Values{}, redirect),
+		"GET /{$}":                        staff("/", nil, ok),
+		"GET /teams":                      staff("/teams", nil, ok),
+		"GET /teams/{id}":                 append(staff("/teams/{team}", nil, ok), staff("/teams/{unknown}", nil, notFound)...),
+		"GET /students":                   byUser("/students", nil, ok, noSeeStudents),
+		"POST /students":                  byUser("/students", search, ok, noSeeStudentsPost),
+		"GET /students/{id}":              studentCells(),
+		"GET /admin/users":                admin("/admin/users", nil, ok),
+		"POST /admin/users":               admin("/admin/users", url.Values{"name": {""}}, bad),
+		"POST /admin/users/{id}/password": admin("/admin/users/{user}/password", url.Values{"password": {"short"}}, bad),
+		"GET /admin/settings":             admin("/admin/settings", nil, ok),
+		"POST /admin/settings":            admin("/admin/settings", url.Values{"require_2fa_all": {"maybe"}}, bad),
+	}
+}
+
+// TestAccessMatrix enumerates the registered routes, fails for any route
+// without an entry, and checks every cell against a real server, including
+// that each denial of a student is in the access log.
+func TestAccessMatrix(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			matrix := accessMatrix()
+			registered := map[string]bool{}
+			for _, rt := range env.Server.Routes() {
+				registered[rt.Pattern] = true
+				if len(matrix[rt.Pattern]) == 0 {
+					t.Errorf("route %q (%s) has no entry in the access matrix", rt.Pattern, rt.Access)
+				}
+			}
+			for pattern := range matrix {
+				if !registered[pattern] {
+					t.Errorf("access matrix names %q, which is not a registered route", pattern)
+				}
+			}
+			ids := map[string]string{
+				"{lotte}": env.StudentID(demo.LotteNumber), "{milan}": env.StudentID(demo.CrisisNumber),
+				"{daan}": env.StudentID(demo.DaanNumber), "{unknown}": casus.NewID(),
+				"{user}": env.UserID(demo.UserMentor),
+			}
+			var team string
+			if err := env.SQL().QueryRow(`SELECT CAST(id AS TEXT) FROM care_teams ORDER BY name LIMIT 1`).Scan(&team); err != nil {
+				t.Fatal(err)
+			}
+			ids["{team}"] = team
+
+			// One logged-in client per user; routes that end sessions get
+			// their own login and run last.
+			clients := map[string]*webtest.Client{}
+			client := func(user string, fresh bool) *webtest.Client {
+				if c := clients[user]; c != nil && !fresh {
+					return c
+				}
+				c := env.NewClient()
+				if user != anon {
+					c.Login(user)
+				}
+				if !fresh {
+					clients[user] = c
+				}
+				return c
+			}
+			patterns := make([]string, 0, len(matrix))
+			for p := range matrix {
+				patterns = append(patterns, p)
+			}
+			sort.Slice(patterns, func(i, j int) bool {
+				li, lj := strings.Contains(patterns[i], "logout"), strings.Contains(patterns[j], "logout")
+				if li != lj {
+					return lj
+				}
+				return patterns[i] < patterns[j]
+			})
+			for _, pattern := range patterns {
+				method := strings.Fields(pattern)[0]
+				for _, c := range matrix[pattern] {
+					path := c.path
+					for k, v := range ids {
+						path = strings.ReplaceAll(path, k, v)
+					}
+					cl := client(c.user, strings.Contains(pattern, "logout"))
+					before := env.Count(`SELECT COUNT(*) FROM access_log WHERE outcome = 'denied'`)
+					var res webtest.Response
+					if method == http.MethodGet {
+						res = cl.Get(path)
+					} else {
+						res = cl.Post(path, c.form)
+					}
+					if res.Status != c.want {
+						t.Errorf("%s as %s (%s) on %s: status %d, want %d", pattern, c.user, c.relation, c.path, res.Status, c.want)
+					}
+					if c.denied != "" {
+						sid := ids["{"+c.denied+"}"]
+						if c.denied == "unknown" {
+							sid = ""
+						}
+						n := env.Count(`SELECT COUNT(*) FROM access_log WHERE outcome = 'denied' AND user_id = $1 AND student_id = $2 AND relation = 'none'`,
+							env.UserID(c.user), sid)
+						if n == 0 || env.Count(`SELECT COUNT(*) FROM access_log WHERE outcome = 'denied'`) != before+1 {
+							t.Errorf("%s as %s on %s: denial not in the access log", pattern, c.user, c.path)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestDenialRevealsNothing: a student the user may not see and a student
+// that does not exist give the same answer.
+func TestDenialRevealsNothing(t *testing.T) {
+	env := webtest.Start(t, "sqlite", webtest.Options{})
+	c := env.NewClient()
+	c.Login(demo.UserPolice)
+	lotte, unknown := env.StudentID(demo.LotteNumber), casus.NewID()
+	forbidden := c.Get("/students/" + lotte)
+	missing := c.Get("/students/" + unknown)
+	// The requested path is echoed in the language switch; the rest must match.
+	forbidden.Body = strings.ReplaceAll(forbidden.Body, lotte, "ID")
+	missing.Body = strings.ReplaceAll(missing.Body, unknown, "ID")
+	strip := func(s string) string {
+		// The request ID differs per request by design.
+		i := strings.Index(s, "<code>")
+		j := strings.Index(s, "</code>")
+		if i < 0 || j < i {
+			t.Fatalf("error page without a reference: %q", s)
+		}
+		return s[:i] + s[j:]
+	}
+	if forbidden.Status != notFound || missing.Status != notFound || strip(forbidden.Body) != strip(missing.Body) {
+		t.Errorf("forbidden (%d) and missing (%d) students answer differently:\n%s\n---\n%s", forbidden.Status, missing.Status,
+			strip(forbidden.Body), strip(missing.Body))
+	}
+	if strings.Contains(forbidden.Body, "Lotte") {
+		t.Errorf("denial page names the student")
+	}
+}

@@ -1,0 +1,254 @@
+// Package webtest starts a real Casus server for tests: a real database from
+// storagetest with the demo data, the real handler behind an httptest
+// server, and HTTP clients with their own cookie jars that log in as the
+// demo users.
+package webtest
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/netip"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"casus/auth"
+	"casus/demo"
+	"casus/storage"
+	"casus/storage/storagetest"
+	"casus/web"
+)
+
+// Options change the server a test gets.
+type Options struct {
+	// NoDemoMode makes demo accounts need two-factor like everyone else.
+	NoDemoMode bool
+	// DatabaseURL points a second instance at an existing PostgreSQL database.
+	DatabaseURL string
+	// Throttle overrides the login limits.
+	Throttle *auth.Throttle
+	// OIDC enables single sign-on. An empty RedirectURL is set to the test
+	// server's callback.
+	OIDC *web.OIDCConfig
+}
+
+// Env is a running server.
+type Env struct {
+	T      testing.TB
+	Engine string
+	DB     *storage.DB
+	Clock  *storagetest.Clock
+	Server *web.Server
+	HTTP   *httptest.Server
+	URL    string
+	Key    []byte
+	// DatabaseURL is the PostgreSQL database's URL, for a second instance.
+	DatabaseURL string
+}
+
+// Key is the fixed test key for sealed secrets and throttling.
+var Key = []byte("0123456789abcdef0123456789abcdef")
+
+var (
+	hashOnce sync.Once
+	demoHash string
+)
+
+// hash hashes the demo password once per test binary: argon2 is slow on purpose.
+func hash(string) (string, error) {
+	var err error
+	hashOnce.Do(func() { demoHash, err = auth.HashPassword(demo.Password) })
+	return demoHash, err
+}
+
+// Start runs a server on a fresh database of the engine with the demo data.
+func Start(t testing.TB, engine string, opt Options) *Env {
+	t.Helper()
+	clock := storagetest.NewClock(time.Now())
+	ctx := context.Background()
+	var db *storage.DB
+	if opt.DatabaseURL != "" {
+		var err error
+		db, err = storage.Open(ctx, storage.Config{URL: opt.DatabaseURL, Now: clock.Now, Instance: "second"})
+		if err != nil {
+			t.Fatalf("webtest: open: %v", err)
+		}
+		t.Cleanup(func() { db.Close() })
+	} else {
+		if engine == storage.Postgres {
+			opt.DatabaseURL = storagetest.DatabaseURL(t)
+			var err error
+			db, err = storage.Open(ctx, storage.Config{URL: opt.DatabaseURL, Now: clock.Now, Instance: "first"})
+			if err != nil {
+				t.Fatalf("webtest: open: %v", err)
+			}
+			t.Cleanup(func() { db.Close() })
+		} else {
+			db = storagetest.Open(t, engine, clock.Now)
+		}
+		if err := demo.Load(ctx, db, hash, clock.Now()); err != nil {
+			t.Fatalf("webtest: demo: %v", err)
+		}
+	}
+	sealer, err := auth.NewSealer(Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := opt.Throttle
+	if th == nil {
+		th = auth.DefaultThrottle(Key)
+	}
+	// The listener exists before the server, so the OIDC redirect can point at it.
+	hs := httptest.NewUnstartedServer(nil)
+	t.Cleanup(hs.Close)
+	oidc := opt.OIDC
+	if oidc != nil && oidc.RedirectURL == "" {
+		c := *oidc
+		c.RedirectURL = "http://" + hs.Listener.Addr().String() + "/login/oidc/callback"
+		oidc = &c
+	}
+	srv, err := web.New(ctx, web.Config{
+		DB: db, Now: clock.Now, Sealer: sealer, Throttle: th, DemoMode: !opt.NoDemoMode,
+		Logger:         slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
+		OIDC:           oidc,
+	})
+	if err != nil {
+		t.Fatalf("webtest: server: %v", err)
+	}
+	hs.Config.Handler = srv
+	hs.Start()
+	return &Env{T: t, Engine: engine, DB: db, Clock: clock, Server: srv, HTTP: hs, URL: hs.URL, Key: Key,
+		DatabaseURL: opt.DatabaseURL}
+}
+
+// testLog sends the server's warnings and errors to the test log.
+type testLog struct{ t testing.TB }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// Client is a browser stand-in: a cookie jar, no automatic redirects, and
+// the Origin header browsers send with forms.
+type Client struct {
+	env *Env
+	*http.Client
+	// Forwarded, when set, is sent as X-Forwarded-For (the server trusts
+	// loopback as a proxy), so tests can come from many addresses.
+	Forwarded string
+}
+
+// NewClient returns a client with an empty cookie jar.
+func (e *Env) NewClient() *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{env: e, Client: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// ClientWithJar returns a client of this server that shares another
+// client's cookies, as one browser talking to two instances would.
+func (e *Env) ClientWithJar(other *Client) *Client {
+	c := e.NewClient()
+	c.Jar = other.Jar
+	return c
+}
+
+// Response is a read response.
+type Response struct {
+	Status   int
+	Body     string
+	Header   http.Header
+	Location string
+}
+
+func (c *Client) do(req *http.Request) Response {
+	c.env.T.Helper()
+	if c.Forwarded != "" {
+		req.Header.Set("X-Forwarded-For", c.Forwarded)
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		c.env.T.Fatalf("webtest: %s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return Response{Status: res.StatusCode, Body: string(b), Header: res.Header, Location: res.Header.Get("Location")}
+}
+
+// Get requests a path.
+func (c *Client) Get(path string) Response {
+	c.env.T.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.env.URL+path, nil)
+	return c.do(req)
+}
+
+// Post submits a form to a path, as a browser on the same origin does.
+func (c *Client) Post(path string, form url.Values) Response {
+	c.env.T.Helper()
+	return c.PostRaw(path, form.Encode())
+}
+
+// PostRaw submits a raw form body (for malformed input).
+func (c *Client) PostRaw(path, body string) Response {
+	c.env.T.Helper()
+	req, _ := http.NewRequest(http.MethodPost, c.env.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", c.env.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.do(req)
+}
+
+// Login logs in as a demo user (demo mode: no second factor) and fails the
+// test unless it lands on the home page.
+func (c *Client) Login(username string) {
+	c.env.T.Helper()
+	res := c.Post("/login", url.Values{"login": {username}, "password": {demo.Password}})
+	if res.Status != http.StatusSeeOther || res.Location != "/" {
+		c.env.T.Fatalf("webtest: login as %s: status %d, location %q", username, res.Status, res.Location)
+	}
+}
+
+// SQL returns the database's read-write pool for assertions.
+func (e *Env) SQL() *sql.DB { return e.DB.SQL() }
+
+// StudentID returns the id of the student with the number.
+func (e *Env) StudentID(number string) string {
+	e.T.Helper()
+	var id string
+	if err := e.SQL().QueryRow(`SELECT CAST(id AS TEXT) FROM students WHERE student_number = $1`, number).Scan(&id); err != nil {
+		e.T.Fatalf("webtest: student %s: %v", number, err)
+	}
+	return id
+}
+
+// UserID returns the id of the user with the username.
+func (e *Env) UserID(username string) string {
+	e.T.Helper()
+	var id string
+	if err := e.SQL().QueryRow(`SELECT CAST(id AS TEXT) FROM users WHERE username = $1`, username).Scan(&id); err != nil {
+		e.T.Fatalf("webtest: user %s: %v", username, err)
+	}
+	return id
+}
+
+// Count returns the result of a COUNT query.
+func (e *Env) Count(q string, args ...any) int {
+	e.T.Helper()
+	var n int
+	if err := e.SQL().QueryRow(q, args...).Scan(&n); err != nil {
+		e.T.Fatalf("webtest: count: %v", err)
+	}
+	return n
+}
+
+// URLValues is a shorthand for url.Values.
+type URLValues = url.Values
