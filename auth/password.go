@@ -15,7 +15,8 @@ import (
 // Params are the argon2id parameters: above OWASP's minimum (m=19 MiB, t=2, p=1).
 var Params = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
-// Password length limits. The upper bound keeps hashing cost bounded.
+// Password length limits, in characters. The upper bound (at most 1 KiB in
+// UTF-8) keeps hashing cost bounded.
 const (
 	MinPasswordLen = 12
 	MaxPasswordLen = 256
@@ -48,7 +49,7 @@ func ValidateNewPassword(field, password string) *casus.Error {
 		return casus.FieldError(field, "error.invalid_text", nil)
 	case n < MinPasswordLen:
 		return casus.FieldError(field, "error.password_short", map[string]any{"Min": MinPasswordLen})
-	case len(password) > MaxPasswordLen:
+	case n > MaxPasswordLen:
 		return casus.FieldError(field, "error.too_long", map[string]any{"Max": MaxPasswordLen})
 	}
 	return nil

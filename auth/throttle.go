@@ -77,5 +77,9 @@ func (t *Throttle) Record(ctx context.Context, tx *storage.Tx, a Attempt, ok boo
 	return nil
 }
 
+// DeviceTrustDays is how long a browser stays trusted after a full login;
+// the prune job deletes trusted devices at that age.
+const DeviceTrustDays = 180
+
 // DeviceHash hashes a trusted-device cookie value for storage.
 func (t *Throttle) DeviceHash(token string) string { return t.Subject("trusted-device", token) }

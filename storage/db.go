@@ -45,6 +45,9 @@ type DB struct {
 	write *sql.DB
 	// read runs read-only queries; on PostgreSQL it is the same pool.
 	read *sql.DB
+	// jobs is the job queue's own one-connection pool on SQLite (nil on
+	// PostgreSQL); see JobSQL.
+	jobs *sql.DB
 	// Pool is the pgx pool on PostgreSQL (nil on SQLite), for libraries that
 	// want it, such as the session store.
 	Pool *pgxpool.Pool
@@ -116,14 +119,24 @@ func openSQLite(dir string) (*DB, error) {
 		return nil, fmt.Errorf("storage: open sqlite: %w", err)
 	}
 	w.SetMaxOpenConns(1)
-	q.Add("_pragma", "query_only(1)") // View is read-only on both engines
-	r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	// The job queue writes too, on a connection of its own with the same
+	// settings: immediate transactions wait for the write lock (busy_timeout)
+	// instead of failing when the other writer got there first.
+	j, err := sql.Open("sqlite", "file:"+path+"?"+wq.Encode())
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("storage: open sqlite: %w", err)
 	}
+	j.SetMaxOpenConns(1)
+	q.Add("_pragma", "query_only(1)") // View is read-only on both engines
+	r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		w.Close()
+		j.Close()
+		return nil, fmt.Errorf("storage: open sqlite: %w", err)
+	}
 	r.SetMaxOpenConns(4)
-	return &DB{Engine: SQLite, write: w, read: r}, nil
+	return &DB{Engine: SQLite, write: w, read: r, jobs: j}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
@@ -139,8 +152,9 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	return &DB{Engine: Postgres, write: sdb, read: sdb, Pool: pool}, nil
 }
 
-// Migrate runs the pending migrations of the engine. On PostgreSQL a session
-// lock keeps several instances starting at once from racing.
+// Migrate runs the pending migrations of the engine, Casus's and then the job
+// queue's. On PostgreSQL session locks keep several instances starting at
+// once from racing.
 func (db *DB) Migrate(ctx context.Context) error {
 	dir, err := fs.Sub(migrations, "migrations/"+db.Engine)
 	if err != nil {
@@ -163,7 +177,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("storage: migrate: %w", err)
 	}
-	return nil
+	return db.migrateJobs(ctx)
 }
 
 // Close closes the database.
@@ -171,6 +185,9 @@ func (db *DB) Close() error {
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
+	}
+	if db.jobs != nil {
+		err = errors.Join(err, db.jobs.Close())
 	}
 	if db.Pool != nil {
 		db.Pool.Close()

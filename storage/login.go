@@ -46,6 +46,17 @@ func (tx *Tx) TrustDevice(ctx context.Context, tokenHash, userID string) error {
 		ON CONFLICT (token_hash) DO NOTHING`, tokenHash, userID, tx.Now())
 }
 
+// PruneTrustedDevices deletes the trusted devices created before before. The
+// caller passes the trust period's start: older devices no longer count as
+// trusted (see DeviceTrusted), so keeping them only keeps traces of where
+// accounts logged in.
+func (tx *Tx) PruneTrustedDevices(ctx context.Context, before time.Time) error {
+	if _, err := tx.exec(ctx, `DELETE FROM trusted_devices WHERE created_at < $1`, before.UTC().Truncate(time.Microsecond)); err != nil {
+		return fmt.Errorf("storage: prune trusted devices: %w", err)
+	}
+	return nil
+}
+
 // DeviceTrusted reports whether the token hash is a trusted device of the user
 // created after since.
 func (tx *Tx) DeviceTrusted(ctx context.Context, tokenHash, userID string, since time.Time) (bool, error) {

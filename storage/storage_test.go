@@ -5,8 +5,12 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"casus"
 	"casus/storage"
@@ -305,6 +309,10 @@ func TestUsers(t *testing.T) {
 			for _, u := range []casus.User{
 				{Email: "TOM@testrijn.example", Name: "Another Tom", Discipline: casus.DiscTeacher},
 				{Email: "kees2@testrijn.example", Username: "KEESK", Name: "Another Kees", Discipline: casus.DiscTeacher},
+				// Crossed: a new e-mail that is an existing username, and a
+				// new username that is an existing e-mail address.
+				{Email: "keesk", Name: "Crossed Kees", Discipline: casus.DiscTeacher},
+				{Email: "kees3@testrijn.example", Username: "kees@testrijn.example", Name: "Crossed Kees", Discipline: casus.DiscTeacher},
 			} {
 				err := db.Update(t.Context(), func(tx *storage.Tx) error { return tx.CreateUser(t.Context(), &u, "x") })
 				wantCode(t, err, casus.ECONFLICT)
@@ -429,6 +437,118 @@ func TestTransactions(t *testing.T) {
 			}
 		})
 	})
+}
+
+func TestMigrate(t *testing.T) {
+	storagetest.Run(t, conformance, func(t *testing.T, db *storage.DB) {
+		ctx := t.Context()
+		riverVersions := func() int {
+			t.Helper()
+			var n int
+			must(t, db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM river_migration`).Scan(&n))
+			return n
+		}
+
+		t.Run("JobQueueSchema", func(t *testing.T) {
+			if n := riverVersions(); n == 0 {
+				t.Fatal("Open left River's migrations unapplied")
+			}
+			var n int
+			must(t, db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job`).Scan(&n))
+		})
+
+		t.Run("Idempotent", func(t *testing.T) {
+			before := riverVersions()
+			must(t, db.Migrate(ctx))
+			if after := riverVersions(); after != before {
+				t.Errorf("migrating again changed River's versions from %d to %d", before, after)
+			}
+		})
+
+		t.Run("JobSQL", func(t *testing.T) {
+			jobs := db.JobSQL()
+			if db.Engine == storage.Postgres {
+				if jobs != nil {
+					t.Error("JobSQL on PostgreSQL is not nil; River uses Pool there")
+				}
+				return
+			}
+			if got := jobs.Stats().MaxOpenConnections; got != 1 {
+				t.Errorf("JobSQL allows %d connections, want 1", got)
+			}
+			for pragma, want := range map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "synchronous": "2"} {
+				var got string
+				must(t, jobs.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got))
+				if got != want {
+					t.Errorf("PRAGMA %s on JobSQL = %s, want %s", pragma, got, want)
+				}
+			}
+		})
+	})
+}
+
+// TestOpenConcurrently starts several instances on one fresh PostgreSQL
+// database at once, as a rolling deploy does: the migration locks make them
+// take turns, so every Open succeeds.
+func TestOpenConcurrently(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		if engine != storage.Postgres {
+			continue // one process owns a SQLite file
+		}
+		t.Run(engine, func(t *testing.T) {
+			t.Logf("%s on %s", conformance, engine)
+			url := storagetest.DatabaseURL(t)
+			const n = 4
+			dbs := make([]*storage.DB, n)
+			at := func(t *testing.T, fn func(i int) error) {
+				t.Helper()
+				errs := make([]error, n)
+				var wg sync.WaitGroup
+				for i := range n {
+					wg.Go(func() { errs[i] = fn(i) })
+				}
+				wg.Wait()
+				for i, err := range errs {
+					if err != nil {
+						t.Fatalf("instance %d: %v", i, err)
+					}
+				}
+			}
+
+			opened := t.Run("Open", func(t *testing.T) {
+				at(t, func(i int) (err error) {
+					dbs[i], err = storage.Open(t.Context(), storage.Config{URL: url})
+					return err
+				})
+			})
+			for _, db := range dbs {
+				if db != nil {
+					t.Cleanup(func() { db.Close() })
+				}
+			}
+			if !opened {
+				return
+			}
+
+			// River's migrations alone, without goose's lock spacing the
+			// instances out: River's schema is taken down and raised by all
+			// instances at once.
+			t.Run("JobMigrations", func(t *testing.T) {
+				m, err := rivermigrate.New(riverpgxv5.New(dbs[0].Pool), nil)
+				must(t, err)
+				all := len(m.AllVersions())
+				if _, err := m.Migrate(t.Context(), rivermigrate.DirectionDown, &rivermigrate.MigrateOpts{TargetVersion: -1}); err != nil {
+					t.Fatal(err)
+				}
+				at(t, func(i int) error { return dbs[i].MigrateJobs(t.Context()) })
+				versions, err := m.ExistingVersions(t.Context())
+				must(t, err)
+				if len(versions) != all {
+					t.Errorf("%d River migrations applied, want %d", len(versions), all)
+				}
+			})
+		})
+	}
 }
 
 func TestStudents(t *testing.T) {
@@ -726,6 +846,34 @@ func TestLoginAttempts(t *testing.T) {
 				}
 				if trusted("tok-1", casus.NewID(), trustedAt.Add(-time.Hour)) {
 					t.Error("token trusted for another user")
+				}
+			})
+
+			t.Run("PruneTrustedDevices", func(t *testing.T) {
+				var u casus.User
+				update(t, db, func(ctx context.Context, tx *storage.Tx) error {
+					u = casus.User{Email: "p@example.org", Name: "P", Discipline: casus.DiscTeacher, Roles: []casus.Role{casus.RoleMentor}}
+					return tx.CreateUser(ctx, &u, "x")
+				})
+				oldAt := clock.Add(time.Hour)
+				update(t, db, func(ctx context.Context, tx *storage.Tx) error { return tx.TrustDevice(ctx, "tok-old", u.ID) })
+				newAt := clock.Add(time.Hour)
+				update(t, db, func(ctx context.Context, tx *storage.Tx) error { return tx.TrustDevice(ctx, "tok-new", u.ID) })
+				trusted := func(token string) bool {
+					return viewValue(t, db, func(ctx context.Context, tx *storage.Tx) (bool, error) {
+						return tx.DeviceTrusted(ctx, token, u.ID, oldAt.Add(-time.Hour))
+					})
+				}
+				update(t, db, func(ctx context.Context, tx *storage.Tx) error { return tx.PruneTrustedDevices(ctx, oldAt) })
+				if !trusted("tok-old") {
+					t.Error("a device trusted at exactly before was pruned")
+				}
+				update(t, db, func(ctx context.Context, tx *storage.Tx) error { return tx.PruneTrustedDevices(ctx, newAt) })
+				if trusted("tok-old") {
+					t.Error("a device trusted before the cut-off survived pruning")
+				}
+				if !trusted("tok-new") {
+					t.Error("a device trusted at the cut-off was pruned")
 				}
 			})
 		})

@@ -30,7 +30,9 @@ func (tx *Tx) CreateUser(ctx context.Context, u *casus.User, passwordHash string
 		u.ID = casus.NewID()
 	}
 	var taken int
-	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE email = $1 OR username = $2`,
+	// One login name, one account: an e-mail address may not be another
+	// account's username, nor the other way round.
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE email IN ($1, $2) OR username IN ($1, $2)`,
 		strings.ToLower(u.Email), nullable(strings.ToLower(u.Username))).Scan(&taken); err != nil {
 		return fmt.Errorf("storage: check user: %w", err)
 	}

@@ -22,21 +22,23 @@ type form struct {
 }
 
 // parseForm reads a form body. A body that is too large or not a form is
-// refused as a whole.
+// refused as a whole, with a message that says so: there are no field
+// messages to point at.
 func parseForm(w http.ResponseWriter, r *http.Request) (*form, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		return nil, &casus.Error{Code: casus.EINVALID, Key: "error.invalid_form"}
+		return nil, &casus.Error{Code: casus.EINVALID, Key: "error.unreadable_form"}
 	}
 	return &form{Values: r.PostForm}, nil
 }
 
-// Value returns a field as entered, for re-rendering.
+// Value returns a field as entered, for re-rendering. Bytes that are not
+// UTF-8 show as U+FFFD: the page stays valid UTF-8.
 func (f *form) Value(name string) string {
 	if f == nil {
 		return ""
 	}
-	return f.Values.Get(name)
+	return strings.ToValidUTF8(f.Values.Get(name), "\uFFFD")
 }
 
 // Error returns the i18n key and arguments of a field's error.
@@ -93,7 +95,7 @@ func (f *form) secret(name string, max int) string {
 		f.fail(name, "error.invalid_text", nil)
 	case v == "":
 		f.fail(name, "error.required", nil)
-	case len(v) > max:
+	case utf8.RuneCountInString(v) > max:
 		f.fail(name, "error.too_long", map[string]any{"Max": max})
 	}
 	return v
@@ -113,9 +115,12 @@ func (f *form) email(name string) string {
 	return strings.ToLower(v)
 }
 
-// digits validates a code of exactly n digits.
+// digits validates a code of exactly n digits; spaces between them are
+// ignored. A code of any wrong length gets the one message "a code of n
+// digits" (the form's size limit bounds the input), never "at most n+2
+// characters", which would contradict the field's hint.
 func (f *form) digits(name string, n int) string {
-	v := strings.ReplaceAll(f.text(name, textRule{required: true, max: n + 2}), " ", "")
+	v := strings.ReplaceAll(f.text(name, textRule{required: true, max: maxFormBytes}), " ", "")
 	if f.Errs.Field(name) != nil {
 		return ""
 	}
@@ -128,9 +133,15 @@ func (f *form) digits(name string, n int) string {
 
 // choice validates a value from a fixed set.
 func (f *form) choice(name string, required bool, allowed ...string) string {
-	v := f.text(name, textRule{required: required, max: 64})
-	if v == "" || f.Errs.Field(name) != nil {
-		return v
+	v := f.text(name, textRule{max: 64})
+	if f.Errs.Field(name) != nil {
+		return ""
+	}
+	if v == "" {
+		if required {
+			f.fail(name, "error.choice", nil)
+		}
+		return ""
 	}
 	for _, a := range allowed {
 		if v == a {

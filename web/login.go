@@ -15,9 +15,6 @@ import (
 // Setting keys.
 const settingRequire2FAAll = "require_2fa_all"
 
-// deviceTrustDays is how long a browser stays trusted after a full login.
-const deviceTrustDays = 180
-
 func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 	if state(r).user != nil {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -62,7 +59,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			a.Login = u.ID
 		}
 		if tok := cookieValue(r, cookieDevice); tok != "" && u.ID != "" {
-			trusted, err := tx.DeviceTrusted(ctx, s.cfg.Throttle.DeviceHash(tok), u.ID, tx.Now().AddDate(0, 0, -deviceTrustDays))
+			trusted, err := tx.DeviceTrusted(ctx, s.cfg.Throttle.DeviceHash(tok), u.ID, tx.Now().AddDate(0, 0, -auth.DeviceTrustDays))
 			if err != nil {
 				return err
 			}
@@ -159,7 +156,7 @@ func (s *Server) completeLogin(w http.ResponseWriter, r *http.Request, u casus.U
 		s.renderError(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: cookieDevice, Value: tok, Path: "/login", MaxAge: deviceTrustDays * 86400,
+	http.SetCookie(w, &http.Cookie{Name: cookieDevice, Value: tok, Path: "/login", MaxAge: auth.DeviceTrustDays * 86400,
 		HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
@@ -301,7 +298,17 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 	s.completeLogin(w, r, *u, false)
 }
 
+// handleLogout ends the session. The form has no fields, but a body that is
+// not a form is refused like on every other form, and changes nothing.
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	if _, err := parseForm(w, r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.logout(w, r)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if err := s.sessions.Destroy(r.Context()); err != nil {
 		s.renderError(w, r, err)
 		return
@@ -311,11 +318,15 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleLogoutEverywhere(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	if _, err := parseForm(w, r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	if err := s.db.Update(ctx, func(tx *storage.Tx) error { return tx.EndSessions(ctx, state(r).user.ID) }); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.handleLogout(w, r)
+	s.logout(w, r)
 }
 
 func (s *Server) handleLanguage(w http.ResponseWriter, r *http.Request) {

@@ -257,3 +257,40 @@ func contains(xs []string, x string) bool {
 	}
 	return false
 }
+
+// TestSessionTimeouts: a session ends after the idle time-out without
+// requests, and after its absolute lifetime however busy its user is. The
+// session library reads the wall clock, so this test waits real seconds.
+func TestSessionTimeouts(t *testing.T) {
+	t.Parallel()
+	t.Run("idle", func(t *testing.T) {
+		t.Parallel()
+		env := webtest.Start(t, storage.SQLite, webtest.Options{IdleTimeout: time.Second, Lifetime: time.Hour})
+		c := env.NewClient()
+		c.Login(demo.UserMentor)
+		if res := c.Get("/students"); res.Status != http.StatusOK {
+			t.Fatalf("fresh session: %d", res.Status)
+		}
+		time.Sleep(1500 * time.Millisecond)
+		if res := c.Get("/students"); res.Status != http.StatusSeeOther || res.Location != "/login" {
+			t.Errorf("after the idle time-out: %d → %q, want the login page", res.Status, res.Location)
+		}
+	})
+	t.Run("lifetime", func(t *testing.T) {
+		t.Parallel()
+		env := webtest.Start(t, storage.SQLite, webtest.Options{IdleTimeout: time.Hour, Lifetime: 2 * time.Second})
+		c := env.NewClient()
+		c.Login(demo.UserMentor)
+		start := time.Now()
+		for time.Since(start) < 1500*time.Millisecond {
+			if res := c.Get("/students"); res.Status != http.StatusOK {
+				t.Fatalf("busy session ended early after %v: %d", time.Since(start), res.Status)
+			}
+			time.Sleep(250 * time.Millisecond)
+		}
+		time.Sleep(time.Until(start.Add(2500 * time.Millisecond)))
+		if res := c.Get("/students"); res.Status != http.StatusSeeOther || res.Location != "/login" {
+			t.Errorf("after the absolute lifetime: %d → %q, want the login page", res.Status, res.Location)
+		}
+	})
+}

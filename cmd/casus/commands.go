@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/mail"
 	"net/netip"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"casus"
 	"casus/auth"
 	"casus/demo"
+	"casus/jobs"
 	"casus/storage"
 	"casus/web"
 )
@@ -60,6 +62,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			return err
 		}
 	}
+	runner, err := jobs.New(store, logger)
+	if err != nil {
+		return err
+	}
+	if err := runner.Start(ctx); err != nil {
+		return err
+	}
+	defer runner.Stop(context.WithoutCancel(ctx)) // waits for running jobs; before store.Close
 	cfg := web.Config{DB: store, Logger: logger, DemoMode: *withDemo, IdleTimeout: *idle, Lifetime: *lifetime,
 		Throttle: auth.DefaultThrottle(subkey(key, "throttle"))}
 	if cfg.Sealer, err = auth.NewSealer(subkey(key, "seal")); err != nil {
@@ -180,6 +190,9 @@ func cmdUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if *email == "" || *name == "" {
 		return errors.New("--email and --name are required")
 	}
+	if !validEmail(*email) {
+		return fmt.Errorf("--email %q is not a valid e-mail address", *email)
+	}
 	if !casus.Role(*role).Valid() || !casus.Discipline(*discipline).Valid() {
 		return errors.New("unknown --role or --discipline")
 	}
@@ -197,11 +210,25 @@ func cmdUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	defer store.Close()
 	u := casus.User{Email: *email, Username: *username, Name: *name, Discipline: casus.Discipline(*discipline),
 		Roles: []casus.Role{casus.Role(*role)}}
-	if err := store.Update(ctx, func(tx *storage.Tx) error { return tx.CreateUser(ctx, &u, hash) }); err != nil {
+	err = store.Update(ctx, func(tx *storage.Tx) error { return tx.CreateUser(ctx, &u, hash) })
+	if casus.ErrorCode(err) == casus.ECONFLICT {
+		if *username != "" {
+			return fmt.Errorf("an account with e-mail address %s or username %s already exists", *email, *username)
+		}
+		return fmt.Errorf("an account with e-mail address %s already exists", *email)
+	}
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "user %s added with role %s\n", u.Email, *role)
 	return nil
+}
+
+// validEmail accepts a bare address with a dot in its domain, as the web
+// form does.
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }
 
 func rolesOf() []string {

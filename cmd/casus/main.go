@@ -9,6 +9,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -42,7 +43,7 @@ func main() {
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv); err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
-			fmt.Fprint(os.Stderr, usage)
+			fmt.Fprintf(os.Stderr, "casus: %s\n\n%s", ue.msg, usage)
 			os.Exit(2)
 		}
 		fmt.Fprintln(os.Stderr, "casus:", err)
@@ -54,8 +55,17 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
-// run dispatches a command line; tests call it directly.
+// run dispatches a command line; tests call it directly. It returns nil
+// exactly when the process should exit 0: a --help request is a success (the
+// flag package has already printed the command's flags).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if err := dispatch(ctx, args, stdout, stderr, getenv); !errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return nil
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 {
 		return usageError{"no command"}
 	}

@@ -6,7 +6,9 @@ package webtest
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +16,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -37,6 +40,8 @@ type Options struct {
 	// OIDC enables single sign-on. An empty RedirectURL is set to the test
 	// server's callback.
 	OIDC *web.OIDCConfig
+	// IdleTimeout and Lifetime override the session time-outs.
+	IdleTimeout, Lifetime time.Duration
 }
 
 // Env is a running server.
@@ -119,6 +124,8 @@ func Start(t testing.TB, engine string, opt Options) *Env {
 		Logger:         slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
 		OIDC:           oidc,
+		IdleTimeout:    opt.IdleTimeout,
+		Lifetime:       opt.Lifetime,
 	})
 	if err != nil {
 		t.Fatalf("webtest: server: %v", err)
@@ -248,6 +255,121 @@ func (e *Env) Count(q string, args ...any) int {
 		e.T.Fatalf("webtest: count: %v", err)
 	}
 	return n
+}
+
+// Snapshot fingerprints the database so a test can prove a request changed
+// nothing: for every table (found in the catalog, so a new table is covered
+// without editing this list) it gives the row count and a hash of all rows.
+// Tables named in exclude are left out, such as sessions, which the session
+// store may write on any request. Rows are read with SELECT * and sorted in
+// Go, so no engine's collation or physical order matters; it works on SQLite
+// and PostgreSQL alike. Take it only while no request is running.
+func (e *Env) Snapshot(exclude ...string) map[string]string {
+	e.T.Helper()
+	ctx := context.Background()
+	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+	if e.Engine == storage.Postgres {
+		// Ordinary and partitioned tables of our schema; a partition's rows
+		// are read through its parent (access_log_default via access_log).
+		q = `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition`
+	}
+	var tables []string
+	for _, name := range e.column(ctx, q) {
+		if !slices.Contains(exclude, name) {
+			tables = append(tables, name)
+		}
+	}
+	if len(tables) == 0 {
+		e.T.Fatalf("webtest: snapshot: no tables found")
+	}
+	snap := make(map[string]string, len(tables))
+	for _, table := range tables {
+		snap[table] = e.tableFingerprint(ctx, table)
+	}
+	return snap
+}
+
+// column returns the first column of a query's rows.
+func (e *Env) column(ctx context.Context, q string) []string {
+	e.T.Helper()
+	rows, err := e.SQL().QueryContext(ctx, q)
+	if err != nil {
+		e.T.Fatalf("webtest: snapshot: list tables: %v", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			e.T.Fatalf("webtest: snapshot: list tables: %v", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		e.T.Fatalf("webtest: snapshot: list tables: %v", err)
+	}
+	return out
+}
+
+// tableFingerprint is "<n> rows <hash>" of one table's contents.
+func (e *Env) tableFingerprint(ctx context.Context, table string) string {
+	e.T.Helper()
+	// The name comes from the catalog; quoting it keeps it an identifier.
+	rows, err := e.SQL().QueryContext(ctx, `SELECT * FROM "`+strings.ReplaceAll(table, `"`, `""`)+`"`)
+	if err != nil {
+		e.T.Fatalf("webtest: snapshot %s: %v", table, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		e.T.Fatalf("webtest: snapshot %s: %v", table, err)
+	}
+	var lines []string
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			e.T.Fatalf("webtest: snapshot %s: %v", table, err)
+		}
+		var b strings.Builder
+		for i, v := range vals {
+			if bs, ok := v.([]byte); ok {
+				v = string(bs) // a driver may reuse the buffer
+			}
+			fmt.Fprintf(&b, "%s=%T:%q\x1f", cols[i], v, fmt.Sprint(v))
+		}
+		lines = append(lines, b.String())
+	}
+	if err := rows.Err(); err != nil {
+		e.T.Fatalf("webtest: snapshot %s: %v", table, err)
+	}
+	slices.Sort(lines)
+	sum := sha256.Sum256([]byte(strings.Join(lines, "\x1e")))
+	return fmt.Sprintf("%d rows %x", len(lines), sum[:12])
+}
+
+// Changed lists, sorted, the tables whose fingerprint differs between two
+// snapshots, with before and after: empty when nothing changed.
+func Changed(before, after map[string]string) []string {
+	var out []string
+	for table, b := range before {
+		if a, ok := after[table]; !ok {
+			out = append(out, table+": dropped")
+		} else if a != b {
+			out = append(out, fmt.Sprintf("%s: %s → %s", table, b, a))
+		}
+	}
+	for table, a := range after {
+		if _, ok := before[table]; !ok {
+			out = append(out, table+": new, "+a)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // URLValues is a shorthand for url.Values.

@@ -207,6 +207,13 @@ $$ LANGUAGE plpgsql;
 -- +goose StatementEnd
 CREATE TRIGGER access_log_no_update BEFORE UPDATE OR DELETE ON access_log
     FOR EACH ROW EXECUTE FUNCTION access_log_immutable();
+-- Row triggers do not fire on TRUNCATE, and a statement trigger on the
+-- partitioned table does not cover a partition truncated on its own: every
+-- partition gets its own (a new partition must add one too).
+CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log
+    FOR EACH STATEMENT EXECUTE FUNCTION access_log_immutable();
+CREATE TRIGGER access_log_default_no_truncate BEFORE TRUNCATE ON access_log_default
+    FOR EACH STATEMENT EXECUTE FUNCTION access_log_immutable();
 
 -- +goose Down
 SELECT 'append-only: no down migration';

@@ -1,0 +1,95 @@
+// Package jobs runs Casus's background work on River, a job queue kept in
+// the Casus database itself (its tables are migrated with Casus's, see
+// storage.Open). Jobs are retried when they fail; periodic jobs are enqueued
+// only by the instance River elected leader, so any number of instances can
+// run a Runner on one PostgreSQL database.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+
+	"casus/storage"
+)
+
+// Runner works the job queue of one Casus database.
+type Runner struct {
+	client riverClient
+}
+
+// riverClient is what Runner uses of a *river.Client, whose type parameter
+// (the driver's transaction type) differs between the engines.
+type riverClient interface {
+	Start(context.Context) error
+	Stop(context.Context) error
+}
+
+// Option adjusts the River configuration New builds: tests shorten poll
+// intervals or add middleware to watch inserts.
+type Option func(*river.Config)
+
+// stopTimeout bounds how long Stop waits for running jobs before it cancels
+// their contexts.
+const stopTimeout = 10 * time.Second
+
+// New returns a Runner for db with every Casus job registered. It logs to
+// logger. Call Start to begin working jobs.
+func New(db *storage.DB, logger *slog.Logger, opts ...Option) (*Runner, error) {
+	workers := river.NewWorkers()
+	if err := river.AddWorkerSafely(workers, &pruneLoginsWorker{db: db}); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	cfg := &river.Config{
+		Logger:          logger,
+		Queues:          map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Workers:         workers,
+		PeriodicJobs:    []*river.PeriodicJob{pruneLoginsPeriodic(db)},
+		SoftStopTimeout: stopTimeout,
+	}
+	for _, opt := range opts {
+		opt(cfg)
+	}
+	var (
+		client riverClient
+		err    error
+	)
+	switch db.Engine {
+	case storage.Postgres:
+		client, err = river.NewClient(riverpgxv5.New(db.Pool), cfg)
+	case storage.SQLite:
+		client, err = river.NewClient(riversqlite.New(db.JobSQL()), cfg)
+	default:
+		return nil, fmt.Errorf("jobs: unknown engine %q", db.Engine)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	return &Runner{client: client}, nil
+}
+
+// Start starts working jobs in the background and takes part in leader
+// election. Cancelling ctx stops the Runner as Stop does; call Stop anyway to
+// wait for it, before closing the database.
+func (r *Runner) Start(ctx context.Context) error {
+	if err := r.client.Start(ctx); err != nil {
+		return fmt.Errorf("jobs: start: %w", err)
+	}
+	return nil
+}
+
+// Stop stops fetching jobs and waits for running ones to finish; after ten
+// seconds their contexts are cancelled. It returns ctx's error early when ctx
+// is done first. A stopping leader resigns, so another instance takes over
+// the periodic jobs.
+func (r *Runner) Stop(ctx context.Context) error {
+	if err := r.client.Stop(ctx); err != nil {
+		return fmt.Errorf("jobs: stop: %w", err)
+	}
+	return nil
+}
