@@ -158,11 +158,15 @@ func TestAccessMatrix(t *testing.T) {
 					t.Errorf("route %q (%s) has no entry in the access matrix", rt.Pattern, rt.Access)
 				}
 			}
+			cells := 0
 			for pattern := range matrix {
 				if !registered[pattern] {
 					t.Errorf("access matrix names %q, which is not a registered route", pattern)
 				}
+				cells += len(matrix[pattern])
 			}
+			t.Logf("access matrix: %d registered routes, %d with entries, %d cells (route × user × relation)",
+				len(registered), len(matrix), cells)
 			ids := map[string]string{
 				"{lotte}": env.StudentID(demo.LotteNumber), "{milan}": env.StudentID(demo.CrisisNumber),
 				"{daan}": env.StudentID(demo.DaanNumber), "{unknown}": casus.NewID(),

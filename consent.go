@@ -1,0 +1,147 @@
+package casus
+
+import (
+	"slices"
+	"time"
+)
+
+// ConsentMode is how a student may be discussed in the ZAT (SPEC §4).
+type ConsentMode string
+
+// Consent modes.
+const (
+	// ConsentGiven (toestemming): the student or guardians agreed in advance
+	// that the named case is discussed and that the partners in scope share
+	// and receive information.
+	ConsentGiven ConsentMode = "toestemming"
+	// ConsentAssent (instemming): they do not object to a named discussion,
+	// without a signed agreement; the partners in scope see the name.
+	ConsentAssent ConsentMode = "instemming"
+	// ConsentAnonymous: the case is discussed without identifying data.
+	ConsentAnonymous ConsentMode = "anoniem"
+)
+
+// Valid reports whether m is a known mode.
+func (m ConsentMode) Valid() bool {
+	return m == ConsentGiven || m == ConsentAssent || m == ConsentAnonymous
+}
+
+// Named reports whether the mode allows partners to see who the student is.
+func (m ConsentMode) Named() bool { return m == ConsentGiven || m == ConsentAssent }
+
+// ConsentGiver is who gave (or refused) consent.
+type ConsentGiver string
+
+// Consent givers.
+const (
+	GiverStudent  ConsentGiver = "student"
+	GiverGuardian ConsentGiver = "guardian"
+)
+
+// Ages at which Dutch practice moves the decision: from 16 a student decides
+// on their own data; from 12 to 16 the student is asked beside the parents
+// with parental authority.
+const (
+	AgeOwnConsent   = 16
+	AgeAskedAlongst = 12
+)
+
+// ConsentRule says whose consent a named ZAT discussion needs by default.
+type ConsentRule struct {
+	// Required lists the givers whose consent is needed.
+	Required []ConsentGiver
+	// AlsoAsk lists givers who should be asked and whose answer is
+	// recorded, but who do not decide (the child of 12–15 beside the
+	// parents).
+	AlsoAsk []ConsentGiver
+}
+
+// DefaultConsentRule returns the default for a student on day t: below 16
+// the guardians with parental authority decide (a child from 12 is asked
+// too); from 16 the student decides. Both may always be recorded; the
+// coordinator can record more than the default asks.
+func DefaultConsentRule(s Student, t time.Time) ConsentRule {
+	switch age := s.AgeOn(t); {
+	case age >= AgeOwnConsent:
+		return ConsentRule{Required: []ConsentGiver{GiverStudent}}
+	case age >= AgeAskedAlongst:
+		return ConsentRule{Required: []ConsentGiver{GiverGuardian}, AlsoAsk: []ConsentGiver{GiverStudent}}
+	default:
+		return ConsentRule{Required: []ConsentGiver{GiverGuardian}}
+	}
+}
+
+// Consent is one recorded decision about discussing a student's case in the
+// ZAT: who decided, when and how, the mode, which partner disciplines it
+// covers, until when, and whether it was withdrawn.
+type Consent struct {
+	ID         string
+	CaseID     string
+	StudentID  string
+	Giver      ConsentGiver
+	GiverName  string // the guardian's or the student's name, as recorded
+	Mode       ConsentMode
+	Refused    bool         // the giver said no: the case stays anonymous
+	Scope      []Discipline // partner disciplines that may share and receive
+	GivenAt    time.Time
+	ExpiresAt  *time.Time // nil: until the case closes
+	Withdrawn  *time.Time
+	RecordedBy string
+}
+
+// InForce reports whether the consent counts on day t: given, not refused,
+// not expired and not withdrawn. Withdrawal takes effect at once.
+func (c Consent) InForce(t time.Time) bool {
+	switch {
+	case c.Refused, t.Before(c.GivenAt):
+		return false
+	case c.Withdrawn != nil && !t.Before(*c.Withdrawn):
+		return false
+	case c.ExpiresAt != nil && !t.Before(*c.ExpiresAt):
+		return false
+	}
+	return true
+}
+
+// ConsentException is a documented decision to discuss a case by name
+// without consent: acute safety or the meldcode. It needs a reason and who
+// decided.
+type ConsentException struct {
+	Reason    string
+	DecidedBy string
+	At        time.Time
+}
+
+// NamedFor reports whether a partner of discipline d may see who the student
+// is on day t: an exception is in place, or for every required giver the
+// latest decision up to t is consent in force with a named mode whose scope
+// holds d. Anything else — no consent, a refusal (also after an earlier
+// yes), a withdrawal, an expiry, a scope without d — means the partner sees
+// the case anonymously.
+func NamedFor(d Discipline, rule ConsentRule, consents []Consent, exc *ConsentException, t time.Time) bool {
+	if exc != nil && !t.Before(exc.At) {
+		return true
+	}
+	for _, giver := range rule.Required {
+		c, ok := LatestConsent(consents, giver, t)
+		if !ok || !c.InForce(t) || !c.Mode.Named() || !slices.Contains(c.Scope, d) {
+			return false
+		}
+	}
+	return len(rule.Required) > 0
+}
+
+// LatestConsent returns the giver's most recent decision recorded up to t.
+func LatestConsent(consents []Consent, giver ConsentGiver, t time.Time) (Consent, bool) {
+	var latest Consent
+	found := false
+	for _, c := range consents {
+		if c.Giver != giver || c.GivenAt.After(t) {
+			continue
+		}
+		if !found || !c.GivenAt.Before(latest.GivenAt) {
+			latest, found = c, true
+		}
+	}
+	return latest, found
+}

@@ -1,0 +1,81 @@
+package casus_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"casus"
+)
+
+func TestDefaultConsentRule(t *testing.T) {
+	today := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	born := func(years int) casus.Student {
+		return casus.Student{DateOfBirth: today.AddDate(-years, 0, 0), Sector: casus.SectorMBO}
+	}
+	tests := []struct {
+		name     string
+		student  casus.Student
+		required []casus.ConsentGiver
+		alsoAsk  []casus.ConsentGiver
+	}{
+		{"OK/Daan9Guardians", born(9), []casus.ConsentGiver{casus.GiverGuardian}, nil},
+		{"OK/14GuardiansAndAskStudent", born(14), []casus.ConsentGiver{casus.GiverGuardian}, []casus.ConsentGiver{casus.GiverStudent}},
+		{"OK/15Tomorrow16StillGuardians", casus.Student{DateOfBirth: today.AddDate(-16, 0, 1)}, []casus.ConsentGiver{casus.GiverGuardian}, []casus.ConsentGiver{casus.GiverStudent}},
+		{"OK/16TodayOwn", born(16), []casus.ConsentGiver{casus.GiverStudent}, nil},
+		{"OK/Lotte17MboOwn", born(17), []casus.ConsentGiver{casus.GiverStudent}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := casus.DefaultConsentRule(tc.student, today)
+			if !slices.Equal(got.Required, tc.required) || !slices.Equal(got.AlsoAsk, tc.alsoAsk) {
+				t.Errorf("rule = %+v, want required %v also ask %v", got, tc.required, tc.alsoAsk)
+			}
+		})
+	}
+}
+
+func TestNamedFor(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 9, d, 10, 0, 0, 0, time.UTC) }
+	ptr := func(t time.Time) *time.Time { return &t }
+	own := casus.ConsentRule{Required: []casus.ConsentGiver{casus.GiverStudent}}
+	parents := casus.ConsentRule{Required: []casus.ConsentGiver{casus.GiverGuardian}}
+	// Lotte's consent: social work, youth care agency and GGZ; not the police.
+	lotte := casus.Consent{Giver: casus.GiverStudent, Mode: casus.ConsentGiven, GivenAt: day(1),
+		Scope: []casus.Discipline{casus.DiscSMW, casus.DiscBJZ, casus.DiscGGZ}}
+	with := func(f func(c *casus.Consent)) casus.Consent { c := lotte; f(&c); return c }
+	tests := []struct {
+		name     string
+		d        casus.Discipline
+		rule     casus.ConsentRule
+		consents []casus.Consent
+		exc      *casus.ConsentException
+		at       time.Time
+		want     bool
+	}{
+		{"OK/InScope", casus.DiscGGZ, own, []casus.Consent{lotte}, nil, day(5), true},
+		{"OK/Assent", casus.DiscSMW, own, []casus.Consent{with(func(c *casus.Consent) { c.Mode = casus.ConsentAssent })}, nil, day(5), true},
+		{"Anonymous/PoliceOutOfScope", casus.DiscPolitie, own, []casus.Consent{lotte}, nil, day(5), false},
+		{"Anonymous/NoConsent", casus.DiscGGZ, own, nil, nil, day(5), false},
+		{"Anonymous/BeforeGiven", casus.DiscGGZ, own, []casus.Consent{lotte}, nil, day(1).Add(-time.Hour), false},
+		{"Anonymous/ModeAnonymous", casus.DiscGGZ, own, []casus.Consent{with(func(c *casus.Consent) { c.Mode = casus.ConsentAnonymous })}, nil, day(5), false},
+		{"Anonymous/WithdrawnAtOnce", casus.DiscGGZ, own, []casus.Consent{with(func(c *casus.Consent) { c.Withdrawn = ptr(day(5)) })}, nil, day(5), false},
+		{"OK/BeforeWithdrawal", casus.DiscGGZ, own, []casus.Consent{with(func(c *casus.Consent) { c.Withdrawn = ptr(day(5)) })}, nil, day(4), true},
+		{"Anonymous/Expired", casus.DiscGGZ, own, []casus.Consent{with(func(c *casus.Consent) { c.ExpiresAt = ptr(day(3)) })}, nil, day(3), false},
+		{"Anonymous/RefusedAfterYes", casus.DiscGGZ, own, []casus.Consent{lotte,
+			with(func(c *casus.Consent) { c.Refused, c.GivenAt = true, day(3) })}, nil, day(5), false},
+		{"OK/YesAfterRefusal", casus.DiscGGZ, own, []casus.Consent{with(func(c *casus.Consent) { c.Refused = true }),
+			with(func(c *casus.Consent) { c.GivenAt = day(3) })}, nil, day(5), true},
+		{"Anonymous/WrongGiver", casus.DiscGGZ, parents, []casus.Consent{lotte}, nil, day(5), false},
+		{"Anonymous/EmptyRule", casus.DiscGGZ, casus.ConsentRule{}, []casus.Consent{lotte}, nil, day(5), false},
+		{"OK/Exception", casus.DiscPolitie, parents, nil, &casus.ConsentException{Reason: "acute veiligheid", DecidedBy: "x", At: day(2)}, day(5), true},
+		{"Anonymous/ExceptionLater", casus.DiscPolitie, parents, nil, &casus.ConsentException{Reason: "acute veiligheid", DecidedBy: "x", At: day(6)}, day(5), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := casus.NamedFor(tc.d, tc.rule, tc.consents, tc.exc, tc.at); got != tc.want {
+				t.Errorf("NamedFor(%s) = %v, want %v", tc.d, got, tc.want)
+			}
+		})
+	}
+}
