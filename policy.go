@@ -97,3 +97,15 @@ func ViewFor(r Relation) StudentView {
 
 // CanAdminister reports whether u may manage users and settings.
 func CanAdminister(u User) bool { return u.HasRole(RoleAdmin) && !u.Disabled }
+
+// CanRecordCrisis decides whether u may record a crisis or help started
+// outside the meetings for the student: the zorgcoördinator of a team
+// serving the student's school, or the student's care contact (taakdocent
+// zorg / IB'er), who are the ones called when it happens.
+func CanRecordCrisis(u User, rel StudentRelations) Access {
+	a := CanViewStudent(u, rel)
+	if a.Allowed && (a.Relation == RelCoordinator || a.Relation == RelCareContact) {
+		return a
+	}
+	return Access{Relation: RelNone}
+}

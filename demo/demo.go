@@ -143,6 +143,7 @@ func (l *loader) load() error {
 	l.organisations()
 	l.people()
 	l.careTeams()
+	l.meetings()
 	l.students()
 	return l.err
 }

@@ -1,0 +1,34 @@
+package demo
+
+import (
+	"time"
+
+	"casus"
+)
+
+// meetings gives each demo team the rhythm its Rhythm text describes, from
+// the first such day of the school year the demo is loaded in.
+func (l *loader) meetings() {
+	year := l.today.Year()
+	if l.today.Month() < time.August {
+		year--
+	}
+	first := func(wd time.Weekday, h, m int) time.Time {
+		d := time.Date(year, time.September, 1, h, m, 0, 0, casus.Amsterdam)
+		return d.AddDate(0, 0, (int(wd)-int(d.Weekday())+7)%7)
+	}
+	for _, s := range []struct {
+		team     *casus.CareTeam
+		r        casus.Recurrence
+		location string
+	}{
+		{l.teams.mboIntern, casus.Recurrence{First: first(time.Tuesday, 14, 0), EveryWeeks: 2, Duration: 90 * time.Minute}, "Campus Waalkade, lokaal B1.12"},
+		{l.teams.mboZAT, casus.Recurrence{First: first(time.Thursday, 13, 30), MonthWeek: 1, Duration: 2 * time.Hour}, "Campus Waalkade, vergaderzaal 2"},
+		{l.teams.poIntern, casus.Recurrence{First: first(time.Monday, 8, 30), EveryWeeks: 6, Duration: time.Hour}, "De Wilgenhoek, kamer IB"},
+		{l.teams.poZAT, casus.Recurrence{First: first(time.Wednesday, 9, 0), EveryWeeks: 8, Duration: 2 * time.Hour}, "Beeldbellen (link in de agenda)"},
+	} {
+		if l.err == nil {
+			l.fail("meeting rhythm", l.tx.SetRecurrence(l.ctx, s.team.ID, s.r, s.location))
+		}
+	}
+}

@@ -1,0 +1,225 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"casus"
+)
+
+// utc is how every time is stored: UTC to the microsecond, so both engines
+// compare and return it alike.
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// SetRecurrence makes r the team's meeting rhythm from now on, ending the
+// series it had. Meetings already stored keep their dates.
+func (tx *Tx) SetRecurrence(ctx context.Context, teamID string, r casus.Recurrence, location string) error {
+	if !r.Valid() {
+		return &casus.Error{Code: casus.EINVALID, Key: "error.recurrence", Field: "recurrence"}
+	}
+	now := tx.Now()
+	if _, err := tx.exec(ctx, `UPDATE meeting_series SET ended_at = $1 WHERE team_id = $2 AND ended_at IS NULL`, now, teamID); err != nil {
+		return fmt.Errorf("storage: end meeting series: %w", err)
+	}
+	return tx.insert(ctx, "meeting series", `INSERT INTO meeting_series (id, team_id, first_at, every_weeks, month_week,
+		duration_minutes, location, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		casus.NewID(), teamID, utc(r.First), r.EveryWeeks, r.MonthWeek, int(r.Duration/time.Minute), location, now)
+}
+
+type series struct {
+	id       string
+	r        casus.Recurrence
+	location string
+}
+
+// currentSeries returns the team's rhythm; ok is false when it has none.
+func (tx *Tx) currentSeries(ctx context.Context, teamID string) (s series, ok bool, err error) {
+	var minutes int
+	err = tx.queryRow(ctx, `SELECT id, first_at, every_weeks, month_week, duration_minutes, location FROM meeting_series
+		WHERE team_id = $1 AND ended_at IS NULL`, teamID).
+		Scan(&s.id, &s.r.First, &s.r.EveryWeeks, &s.r.MonthWeek, &minutes, &s.location)
+	if err == sql.ErrNoRows {
+		return s, false, nil
+	}
+	if err != nil {
+		return s, false, fmt.Errorf("storage: meeting series: %w", err)
+	}
+	s.r.Duration = time.Duration(minutes) * time.Minute
+	return s, true, nil
+}
+
+// maxSlotsAhead bounds the search for a slot that is neither cancelled nor
+// moved away: a year of weekly meetings.
+const maxSlotsAhead = 53
+
+// NextMeeting returns the team's first planned meeting that starts after t:
+// a stored meeting (moved, or added on its own), or the next slot of its
+// series, which is stored on the way so items can be put on its agenda.
+// It returns ENOTFOUND when the team has no rhythm and no meeting ahead.
+func (tx *Tx) NextMeeting(ctx context.Context, teamID string, t time.Time) (casus.Meeting, error) {
+	s, ok, err := tx.currentSeries(ctx, teamID)
+	if err != nil {
+		return casus.Meeting{}, err
+	}
+	if ok {
+		slot := t
+		for range maxSlotsAhead {
+			if slot = s.r.Next(slot); slot.IsZero() {
+				break
+			}
+			var status string
+			var starts time.Time
+			err := tx.queryRow(ctx, `SELECT status, starts_at FROM meetings WHERE series_id = $1 AND occurrence_at = $2`,
+				s.id, utc(slot)).Scan(&status, &starts)
+			if err == sql.ErrNoRows {
+				if err := tx.insert(ctx, "meeting", `INSERT INTO meetings (id, team_id, series_id, occurrence_at, starts_at,
+					duration_minutes, location, status, created_at) VALUES ($1, $2, $3, $4, $4, $5, $6, 'planned', $7)`,
+					casus.NewID(), teamID, s.id, utc(slot), int(s.r.Duration/time.Minute), s.location, tx.Now()); err != nil {
+					return casus.Meeting{}, err
+				}
+				break
+			}
+			if err != nil {
+				return casus.Meeting{}, fmt.Errorf("storage: meeting slot: %w", err)
+			}
+			if status == string(casus.MeetingPlanned) && starts.Equal(utc(slot)) {
+				break
+			}
+			// Cancelled, or moved to another time (found below): next slot.
+		}
+	}
+	m, err := scanMeeting(tx.queryRow(ctx, `SELECT `+meetingColumns+` FROM meetings
+		WHERE team_id = $1 AND status = 'planned' AND starts_at > $2 ORDER BY starts_at LIMIT 1`, teamID, utc(t)))
+	return m, notFound(err, "meeting")
+}
+
+const meetingColumns = `id, team_id, starts_at, duration_minutes, location, status`
+
+func scanMeeting(r scanner) (casus.Meeting, error) {
+	var m casus.Meeting
+	var minutes int
+	err := r.Scan(&m.ID, &m.TeamID, &m.StartsAt, &minutes, &m.Location, &m.Status)
+	m.Duration = time.Duration(minutes) * time.Minute
+	m.StartsAt = m.StartsAt.UTC()
+	return m, err
+}
+
+// Meeting returns one meeting.
+func (tx *Tx) Meeting(ctx context.Context, id string) (casus.Meeting, error) {
+	m, err := scanMeeting(tx.queryRow(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE id = $1`, id))
+	return m, notFound(err, "meeting")
+}
+
+// CancelMeeting cancels a planned meeting. Its agenda stays, for the chair
+// to move to another meeting.
+func (tx *Tx) CancelMeeting(ctx context.Context, id string) error {
+	res, err := tx.exec(ctx, `UPDATE meetings SET status = 'cancelled', version = version + 1 WHERE id = $1 AND status = 'planned'`, id)
+	if err != nil {
+		return fmt.Errorf("storage: cancel meeting: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return casus.ErrNotFound
+	}
+	return nil
+}
+
+// MoveMeeting moves a planned meeting to another start.
+func (tx *Tx) MoveMeeting(ctx context.Context, id string, start time.Time) error {
+	res, err := tx.exec(ctx, `UPDATE meetings SET starts_at = $1, version = version + 1 WHERE id = $2 AND status = 'planned'`, utc(start), id)
+	if err != nil {
+		return fmt.Errorf("storage: move meeting: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return casus.ErrNotFound
+	}
+	return nil
+}
+
+// AddAgendaItem puts a case at the end of a meeting's agenda. An item from
+// the same source is on a meeting's agenda only once: adding it again
+// returns ECONFLICT.
+func (tx *Tx) AddAgendaItem(ctx context.Context, it *casus.AgendaItem) error {
+	var taken int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1 AND kind = $2 AND source_id = $3`,
+		it.MeetingID, string(it.Kind), nullable(it.SourceID)).Scan(&taken); err != nil {
+		return fmt.Errorf("storage: agenda item: %w", err)
+	}
+	if taken > 0 {
+		return &casus.Error{Code: casus.ECONFLICT, Key: "error.agenda_duplicate"}
+	}
+	if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = $1`,
+		it.MeetingID).Scan(&it.Position); err != nil {
+		return fmt.Errorf("storage: agenda position: %w", err)
+	}
+	it.AddedAt = tx.Now()
+	return tx.insert(ctx, "agenda item", `INSERT INTO agenda_items (id, meeting_id, case_id, kind, source_id, position, late,
+		added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		ensureID(&it.ID), it.MeetingID, it.CaseID, string(it.Kind), nullable(it.SourceID), it.Position, it.Late,
+		nullable(it.AddedBy), it.AddedAt)
+}
+
+// Agenda returns a meeting's items in order.
+func (tx *Tx) Agenda(ctx context.Context, meetingID string) ([]casus.AgendaItem, error) {
+	rows, err := tx.query(ctx, `SELECT a.id, a.meeting_id, a.case_id, c.student_id, a.kind, COALESCE(CAST(a.source_id AS TEXT), ''),
+		a.position, a.late, COALESCE(CAST(a.added_by AS TEXT), ''), a.added_at
+		FROM agenda_items a JOIN cases c ON c.id = a.case_id WHERE a.meeting_id = $1 ORDER BY a.position`, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: agenda: %w", err)
+	}
+	defer rows.Close()
+	var items []casus.AgendaItem
+	for rows.Next() {
+		var it casus.AgendaItem
+		if err := rows.Scan(&it.ID, &it.MeetingID, &it.CaseID, &it.StudentID, &it.Kind, &it.SourceID, &it.Position,
+			&it.Late, &it.AddedBy, &it.AddedAt); err != nil {
+			return nil, err
+		}
+		items = append(items, it)
+	}
+	return items, rows.Err()
+}
+
+// OpenCaseAt returns the student's open case at the team, opening one when
+// there is none.
+func (tx *Tx) OpenCaseAt(ctx context.Context, studentID, teamID string) (casus.Case, error) {
+	var c casus.Case
+	err := tx.queryRow(ctx, `SELECT id, student_id, team_id, status, opened_at FROM cases
+		WHERE student_id = $1 AND team_id = $2 AND status = 'open' ORDER BY opened_at LIMIT 1`, studentID, teamID).
+		Scan(&c.ID, &c.StudentID, &c.TeamID, &c.Status, &c.OpenedAt)
+	if err == sql.ErrNoRows {
+		c = casus.Case{StudentID: studentID, TeamID: teamID}
+		return c, tx.OpenCase(ctx, &c)
+	}
+	return c, notFound(err, "case")
+}
+
+// RecordCrisis stores a crisis for the student at the team, opening the
+// team's case when needed, and puts it on the agenda of the team's next
+// meeting. The item is late when that agenda was due out already. It
+// returns the meeting, or a zero Meeting when the team has no meeting ahead:
+// the crisis is stored all the same and waits for the chair to plan one.
+func (tx *Tx) RecordCrisis(ctx context.Context, cr *casus.Crisis) (casus.Meeting, error) {
+	c, err := tx.OpenCaseAt(ctx, cr.StudentID, cr.TeamID)
+	if err != nil {
+		return casus.Meeting{}, err
+	}
+	cr.CaseID, cr.RecordedAt = c.ID, tx.Now()
+	if err := tx.insert(ctx, "crisis", `INSERT INTO crises (id, student_id, team_id, case_id, kind, occurred_at, called, agreed,
+		agreed_by, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		ensureID(&cr.ID), cr.StudentID, cr.TeamID, cr.CaseID, string(cr.Kind), utc(cr.OccurredAt), cr.Called, cr.Agreed,
+		cr.AgreedBy, cr.RecordedBy, cr.RecordedAt); err != nil {
+		return casus.Meeting{}, err
+	}
+	m, err := tx.NextMeeting(ctx, cr.TeamID, cr.RecordedAt)
+	if casus.ErrorCode(err) == casus.ENOTFOUND {
+		return casus.Meeting{}, nil
+	}
+	if err != nil {
+		return m, err
+	}
+	it := casus.AgendaItem{MeetingID: m.ID, CaseID: c.ID, Kind: casus.AgendaCrisis, SourceID: cr.ID, AddedBy: cr.RecordedBy,
+		Late: !cr.RecordedAt.Before(casus.SendBy(m.StartsAt, casus.AgendaSendDays))}
+	return m, tx.AddAgendaItem(ctx, &it)
+}
