@@ -71,22 +71,39 @@ func DefaultConsentRule(s Student, t time.Time) ConsentRule {
 	}
 }
 
+// ConsentHow is how a decision was obtained.
+type ConsentHow string
+
+// Ways of obtaining consent.
+const (
+	HowSignedForm   ConsentHow = "signed_form"  // the signed consent form
+	HowConversation ConsentHow = "conversation" // said in a conversation, recorded by the user
+)
+
+// Valid reports whether h is a known way.
+func (h ConsentHow) Valid() bool { return h == HowSignedForm || h == HowConversation }
+
 // Consent is one recorded decision about discussing a student's case in the
 // ZAT: who decided, when and how, the mode, which partner disciplines it
-// covers, until when, and whether it was withdrawn.
+// covers, until when, and whether it was withdrawn. A later decision of the
+// same giver overrides an earlier one.
 type Consent struct {
-	ID         string
-	CaseID     string
-	StudentID  string
-	Giver      ConsentGiver
-	GiverName  string // the guardian's or the student's name, as recorded
-	Mode       ConsentMode
-	Refused    bool         // the giver said no: the case stays anonymous
-	Scope      []Discipline // partner disciplines that may share and receive
-	GivenAt    time.Time
-	ExpiresAt  *time.Time // nil: until the case closes
-	Withdrawn  *time.Time
-	RecordedBy string
+	ID              string
+	CaseID          string
+	StudentID       string
+	Giver           ConsentGiver
+	GuardianID      string // the guardian who decided, when Giver is GiverGuardian
+	GiverName       string // the guardian's or the student's name, as recorded
+	Mode            ConsentMode
+	Refused         bool // the giver said no: the case stays anonymous
+	How             ConsentHow
+	Scope           []Discipline // partner disciplines that may share and receive
+	GivenAt         time.Time
+	ExpiresAt       *time.Time // nil: until the case closes
+	Withdrawn       *time.Time
+	WithdrawnReason string
+	RecordedBy      string
+	RecordedAt      time.Time
 }
 
 // InForce reports whether the consent counts on day t: given, not refused,
@@ -107,9 +124,24 @@ func (c Consent) InForce(t time.Time) bool {
 // without consent: acute safety or the meldcode. It needs a reason and who
 // decided.
 type ConsentException struct {
-	Reason    string
-	DecidedBy string
-	At        time.Time
+	ID         string
+	CaseID     string
+	Reason     string
+	DecidedBy  string
+	At         time.Time
+	RecordedBy string
+}
+
+// CaseInformed records, for an intern zorgteam case, whether the student
+// and parents were told it is discussed, or why not.
+type CaseInformed struct {
+	ID         string
+	CaseID     string
+	Informed   bool
+	Who        string // who was told: the student, parents, both
+	ReasonNot  string // why they were not told
+	At         time.Time
+	RecordedBy string
 }
 
 // NamedFor reports whether a partner of discipline d may see who the student
@@ -145,3 +177,37 @@ func LatestConsent(consents []Consent, giver ConsentGiver, t time.Time) (Consent
 	}
 	return latest, found
 }
+
+// CaseConsent is what the policy needs of one case through which a partner
+// is related to a student: the kind of team and the consent recorded.
+type CaseConsent struct {
+	Kind      TeamKind
+	Consents  []Consent
+	Exception *ConsentException
+}
+
+// SeesIdentity decides whether u, whom the policy let in with relation rel,
+// sees who the student is. School staff do. An external partner does through
+// an intern zorgteam case (internal care needs no consent; the partner is a
+// fixed member of the school's own team) or through a ZAT case where the
+// required givers' consent is in force for the partner's discipline, or a
+// documented exception applies. Otherwise the partner sees the case
+// anonymously: no name, date of birth, student number or group.
+func SeesIdentity(u User, rel Relation, st Student, cases []CaseConsent, t time.Time) bool {
+	if !u.HasRole(RolePartner) || (rel != RelTeamMember && rel != RelInvited && rel != RelActionOwner) {
+		return true
+	}
+	rule := DefaultConsentRule(st, t)
+	for _, c := range cases {
+		if c.Kind == TeamIntern || NamedFor(u.Discipline, rule, c.Consents, c.Exception, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// CanManageConsent decides whether u may record consent, its withdrawal, an
+// exception or that the student and parents were informed: the
+// zorgcoördinator of a team serving the student's school, or the student's
+// care contact, who talk with the student and parents about the referral.
+func CanManageConsent(u User, rel StudentRelations) Access { return coordinatorOrCareContact(u, rel) }

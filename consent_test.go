@@ -79,3 +79,43 @@ func TestNamedFor(t *testing.T) {
 		})
 	}
 }
+
+func TestSeesIdentity(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	lotte := casus.Student{DateOfBirth: now.AddDate(-17, -2, 0)}
+	ggz := casus.User{Roles: []casus.Role{casus.RolePartner}, Discipline: casus.DiscGGZ}
+	police := casus.User{Roles: []casus.Role{casus.RolePartner}, Discipline: casus.DiscPolitie}
+	specialist := casus.User{Roles: []casus.Role{casus.RoleSpecialist}, Discipline: casus.DiscSpecialist}
+	given := casus.Consent{Giver: casus.GiverStudent, Mode: casus.ConsentGiven, GivenAt: now.AddDate(0, 0, -7),
+		Scope: []casus.Discipline{casus.DiscSMW, casus.DiscBJZ, casus.DiscGGZ}}
+	withdrawn := given
+	w := now.Add(-time.Minute)
+	withdrawn.Withdrawn = &w
+	zat := func(cs ...casus.Consent) casus.CaseConsent {
+		return casus.CaseConsent{Kind: casus.TeamZAT, Consents: cs}
+	}
+	tests := []struct {
+		name  string
+		u     casus.User
+		rel   casus.Relation
+		cases []casus.CaseConsent
+		want  bool
+	}{
+		{"Named/PartnerInScope", ggz, casus.RelTeamMember, []casus.CaseConsent{zat(given)}, true},
+		{"Anonymous/PartnerOutOfScope", police, casus.RelInvited, []casus.CaseConsent{zat(given)}, false},
+		{"Anonymous/Withdrawn", ggz, casus.RelTeamMember, []casus.CaseConsent{zat(withdrawn)}, false},
+		{"Anonymous/NoConsent", ggz, casus.RelTeamMember, []casus.CaseConsent{zat()}, false},
+		{"Named/InternTeamNeedsNoConsent", ggz, casus.RelTeamMember, []casus.CaseConsent{zat(), {Kind: casus.TeamIntern}}, true},
+		{"Named/Exception", police, casus.RelInvited, []casus.CaseConsent{{Kind: casus.TeamZAT,
+			Exception: &casus.ConsentException{Reason: "acute veiligheid", At: now.AddDate(0, 0, -1)}}}, true},
+		{"Named/SchoolStaff", specialist, casus.RelTeamMember, []casus.CaseConsent{zat()}, true},
+		{"Named/PartnerAsCoordinatorRelation", ggz, casus.RelCoordinator, nil, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := casus.SeesIdentity(tc.u, tc.rel, lotte, tc.cases, now); got != tc.want {
+				t.Errorf("SeesIdentity = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

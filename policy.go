@@ -77,6 +77,7 @@ func CanViewStudent(u User, rel StudentRelations) Access {
 type StudentView struct {
 	Guardians bool // contact details of parents and guardians
 	Cases     bool // the care teams handling the student
+	Agenda    bool // coming meetings the student is on the agenda of, and why
 }
 
 // ViewFor returns what the relation shows on the student page. A mentor sees
@@ -86,7 +87,7 @@ type StudentView struct {
 func ViewFor(r Relation) StudentView {
 	switch r {
 	case RelCoordinator, RelCareContact:
-		return StudentView{Guardians: true, Cases: true}
+		return StudentView{Guardians: true, Cases: true, Agenda: true}
 	case RelMentor:
 		return StudentView{Guardians: true}
 	case RelTeamMember, RelInvited:
@@ -102,7 +103,11 @@ func CanAdminister(u User) bool { return u.HasRole(RoleAdmin) && !u.Disabled }
 // outside the meetings for the student: the zorgcoördinator of a team
 // serving the student's school, or the student's care contact (taakdocent
 // zorg / IB'er), who are the ones called when it happens.
-func CanRecordCrisis(u User, rel StudentRelations) Access {
+func CanRecordCrisis(u User, rel StudentRelations) Access { return coordinatorOrCareContact(u, rel) }
+
+// coordinatorOrCareContact grants the zorgcoördinator of a team serving the
+// student's school and the student's care contact.
+func coordinatorOrCareContact(u User, rel StudentRelations) Access {
 	a := CanViewStudent(u, rel)
 	if a.Allowed && (a.Relation == RelCoordinator || a.Relation == RelCareContact) {
 		return a

@@ -53,8 +53,8 @@ func TestViewFor(t *testing.T) {
 		rel  casus.Relation
 		want casus.StudentView
 	}{
-		{casus.RelCoordinator, casus.StudentView{Guardians: true, Cases: true}},
-		{casus.RelCareContact, casus.StudentView{Guardians: true, Cases: true}},
+		{casus.RelCoordinator, casus.StudentView{Guardians: true, Cases: true, Agenda: true}},
+		{casus.RelCareContact, casus.StudentView{Guardians: true, Cases: true, Agenda: true}},
 		{casus.RelMentor, casus.StudentView{Guardians: true}},
 		{casus.RelTeamMember, casus.StudentView{Cases: true}},
 		{casus.RelInvited, casus.StudentView{Cases: true}},

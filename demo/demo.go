@@ -130,7 +130,9 @@ type loader struct {
 	mbo    *casus.School
 	po     *casus.School
 	teams  struct{ mboIntern, mboZAT, poIntern, poZAT *casus.CareTeam }
-	nextNo map[string]int // next generic student number per school
+	// scenario holds the scenario cases that later steps add to.
+	scenario struct{ lotteZAT, milanZAT, yaraZAT *casus.Case }
+	nextNo   map[string]int // next generic student number per school
 }
 
 func (l *loader) fail(what string, err error) {
@@ -145,6 +147,9 @@ func (l *loader) load() error {
 	l.careTeams()
 	l.meetings()
 	l.students()
+	l.referrals()
+	l.careFiles()
+	l.consents()
 	return l.err
 }
 
@@ -334,12 +339,13 @@ func (l *loader) students() {
 	l.guardian(lotte, "Monique Verhagen", "moeder", true)
 	l.guardian(lotte, "Peter Verhagen", "vader", true)
 	l.openCase(lotte, l.teams.mboIntern, weeks(7))
-	l.openCase(lotte, l.teams.mboZAT, weeks(1))
+	l.scenario.lotteZAT = l.openCase(lotte, l.teams.mboZAT, weeks(1))
 
 	// C: Milan, crisis between meetings; the police is invited for his case.
 	milan := l.student("Techniek", "mentor.techniek", "Milan", "de Ridder", 16, 40, CrisisNumber)
 	l.guardian(milan, "Esther de Ridder", "moeder", true)
 	crisis := l.openCase(milan, l.teams.mboZAT, l.now.AddDate(0, 0, -2))
+	l.scenario.milanZAT = crisis
 	if crisis != nil {
 		l.fail("invite", l.tx.Invite(l.ctx, crisis.ID, l.users[UserPolice].ID))
 	}
@@ -354,7 +360,7 @@ func (l *loader) students() {
 	yara := l.student("Groep 6", "leerkracht.groep6", "Yara", "Bosman", 10, 150, RefusalNumber)
 	l.guardian(yara, "Linda Bosman", "moeder", true)
 	l.guardian(yara, "Rutger Bosman", "vader", true)
-	l.openCase(yara, l.teams.poZAT, weeks(2))
+	l.scenario.yaraZAT = l.openCase(yara, l.teams.poZAT, weeks(2))
 
 	// The generic students. Counts include the scenario students above, so
 	// the demo mentor has exactly MentorStudents, Lotte among them.

@@ -12,6 +12,8 @@ import (
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+
+	"casus"
 )
 
 //go:embed locales/*.json
@@ -109,11 +111,6 @@ func (l *Localizer) DateTime(t time.Time) string {
 	return l.Date(local) + " " + local.Format("15:04")
 }
 
-// Amsterdam is the time zone Casus shows times in.
-var Amsterdam = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}()
+// Amsterdam is the time zone Casus shows times in: the one meetings are
+// planned in.
+var Amsterdam = casus.Amsterdam

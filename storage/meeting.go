@@ -181,27 +181,13 @@ func (tx *Tx) Agenda(ctx context.Context, meetingID string) ([]casus.AgendaItem,
 	return items, rows.Err()
 }
 
-// OpenCaseAt returns the student's open case at the team, opening one when
-// there is none.
-func (tx *Tx) OpenCaseAt(ctx context.Context, studentID, teamID string) (casus.Case, error) {
-	var c casus.Case
-	err := tx.queryRow(ctx, `SELECT id, student_id, team_id, status, opened_at FROM cases
-		WHERE student_id = $1 AND team_id = $2 AND status = 'open' ORDER BY opened_at LIMIT 1`, studentID, teamID).
-		Scan(&c.ID, &c.StudentID, &c.TeamID, &c.Status, &c.OpenedAt)
-	if err == sql.ErrNoRows {
-		c = casus.Case{StudentID: studentID, TeamID: teamID}
-		return c, tx.OpenCase(ctx, &c)
-	}
-	return c, notFound(err, "case")
-}
-
 // RecordCrisis stores a crisis for the student at the team, opening the
 // team's case when needed, and puts it on the agenda of the team's next
 // meeting. The item is late when that agenda was due out already. It
 // returns the meeting, or a zero Meeting when the team has no meeting ahead:
 // the crisis is stored all the same and waits for the chair to plan one.
 func (tx *Tx) RecordCrisis(ctx context.Context, cr *casus.Crisis) (casus.Meeting, error) {
-	c, err := tx.OpenCaseAt(ctx, cr.StudentID, cr.TeamID)
+	c, err := tx.EnsureOpenCase(ctx, cr.StudentID, cr.TeamID)
 	if err != nil {
 		return casus.Meeting{}, err
 	}
@@ -222,4 +208,41 @@ func (tx *Tx) RecordCrisis(ctx context.Context, cr *casus.Crisis) (casus.Meeting
 	it := casus.AgendaItem{MeetingID: m.ID, CaseID: c.ID, Kind: casus.AgendaCrisis, SourceID: cr.ID, AddedBy: cr.RecordedBy,
 		Late: !cr.RecordedAt.Before(casus.SendBy(m.StartsAt, casus.AgendaSendDays))}
 	return m, tx.AddAgendaItem(ctx, &it)
+}
+
+// ScheduledItem is an agenda item of a student with its meeting and team.
+type ScheduledItem struct {
+	Item     casus.AgendaItem
+	Meeting  casus.Meeting
+	TeamName string
+	TeamKind casus.TeamKind
+}
+
+// StudentAgenda returns the student's items on the agendas of planned
+// meetings that start after t, soonest first.
+func (tx *Tx) StudentAgenda(ctx context.Context, studentID string, t time.Time) ([]ScheduledItem, error) {
+	rows, err := tx.query(ctx, `SELECT a.id, a.case_id, a.kind, a.late, a.position, m.id, m.team_id, m.starts_at,
+		m.duration_minutes, m.location, m.status, tm.name, tm.kind
+		FROM agenda_items a JOIN cases c ON c.id = a.case_id JOIN meetings m ON m.id = a.meeting_id
+		JOIN care_teams tm ON tm.id = m.team_id
+		WHERE c.student_id = $1 AND m.status = 'planned' AND m.starts_at > $2 ORDER BY m.starts_at, a.position`,
+		studentID, utc(t))
+	if err != nil {
+		return nil, fmt.Errorf("storage: student agenda: %w", err)
+	}
+	defer rows.Close()
+	var out []ScheduledItem
+	for rows.Next() {
+		var s ScheduledItem
+		var minutes int
+		if err := rows.Scan(&s.Item.ID, &s.Item.CaseID, &s.Item.Kind, &s.Item.Late, &s.Item.Position, &s.Meeting.ID,
+			&s.Meeting.TeamID, &s.Meeting.StartsAt, &minutes, &s.Meeting.Location, &s.Meeting.Status, &s.TeamName, &s.TeamKind); err != nil {
+			return nil, err
+		}
+		s.Item.StudentID, s.Item.MeetingID = studentID, s.Meeting.ID
+		s.Meeting.Duration = time.Duration(minutes) * time.Minute
+		s.Meeting.StartsAt = s.Meeting.StartsAt.UTC()
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }

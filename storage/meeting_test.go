@@ -119,7 +119,7 @@ func TestMeetings(t *testing.T) {
 			t.Run("DuplicateAgendaItem/ErrConflict", func(t *testing.T) {
 				m := next(clock.Now())
 				c := updateValue(t, db, func(ctx context.Context, tx *storage.Tx) (casus.Case, error) {
-					return tx.OpenCaseAt(ctx, w.sanne.ID, w.intern.ID)
+					return tx.EnsureOpenCase(ctx, w.sanne.ID, w.intern.ID)
 				})
 				src := casus.NewID()
 				update(t, db, func(ctx context.Context, tx *storage.Tx) error {

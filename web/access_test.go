@@ -110,6 +110,38 @@ func studentCells() []cell {
 	}
 }
 
+// crisisCells: only the zorgcoördinator of a team serving the student's
+// school and the student's care contact record a crisis; a POST from them
+// with an empty form is refused as bad input and writes nothing.
+func crisisCells(post bool) []cell {
+	allowed := ok
+	var form url.Values
+	anonWant := redirect
+	if post {
+		allowed, form, anonWant = bad, url.Values{"called": {""}}, unauth
+	}
+	c := func(user, rel, student string, want int) cell {
+		x := cell{user: user, relation: rel, path: "/students/{" + student + "}/crisis", form: form, want: want}
+		if want == notFound {
+			x.denied = student
+		}
+		return x
+	}
+	return []cell{
+		{user: anon, relation: "none", path: "/students/{lotte}/crisis", form: form, want: anonWant},
+		c(demo.UserCoordinator, "coordinator", "lotte", allowed),
+		c(demo.UserCoordinator, "none (other school)", "daan", notFound),
+		c(demo.UserCareContact, "care_contact", "lotte", allowed),
+		c(demo.UserIB, "care_contact", "daan", allowed),
+		c(demo.UserMentor, "mentor", "lotte", notFound),
+		c(demo.UserGGD, "team_member", "lotte", notFound),
+		c(demo.UserPolice, "invited", "milan", notFound),
+		c(demo.UserManagement, "none (management)", "lotte", notFound),
+		c(demo.UserAdmin, "none (beheerder)", "lotte", notFound),
+		c(demo.UserCoordinator, "none (no such student)", "unknown", notFound),
+	}
+}
+
 // accessMatrix is the access matrix: route pattern × user (role) × relation
 // → status. Every registered route must have an entry.
 func accessMatrix() map[string][]cell {
@@ -135,6 +167,8 @@ func accessMatrix() map[string][]cell {
 		"GET /students":                   byUser("/students", nil, ok, noSeeStudents),
 		"POST /students":                  byUser("/students", search, ok, noSeeStudentsPost),
 		"GET /students/{id}":              studentCells(),
+		"GET /students/{id}/crisis":       crisisCells(false),
+		"POST /students/{id}/crisis":      crisisCells(true),
 		"GET /admin/users":                admin("/admin/users", nil, ok),
 		"POST /admin/users":               admin("/admin/users", url.Values{"name": {""}}, bad),
 		"POST /admin/users/{id}/password": admin("/admin/users/{user}/password", url.Values{"password": {"short"}}, bad),
@@ -151,6 +185,15 @@ func TestAccessMatrix(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
 			matrix := accessMatrix()
+			for pattern, cells := range careMatrix() {
+				matrix[pattern] = cells
+			}
+			for pattern, cells := range referralMatrix() {
+				matrix[pattern] = cells
+			}
+			for pattern, cells := range consentMatrix() {
+				matrix[pattern] = cells
+			}
 			registered := map[string]bool{}
 			for _, rt := range env.Server.Routes() {
 				registered[rt.Pattern] = true
@@ -177,6 +220,15 @@ func TestAccessMatrix(t *testing.T) {
 				t.Fatal(err)
 			}
 			ids["{team}"] = team
+			for k, v := range careMatrixIDs(t, env) {
+				ids[k] = v
+			}
+			for k, v := range referralMatrixIDs(t, env) {
+				ids[k] = v
+			}
+			for k, v := range consentMatrixIDs(t, env) {
+				ids[k] = v
+			}
 
 			// One logged-in client per user; routes that end sessions get
 			// their own login and run last.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -25,7 +26,13 @@ type form struct {
 // refused as a whole, with a message that says so: there are no field
 // messages to point at.
 func parseForm(w http.ResponseWriter, r *http.Request) (*form, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	return parseFormMax(w, r, maxFormBytes)
+}
+
+// parseFormMax is parseForm for forms whose body may be larger, up to max
+// bytes.
+func parseFormMax(w http.ResponseWriter, r *http.Request, max int64) (*form, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, max)
 	if err := r.ParseForm(); err != nil {
 		return nil, &casus.Error{Code: casus.EINVALID, Key: "error.unreadable_form"}
 	}
@@ -39,6 +46,11 @@ func (f *form) Value(name string) string {
 		return ""
 	}
 	return strings.ToValidUTF8(f.Values.Get(name), "\uFFFD")
+}
+
+// Has reports whether a multi-valued field (checkboxes) holds value.
+func (f *form) Has(name, value string) bool {
+	return f != nil && slices.Contains(f.Values[name], value)
 }
 
 // Error returns the i18n key and arguments of a field's error.
@@ -97,6 +109,28 @@ func (f *form) secret(name string, max int) string {
 		f.fail(name, "error.required", nil)
 	case utf8.RuneCountInString(v) > max:
 		f.fail(name, "error.too_long", map[string]any{"Max": max})
+	}
+	return v
+}
+
+// paragraphs validates a multi-line free-text field (a note, a reason, a
+// part of the referral form): like text, but line breaks and tabs are
+// allowed, and < and > too (the text is escaped on output). Line endings
+// become \n; line breaks count as written.
+func (f *form) paragraphs(name string, rule textRule) string {
+	v := f.Values.Get(name)
+	if len(f.Values[name]) > 1 || !utf8.ValidString(v) {
+		f.fail(name, "error.invalid_text", nil)
+		return ""
+	}
+	v = strings.TrimSpace(strings.ReplaceAll(v, "\r\n", "\n"))
+	switch {
+	case v == "" && rule.required:
+		f.fail(name, "error.required", nil)
+	case utf8.RuneCountInString(v) > rule.max:
+		f.fail(name, "error.too_long", map[string]any{"Max": rule.max})
+	case strings.IndexFunc(v, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0:
+		f.fail(name, "error.invalid_text", nil)
 	}
 	return v
 }

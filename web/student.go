@@ -26,12 +26,18 @@ func logAccess(ctx context.Context, tx *storage.Tx, e *casus.AccessEntry, a casu
 }
 
 type studentPage struct {
-	Student   casus.Student
-	Age       int
-	Relation  casus.Relation
-	View      casus.StudentView
-	Guardians []casus.Guardian
-	Cases     []casus.Case
+	Student    casus.Student
+	Age        int
+	Relation   casus.Relation
+	View       casus.StudentView
+	Guardians  []casus.Guardian
+	Cases      []casus.Case
+	CanRefer   bool // may start a referral (aanmelding) of the student
+	Care       careSection
+	Anonymous  bool                    // a partner without consent: no name, date of birth, number or group
+	Agenda     []storage.ScheduledItem // coming meetings that will discuss the student
+	CanCrisis  bool                    // may record a crisis
+	CanConsent bool                    // may record consent for the student's cases
 }
 
 // handleStudent shows a student's page with what the user's relation allows.
@@ -56,11 +62,28 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 			e.StudentID = st.ID
 		}
 		a := casus.CanViewStudent(u, rel)
+		named := true
+		if a.Allowed {
+			if named, err = seesIdentity(ctx, tx, u, a.Relation, st); err != nil {
+				return err
+			}
+			if !named {
+				e.Purpose = "student page (anonymous)"
+			}
+		}
 		if err := logAccess(ctx, tx, e, a); err != nil || !a.Allowed {
 			return err
 		}
 		allowed = true
-		page = studentPage{Student: st, Age: st.AgeOn(tx.Now()), Relation: a.Relation, View: casus.ViewFor(a.Relation)}
+		referAccess := casus.CanCreateReferral(u, rel)
+		page = studentPage{Student: st, Age: st.AgeOn(tx.Now()), Relation: a.Relation, View: casus.ViewFor(a.Relation),
+			Anonymous: !named}
+		if page.Anonymous {
+			// What a partner without consent may know: the case, not the person.
+			page.Student = casus.Student{ID: st.ID, SchoolID: st.SchoolID, SchoolName: st.SchoolName, Sector: st.Sector, Level: st.Level}
+			page.View = casus.StudentView{Cases: page.View.Cases}
+		}
+		page.CanRefer = referAccess.Allowed
 		if page.View.Guardians {
 			if page.Guardians, err = tx.Guardians(ctx, st.ID); err != nil {
 				return err
@@ -70,6 +93,19 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 			if page.Cases, err = tx.Cases(ctx, st.ID); err != nil {
 				return err
 			}
+		}
+		if page.View.Agenda {
+			if page.Agenda, err = tx.StudentAgenda(ctx, st.ID, tx.Now()); err != nil {
+				return err
+			}
+		}
+		page.CanCrisis = casus.CanRecordCrisis(u, rel).Allowed
+		page.CanConsent = casus.CanManageConsent(u, rel).Allowed
+		if page.Anonymous {
+			return nil // the care file would tell who it is
+		}
+		if page.Care, err = s.careSection(ctx, tx, u, st, rel); err != nil {
+			return err
 		}
 		return nil
 	})
@@ -81,13 +117,27 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, casus.ErrNotFound)
 		return
 	}
-	s.render(w, r, http.StatusOK, "student", s.newView(r, "student.title", page))
+	v := s.newView(r, "student.title", page)
+	switch {
+	case r.URL.Query().Get("saved") == "care":
+		v.Notice = "care.saved"
+	case r.URL.Query().Get("crisis") == "1":
+		v.Notice = "crisis.saved"
+	}
+	s.render(w, r, http.StatusOK, "student", v)
 }
 
 type studentsPage struct {
 	Query    string
 	Searched bool
-	Students []casus.Student
+	Students []listedStudent
+}
+
+// listedStudent is a row of the student list; an anonymous one shows no
+// name, number or group.
+type listedStudent struct {
+	casus.Student
+	Anonymous bool
 }
 
 // studentListLimit bounds one list or search result.
@@ -130,12 +180,23 @@ func (s *Server) handleStudents(w http.ResponseWriter, r *http.Request) {
 			if !a.Allowed {
 				continue
 			}
+			named, err := seesIdentity(ctx, tx, u, a.Relation, st)
+			if err != nil {
+				return err
+			}
+			if !named && page.Query != "" {
+				continue // a name search must not confirm who an anonymous case is
+			}
+			row := listedStudent{Student: st, Anonymous: !named}
+			if row.Anonymous {
+				row.Student = casus.Student{ID: st.ID, SchoolName: st.SchoolName, Sector: st.Sector, Level: st.Level}
+			}
 			e := s.accessEntry(r, casus.ActSearch, "student list")
 			e.StudentID, e.ObjectKind, e.ObjectID = st.ID, "student", st.ID
 			if err := logAccess(ctx, tx, e, a); err != nil {
 				return err
 			}
-			page.Students = append(page.Students, st)
+			page.Students = append(page.Students, row)
 		}
 		return nil
 	})
