@@ -194,6 +194,9 @@ func TestAccessMatrix(t *testing.T) {
 			for pattern, cells := range consentMatrix() {
 				matrix[pattern] = cells
 			}
+			for pattern, cells := range escalationMatrix() {
+				matrix[pattern] = cells
+			}
 			registered := map[string]bool{}
 			for _, rt := range env.Server.Routes() {
 				registered[rt.Pattern] = true

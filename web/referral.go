@@ -511,6 +511,10 @@ type referralPage struct {
 	Teams     []casus.CareTeam // redirect targets
 	Done      string
 	Attached  []casus.CareEntry // attached care-file entries the reader may read
+	// CanEscalate: the user may escalate this accepted intern referral to
+	// the ZAT (or note the bridging once it is escalated).
+	CanEscalate bool
+	CaseEvents  []casus.CaseEvent // of the intern case: escalation, bridging
 }
 
 // handleReferral shows a referral with its history and, to whoever may
@@ -536,7 +540,7 @@ func (s *Server) referral(w http.ResponseWriter, r *http.Request, fm *form, stat
 		s.renderError(w, r, err)
 		return
 	}
-	if d := r.URL.Query().Get("done"); d == "submitted" || d == "decided" {
+	if d := r.URL.Query().Get("done"); slices.Contains([]string{"submitted", "decided", "escalated", "bridging"}, d) {
 		page.Done = "referral.done." + d
 	}
 	v := s.newView(r, "referral.title", page)
@@ -570,6 +574,12 @@ func (s *Server) referralPageData(ctx context.Context, tx *storage.Tx, u casus.U
 			if slices.Contains(ids, e.ID) {
 				page.Attached = append(page.Attached, e)
 			}
+		}
+	}
+	page.CanEscalate = casus.CanEscalate(u, f).Allowed
+	if ref.TeamKind == casus.TeamIntern && ref.CaseID != "" && ref.NextID != "" {
+		if page.CaseEvents, err = tx.CaseEvents(ctx, ref.CaseID); err != nil {
+			return page, err
 		}
 	}
 	for _, d := range casus.Decisions {
