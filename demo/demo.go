@@ -150,6 +150,7 @@ func (l *loader) load() error {
 	l.referrals()
 	l.careFiles()
 	l.consents()
+	l.crises()
 	return l.err
 }
 

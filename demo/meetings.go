@@ -32,3 +32,19 @@ func (l *loader) meetings() {
 		}
 	}
 }
+
+// crises records Milan's crisis (scenario C) two days ago, so it stands on
+// the agenda of the ZAT's next meeting.
+func (l *loader) crises() {
+	if l.err != nil || l.scenario.milanZAT == nil {
+		return
+	}
+	milan := l.scenario.milanZAT
+	_, err := l.tx.RecordCrisis(l.ctx, &casus.Crisis{StudentID: milan.StudentID, TeamID: milan.TeamID, Kind: casus.CrisisUrgent,
+		OccurredAt: milan.OpenedAt,
+		Called:     "Mentor belde de zorgcoördinator; Veilig Thuis gebeld voor advies; moeder gesproken.",
+		Agreed:     "Melding bij Veilig Thuis gedaan. Milan verblijft tijdelijk bij zijn oom; SMW neemt morgen contact op met moeder.",
+		AgreedBy:   "Marieke Vermeer (zorgcoördinator) na overleg met Veilig Thuis",
+		RecordedBy: l.users[UserCoordinator].ID})
+	l.fail("crisis", err)
+}

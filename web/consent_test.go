@@ -149,25 +149,29 @@ func TestWithdrawnConsentMakesPartnerAnonymous(t *testing.T) {
 // TestExpiredConsent: consent recorded with an end date names the student
 // to the partner until that day, and not after.
 func TestExpiredConsent(t *testing.T) {
-	env := webtest.Start(t, storage.SQLite, webtest.Options{})
-	ids := consentMatrixIDs(t, env)
-	lotte := env.StudentID(demo.LotteNumber)
-	coord := env.NewClient()
-	coord.Login(demo.UserCoordinator)
-	day := func(d int) string { return env.Clock.Now().AddDate(0, 0, d).Format(time.DateOnly) }
-	res := coord.Post("/cases/"+ids["{lotte_zat}"]+"/consent", url.Values{"giver": {"student"}, "giver_name": {"Lotte Verhagen"},
-		"decision": {"toestemming"}, "scope": {"ggz", "smw"}, "how": {"conversation"}, "given_on": {day(0)}, "expires_on": {day(10)}})
-	if res.Status != http.StatusSeeOther {
-		t.Fatalf("record consent with an end date: %d: %s", res.Status, res.Body)
-	}
-	ggz := env.NewClient()
-	ggz.Login("ggz")
-	if !strings.Contains(ggz.Get("/students/"+lotte).Body, "Lotte Verhagen") {
-		t.Fatal("GGZ does not see Lotte under the new consent")
-	}
-	env.Clock.Add(11 * 24 * time.Hour)
-	if body := ggz.Get("/students/" + lotte).Body; strings.Contains(body, "Lotte") || !strings.Contains(body, "Anonieme casus") {
-		t.Errorf("GGZ still sees Lotte by name after the consent expired")
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			ids := consentMatrixIDs(t, env)
+			lotte := env.StudentID(demo.LotteNumber)
+			coord := env.NewClient()
+			coord.Login(demo.UserCoordinator)
+			day := func(d int) string { return env.Clock.Now().AddDate(0, 0, d).Format(time.DateOnly) }
+			res := coord.Post("/cases/"+ids["{lotte_zat}"]+"/consent", url.Values{"giver": {"student"}, "giver_name": {"Lotte Verhagen"},
+				"decision": {"toestemming"}, "scope": {"ggz", "smw"}, "how": {"conversation"}, "given_on": {day(0)}, "expires_on": {day(10)}})
+			if res.Status != http.StatusSeeOther {
+				t.Fatalf("record consent with an end date: %d: %s", res.Status, res.Body)
+			}
+			ggz := env.NewClient()
+			ggz.Login("ggz")
+			if !strings.Contains(ggz.Get("/students/"+lotte).Body, "Lotte Verhagen") {
+				t.Fatal("GGZ does not see Lotte under the new consent")
+			}
+			env.Clock.Add(11 * 24 * time.Hour)
+			if body := ggz.Get("/students/" + lotte).Body; strings.Contains(body, "Lotte") || !strings.Contains(body, "Anonieme casus") {
+				t.Errorf("GGZ still sees Lotte by name after the consent expired")
+			}
+		})
 	}
 }
 
@@ -175,27 +179,31 @@ func TestExpiredConsent(t *testing.T) {
 // the guardians below: Lotte (17, mbo) decides herself; for Yara (10) her
 // parents do.
 func TestConsentDefaults(t *testing.T) {
-	env := webtest.Start(t, storage.SQLite, webtest.Options{})
-	ids := consentMatrixIDs(t, env)
-	coord := env.NewClient()
-	coord.Login(demo.UserCoordinator)
-	lotte := coord.Get("/cases/" + ids["{lotte_zat}"] + "/consent").Body
-	if !strings.Contains(lotte, `value="student" checked`) || !strings.Contains(lotte, "de leerling zelf") {
-		t.Errorf("Lotte (17): the student is not the default giver")
-	}
-	var yaraZAT string
-	if err := env.SQL().QueryRow(`SELECT CAST(c.id AS TEXT) FROM cases c JOIN students s ON s.id = c.student_id
-		JOIN care_teams t ON t.id = c.team_id WHERE s.student_number = $1 AND t.kind = 'zat'`, demo.RefusalNumber).Scan(&yaraZAT); err != nil {
-		t.Fatal(err)
-	}
-	ib := env.NewClient()
-	ib.Login(demo.UserIB)
-	yara := ib.Get("/cases/" + yaraZAT + "/consent")
-	if yara.Status != http.StatusOK || !strings.Contains(yara.Body, `value="guardian" checked`) || !strings.Contains(yara.Body, "de ouders of verzorgers met gezag") {
-		t.Errorf("Yara (10): %d, the guardians are not the default givers", yara.Status)
-	}
-	if !strings.Contains(yara.Body, "geweigerd") {
-		t.Errorf("Yara's refusal is not shown")
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			ids := consentMatrixIDs(t, env)
+			coord := env.NewClient()
+			coord.Login(demo.UserCoordinator)
+			lotte := coord.Get("/cases/" + ids["{lotte_zat}"] + "/consent").Body
+			if !strings.Contains(lotte, `value="student" checked`) || !strings.Contains(lotte, "de leerling zelf") {
+				t.Errorf("Lotte (17): the student is not the default giver")
+			}
+			var yaraZAT string
+			if err := env.SQL().QueryRow(`SELECT CAST(c.id AS TEXT) FROM cases c JOIN students s ON s.id = c.student_id
+				JOIN care_teams t ON t.id = c.team_id WHERE s.student_number = $1 AND t.kind = 'zat'`, demo.RefusalNumber).Scan(&yaraZAT); err != nil {
+				t.Fatal(err)
+			}
+			ib := env.NewClient()
+			ib.Login(demo.UserIB)
+			yara := ib.Get("/cases/" + yaraZAT + "/consent")
+			if yara.Status != http.StatusOK || !strings.Contains(yara.Body, `value="guardian" checked`) || !strings.Contains(yara.Body, "de ouders of verzorgers met gezag") {
+				t.Errorf("Yara (10): %d, the guardians are not the default givers", yara.Status)
+			}
+			if !strings.Contains(yara.Body, "geweigerd") {
+				t.Errorf("Yara's refusal is not shown")
+			}
+		})
 	}
 }
 
