@@ -11,6 +11,25 @@ import (
 	"casus/storage"
 )
 
+// partnerNamed reports whether u, if an external partner, may know who the
+// student is (see seesIdentity); for everyone else it is true without a
+// lookup. Referrals name the student in every part, so a partner without
+// consent does not get them at all.
+func partnerNamed(ctx context.Context, tx *storage.Tx, u casus.User, studentID string) (bool, error) {
+	if !u.HasRole(casus.RolePartner) {
+		return true, nil
+	}
+	st, rel, err := tx.StudentFor(ctx, u.ID, studentID)
+	if err != nil {
+		return false, err
+	}
+	a := casus.CanViewStudent(u, rel)
+	if !a.Allowed {
+		return false, nil
+	}
+	return seesIdentity(ctx, tx, u, a.Relation, st)
+}
+
 // seesIdentity asks the policy whether u, let in with relation rel, sees
 // who the student is, gathering the consent of the cases that relate an
 // external partner to the student. Only partners need the lookup.

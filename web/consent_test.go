@@ -278,3 +278,50 @@ func TestConsentForm(t *testing.T) {
 		t.Errorf("%d prints and exports logged, want 4", n)
 	}
 }
+
+// TestAnonymousPartnerGetsNoReferral: the referral names the student in
+// every part, so a partner without consent cannot open it or see it in the
+// queue, while a partner with consent can.
+func TestAnonymousPartnerGetsNoReferral(t *testing.T) {
+	env := webtest.Start(t, storage.SQLite, webtest.Options{})
+	ids := consentMatrixIDs(t, env)
+	lotte := env.StudentID(demo.LotteNumber)
+	var zatRef string
+	coord := env.NewClient()
+	coord.Login(demo.UserCoordinator)
+	// Escalate Lotte's intern referral, accept it at the ZAT: the ZAT's
+	// fixed members may read it once accepted.
+	intern := referralMatrixIDs(t, env)["{ref:lotte}"]
+	// Fixture: the demo's intern referral leaves out what the intern team
+	// does not require; the ZAT requires every part.
+	if _, err := env.SQL().Exec(`UPDATE referrals SET family_hindering = 'x', family_protective = 'x', question_student = 'x',
+		question_parents = 'x', needs_education = 'x', needs_care = 'x', student_hindering = 'x', student_protective = 'x',
+		school_hindering = 'x', school_protective = 'x', done_before = 'x', done_result = 'x' WHERE id = $1`, intern); err != nil {
+		t.Fatal(err)
+	}
+	res := coord.Post("/referrals/"+intern+"/escalate", url.Values{"version": {version(t, env, intern)},
+		"team": {teamID(t, env, demo.TeamMBOZAT)}, "section": {"0", "1", "2", "3", "4", "5", "6"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("escalate: %d", res.Status)
+	}
+	zatRef = strings.TrimSuffix(strings.TrimPrefix(res.Location, "/referrals/"), "?done=escalated")
+	if res := coord.Post("/referrals/"+zatRef+"/decision", url.Values{"decision": {"accept"}, "version": {version(t, env, zatRef)}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("accept at the ZAT: %d %s", res.Status, res.Body)
+	}
+	ggz := env.NewClient()
+	ggz.Login("ggz")
+	if res := ggz.Get("/referrals/" + zatRef); res.Status != http.StatusOK || !strings.Contains(res.Body, "Lotte") {
+		t.Fatalf("GGZ under consent: referral %d", res.Status)
+	}
+	coord.Post("/cases/"+ids["{lotte_zat}"]+"/consent/"+ids["{lotte_consent}"]+"/withdraw", url.Values{"reason": {"ingetrokken"}})
+	if res := ggz.Get("/referrals/" + zatRef); res.Status != http.StatusNotFound || strings.Contains(res.Body, "Lotte") {
+		t.Errorf("GGZ after withdrawal: referral %d, want 404 without her name", res.Status)
+	}
+	if strings.Contains(ggz.Get("/referrals").Body, zatRef) {
+		t.Errorf("GGZ's queue still lists the referral")
+	}
+	if n := env.Count(`SELECT COUNT(*) FROM access_log WHERE user_id = $1 AND student_id = $2 AND object_kind = 'referral' AND outcome = 'denied'`,
+		env.UserID("ggz"), lotte); n != 1 {
+		t.Errorf("%d denied referral reads logged, want 1", n)
+	}
+}

@@ -75,6 +75,15 @@ func (s *Server) referralAccess(ctx context.Context, tx *storage.Tx, r *http.Req
 	}
 	e.StudentID = ref.StudentID
 	a := check(u, f)
+	if a.Allowed && f.Exists {
+		named, err := partnerNamed(ctx, tx, u, ref.StudentID)
+		if err != nil {
+			return ref, f, a, e, err
+		}
+		if !named {
+			return ref, f, casus.Access{Relation: casus.RelNone}, e, logDenied(ctx, tx, e, casus.ErrNotFound)
+		}
+	}
 	if a.Allowed {
 		return ref, f, a, e, nil
 	}
@@ -774,6 +783,12 @@ func (s *Server) handleReferralQueue(w http.ResponseWriter, r *http.Request) {
 		for i, ref := range refs {
 			a := casus.CanReadReferral(u, facts[i])
 			if !a.Allowed || !slices.Contains(queueStates, ref.State) {
+				continue
+			}
+			if named, err := partnerNamed(ctx, tx, u, ref.StudentID); err != nil || !named {
+				if err != nil {
+					return err
+				}
 				continue
 			}
 			e := s.accessEntry(r, casus.ActSearch, "referral queue")
