@@ -50,8 +50,16 @@ func (s *Server) careTx(w http.ResponseWriter, r *http.Request, action casus.Acc
 		var a casus.Access
 		if rel.Exists {
 			e.StudentID = st.ID
-			if a, err = fn(&careCtx{ctx: ctx, tx: tx, u: u, st: st, rel: rel, e: e}); err != nil {
+			// A partner without consent sees the case anonymously: the care
+			// file, which names and describes the student, stays closed.
+			named, err := partnerNamed(ctx, tx, u, st.ID)
+			if err != nil {
 				return err
+			}
+			if named {
+				if a, err = fn(&careCtx{ctx: ctx, tx: tx, u: u, st: st, rel: rel, e: e}); err != nil {
+					return err
+				}
 			}
 		}
 		if err := logAccess(ctx, tx, e, a); err != nil {

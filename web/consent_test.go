@@ -325,3 +325,32 @@ func TestAnonymousPartnerGetsNoReferral(t *testing.T) {
 		t.Errorf("%d denied referral reads logged, want 1", n)
 	}
 }
+
+// TestAnonymousPartnerGetsNoCareFile: after the withdrawal the GGZ partner
+// cannot open Lotte's care-file entries or route either.
+func TestAnonymousPartnerGetsNoCareFile(t *testing.T) {
+	env := webtest.Start(t, storage.SQLite, webtest.Options{})
+	ids := consentMatrixIDs(t, env)
+	lotte := env.StudentID(demo.LotteNumber)
+	var entry string
+	if err := env.SQL().QueryRow(`SELECT CAST(e.id AS TEXT) FROM care_entries e JOIN care_entry_versions v ON v.entry_id = e.id
+		WHERE e.student_id = $1 AND v.visibility = 'guidance' ORDER BY v.occurred_on LIMIT 1`, lotte).Scan(&entry); err != nil {
+		t.Fatalf("an entry of Lotte's that team members may read: %v", err)
+	}
+	ggz := env.NewClient()
+	ggz.Login("ggz")
+	paths := []string{"/students/" + lotte + "/care/" + entry, "/students/" + lotte + "/route"}
+	for _, p := range paths {
+		if res := ggz.Get(p); res.Status != http.StatusOK {
+			t.Fatalf("GGZ under consent: %s %d", p, res.Status)
+		}
+	}
+	coord := env.NewClient()
+	coord.Login(demo.UserCoordinator)
+	coord.Post("/cases/"+ids["{lotte_zat}"]+"/consent/"+ids["{lotte_consent}"]+"/withdraw", url.Values{"reason": {"ingetrokken"}})
+	for _, p := range paths {
+		if res := ggz.Get(p); res.Status != http.StatusNotFound || strings.Contains(res.Body, "Lotte") {
+			t.Errorf("GGZ after withdrawal: %s %d, want 404 without her name", p, res.Status)
+		}
+	}
+}
