@@ -209,3 +209,18 @@ type Crisis struct {
 	RecordedBy string
 	RecordedAt time.Time
 }
+
+// CanPlanMeetings decides whether u may set the team's rhythm and move or
+// cancel its meetings: its chair (the zorgcoördinator, or in primary
+// education the IB'er or the partnership's coordinator who chairs it).
+func CanPlanMeetings(u User, members []TeamMember) bool {
+	if u.Disabled {
+		return false
+	}
+	for _, m := range members {
+		if m.Chair && m.User.ID == u.ID {
+			return true
+		}
+	}
+	return false
+}

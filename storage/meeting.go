@@ -14,12 +14,18 @@ import (
 func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // SetRecurrence makes r the team's meeting rhythm from now on, ending the
-// series it had. Meetings already stored keep their dates.
+// series it had. Coming meetings of the old rhythm go, unless something is
+// on their agenda: those stay, for the chair to move or cancel.
 func (tx *Tx) SetRecurrence(ctx context.Context, teamID string, r casus.Recurrence, location string) error {
 	if !r.Valid() {
 		return &casus.Error{Code: casus.EINVALID, Key: "error.recurrence", Field: "recurrence"}
 	}
 	now := tx.Now()
+	if _, err := tx.exec(ctx, `DELETE FROM meetings WHERE team_id = $1 AND starts_at > $2 AND status = 'planned'
+		AND series_id IN (SELECT id FROM meeting_series WHERE team_id = $1 AND ended_at IS NULL)
+		AND NOT EXISTS (SELECT 1 FROM agenda_items a WHERE a.meeting_id = meetings.id)`, teamID, now); err != nil {
+		return fmt.Errorf("storage: drop meetings of the old rhythm: %w", err)
+	}
 	if _, err := tx.exec(ctx, `UPDATE meeting_series SET ended_at = $1 WHERE team_id = $2 AND ended_at IS NULL`, now, teamID); err != nil {
 		return fmt.Errorf("storage: end meeting series: %w", err)
 	}
@@ -245,4 +251,30 @@ func (tx *Tx) StudentAgenda(ctx context.Context, studentID string, t time.Time) 
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// Recurrence returns the team's current rhythm and meeting place; ok is
+// false when the team has none.
+func (tx *Tx) Recurrence(ctx context.Context, teamID string) (r casus.Recurrence, location string, ok bool, err error) {
+	s, ok, err := tx.currentSeries(ctx, teamID)
+	s.r.First = s.r.First.UTC()
+	return s.r, s.location, ok, err
+}
+
+// UpcomingMeetings returns the team's next n planned meetings after t,
+// storing the slots of its rhythm on the way (see NextMeeting).
+func (tx *Tx) UpcomingMeetings(ctx context.Context, teamID string, t time.Time, n int) ([]casus.Meeting, error) {
+	var ms []casus.Meeting
+	for len(ms) < n {
+		m, err := tx.NextMeeting(ctx, teamID, t)
+		if casus.ErrorCode(err) == casus.ENOTFOUND {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, m)
+		t = m.StartsAt
+	}
+	return ms, nil
 }

@@ -131,6 +131,27 @@ func TestMeetings(t *testing.T) {
 				wantCode(t, err, casus.ECONFLICT)
 			})
 
+			t.Run("NewRhythmDropsEmptyMeetings", func(t *testing.T) {
+				// 8 December holds Bram's item; 19 January is stored but empty.
+				clock.Set(amsterdam(2026, 11, 26, 9, 0))
+				empty := next(amsterdam(2027, 1, 8, 0, 0))
+				if !empty.StartsAt.Equal(amsterdam(2027, 1, 19, 14, 0)) {
+					t.Fatalf("fixture: %v, want the empty meeting of 19 January", empty.StartsAt.In(casus.Amsterdam))
+				}
+				withItem := next(amsterdam(2026, 12, 1, 0, 0))
+				update(t, db, func(ctx context.Context, tx *storage.Tx) error {
+					return tx.SetRecurrence(ctx, w.intern.ID, casus.Recurrence{First: amsterdam(2026, 12, 2, 10, 0), EveryWeeks: 1, Duration: time.Hour}, "")
+				})
+				err := db.View(t.Context(), func(tx *storage.Tx) error { _, err := tx.Meeting(t.Context(), empty.ID); return err })
+				wantCode(t, err, casus.ENOTFOUND)
+				if m := viewValue(t, db, func(ctx context.Context, tx *storage.Tx) (casus.Meeting, error) { return tx.Meeting(ctx, withItem.ID) }); !m.StartsAt.Equal(amsterdam(2026, 12, 8, 14, 0)) {
+					t.Errorf("the meeting with an agenda item was changed: %+v", m)
+				}
+				if m := next(clock.Now()); !m.StartsAt.Equal(amsterdam(2026, 12, 2, 10, 0)) {
+					t.Errorf("next after the new rhythm: %v, want Wednesday 2 December 10:00", m.StartsAt.In(casus.Amsterdam))
+				}
+			})
+
 			t.Run("InvalidRecurrence/ErrInvalid", func(t *testing.T) {
 				err := db.Update(t.Context(), func(tx *storage.Tx) error {
 					return tx.SetRecurrence(t.Context(), w.zat.ID, casus.Recurrence{First: clock.Now(), Duration: time.Hour}, "")

@@ -197,6 +197,9 @@ func TestAccessMatrix(t *testing.T) {
 			for pattern, cells := range escalationMatrix() {
 				matrix[pattern] = cells
 			}
+			for pattern, cells := range meetingsMatrix() {
+				matrix[pattern] = cells
+			}
 			registered := map[string]bool{}
 			for _, rt := range env.Server.Routes() {
 				registered[rt.Pattern] = true
@@ -230,6 +233,9 @@ func TestAccessMatrix(t *testing.T) {
 				ids[k] = v
 			}
 			for k, v := range consentMatrixIDs(t, env) {
+				ids[k] = v
+			}
+			for k, v := range meetingsMatrixIDs(t, env) {
 				ids[k] = v
 			}
 

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"casus"
 	"casus/i18n"
@@ -55,6 +56,10 @@ func loadPages() (*pages, error) {
 			}
 			return "/static/" + name + "?v=" + h, nil
 		},
+		// weekday, clock and minutes show a meeting rhythm in Dutch time.
+		"weekday": func(t time.Time) int { return int(t.In(casus.Amsterdam).Weekday()) },
+		"clock":   func(t time.Time) string { return t.In(casus.Amsterdam).Format("15:04") },
+		"minutes": func(d time.Duration) int { return int(d / time.Minute) },
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, errors.New("dict: odd arguments")
