@@ -143,12 +143,15 @@ func careRel(u User, rel StudentRelations, r Relation) bool {
 // care file of a student they have the relations rel to.
 func CanReadEntry(u User, rel StudentRelations, v Visibility) bool {
 	switch v {
+	// A partner only invited for the case reads what the agenda item it is
+	// invited for shares (SPEC §4: on-call partners see only their items),
+	// not the care file.
 	case VisGuidance:
 		return careRel(u, rel, RelCoordinator) || careRel(u, rel, RelCareContact) || careRel(u, rel, RelMentor) ||
-			careRel(u, rel, RelTeamMember) || careRel(u, rel, RelInvited) || careRel(u, rel, RelActionOwner)
+			careRel(u, rel, RelTeamMember) || careRel(u, rel, RelActionOwner)
 	case VisCareTeam:
 		return careRel(u, rel, RelCoordinator) || careRel(u, rel, RelCareContact) ||
-			careRel(u, rel, RelTeamMember) || careRel(u, rel, RelInvited)
+			careRel(u, rel, RelTeamMember)
 	case VisConfidential:
 		return careRel(u, rel, RelCoordinator) || careRel(u, rel, RelCareContact)
 	}

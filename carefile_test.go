@@ -25,7 +25,7 @@ func TestCanReadEntry(t *testing.T) {
 		{"care contact reads everything", careUser(RoleCareContact), care, Visibilities},
 		{"coordinator reads everything", careUser(RoleCoordinator), coord, Visibilities},
 		{"team member partner reads guidance and care team", careUser(RolePartner), team, []Visibility{VisGuidance, VisCareTeam}},
-		{"invited partner reads guidance and care team", careUser(RolePartner), invited, []Visibility{VisGuidance, VisCareTeam}},
+		{"invited partner reads no care file (only its agenda items)", careUser(RolePartner), invited, nil},
 		{"action owner reads guidance", careUser(RolePartner), owner, []Visibility{VisGuidance}},
 		{"management reads nothing whatever the facts", careUser(RoleManagement), all, nil},
 		{"beheerder reads nothing whatever the facts", careUser(RoleAdmin), all, nil},

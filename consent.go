@@ -182,14 +182,16 @@ func LatestConsent(consents []Consent, giver ConsentGiver, t time.Time) (Consent
 // is related to a student: the kind of team and the consent recorded.
 type CaseConsent struct {
 	Kind      TeamKind
+	Member    bool // the partner is a fixed member of the case's team (not only invited)
 	Consents  []Consent
 	Exception *ConsentException
 }
 
 // SeesIdentity decides whether u, whom the policy let in with relation rel,
-// sees who the student is. School staff do. An external partner does through
-// an intern zorgteam case (internal care needs no consent; the partner is a
-// fixed member of the school's own team) or through a ZAT case where the
+// sees who the student is. School staff do. An external partner does as a
+// fixed member of the intern zorgteam handling the student (internal care
+// needs no consent; the partner is part of the school's own team; a partner
+// only invited there needs consent like at the ZAT), or through a case where the
 // required givers' consent is in force for the partner's discipline, or a
 // documented exception applies. Otherwise the partner sees the case
 // anonymously: no name, date of birth, student number or group.
@@ -199,7 +201,7 @@ func SeesIdentity(u User, rel Relation, st Student, cases []CaseConsent, t time.
 	}
 	rule := DefaultConsentRule(st, t)
 	for _, c := range cases {
-		if c.Kind == TeamIntern || NamedFor(u.Discipline, rule, c.Consents, c.Exception, t) {
+		if c.Kind == TeamIntern && c.Member || NamedFor(u.Discipline, rule, c.Consents, c.Exception, t) {
 			return true
 		}
 	}

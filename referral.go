@@ -264,7 +264,8 @@ func CanCreateReferral(u User, rel StudentRelations) Access {
 }
 
 // CanReadReferral decides whether u may read a referral: its referrer and
-// inbrenger, the care contact of the student, and — once it is submitted —
+// inbrenger while they are the student's mentor, care contact or
+// coordinator, the care contact of the student, and — once it is submitted —
 // the chair of the team it is addressed to; fixed members of that team once
 // it is accepted. Drafts stay between the referrer, the inbrenger and the
 // care contact. Management and the beheerder never read one.
@@ -273,10 +274,13 @@ func CanReadReferral(u User, f ReferralFacts) Access {
 		return Access{Relation: RelNone}
 	}
 	submitted := f.State != RefDraft
+	// The referrer and the inbrenger read it while they still work with the
+	// student: a mentor who hands the class over loses the referral too.
+	tied := f.Student.Mentor || f.Student.CareContact || f.Student.Coordinator
 	switch {
-	case f.Referrer && schoolStaff(u):
+	case f.Referrer && schoolStaff(u) && tied:
 		return Access{Allowed: true, Relation: RelReferrer}
-	case f.Inbrenger && schoolStaff(u):
+	case f.Inbrenger && schoolStaff(u) && tied:
 		return Access{Allowed: true, Relation: RelInbrenger}
 	case f.Student.CareContact && u.HasRole(RoleCareContact):
 		return Access{Allowed: true, Relation: RelCareContact}

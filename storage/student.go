@@ -49,11 +49,18 @@ const studentFrom = ` FROM students st JOIN schools sc ON sc.id = st.school_id J
 	LEFT JOIN users m ON m.id = st.mentor_id `
 
 // relationColumns computes a user's ($1) relations to the student st in one
-// pass. The policy, not this SQL, decides what they grant.
+// pass. The policy, not this SQL, decides what they grant. The chair of an
+// intern zorgteam serving the school relates to all its students (the
+// school's own care structure); the chair of a ZAT, often from outside the
+// school, only to the students the ZAT has an open case or a submitted
+// referral of.
 const relationColumns = `COALESCE(st.mentor_id = $1, FALSE) AS mentor_rel,
 	EXISTS (SELECT 1 FROM care_contacts cc WHERE cc.user_id = $1 AND cc.group_id = st.group_id) AS care_rel,
 	EXISTS (SELECT 1 FROM team_members tm JOIN care_team_schools ts ON ts.team_id = tm.team_id
-		WHERE tm.user_id = $1 AND tm.chair AND ts.school_id = st.school_id) AS coord_rel,
+		JOIN care_teams ct ON ct.id = tm.team_id
+		WHERE tm.user_id = $1 AND tm.chair AND ts.school_id = st.school_id AND (ct.kind = 'intern'
+			OR EXISTS (SELECT 1 FROM cases cz WHERE cz.student_id = st.id AND cz.team_id = ct.id AND cz.status = 'open')
+			OR EXISTS (SELECT 1 FROM referrals rz WHERE rz.student_id = st.id AND rz.team_id = ct.id AND rz.state <> 'draft'))) AS coord_rel,
 	EXISTS (SELECT 1 FROM cases c JOIN team_members tm ON tm.team_id = c.team_id AND tm.kind = 'fixed'
 		WHERE c.student_id = st.id AND c.status = 'open' AND tm.user_id = $1) AS team_rel,
 	EXISTS (SELECT 1 FROM case_invitations ci JOIN cases c ON c.id = ci.case_id

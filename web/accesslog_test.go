@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,6 +119,30 @@ func TestDenialsLogged(t *testing.T) {
 					e.Role != tc.role || e.RequestID != res.Header.Get("X-Request-ID") || e.Action != casus.ActRead {
 					t.Errorf("%s opens %s: logged %+v, want outcome %s relation %s role %s", tc.user, tc.student, e, tc.outcome, tc.relation, tc.role)
 				}
+			}
+		})
+	}
+}
+
+// TestZATChairSeesOnlyItsCases: the chair of the above-school ZAT (the
+// samenwerkingsverband's coordinator) sees the pupils the ZAT has a case
+// of — Yara — and not the other pupils of the schools it serves, such as
+// Daan, who is only at his school's own zorgteam.
+func TestZATChairSeesOnlyItsCases(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			c := env.NewClient()
+			c.Login("swv")
+			if res := c.Get("/students/" + env.StudentID(demo.RefusalNumber)); res.Status != http.StatusOK {
+				t.Errorf("ZAT chair opens Yara (open ZAT case): %d, want 200", res.Status)
+			}
+			if res := c.Get("/students/" + env.StudentID(demo.DaanNumber)); res.Status != http.StatusNotFound {
+				t.Errorf("ZAT chair opens Daan (no ZAT case): %d, want 404", res.Status)
+			}
+			list := c.Get("/students").Body
+			if strings.Contains(list, "Daan") || !strings.Contains(list, "Yara") {
+				t.Errorf("ZAT chair's student list: Daan listed or Yara missing")
 			}
 		})
 	}

@@ -37,7 +37,7 @@ func (s *Server) careTx(w http.ResponseWriter, r *http.Request, action casus.Acc
 	u := *state(r).user
 	id := r.PathValue("id")
 	allowed := false
-	err := s.db.Update(ctx, func(tx *storage.Tx) error {
+	err := s.updateLogged(ctx, func(tx *storage.Tx) error {
 		e := s.accessEntry(r, action, purpose)
 		e.ObjectKind, e.ObjectID = objectKind, truncate(id, 64)
 		if !casus.ValidID(id) {
@@ -58,7 +58,7 @@ func (s *Server) careTx(w http.ResponseWriter, r *http.Request, action casus.Acc
 			}
 			if named {
 				if a, err = fn(&careCtx{ctx: ctx, tx: tx, u: u, st: st, rel: rel, e: e}); err != nil {
-					return err
+					return refused(ctx, tx, e, a, err)
 				}
 			}
 		}

@@ -289,13 +289,21 @@ func TestCareFileConflictAndBadInput(t *testing.T) {
 			if res := coord.Post("/students/"+lotte+"/care/"+signal+"/correct", corr("2", "Eerst opgeslagen.")); res.Status != http.StatusSeeOther {
 				t.Fatalf("first correction: %d", res.Status)
 			}
-			before := env.Snapshot("sessions")
+			// Nothing changes but the access log, which records the refused
+			// request as a read.
+			refusedLogged := func() int {
+				return env.Count(`SELECT COUNT(*) FROM access_log WHERE student_id = $1 AND purpose LIKE '%(refused)'`, lotte)
+			}
+			before, logged := env.Snapshot("sessions", "access_log", "access_log_head"), refusedLogged()
 			res := mentor.Post("/students/"+lotte+"/care/"+signal+"/correct", corr("2", "Te laat."))
 			if res.Status != http.StatusConflict || !strings.Contains(res.Body, "Iemand anders heeft deze notitie intussen gecorrigeerd") {
 				t.Errorf("stale correction: %d, want 409 with the Dutch message", res.Status)
 			}
-			if diff := webtest.Changed(before, env.Snapshot("sessions")); len(diff) > 0 {
+			if diff := webtest.Changed(before, env.Snapshot("sessions", "access_log", "access_log_head")); len(diff) > 0 {
 				t.Errorf("the stale correction changed the database:\n%s", strings.Join(diff, "\n"))
+			}
+			if n := refusedLogged() - logged; n != 1 {
+				t.Errorf("%d access-log entries for the refused correction, want 1", n)
 			}
 
 			// A stale route form: the coordinator scaled down meanwhile.
@@ -304,12 +312,15 @@ func TestCareFileConflictAndBadInput(t *testing.T) {
 			if res := coord.Post("/students/"+lotte+"/route", route); res.Status != http.StatusSeeOther {
 				t.Fatalf("route change: %d", res.Status)
 			}
-			before = env.Snapshot("sessions")
+			before, logged = env.Snapshot("sessions", "access_log", "access_log_head"), refusedLogged()
 			if res := coord.Post("/students/"+lotte+"/route", route); res.Status != http.StatusConflict ||
 				!strings.Contains(res.Body, "Iemand anders heeft de zorgroute intussen gewijzigd") {
 				t.Errorf("stale route change: %d, want 409 with the Dutch message", res.Status)
 			}
-			if diff := webtest.Changed(before, env.Snapshot("sessions")); len(diff) > 0 {
+			if n := refusedLogged() - logged; n != 1 {
+				t.Errorf("%d access-log entries for the refused route change, want 1", n)
+			}
+			if diff := webtest.Changed(before, env.Snapshot("sessions", "access_log", "access_log_head")); len(diff) > 0 {
 				t.Errorf("the stale route change changed the database:\n%s", strings.Join(diff, "\n"))
 			}
 

@@ -43,8 +43,8 @@ func seesIdentity(ctx context.Context, tx *storage.Tx, u casus.User, rel casus.R
 	}
 	cases := make([]casus.CaseConsent, len(pcs))
 	for i, pc := range pcs {
-		cases[i].Kind = pc.Case.TeamKind
-		if pc.Case.TeamKind == casus.TeamIntern {
+		cases[i].Kind, cases[i].Member = pc.Case.TeamKind, pc.Member
+		if pc.Case.TeamKind == casus.TeamIntern && pc.Member {
 			continue
 		}
 		if cases[i].Consents, err = tx.Consents(ctx, pc.Case.ID); err != nil {
@@ -124,7 +124,7 @@ func (s *Server) consentTx(w http.ResponseWriter, r *http.Request, action casus.
 	u := *state(r).user
 	id := r.PathValue("id")
 	allowed := false
-	err := s.db.Update(ctx, func(tx *storage.Tx) error {
+	err := s.updateLogged(ctx, func(tx *storage.Tx) error {
 		e := s.accessEntry(r, action, purpose)
 		e.ObjectKind, e.ObjectID = "consent", truncate(id, 64)
 		var a casus.Access
@@ -142,7 +142,7 @@ func (s *Server) consentTx(w http.ResponseWriter, r *http.Request, action casus.
 				if a = casus.CanManageConsent(u, rel); a.Allowed {
 					cc := &consentCtx{careCtx: careCtx{ctx: ctx, tx: tx, u: u, st: st, rel: rel, e: e}, c: c}
 					if err := fn(cc); err != nil {
-						return err
+						return refused(ctx, tx, e, a, err)
 					}
 				}
 			}

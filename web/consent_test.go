@@ -354,3 +354,32 @@ func TestAnonymousPartnerGetsNoCareFile(t *testing.T) {
 		}
 	}
 }
+
+// TestWithdrawOtherCasesConsent: a consent id of another case in the path
+// is not found, nothing is withdrawn, and the attempt is in the access log.
+func TestWithdrawOtherCasesConsent(t *testing.T) {
+	env := webtest.Start(t, storage.SQLite, webtest.Options{})
+	ids := consentMatrixIDs(t, env)
+	var milanZAT string
+	if err := env.SQL().QueryRow(`SELECT CAST(c.id AS TEXT) FROM cases c JOIN students s ON s.id = c.student_id
+		JOIN care_teams t ON t.id = c.team_id WHERE s.student_number = $1 AND t.kind = 'zat'`, demo.CrisisNumber).Scan(&milanZAT); err != nil {
+		t.Fatal(err)
+	}
+	coord := env.NewClient()
+	coord.Login(demo.UserCoordinator)
+	denied := func() int {
+		return env.Count(`SELECT COUNT(*) FROM access_log WHERE outcome = 'denied' AND user_id = $1 AND object_kind = 'consent'`,
+			env.UserID(demo.UserCoordinator))
+	}
+	before := denied()
+	res := coord.Post("/cases/"+milanZAT+"/consent/"+ids["{lotte_consent}"]+"/withdraw", url.Values{"reason": {"x"}})
+	if res.Status != http.StatusNotFound {
+		t.Errorf("withdraw Lotte's consent through Milan's case: %d, want 404", res.Status)
+	}
+	if n := env.Count(`SELECT COUNT(*) FROM consents WHERE id = $1 AND withdrawn_at IS NULL`, ids["{lotte_consent}"]); n != 1 {
+		t.Errorf("Lotte's consent was withdrawn")
+	}
+	if denied() != before+1 {
+		t.Errorf("the attempt is not in the access log as denied")
+	}
+}

@@ -192,6 +192,9 @@ func (s *Server) handleStudents(w http.ResponseWriter, r *http.Request) {
 				row.Student = casus.Student{ID: st.ID, SchoolName: st.SchoolName, Sector: st.Sector, Level: st.Level}
 			}
 			e := s.accessEntry(r, casus.ActSearch, "student list")
+			if row.Anonymous {
+				e.Purpose = "student list (anonymous)"
+			}
 			e.StudentID, e.ObjectKind, e.ObjectID = st.ID, "student", st.ID
 			if err := logAccess(ctx, tx, e, a); err != nil {
 				return err
@@ -207,6 +210,26 @@ func (s *Server) handleStudents(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "students.title", page)
 	v.Form = f
 	s.render(w, r, http.StatusOK, "students", v)
+}
+
+// refused records a request the policy allowed but the handler then
+// refused — bad input, a stale version, an id that is not this student's —
+// and returns it as a denial, so the transaction commits the log entry. A
+// handler must refuse before it writes: the contract that keeps "nothing
+// half-written" true. An id that is not found is logged as denied, the rest
+// as a read of the page shown again.
+func refused(ctx context.Context, tx *storage.Tx, e *casus.AccessEntry, a casus.Access, err error) error {
+	switch casus.ErrorCode(err) {
+	case casus.ENOTFOUND:
+		return logDenied(ctx, tx, e, err)
+	case casus.EINVALID, casus.ECONFLICT, casus.EFORBIDDEN:
+		e.Action, e.Purpose = casus.ActRead, e.Purpose+" (refused)"
+		if err := logAccess(ctx, tx, e, a); err != nil {
+			return err
+		}
+		return &denial{err}
+	}
+	return err
 }
 
 func truncate(s string, n int) string {
