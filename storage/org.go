@@ -77,7 +77,12 @@ func (tx *Tx) AddMember(ctx context.Context, m casus.TeamMember) error {
 
 // Teams lists the care teams by kind and name.
 func (tx *Tx) Teams(ctx context.Context) ([]casus.CareTeam, error) {
-	rows, err := tx.query(ctx, `SELECT id, name, kind, rhythm FROM care_teams ORDER BY kind, name`)
+	return tx.teams(ctx, `SELECT id, name, kind, rhythm FROM care_teams ORDER BY kind, name`)
+}
+
+// teams runs a query for team id, name, kind and rhythm.
+func (tx *Tx) teams(ctx context.Context, q string, args ...any) ([]casus.CareTeam, error) {
+	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: teams: %w", err)
 	}

@@ -262,21 +262,8 @@ func (tx *Tx) EnsureOpenCase(ctx context.Context, studentID, teamID string) (cas
 // TeamsServing lists the care teams that serve a school, by kind and name:
 // the teams a student of the school can be referred to.
 func (tx *Tx) TeamsServing(ctx context.Context, schoolID string) ([]casus.CareTeam, error) {
-	rows, err := tx.query(ctx, `SELECT t.id, t.name, t.kind, t.rhythm FROM care_teams t
+	return tx.teams(ctx, `SELECT t.id, t.name, t.kind, t.rhythm FROM care_teams t
 		JOIN care_team_schools ts ON ts.team_id = t.id WHERE ts.school_id = $1 ORDER BY t.kind, t.name`, schoolID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: teams serving: %w", err)
-	}
-	defer rows.Close()
-	var teams []casus.CareTeam
-	for rows.Next() {
-		var t casus.CareTeam
-		if err := rows.Scan(&t.ID, &t.Name, &t.Kind, &t.Rhythm); err != nil {
-			return nil, err
-		}
-		teams = append(teams, t)
-	}
-	return teams, rows.Err()
 }
 
 // Inbrengers lists who can bring a student's case in at a team meeting: the

@@ -27,31 +27,48 @@ type careCtx struct {
 
 // careTx runs fn for the student of the path in one transaction and logs the
 // request with fn's policy decision, granted or denied, in that transaction.
-// fn decides first and writes only when it allows; an error from fn (such as
-// a conflict) rolls everything back. A malformed id, an unknown student and
-// a denial all answer "not found". careTx reports whether the request was
-// allowed; when not, it has written the response.
+// fn decides first and writes only when it allows (see refused for what an
+// error from fn does). A malformed id, an unknown student and a denial all
+// answer "not found". careTx reports whether the request was allowed; when
+// not, it has written the response.
 func (s *Server) careTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose, objectKind string,
 	fn func(c *careCtx) (casus.Access, error)) bool {
+	id := r.PathValue("id")
+	return s.studentTx(w, r, action, purpose, objectKind, id, func(*storage.Tx) (string, error) { return id, nil }, fn)
+}
+
+// studentTx is the frame of every handler that touches one student's data:
+// in one transaction it finds the student (student maps the object of the
+// path to the student's id, or fails with ENOTFOUND), gathers the user's
+// relations, lets fn decide and act, and writes the access-log entry with
+// the decision. A partner without consent is denied before fn runs: these
+// pages name and describe the student.
+func (s *Server) studentTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose, objectKind, objectID string,
+	student func(tx *storage.Tx) (string, error), fn func(c *careCtx) (casus.Access, error)) bool {
 	ctx := r.Context()
 	u := *state(r).user
-	id := r.PathValue("id")
 	allowed := false
 	err := s.updateLogged(ctx, func(tx *storage.Tx) error {
 		e := s.accessEntry(r, action, purpose)
-		e.ObjectKind, e.ObjectID = objectKind, truncate(id, 64)
-		if !casus.ValidID(id) {
+		e.ObjectKind, e.ObjectID = objectKind, truncate(objectID, 64)
+		if !casus.ValidID(objectID) {
 			return logAccess(ctx, tx, e, casus.Access{})
 		}
-		st, rel, err := tx.StudentFor(ctx, u.ID, id)
+		var a casus.Access
+		var st casus.Student
+		var rel casus.StudentRelations
+		id, err := student(tx)
+		if err == nil {
+			// An unknown object leaves rel empty: no query with an id that is
+			// no student's (on PostgreSQL a failed statement spoils the
+			// transaction the denial is logged in).
+			st, rel, err = tx.StudentFor(ctx, u.ID, id)
+		}
 		if err != nil && casus.ErrorCode(err) != casus.ENOTFOUND {
 			return err
 		}
-		var a casus.Access
 		if rel.Exists {
 			e.StudentID = st.ID
-			// A partner without consent sees the case anonymously: the care
-			// file, which names and describes the student, stays closed.
 			named, err := partnerNamed(ctx, tx, u, st.ID)
 			if err != nil {
 				return err

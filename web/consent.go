@@ -120,48 +120,20 @@ type consentCtx struct {
 // all answer "not found".
 func (s *Server) consentTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose string,
 	fn func(c *consentCtx) error) bool {
-	ctx := r.Context()
-	u := *state(r).user
 	id := r.PathValue("id")
-	allowed := false
-	err := s.updateLogged(ctx, func(tx *storage.Tx) error {
-		e := s.accessEntry(r, action, purpose)
-		e.ObjectKind, e.ObjectID = "consent", truncate(id, 64)
-		var a casus.Access
-		if casus.ValidID(id) {
-			c, err := tx.Case(ctx, id)
-			if err != nil && casus.ErrorCode(err) != casus.ENOTFOUND {
-				return err
-			}
-			if err == nil {
-				st, rel, err := tx.StudentFor(ctx, u.ID, c.StudentID)
-				if err != nil {
-					return err
-				}
-				e.StudentID = st.ID
-				if a = casus.CanManageConsent(u, rel); a.Allowed {
-					cc := &consentCtx{careCtx: careCtx{ctx: ctx, tx: tx, u: u, st: st, rel: rel, e: e}, c: c}
-					if err := fn(cc); err != nil {
-						return refused(ctx, tx, e, a, err)
-					}
-				}
-			}
+	var c casus.Case
+	student := func(tx *storage.Tx) (string, error) {
+		var err error
+		c, err = tx.Case(r.Context(), id)
+		return c.StudentID, err
+	}
+	return s.studentTx(w, r, action, purpose, "consent", id, student, func(cc *careCtx) (casus.Access, error) {
+		a := casus.CanManageConsent(cc.u, cc.rel)
+		if !a.Allowed {
+			return a, nil
 		}
-		if err := logAccess(ctx, tx, e, a); err != nil {
-			return err
-		}
-		allowed = a.Allowed
-		return nil
+		return a, fn(&consentCtx{careCtx: *cc, c: c})
 	})
-	if err != nil {
-		s.renderError(w, r, err)
-		return false
-	}
-	if !allowed {
-		s.renderError(w, r, casus.ErrNotFound)
-		return false
-	}
-	return true
 }
 
 // loadConsentPage fills the page for the case.
