@@ -121,6 +121,16 @@ func TestBrowserCarePath(t *testing.T) {
 			if !eval[bool](c, `!!document.querySelector('main a[href="`+zatReferral+`"]')`) {
 				t.Errorf("the accepted ZAT referral is not in the queue")
 			}
+			// Ready for the agenda: it stands on the ZAT's next meeting.
+			var meeting string
+			if err := env.SQL().QueryRow(`SELECT CAST(meeting_id AS TEXT) FROM agenda_items WHERE CAST(source_id AS TEXT) = $1`,
+				strings.TrimPrefix(zatReferral, "/referrals/")).Scan(&meeting); err != nil {
+				t.Fatalf("the accepted ZAT referral is on no agenda: %v", err)
+			}
+			c.open("/meetings/"+meeting, http.StatusOK)
+			if !eval[bool](c, `document.querySelector('main .casus-agenda')?.innerText.includes(`+jsString(name)+`) ?? false`) {
+				t.Errorf("the agenda does not show %s", name)
+			}
 			var state string
 			if err := env.SQL().QueryRow(`SELECT state FROM referrals WHERE CAST(id AS TEXT) = $1`,
 				strings.TrimPrefix(zatReferral, "/referrals/")).Scan(&state); err != nil || state != "accepted" {

@@ -204,15 +204,25 @@ func (tx *Tx) RecordCrisis(ctx context.Context, cr *casus.Crisis) (casus.Meeting
 		cr.AgreedBy, cr.RecordedBy, cr.RecordedAt); err != nil {
 		return casus.Meeting{}, err
 	}
-	m, err := tx.NextMeeting(ctx, cr.TeamID, cr.RecordedAt)
+	return tx.PutOnNextAgenda(ctx, cr.TeamID, casus.AgendaItem{CaseID: c.ID, Kind: casus.AgendaCrisis, SourceID: cr.ID,
+		AddedBy: cr.RecordedBy})
+}
+
+// PutOnNextAgenda puts the item on the agenda of the team's next meeting,
+// late when that agenda was due out already, and returns the meeting. With
+// no meeting ahead it returns a zero Meeting and puts nothing anywhere: the
+// chair plans one and adds the item.
+func (tx *Tx) PutOnNextAgenda(ctx context.Context, teamID string, it casus.AgendaItem) (casus.Meeting, error) {
+	now := tx.Now()
+	m, err := tx.NextMeeting(ctx, teamID, now)
 	if casus.ErrorCode(err) == casus.ENOTFOUND {
 		return casus.Meeting{}, nil
 	}
 	if err != nil {
 		return m, err
 	}
-	it := casus.AgendaItem{MeetingID: m.ID, CaseID: c.ID, Kind: casus.AgendaCrisis, SourceID: cr.ID, AddedBy: cr.RecordedBy,
-		Late: !cr.RecordedAt.Before(casus.SendBy(m.StartsAt, casus.AgendaSendDays))}
+	it.MeetingID = m.ID
+	it.Late = !now.Before(casus.SendBy(m.StartsAt, casus.AgendaSendDays))
 	return m, tx.AddAgendaItem(ctx, &it)
 }
 

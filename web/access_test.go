@@ -200,6 +200,9 @@ func TestAccessMatrix(t *testing.T) {
 			for pattern, cells := range meetingsMatrix() {
 				matrix[pattern] = cells
 			}
+			for pattern, cells := range agendaMatrix() {
+				matrix[pattern] = cells
+			}
 			registered := map[string]bool{}
 			for _, rt := range env.Server.Routes() {
 				registered[rt.Pattern] = true

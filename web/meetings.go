@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -20,6 +21,7 @@ type teamMeetings struct {
 	TooRare    bool // the rhythm is below what the team's kind needs
 	Upcoming   []casus.Meeting
 	CanPlan    bool
+	IsMember   bool // may open the agendas
 	Weekdays   []string
 	Patterns   []string
 	MonthWeeks []string
@@ -34,7 +36,8 @@ var (
 // the rhythm (see storage.NextMeeting), so it runs in a write transaction.
 func (s *Server) loadMeetings(r *http.Request, tx *storage.Tx, u casus.User, team casus.CareTeam, members []casus.TeamMember) (teamMeetings, error) {
 	ctx := r.Context()
-	tm := teamMeetings{CanPlan: casus.CanPlanMeetings(u, members), Patterns: rhythmPatterns, MonthWeeks: monthWeeks}
+	tm := teamMeetings{CanPlan: casus.CanPlanMeetings(u, members), Patterns: rhythmPatterns, MonthWeeks: monthWeeks,
+		IsMember: u.SeesStudentData() && slices.ContainsFunc(members, func(m casus.TeamMember) bool { return m.User.ID == u.ID })}
 	rec, loc, ok, err := tx.Recurrence(ctx, team.ID)
 	if err != nil {
 		return tm, err

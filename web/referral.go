@@ -688,7 +688,13 @@ func (s *Server) handleReferralDecide(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
-			return tx.LinkReferral(ctx, ref.ID, c.ID, "")
+			if err := tx.LinkReferral(ctx, ref.ID, c.ID, ""); err != nil {
+				return err
+			}
+			// Ready for the agenda: on the next meeting's, at once.
+			_, err = tx.PutOnNextAgenda(ctx, ref.TeamID, casus.AgendaItem{CaseID: c.ID, Kind: casus.AgendaReferral,
+				SourceID: ref.ID, AddedBy: u.ID})
+			return err
 		case d == casus.DecideRedirect && target != basicGuidance:
 			return s.redirectReferral(ctx, tx, u, ref, target, note)
 		}

@@ -50,6 +50,7 @@ func (s *Server) routeTable() []Route {
 		{"GET /teams", Staff, s.handleTeams},
 		{"GET /teams/{id}", Staff, s.handleTeam},
 		{"POST /teams/{id}/rhythm", Staff, s.handleRhythm},
+		{"GET /meetings/{id}", Staff, s.handleAgenda},
 		{"POST /teams/{id}/meetings/{meeting}/cancel", Staff, s.handleMeetingCancel},
 		{"POST /teams/{id}/meetings/{meeting}/move", Staff, s.handleMeetingMove},
 		{"GET /students", StudentData, s.handleStudents},
