@@ -160,6 +160,7 @@ type AgendaItem struct {
 	Kind      AgendaKind
 	SourceID  string // the referral, crisis or plan that put it there
 	Position  int
+	Minutes   int  // time reserved for the item
 	Late      bool // added after the agenda's send-by date
 	AddedBy   string
 	AddedAt   time.Time

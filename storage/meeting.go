@@ -169,7 +169,7 @@ func (tx *Tx) AddAgendaItem(ctx context.Context, it *casus.AgendaItem) error {
 // Agenda returns a meeting's items in order.
 func (tx *Tx) Agenda(ctx context.Context, meetingID string) ([]casus.AgendaItem, error) {
 	rows, err := tx.query(ctx, `SELECT a.id, a.meeting_id, a.case_id, c.student_id, a.kind, COALESCE(CAST(a.source_id AS TEXT), ''),
-		a.position, a.late, COALESCE(CAST(a.added_by AS TEXT), ''), a.added_at
+		a.position, a.minutes, a.late, COALESCE(CAST(a.added_by AS TEXT), ''), a.added_at
 		FROM agenda_items a JOIN cases c ON c.id = a.case_id WHERE a.meeting_id = $1 ORDER BY a.position`, meetingID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: agenda: %w", err)
@@ -179,7 +179,7 @@ func (tx *Tx) Agenda(ctx context.Context, meetingID string) ([]casus.AgendaItem,
 	for rows.Next() {
 		var it casus.AgendaItem
 		if err := rows.Scan(&it.ID, &it.MeetingID, &it.CaseID, &it.StudentID, &it.Kind, &it.SourceID, &it.Position,
-			&it.Late, &it.AddedBy, &it.AddedAt); err != nil {
+			&it.Minutes, &it.Late, &it.AddedBy, &it.AddedAt); err != nil {
 			return nil, err
 		}
 		items = append(items, it)
@@ -287,4 +287,83 @@ func (tx *Tx) UpcomingMeetings(ctx context.Context, teamID string, t time.Time, 
 		t = m.StartsAt
 	}
 	return ms, nil
+}
+
+// MoveAgendaItem swaps the item with its neighbour above (up) or below; at
+// the top or bottom it stays.
+func (tx *Tx) MoveAgendaItem(ctx context.Context, meetingID, itemID string, up bool) error {
+	var pos int
+	if err := tx.queryRow(ctx, `SELECT position FROM agenda_items WHERE id = $1 AND meeting_id = $2`, itemID, meetingID).Scan(&pos); err != nil {
+		return notFound(err, "agenda item")
+	}
+	q := `SELECT id, position FROM agenda_items WHERE meeting_id = $1 AND position > $2 ORDER BY position LIMIT 1`
+	if up {
+		q = `SELECT id, position FROM agenda_items WHERE meeting_id = $1 AND position < $2 ORDER BY position DESC LIMIT 1`
+	}
+	var other string
+	var otherPos int
+	err := tx.queryRow(ctx, q, meetingID, pos).Scan(&other, &otherPos)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("storage: agenda neighbour: %w", err)
+	}
+	for _, u := range [][2]any{{itemID, otherPos}, {other, pos}} {
+		if _, err := tx.exec(ctx, `UPDATE agenda_items SET position = $1 WHERE id = $2`, u[1], u[0]); err != nil {
+			return fmt.Errorf("storage: move agenda item: %w", err)
+		}
+	}
+	return nil
+}
+
+// SetItemMinutes sets the time reserved for an item of the meeting.
+func (tx *Tx) SetItemMinutes(ctx context.Context, meetingID, itemID string, minutes int) error {
+	res, err := tx.exec(ctx, `UPDATE agenda_items SET minutes = $1 WHERE id = $2 AND meeting_id = $3`, minutes, itemID, meetingID)
+	if err != nil {
+		return fmt.Errorf("storage: item minutes: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return casus.ErrNotFound
+	}
+	return nil
+}
+
+// InviteToItem invites a user for one item of the meeting; the invitation
+// also relates them to the item's case, which is what lets an on-call
+// partner open the student. Inviting again changes nothing.
+func (tx *Tx) InviteToItem(ctx context.Context, meetingID, itemID, userID, by string) error {
+	var caseID string
+	if err := tx.queryRow(ctx, `SELECT case_id FROM agenda_items WHERE id = $1 AND meeting_id = $2`, itemID, meetingID).Scan(&caseID); err != nil {
+		return notFound(err, "agenda item")
+	}
+	now := tx.Now()
+	if _, err := tx.exec(ctx, `INSERT INTO agenda_invitations (item_id, user_id, invited_by, invited_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (item_id, user_id) DO NOTHING`, itemID, userID, by, now); err != nil {
+		return fmt.Errorf("storage: invite to item: %w", err)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO case_invitations (case_id, user_id, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (case_id, user_id) DO NOTHING`, caseID, userID, now); err != nil {
+		return fmt.Errorf("storage: invite to case: %w", err)
+	}
+	return nil
+}
+
+// ItemInvitees returns, per item of the meeting, the names of who is invited.
+func (tx *Tx) ItemInvitees(ctx context.Context, meetingID string) (map[string][]string, error) {
+	rows, err := tx.query(ctx, `SELECT CAST(ai.item_id AS TEXT), u.name FROM agenda_invitations ai JOIN agenda_items a ON a.id = ai.item_id
+		JOIN users u ON u.id = ai.user_id WHERE a.meeting_id = $1 ORDER BY u.name`, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: item invitees: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var item, name string
+		if err := rows.Scan(&item, &name); err != nil {
+			return nil, err
+		}
+		out[item] = append(out[item], name)
+	}
+	return out, rows.Err()
 }

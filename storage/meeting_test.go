@@ -161,3 +161,75 @@ func TestMeetings(t *testing.T) {
 		})
 	}
 }
+
+func TestAgendaManagement(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			t.Logf("%s on %s", conformance, engine)
+			clock := storagetest.NewClock(amsterdam(2026, 11, 2, 9, 0))
+			db := storagetest.Open(t, engine, clock.Now)
+			w := seed(t, db)
+			update(t, db, func(ctx context.Context, tx *storage.Tx) error {
+				return tx.SetRecurrence(ctx, w.zat.ID, casus.Recurrence{First: amsterdam(2026, 9, 3, 13, 30), MonthWeek: 1, Duration: 2 * time.Hour}, "")
+			})
+			var m casus.Meeting
+			for _, c := range []casus.Case{w.sanneCase, w.bramCase} {
+				m = updateValue(t, db, func(ctx context.Context, tx *storage.Tx) (casus.Meeting, error) {
+					return tx.PutOnNextAgenda(ctx, w.zat.ID, casus.AgendaItem{CaseID: c.ID, Kind: casus.AgendaChair, SourceID: c.ID, AddedBy: w.coordinator.ID})
+				})
+			}
+			agenda := func() []casus.AgendaItem {
+				return viewValue(t, db, func(ctx context.Context, tx *storage.Tx) ([]casus.AgendaItem, error) { return tx.Agenda(ctx, m.ID) })
+			}
+			items := agenda()
+			if len(items) != 2 || items[0].CaseID != w.sanneCase.ID || items[0].Minutes != 15 {
+				t.Fatalf("agenda = %+v, want Sanne then Bram, 15 minutes each", items)
+			}
+			update(t, db, func(ctx context.Context, tx *storage.Tx) error {
+				return tx.MoveAgendaItem(ctx, m.ID, items[1].ID, true)
+			})
+			update(t, db, func(ctx context.Context, tx *storage.Tx) error {
+				return tx.MoveAgendaItem(ctx, m.ID, items[1].ID, true)
+			}) // at the top: stays
+			update(t, db, func(ctx context.Context, tx *storage.Tx) error { return tx.SetItemMinutes(ctx, m.ID, items[0].ID, 30) })
+			got := agenda()
+			if got[0].CaseID != w.bramCase.ID || got[1].CaseID != w.sanneCase.ID || got[1].Minutes != 30 {
+				t.Errorf("after moving Bram up and giving Sanne 30 minutes: %+v", got)
+			}
+			update(t, db, func(ctx context.Context, tx *storage.Tx) error {
+				return tx.InviteToItem(ctx, m.ID, items[0].ID, w.police.ID, w.coordinator.ID) // Sanne's item
+			})
+			update(t, db, func(ctx context.Context, tx *storage.Tx) error {
+				return tx.InviteToItem(ctx, m.ID, items[0].ID, w.police.ID, w.coordinator.ID) // again: nothing changes
+			})
+			inv := viewValue(t, db, func(ctx context.Context, tx *storage.Tx) (map[string][]string, error) {
+				return tx.ItemInvitees(ctx, m.ID)
+			})
+			if len(inv[items[0].ID]) != 1 || len(inv[items[1].ID]) != 0 {
+				t.Errorf("invitees = %v, want the police on Sanne's item only", inv)
+			}
+			_, rel := viewValue2(t, db, func(ctx context.Context, tx *storage.Tx) (casus.Student, casus.StudentRelations, error) {
+				return tx.StudentFor(ctx, w.police.ID, w.sanne.ID)
+			})
+			if !rel.Invited {
+				t.Errorf("the item invitation does not relate the police to Sanne's case")
+			}
+			err := db.Update(t.Context(), func(tx *storage.Tx) error { return tx.SetItemMinutes(t.Context(), casus.NewID(), items[0].ID, 10) })
+			wantCode(t, err, casus.ENOTFOUND)
+		})
+	}
+}
+
+func viewValue2[A, B any](t testing.TB, db *storage.DB, fn func(context.Context, *storage.Tx) (A, B, error)) (A, B) {
+	t.Helper()
+	var a A
+	var b B
+	if err := db.View(context.Background(), func(tx *storage.Tx) error {
+		var err error
+		a, b, err = fn(context.Background(), tx)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return a, b
+}

@@ -241,6 +241,9 @@ func TestAccessMatrix(t *testing.T) {
 			for k, v := range meetingsMatrixIDs(t, env) {
 				ids[k] = v
 			}
+			for k, v := range agendaItemMatrixIDs(t, env) {
+				ids[k] = v
+			}
 
 			// One logged-in client per user; routes that end sessions get
 			// their own login and run last.

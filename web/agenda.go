@@ -13,6 +13,9 @@ type agendaPage struct {
 	Meeting casus.Meeting
 	Team    casus.CareTeam
 	Rows    []agendaRow
+	CanPlan bool         // the chair: order, time and invitations
+	OnCall  []casus.User // on-call members the chair can invite per item
+	Minutes int          // the items' time together
 }
 
 // agendaRow is an item the viewer may see: by name, or anonymously for a
@@ -20,6 +23,7 @@ type agendaPage struct {
 // of item and the school's sector and level).
 type agendaRow struct {
 	Item      casus.AgendaItem
+	Invited   []string // names of who is invited for the item
 	Anonymous bool
 	Student   casus.Student // empty but for sector and level when anonymous
 	Age       int
@@ -54,7 +58,19 @@ func (s *Server) handleAgenda(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		page.Meeting = m
+		page.CanPlan = casus.CanPlanMeetings(u, members)
+		if page.CanPlan {
+			for _, tm := range members {
+				if tm.Kind == casus.MemberOnCall {
+					page.OnCall = append(page.OnCall, tm.User)
+				}
+			}
+		}
 		items, err := tx.Agenda(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		invited, err := tx.ItemInvitees(ctx, m.ID)
 		if err != nil {
 			return err
 		}
@@ -71,7 +87,8 @@ func (s *Server) handleAgenda(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
-			row := agendaRow{Item: it, Anonymous: !named, Student: st, Age: st.AgeOn(tx.Now())}
+			row := agendaRow{Item: it, Anonymous: !named, Student: st, Age: st.AgeOn(tx.Now()), Invited: invited[it.ID]}
+			page.Minutes += it.Minutes
 			e := s.accessEntry(r, casus.ActRead, "agenda")
 			if row.Anonymous {
 				row.Student = casus.Student{Sector: st.Sector, Level: st.Level, SchoolName: st.SchoolName}
@@ -90,4 +107,91 @@ func (s *Server) handleAgenda(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "agenda", s.newView(r, "agenda.page_title", page))
+}
+
+// Limits of an item's time, in minutes.
+const (
+	itemMinutesMin = 5
+	itemMinutesMax = 180
+)
+
+// handleAgendaItem lets the chair move an item up or down, set its time, or
+// invite an on-call member for it (which relates them to the item's case).
+// Each change is logged against the item's student.
+func (s *Server) handleAgendaItem(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u := *state(r).user
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	id, itemID := r.PathValue("id"), r.PathValue("item")
+	if !casus.ValidID(id) || !casus.ValidID(itemID) {
+		s.renderError(w, r, casus.ErrNotFound)
+		return
+	}
+	err = s.updateLogged(ctx, func(tx *storage.Tx) error {
+		m, err := tx.Meeting(ctx, id)
+		if err != nil {
+			return err
+		}
+		members, err := tx.TeamMembers(ctx, m.TeamID)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(members, func(tm casus.TeamMember) bool { return tm.User.ID == u.ID }) {
+			return casus.ErrNotFound
+		}
+		if !casus.CanPlanMeetings(u, members) {
+			return &casus.Error{Code: casus.EFORBIDDEN, Key: "meetings.not_chair"}
+		}
+		items, err := tx.Agenda(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(items, func(it casus.AgendaItem) bool { return it.ID == itemID })
+		if i < 0 {
+			return casus.ErrNotFound
+		}
+		_, rel, err := tx.StudentFor(ctx, u.ID, items[i].StudentID)
+		if err != nil {
+			return err
+		}
+		action := f.choice("action", true, "up", "down", "minutes", "invite")
+		e := s.accessEntry(r, casus.ActChange, "agenda: "+action)
+		e.StudentID, e.ObjectKind, e.ObjectID = items[i].StudentID, "agenda_item", itemID
+		var onCall []string
+		for _, tm := range members {
+			if tm.Kind == casus.MemberOnCall {
+				onCall = append(onCall, tm.User.ID)
+			}
+		}
+		var minutes int
+		var invitee string
+		switch action {
+		case "minutes":
+			minutes = wholeNumber(f, "minutes", itemMinutesMin, itemMinutesMax)
+		case "invite":
+			invitee = f.choice("user", true, onCall...)
+		}
+		if f.Errs != nil {
+			return f.Errs.Err()
+		}
+		if err := logAccess(ctx, tx, e, casus.CanViewStudent(u, rel)); err != nil {
+			return err
+		}
+		switch action {
+		case "up", "down":
+			return tx.MoveAgendaItem(ctx, m.ID, itemID, action == "up")
+		case "minutes":
+			return tx.SetItemMinutes(ctx, m.ID, itemID, minutes)
+		}
+		return tx.InviteToItem(ctx, m.ID, itemID, invitee, u.ID)
+	})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/meetings/"+id+"#item-"+itemID, http.StatusSeeOther)
 }

@@ -51,6 +51,7 @@ func (s *Server) routeTable() []Route {
 		{"GET /teams/{id}", Staff, s.handleTeam},
 		{"POST /teams/{id}/rhythm", Staff, s.handleRhythm},
 		{"GET /meetings/{id}", Staff, s.handleAgenda},
+		{"POST /meetings/{id}/items/{item}", Staff, s.handleAgendaItem},
 		{"POST /teams/{id}/meetings/{meeting}/cancel", Staff, s.handleMeetingCancel},
 		{"POST /teams/{id}/meetings/{meeting}/move", Staff, s.handleMeetingMove},
 		{"GET /students", StudentData, s.handleStudents},
