@@ -22,6 +22,7 @@ func agendaMatrix() map[string][]cell {
 			map[string]int{anon: redirect, demo.UserCoordinator: ok, demo.UserGGD: ok, demo.UserPolice: ok}),
 			cell{user: demo.UserCoordinator, relation: "none (no such meeting)", path: "/meetings/{unknown}", want: notFound}),
 		"POST /meetings/{id}/items/{item}": agendaItemCells(),
+		"GET /messages":                    staff("/messages", nil, ok),
 	}
 }
 
@@ -173,5 +174,32 @@ func TestAgendaArranging(t *testing.T) {
 				t.Errorf("%d agenda changes logged for Lotte, want 3", n)
 			}
 		})
+	}
+}
+
+// TestMessagesPage: a message shows in the reader's language with its link
+// and names no student.
+func TestMessagesPage(t *testing.T) {
+	env := webtest.Start(t, storage.SQLite, webtest.Options{})
+	// Look the user up first: on SQLite the transaction holds the one
+	// writing connection, which env.UserID would wait for.
+	ggd := env.UserID(demo.UserGGD)
+	err := env.DB.Update(context.Background(), func(tx *storage.Tx) error {
+		return tx.AddMessage(context.Background(), &casus.Message{UserID: ggd, Key: "message.agenda",
+			Link: "/meetings/" + casus.NewID(), Args: map[string]string{"Team": demo.TeamMBOZAT, "Start": "2026-12-03T12:30:00Z", "N": "2"}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := env.NewClient()
+	c.Login(demo.UserGGD)
+	body := c.Get("/messages").Body
+	if !strings.Contains(body, "De agenda van "+demo.TeamMBOZAT+" voor 3 december 2026 13:30 staat klaar: 2 punt(en) voor jou.") {
+		t.Errorf("messages page lacks the agenda message in Dutch")
+	}
+	other := env.NewClient()
+	other.Login(demo.UserMentor)
+	if strings.Contains(other.Get("/messages").Body, demo.TeamMBOZAT) {
+		t.Errorf("the mentor sees the partner's message")
 	}
 }

@@ -48,6 +48,7 @@ func (s *Server) routeTable() []Route {
 		{"POST /logout/everywhere", Enrolling, s.handleLogoutEverywhere},
 		{"GET /{$}", Staff, s.handleHome},
 		{"GET /teams", Staff, s.handleTeams},
+		{"GET /messages", Staff, s.handleMessages},
 		{"GET /teams/{id}", Staff, s.handleTeam},
 		{"POST /teams/{id}/rhythm", Staff, s.handleRhythm},
 		{"GET /meetings/{id}", Staff, s.handleAgenda},

@@ -1,0 +1,86 @@
+package jobs_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"casus"
+	"casus/auth"
+	"casus/demo"
+	"casus/jobs"
+	"casus/storage"
+	"casus/storage/storagetest"
+)
+
+// TestDispatchAgendas: with the demo data, Milan's crisis stands on the mbo
+// ZAT's next meeting. Before the send-by day nothing goes out; after it every
+// member who may see the item gets one message — the police too, invited
+// for Milan — and nobody outside the team does; the messages name no
+// student; a second run sends nothing.
+func TestDispatchAgendas(t *testing.T) {
+	hash, err := auth.HashPassword(demo.Password)
+	must(t, err)
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			clock := storagetest.NewClock(time.Now())
+			db := storagetest.Open(t, engine, clock.Now)
+			must(t, demo.Load(context.Background(), db, func(string) (string, error) { return hash, nil }, clock.Now()))
+			var meeting casus.Meeting
+			view(t, db, func(ctx context.Context, tx *storage.Tx) error {
+				ms, err := tx.UndispatchedMeetings(ctx, clock.Now(), clock.Now().AddDate(0, 2, 0))
+				if err != nil || len(ms) == 0 {
+					t.Fatalf("no stored meeting ahead: %v", err)
+				}
+				meeting = ms[0]
+				return nil
+			})
+			sendBy := casus.SendBy(meeting.StartsAt, casus.AgendaSendDays)
+			if clock.Now().Before(sendBy) {
+				clock.Set(sendBy.Add(-time.Hour))
+				if n, err := jobs.DispatchAgendas(context.Background(), db); err != nil || n != 0 {
+					t.Fatalf("an hour before the send-by moment: %d messages, %v", n, err)
+				}
+			}
+			clock.Set(sendBy.Add(time.Hour))
+			n, err := jobs.DispatchAgendas(context.Background(), db)
+			if err != nil || n == 0 {
+				t.Fatalf("after the send-by moment: %d messages, %v", n, err)
+			}
+			messages := func(username string) []casus.Message {
+				var ms []casus.Message
+				view(t, db, func(ctx context.Context, tx *storage.Tx) error {
+					u, _, err := tx.UserForLogin(ctx, username)
+					if err != nil {
+						return err
+					}
+					ms, err = tx.Messages(ctx, u.ID, 10)
+					return err
+				})
+				return ms
+			}
+			for _, user := range []string{demo.UserCoordinator, demo.UserGGD, demo.UserPolice} {
+				ms := messages(user)
+				if len(ms) != 1 || ms[0].Link != "/meetings/"+meeting.ID || ms[0].Args["N"] == "" {
+					t.Errorf("%s: messages %+v, want one for the meeting", user, ms)
+				}
+				for _, m := range ms {
+					for _, v := range m.Args {
+						if strings.Contains(v, "Milan") || strings.Contains(v, "Ridder") {
+							t.Errorf("%s: a message names the student: %+v", user, m)
+						}
+					}
+				}
+			}
+			for _, user := range []string{demo.UserMentor, demo.UserManagement, demo.UserIB} {
+				if ms := messages(user); len(ms) != 0 {
+					t.Errorf("%s, outside the team, got %+v", user, ms)
+				}
+			}
+			if n, err := jobs.DispatchAgendas(context.Background(), db); err != nil || n != 0 {
+				t.Errorf("second run: %d messages, %v; want none", n, err)
+			}
+		})
+	}
+}

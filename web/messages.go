@@ -1,0 +1,46 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"casus/storage"
+)
+
+// messagesShown is how many messages the page lists.
+const messagesShown = 50
+
+// messageRow is a message with its text in the reader's language.
+type messageRow struct {
+	Text string
+	Link string
+	At   time.Time
+}
+
+// handleMessages lists the user's messages, such as the agenda of a coming
+// meeting. Messages name no student, so reading them is not logged; the
+// pages they link to are.
+func (s *Server) handleMessages(w http.ResponseWriter, r *http.Request) {
+	u := *state(r).user
+	l := state(r).l
+	var rows []messageRow
+	err := s.db.View(r.Context(), func(tx *storage.Tx) error {
+		ms, err := tx.Messages(r.Context(), u.ID, messagesShown)
+		for _, m := range ms {
+			args := map[string]any{}
+			for k, v := range m.Args {
+				args[k] = v
+			}
+			if t, err := time.Parse(time.RFC3339, m.Args["Start"]); err == nil {
+				args["When"] = l.DateTime(t)
+			}
+			rows = append(rows, messageRow{Text: l.T(m.Key, args), Link: localPath(m.Link), At: m.CreatedAt})
+		}
+		return err
+	})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "messages", s.newView(r, "messages.title", rows))
+}
