@@ -124,12 +124,19 @@ func (c Consent) InForce(t time.Time) bool {
 // without consent: acute safety or the meldcode. It needs a reason and who
 // decided.
 type ConsentException struct {
-	ID         string
-	CaseID     string
-	Reason     string
-	DecidedBy  string
-	At         time.Time
-	RecordedBy string
+	ID          string
+	CaseID      string
+	Reason      string
+	DecidedBy   string
+	At          time.Time
+	RecordedBy  string
+	Ended       *time.Time // when the reason for it had gone
+	EndedReason string
+}
+
+// InForce reports whether the exception applies on day t.
+func (e ConsentException) InForce(t time.Time) bool {
+	return !t.Before(e.At) && (e.Ended == nil || t.Before(*e.Ended))
 }
 
 // CaseInformed records, for an intern zorgteam case, whether the student
@@ -151,7 +158,7 @@ type CaseInformed struct {
 // yes), a withdrawal, an expiry, a scope without d — means the partner sees
 // the case anonymously.
 func NamedFor(d Discipline, rule ConsentRule, consents []Consent, exc *ConsentException, t time.Time) bool {
-	if exc != nil && !t.Before(exc.At) {
+	if exc != nil && exc.InForce(t) {
 		return true
 	}
 	for _, giver := range rule.Required {

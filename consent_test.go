@@ -70,6 +70,8 @@ func TestNamedFor(t *testing.T) {
 		{"Anonymous/EmptyRule", casus.DiscGGZ, casus.ConsentRule{}, []casus.Consent{lotte}, nil, day(5), false},
 		{"OK/Exception", casus.DiscPolitie, parents, nil, &casus.ConsentException{Reason: "acute veiligheid", DecidedBy: "x", At: day(2)}, day(5), true},
 		{"Anonymous/ExceptionLater", casus.DiscPolitie, parents, nil, &casus.ConsentException{Reason: "acute veiligheid", DecidedBy: "x", At: day(6)}, day(5), false},
+		{"Anonymous/ExceptionEnded", casus.DiscPolitie, parents, nil, &casus.ConsentException{Reason: "acute veiligheid", DecidedBy: "x", At: day(2), Ended: ptr(day(4))}, day(5), false},
+		{"OK/ExceptionBeforeItsEnd", casus.DiscPolitie, parents, nil, &casus.ConsentException{Reason: "acute veiligheid", DecidedBy: "x", At: day(2), Ended: ptr(day(6))}, day(5), true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -113,11 +113,11 @@ func (tx *Tx) RecordConsentException(ctx context.Context, e *casus.ConsentExcept
 		ensureID(&e.ID), e.CaseID, e.Reason, e.DecidedBy, utc(e.At), e.RecordedBy, tx.Now())
 }
 
-// ConsentException returns the case's earliest exception; ok is false when
-// it has none.
+// ConsentException returns the case's exception that has not ended, the
+// latest when there are several; ok is false when it has none.
 func (tx *Tx) ConsentException(ctx context.Context, caseID string) (e casus.ConsentException, ok bool, err error) {
 	err = tx.queryRow(ctx, `SELECT id, case_id, reason, decided_by, at, recorded_by FROM consent_exceptions
-		WHERE case_id = $1 ORDER BY at LIMIT 1`, caseID).Scan(&e.ID, &e.CaseID, &e.Reason, &e.DecidedBy, &e.At, &e.RecordedBy)
+		WHERE case_id = $1 AND ended_at IS NULL ORDER BY at DESC LIMIT 1`, caseID).Scan(&e.ID, &e.CaseID, &e.Reason, &e.DecidedBy, &e.At, &e.RecordedBy)
 	if err == sql.ErrNoRows {
 		return e, false, nil
 	}
@@ -126,6 +126,20 @@ func (tx *Tx) ConsentException(ctx context.Context, caseID string) (e casus.Cons
 	}
 	e.At = e.At.UTC()
 	return e, true, nil
+}
+
+// EndConsentException ends the case's exception at t with the reason. An
+// exception ends once: ending it again, or one of another case, is not found.
+func (tx *Tx) EndConsentException(ctx context.Context, caseID, id string, t time.Time, reason string) error {
+	res, err := tx.exec(ctx, `UPDATE consent_exceptions SET ended_at = $1, ended_reason = $2
+		WHERE id = $3 AND case_id = $4 AND ended_at IS NULL`, utc(t), reason, id, caseID)
+	if err != nil {
+		return fmt.Errorf("storage: end consent exception: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return casus.ErrNotFound
+	}
+	return nil
 }
 
 // RecordInformed stores whether the student and parents were told of an

@@ -210,7 +210,7 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := s.consentView(r, p, s.consentForm(p))
-	if n := r.URL.Query().Get("saved"); n != "" && slices.Contains([]string{"consent", "withdrawn", "exception", "informed"}, n) {
+	if n := r.URL.Query().Get("saved"); n != "" && slices.Contains([]string{"consent", "withdrawn", "exception", "exception_ended", "informed"}, n) {
 		v.Notice = "consent.saved." + n
 	}
 	s.render(w, r, http.StatusOK, "consent", v)
@@ -336,6 +336,22 @@ func (s *Server) handleConsentException(w http.ResponseWriter, r *http.Request) 
 			return &casus.Error{Code: casus.EINVALID, Key: "consent.zat_only"}
 		}
 		return c.tx.RecordConsentException(c.ctx, &e)
+	})
+}
+
+// handleConsentExceptionEnd ends the case's exception once its reason has
+// gone: from that moment partners without consent see the case anonymously.
+func (s *Server) handleConsentExceptionEnd(w http.ResponseWriter, r *http.Request) {
+	s.consentPost(w, r, casus.ActChange, "consent exception end", "exception_ended", func(c *consentCtx, f *form) error {
+		reason := f.paragraphs("end_reason", textRule{required: true, max: consentReasonMax})
+		id := r.PathValue("exception")
+		if !casus.ValidID(id) {
+			return casus.ErrNotFound
+		}
+		if f.Errs != nil {
+			return nil
+		}
+		return c.tx.EndConsentException(c.ctx, c.c.ID, id, c.tx.Now(), reason)
 	})
 }
 

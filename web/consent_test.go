@@ -68,13 +68,14 @@ func consentMatrix() map[string][]cell {
 	}
 	empty := url.Values{"giver_name": {""}}
 	return map[string][]cell{
-		"GET /cases/{id}/consent":                     cells("/cases/{lotte_zat}/consent", nil),
-		"POST /cases/{id}/consent":                    cells("/cases/{lotte_zat}/consent", empty),
-		"GET /cases/{id}/consent/form":                cells("/cases/{lotte_zat}/consent/form", nil),
-		"GET /cases/{id}/consent/form.pdf":            cells("/cases/{lotte_zat}/consent/form.pdf", nil),
-		"POST /cases/{id}/consent/{consent}/withdraw": cells("/cases/{lotte_zat}/consent/{lotte_consent}/withdraw", empty),
-		"POST /cases/{id}/consent/exception":          cells("/cases/{lotte_zat}/consent/exception", empty),
-		"POST /cases/{id}/informed":                   cells("/cases/{lotte_intern}/informed", empty),
+		"GET /cases/{id}/consent":                            cells("/cases/{lotte_zat}/consent", nil),
+		"POST /cases/{id}/consent":                           cells("/cases/{lotte_zat}/consent", empty),
+		"GET /cases/{id}/consent/form":                       cells("/cases/{lotte_zat}/consent/form", nil),
+		"GET /cases/{id}/consent/form.pdf":                   cells("/cases/{lotte_zat}/consent/form.pdf", nil),
+		"POST /cases/{id}/consent/{consent}/withdraw":        cells("/cases/{lotte_zat}/consent/{lotte_consent}/withdraw", empty),
+		"POST /cases/{id}/consent/exception":                 cells("/cases/{lotte_zat}/consent/exception", empty),
+		"POST /cases/{id}/consent/exception/{exception}/end": cells("/cases/{lotte_zat}/consent/exception/{unknown}/end", empty),
+		"POST /cases/{id}/informed":                          cells("/cases/{lotte_intern}/informed", empty),
 	}
 }
 
@@ -381,5 +382,42 @@ func TestWithdrawOtherCasesConsent(t *testing.T) {
 	}
 	if denied() != before+1 {
 		t.Errorf("the attempt is not in the access log as denied")
+	}
+}
+
+// TestEndedExceptionMakesCaseAnonymous: Milan's case runs under the meldcode
+// exception, so the police, invited for it, sees his name. Once the
+// coordinator ends the exception, the police sees the case anonymously.
+func TestEndedExceptionMakesCaseAnonymous(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			milan := env.StudentID(demo.CrisisNumber)
+			var zatCase, exception string
+			if err := env.SQL().QueryRow(`SELECT CAST(e.case_id AS TEXT), CAST(e.id AS TEXT) FROM consent_exceptions e
+				JOIN cases c ON c.id = e.case_id WHERE c.student_id = $1`, milan).Scan(&zatCase, &exception); err != nil {
+				t.Fatalf("Milan's exception: %v", err)
+			}
+			police := env.NewClient()
+			police.Login(demo.UserPolice)
+			if body := police.Get("/students/" + milan).Body; !strings.Contains(body, "Milan de Ridder") {
+				t.Fatalf("police under the exception does not see Milan's name")
+			}
+			coord := env.NewClient()
+			coord.Login(demo.UserCoordinator)
+			if res := coord.Post("/cases/"+zatCase+"/consent/exception/"+exception+"/end", url.Values{"end_reason": {""}}); res.Status != http.StatusBadRequest {
+				t.Errorf("ending without a reason: %d, want 400", res.Status)
+			}
+			res := coord.Post("/cases/"+zatCase+"/consent/exception/"+exception+"/end", url.Values{"end_reason": {"Milan woont weer thuis; hulp loopt."}})
+			if res.Status != http.StatusSeeOther {
+				t.Fatalf("end the exception: %d: %s", res.Status, res.Body)
+			}
+			if body := police.Get("/students/" + milan).Body; strings.Contains(body, "Milan") || !strings.Contains(body, "Anonieme casus") {
+				t.Errorf("police after the exception ended: Milan named, or not anonymous")
+			}
+			if res := coord.Post("/cases/"+zatCase+"/consent/exception/"+exception+"/end", url.Values{"end_reason": {"nog eens"}}); res.Status != http.StatusNotFound {
+				t.Errorf("ending it twice: %d, want 404", res.Status)
+			}
+		})
 	}
 }

@@ -66,6 +66,7 @@ func (s *Server) routeTable() []Route {
 		{"GET /cases/{id}/consent/form.pdf", StudentData, s.handleConsentFormPDF},
 		{"POST /cases/{id}/consent/{consent}/withdraw", StudentData, s.handleConsentWithdraw},
 		{"POST /cases/{id}/consent/exception", StudentData, s.handleConsentException},
+		{"POST /cases/{id}/consent/exception/{exception}/end", StudentData, s.handleConsentExceptionEnd},
 		{"POST /cases/{id}/informed", StudentData, s.handleInformed},
 		{"GET /students/{id}/care/new", StudentData, s.handleCareNew},
 		{"POST /students/{id}/care", StudentData, s.handleCareCreate},
