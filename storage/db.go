@@ -199,6 +199,11 @@ func (db *DB) Close() error {
 // SQLite session store).
 func (db *DB) SQL() *sql.DB { return db.write }
 
+// ReadSQL returns the read-only pool: for reads outside a transaction, such
+// as tests' assertions. On SQLite it does not wait for the one writing
+// connection, so a read taken while a transaction is open does not hang.
+func (db *DB) ReadSQL() *sql.DB { return db.read }
+
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
 	var one int

@@ -231,7 +231,7 @@ func (e *Env) SQL() *sql.DB { return e.DB.SQL() }
 func (e *Env) StudentID(number string) string {
 	e.T.Helper()
 	var id string
-	if err := e.SQL().QueryRow(`SELECT CAST(id AS TEXT) FROM students WHERE student_number = $1`, number).Scan(&id); err != nil {
+	if err := e.DB.ReadSQL().QueryRow(`SELECT CAST(id AS TEXT) FROM students WHERE student_number = $1`, number).Scan(&id); err != nil {
 		e.T.Fatalf("webtest: student %s: %v", number, err)
 	}
 	return id
@@ -241,7 +241,7 @@ func (e *Env) StudentID(number string) string {
 func (e *Env) UserID(username string) string {
 	e.T.Helper()
 	var id string
-	if err := e.SQL().QueryRow(`SELECT CAST(id AS TEXT) FROM users WHERE username = $1`, username).Scan(&id); err != nil {
+	if err := e.DB.ReadSQL().QueryRow(`SELECT CAST(id AS TEXT) FROM users WHERE username = $1`, username).Scan(&id); err != nil {
 		e.T.Fatalf("webtest: user %s: %v", username, err)
 	}
 	return id
@@ -251,7 +251,7 @@ func (e *Env) UserID(username string) string {
 func (e *Env) Count(q string, args ...any) int {
 	e.T.Helper()
 	var n int
-	if err := e.SQL().QueryRow(q, args...).Scan(&n); err != nil {
+	if err := e.DB.ReadSQL().QueryRow(q, args...).Scan(&n); err != nil {
 		e.T.Fatalf("webtest: count: %v", err)
 	}
 	return n
