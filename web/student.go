@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"casus"
 	"casus/storage"
@@ -201,6 +202,17 @@ func (s *Server) handleStudents(w http.ResponseWriter, r *http.Request) {
 			}
 			page.Students = append(page.Students, row)
 		}
+		// Anonymous rows last: among named rows sorted by surname, their
+		// place would hint at the name.
+		slices.SortStableFunc(page.Students, func(a, b listedStudent) int {
+			switch {
+			case a.Anonymous == b.Anonymous:
+				return 0
+			case a.Anonymous:
+				return 1
+			}
+			return -1
+		})
 		return nil
 	})
 	if err != nil {
