@@ -131,6 +131,23 @@ func TestBrowserCarePath(t *testing.T) {
 			if !eval[bool](c, `document.querySelector('main .casus-agenda')?.innerText.includes(`+jsString(name)+`) ?? false`) {
 				t.Errorf("the agenda does not show %s", name)
 			}
+
+			// An action for the mentor, who reports progress from the task list.
+			c.open(page, http.StatusOK)
+			mentorID := env.UserID(demo.UserMentor)
+			due := env.Clock.Now().AddDate(0, 0, 14).Format("2006-01-02")
+			c.follow("agree an action with the mentor", http.StatusOK,
+				chromedp.SetValue(chromedp.ID("f-owner"), mentorID),
+				chromedp.SendKeys(chromedp.ID("f-description"), "Wekelijkse check-in voortzetten"),
+				chromedp.SetValue(chromedp.ID("f-due_on"), due),
+				chromedp.Click(chromedp.CSS(`main form[action$="/actions"] button[type="submit"]`)))
+			m.follow("menu → my actions", http.StatusOK, chromedp.Click(chromedp.CSS(`nav a[href="/tasks"]`)))
+			m.follow("report progress", http.StatusOK,
+				chromedp.SendKeys(chromedp.CSS(`main form[action^="/actions/"] input[name="note"]`), "Check-in loopt."),
+				chromedp.Click(chromedp.CSS(`main form[action^="/actions/"] button[type="submit"]`)))
+			if s := eval[string](m, `document.querySelector('main [role="status"]')?.innerText ?? ''`); s != "Je voortgang is vastgelegd." {
+				t.Errorf("after reporting progress: notice %q", s)
+			}
 			var state string
 			if err := env.SQL().QueryRow(`SELECT state FROM referrals WHERE CAST(id AS TEXT) = $1`,
 				strings.TrimPrefix(zatReferral, "/referrals/")).Scan(&state); err != nil || state != "accepted" {

@@ -62,7 +62,7 @@ func scanReferral(r scanner, extra ...any) (casus.Referral, error) {
 func scanReferralFacts(r scanner) (casus.Referral, casus.ReferralFacts, error) {
 	f := casus.ReferralFacts{Exists: true}
 	rel := &f.Student
-	ref, err := scanReferral(r, &rel.Mentor, &rel.CareContact, &rel.Coordinator, &rel.TeamMember, &rel.Invited,
+	ref, err := scanReferral(r, &rel.Mentor, &rel.CareContact, &rel.Coordinator, &rel.TeamMember, &rel.Invited, &rel.ActionOwner,
 		&f.Referrer, &f.Inbrenger, &f.TeamChair, &f.TeamMember)
 	if err != nil {
 		return ref, casus.ReferralFacts{}, err

@@ -64,14 +64,16 @@ const relationColumns = `COALESCE(st.mentor_id = $1, FALSE) AS mentor_rel,
 	EXISTS (SELECT 1 FROM cases c JOIN team_members tm ON tm.team_id = c.team_id AND tm.kind = 'fixed'
 		WHERE c.student_id = st.id AND c.status = 'open' AND tm.user_id = $1) AS team_rel,
 	EXISTS (SELECT 1 FROM case_invitations ci JOIN cases c ON c.id = ci.case_id
-		WHERE c.student_id = st.id AND c.status = 'open' AND ci.user_id = $1) AS invited_rel`
+		WHERE c.student_id = st.id AND c.status = 'open' AND ci.user_id = $1) AS invited_rel,
+	EXISTS (SELECT 1 FROM actions ac JOIN cases c ON c.id = ac.case_id
+		WHERE ac.student_id = st.id AND ac.owner_id = $1 AND ac.status IN ('open', 'in_progress') AND c.status = 'open') AS action_rel`
 
 func scanStudentRel(r scanner) (casus.Student, casus.StudentRelations, error) {
 	var s casus.Student
 	rel := casus.StudentRelations{Exists: true}
 	err := r.Scan(&s.ID, &s.SchoolID, &s.GroupID, &s.FirstName, &s.LastName, &s.DateOfBirth, &s.StudentNumber,
 		&s.Level, &s.MentorID, &s.LeftAt, &s.SchoolName, &s.Sector, &s.GroupName, &s.MentorName,
-		&rel.Mentor, &rel.CareContact, &rel.Coordinator, &rel.TeamMember, &rel.Invited)
+		&rel.Mentor, &rel.CareContact, &rel.Coordinator, &rel.TeamMember, &rel.Invited, &rel.ActionOwner)
 	return s, rel, err
 }
 
@@ -94,7 +96,7 @@ func (tx *Tx) StudentCandidates(ctx context.Context, userID, query string, limit
 	pattern := "%" + strings.ToLower(query) + "%"
 	rows, err := tx.query(ctx, `SELECT * FROM (SELECT `+studentColumns+`, `+relationColumns+studentFrom+`
 		WHERE (LOWER(st.first_name || ' ' || st.last_name) LIKE $2 OR LOWER(st.student_number) LIKE $2)) x
-		WHERE `+strings.Join([]string{"x.mentor_rel", "x.care_rel", "x.coord_rel", "x.team_rel", "x.invited_rel"}, " OR ")+`
+		WHERE `+strings.Join([]string{"x.mentor_rel", "x.care_rel", "x.coord_rel", "x.team_rel", "x.invited_rel", "x.action_rel"}, " OR ")+`
 		ORDER BY x.last_name, x.first_name LIMIT $3`, userID, pattern, limit)
 	if err != nil {
 		return nil, nil, fmt.Errorf("storage: student candidates: %w", err)

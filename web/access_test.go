@@ -203,6 +203,9 @@ func TestAccessMatrix(t *testing.T) {
 			for pattern, cells := range agendaMatrix() {
 				matrix[pattern] = cells
 			}
+			for pattern, cells := range actionsMatrix() {
+				matrix[pattern] = cells
+			}
 			registered := map[string]bool{}
 			for _, rt := range env.Server.Routes() {
 				registered[rt.Pattern] = true
@@ -242,6 +245,9 @@ func TestAccessMatrix(t *testing.T) {
 				ids[k] = v
 			}
 			for k, v := range agendaItemMatrixIDs(t, env) {
+				ids[k] = v
+			}
+			for k, v := range actionMatrixIDs(t, env) {
 				ids[k] = v
 			}
 

@@ -34,17 +34,18 @@ type careCtx struct {
 func (s *Server) careTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose, objectKind string,
 	fn func(c *careCtx) (casus.Access, error)) bool {
 	id := r.PathValue("id")
-	return s.studentTx(w, r, action, purpose, objectKind, id, func(*storage.Tx) (string, error) { return id, nil }, fn)
+	return s.studentTx(w, r, action, purpose, objectKind, id, false, func(*storage.Tx) (string, error) { return id, nil }, fn)
 }
 
 // studentTx is the frame of every handler that touches one student's data:
 // in one transaction it finds the student (student maps the object of the
 // path to the student's id, or fails with ENOTFOUND), gathers the user's
 // relations, lets fn decide and act, and writes the access-log entry with
-// the decision. A partner without consent is denied before fn runs: these
-// pages name and describe the student.
+// the decision. A partner without consent is denied before fn runs — these
+// pages name and describe the student — unless anonymousOK says the request
+// shows nothing of the student (such as an action owner's progress report).
 func (s *Server) studentTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose, objectKind, objectID string,
-	student func(tx *storage.Tx) (string, error), fn func(c *careCtx) (casus.Access, error)) bool {
+	anonymousOK bool, student func(tx *storage.Tx) (string, error), fn func(c *careCtx) (casus.Access, error)) bool {
 	ctx := r.Context()
 	u := *state(r).user
 	allowed := false
@@ -73,7 +74,7 @@ func (s *Server) studentTx(w http.ResponseWriter, r *http.Request, action casus.
 			if err != nil {
 				return err
 			}
-			if named {
+			if named || anonymousOK {
 				if a, err = fn(&careCtx{ctx: ctx, tx: tx, u: u, st: st, rel: rel, e: e}); err != nil {
 					return refused(ctx, tx, e, a, err)
 				}

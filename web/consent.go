@@ -127,7 +127,7 @@ func (s *Server) consentTx(w http.ResponseWriter, r *http.Request, action casus.
 		c, err = tx.Case(r.Context(), id)
 		return c.StudentID, err
 	}
-	return s.studentTx(w, r, action, purpose, "consent", id, student, func(cc *careCtx) (casus.Access, error) {
+	return s.studentTx(w, r, action, purpose, "consent", id, false, student, func(cc *careCtx) (casus.Access, error) {
 		a := casus.CanManageConsent(cc.u, cc.rel)
 		if !a.Allowed {
 			return a, nil

@@ -125,7 +125,7 @@ func (s *Server) newView(r *http.Request, title string, data any) *view {
 func navFor(u casus.User, current string) []navItem {
 	items := []navItem{{Href: "/", Key: "nav.home"}}
 	if u.SeesStudentData() {
-		items = append(items, navItem{Href: "/students", Key: "nav.students"})
+		items = append(items, navItem{Href: "/students", Key: "nav.students"}, navItem{Href: "/tasks", Key: "nav.tasks"})
 	}
 	if u.HasRole(casus.RoleMentor) || u.HasRole(casus.RoleCareContact) || u.HasRole(casus.RoleCoordinator) {
 		items = append(items, navItem{Href: "/referrals", Key: "nav.referrals"})

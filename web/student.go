@@ -35,7 +35,8 @@ type studentPage struct {
 	Cases      []casus.Case
 	CanRefer   bool // may start a referral (aanmelding) of the student
 	Care       careSection
-	Anonymous  bool                    // a partner without consent: no name, date of birth, number or group
+	Anonymous  bool // a partner without consent: no name, date of birth, number or group
+	Actions    actionSection
 	Agenda     []storage.ScheduledItem // coming meetings that will discuss the student
 	CanCrisis  bool                    // may record a crisis
 	CanConsent bool                    // may record consent for the student's cases
@@ -105,6 +106,11 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 		if page.Anonymous {
 			return nil // the care file would tell who it is
 		}
+		if page.View.Cases {
+			if page.Actions, err = s.loadActionSection(r, tx, u, st, rel, page.Cases); err != nil {
+				return err
+			}
+		}
 		if page.Care, err = s.careSection(ctx, tx, u, st, rel); err != nil {
 			return err
 		}
@@ -124,6 +130,8 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 		v.Notice = "care.saved"
 	case r.URL.Query().Get("crisis") == "1":
 		v.Notice = "crisis.saved"
+	case r.URL.Query().Get("saved") == "action":
+		v.Notice = "action.saved"
 	}
 	s.render(w, r, http.StatusOK, "student", v)
 }
