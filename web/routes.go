@@ -63,6 +63,7 @@ func (s *Server) routeTable() []Route {
 		{"GET /students/{id}/crisis", StudentData, s.handleCrisisForm},
 		{"POST /students/{id}/crisis", StudentData, s.handleCrisis},
 		{"POST /students/{id}/actions", StudentData, s.handleActionCreate},
+		{"POST /students/{id}/advice", StudentData, s.handleAdviceCreate},
 		{"GET /cases/{id}/consent", StudentData, s.handleConsent},
 		{"POST /cases/{id}/consent", StudentData, s.handleConsentRecord},
 		{"GET /cases/{id}/consent/form", StudentData, s.handleConsentForm},

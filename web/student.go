@@ -37,6 +37,7 @@ type studentPage struct {
 	Care       careSection
 	Anonymous  bool // a partner without consent: no name, date of birth, number or group
 	Actions    actionSection
+	Advice     adviceSection
 	Agenda     []storage.ScheduledItem // coming meetings that will discuss the student
 	CanCrisis  bool                    // may record a crisis
 	CanConsent bool                    // may record consent for the student's cases
@@ -111,6 +112,9 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
+		if page.Advice, err = s.loadAdviceSection(r, tx, u, st, rel); err != nil {
+			return err
+		}
 		if page.Care, err = s.careSection(ctx, tx, u, st, rel); err != nil {
 			return err
 		}
@@ -132,6 +136,8 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 		v.Notice = "crisis.saved"
 	case r.URL.Query().Get("saved") == "action":
 		v.Notice = "action.saved"
+	case r.URL.Query().Get("saved") == "advice":
+		v.Notice = "advice.saved"
 	}
 	s.render(w, r, http.StatusOK, "student", v)
 }

@@ -1,0 +1,36 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+
+	"casus"
+)
+
+// AddAdvice stores a handelingsadvies for a case.
+func (tx *Tx) AddAdvice(ctx context.Context, a *casus.Advice) error {
+	a.CreatedAt = tx.Now()
+	return tx.insert(ctx, "advice", `INSERT INTO advice (id, case_id, student_id, text, author_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		ensureID(&a.ID), a.CaseID, a.StudentID, a.Text, a.AuthorID, a.CreatedAt)
+}
+
+// StudentAdvice returns the student's advice, newest first.
+func (tx *Tx) StudentAdvice(ctx context.Context, studentID string) ([]casus.Advice, error) {
+	rows, err := tx.query(ctx, `SELECT a.id, a.case_id, a.student_id, a.text, a.author_id, u.name, t.name, a.created_at
+		FROM advice a JOIN users u ON u.id = a.author_id JOIN cases c ON c.id = a.case_id JOIN care_teams t ON t.id = c.team_id
+		WHERE a.student_id = $1 ORDER BY a.created_at DESC, a.id DESC`, studentID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: advice: %w", err)
+	}
+	defer rows.Close()
+	var as []casus.Advice
+	for rows.Next() {
+		var a casus.Advice
+		if err := rows.Scan(&a.ID, &a.CaseID, &a.StudentID, &a.Text, &a.AuthorID, &a.AuthorName, &a.TeamName, &a.CreatedAt); err != nil {
+			return nil, err
+		}
+		a.CreatedAt = a.CreatedAt.UTC()
+		as = append(as, a)
+	}
+	return as, rows.Err()
+}
