@@ -33,3 +33,35 @@ func (tx *Tx) CaseEvents(ctx context.Context, caseID string) ([]casus.CaseEvent,
 	}
 	return es, rows.Err()
 }
+
+// CloseCase closes an open case with its reason; ECONFLICT when it is not
+// open.
+func (tx *Tx) CloseCase(ctx context.Context, caseID string, reason casus.CloseReason, note, actorID string) error {
+	return tx.setCaseStatus(ctx, caseID, casus.CaseOpen, casus.CaseClosed, "closed", string(reason), note, actorID)
+}
+
+// ReopenCase reopens a closed case with its reason; ECONFLICT when it is
+// not closed, or when the student has another open case at the team.
+func (tx *Tx) ReopenCase(ctx context.Context, caseID, reason, actorID string) error {
+	var other int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM cases o JOIN cases c ON c.student_id = o.student_id AND c.team_id = o.team_id
+		WHERE c.id = $1 AND o.id <> c.id AND o.status = 'open'`, caseID).Scan(&other); err != nil {
+		return fmt.Errorf("storage: reopen case: %w", err)
+	}
+	if other > 0 {
+		return &casus.Error{Code: casus.ECONFLICT, Key: "closure.other_open"}
+	}
+	return tx.setCaseStatus(ctx, caseID, casus.CaseClosed, casus.CaseOpen, "reopened", reason, "", actorID)
+}
+
+func (tx *Tx) setCaseStatus(ctx context.Context, caseID string, from, to casus.CaseStatus, kind, reason, note, actorID string) error {
+	res, err := tx.exec(ctx, `UPDATE cases SET status = $1 WHERE id = $2 AND status = $3`, string(to), caseID, string(from))
+	if err != nil {
+		return fmt.Errorf("storage: case status: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return &casus.Error{Code: casus.ECONFLICT, Key: "closure.stale"}
+	}
+	return tx.insert(ctx, "case closure", `INSERT INTO case_closures (id, case_id, kind, reason, note, at, actor_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, casus.NewID(), caseID, kind, reason, note, tx.Now(), actorID)
+}

@@ -209,6 +209,9 @@ func TestAccessMatrix(t *testing.T) {
 			for pattern, cells := range adviceMatrix() {
 				matrix[pattern] = cells
 			}
+			for pattern, cells := range closureMatrix() {
+				matrix[pattern] = cells
+			}
 			registered := map[string]bool{}
 			for _, rt := range env.Server.Routes() {
 				registered[rt.Pattern] = true

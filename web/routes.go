@@ -72,6 +72,8 @@ func (s *Server) routeTable() []Route {
 		{"POST /cases/{id}/consent/exception", StudentData, s.handleConsentException},
 		{"POST /cases/{id}/consent/exception/{exception}/end", StudentData, s.handleConsentExceptionEnd},
 		{"POST /cases/{id}/informed", StudentData, s.handleInformed},
+		{"POST /cases/{id}/close", StudentData, s.handleCaseClose},
+		{"POST /cases/{id}/reopen", StudentData, s.handleCaseReopen},
 		{"GET /students/{id}/care/new", StudentData, s.handleCareNew},
 		{"POST /students/{id}/care", StudentData, s.handleCareCreate},
 		{"GET /students/{id}/care/{entry}", StudentData, s.handleCareEntry},

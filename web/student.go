@@ -27,20 +27,22 @@ func logAccess(ctx context.Context, tx *storage.Tx, e *casus.AccessEntry, a casu
 }
 
 type studentPage struct {
-	Student    casus.Student
-	Age        int
-	Relation   casus.Relation
-	View       casus.StudentView
-	Guardians  []casus.Guardian
-	Cases      []casus.Case
-	CanRefer   bool // may start a referral (aanmelding) of the student
-	Care       careSection
-	Anonymous  bool // a partner without consent: no name, date of birth, number or group
-	Actions    actionSection
-	Advice     adviceSection
-	Agenda     []storage.ScheduledItem // coming meetings that will discuss the student
-	CanCrisis  bool                    // may record a crisis
-	CanConsent bool                    // may record consent for the student's cases
+	Student      casus.Student
+	Age          int
+	Relation     casus.Relation
+	View         casus.StudentView
+	Guardians    []casus.Guardian
+	Cases        []casus.Case
+	CanRefer     bool // may start a referral (aanmelding) of the student
+	Care         careSection
+	Anonymous    bool // a partner without consent: no name, date of birth, number or group
+	Actions      actionSection
+	Advice       adviceSection
+	Agenda       []storage.ScheduledItem // coming meetings that will discuss the student
+	CanCrisis    bool                    // may record a crisis
+	CanConsent   bool                    // may record consent for the student's cases
+	CanClose     bool                    // may close and reopen the cases
+	CloseReasons []casus.CloseReason
 }
 
 // handleStudent shows a student's page with what the user's relation allows.
@@ -104,6 +106,7 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 		}
 		page.CanCrisis = casus.CanRecordCrisis(u, rel).Allowed
 		page.CanConsent = casus.CanManageConsent(u, rel).Allowed
+		page.CanClose, page.CloseReasons = casus.CanCloseCase(u, rel).Allowed, casus.CloseReasons
 		if page.Anonymous {
 			return nil // the care file would tell who it is
 		}
@@ -138,6 +141,10 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 		v.Notice = "action.saved"
 	case r.URL.Query().Get("saved") == "advice":
 		v.Notice = "advice.saved"
+	case r.URL.Query().Get("saved") == "closed":
+		v.Notice = "closure.closed"
+	case r.URL.Query().Get("saved") == "reopened":
+		v.Notice = "closure.reopened"
 	}
 	s.render(w, r, http.StatusOK, "student", v)
 }
