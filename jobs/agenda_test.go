@@ -84,3 +84,50 @@ func TestDispatchAgendas(t *testing.T) {
 		})
 	}
 }
+
+// TestAftercare: three months after the ZAT discussed Milan's crisis, the
+// aftercare task exists once and the chair has a message about it; not a
+// day before.
+func TestAftercare(t *testing.T) {
+	hash, err := auth.HashPassword(demo.Password)
+	must(t, err)
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			clock := storagetest.NewClock(time.Now())
+			db := storagetest.Open(t, engine, clock.Now)
+			must(t, demo.Load(context.Background(), db, func(string) (string, error) { return hash, nil }, clock.Now()))
+			var meeting casus.Meeting
+			view(t, db, func(ctx context.Context, tx *storage.Tx) error {
+				ms, err := tx.UndispatchedMeetings(ctx, clock.Now(), clock.Now().AddDate(0, 2, 0))
+				if err != nil || len(ms) == 0 {
+					t.Fatalf("no stored meeting ahead: %v", err)
+				}
+				meeting = ms[0]
+				return nil
+			})
+			clock.Set(meeting.StartsAt.AddDate(0, 3, -1))
+			if n, err := jobs.CreateAftercareTasks(context.Background(), db); err != nil || n != 0 {
+				t.Fatalf("a day before three months: %d tasks, %v", n, err)
+			}
+			clock.Set(meeting.StartsAt.AddDate(0, 3, 0).Add(time.Hour))
+			if n, err := jobs.CreateAftercareTasks(context.Background(), db); err != nil || n != 1 {
+				t.Fatalf("three months after: %d tasks, %v; want 1 (Milan)", n, err)
+			}
+			if n, err := jobs.CreateAftercareTasks(context.Background(), db); err != nil || n != 0 {
+				t.Errorf("second run: %d tasks, %v; want none", n, err)
+			}
+			var ms []casus.Message
+			view(t, db, func(ctx context.Context, tx *storage.Tx) error {
+				u, _, err := tx.UserForLogin(ctx, demo.UserCoordinator)
+				if err != nil {
+					return err
+				}
+				ms, err = tx.Messages(ctx, u.ID, 10)
+				return err
+			})
+			if len(ms) == 0 || ms[0].Key != "message.aftercare" || !strings.HasSuffix(ms[0].Link, "/aftercare") {
+				t.Errorf("the chair's messages: %+v", ms)
+			}
+		})
+	}
+}

@@ -42,6 +42,9 @@ const stopTimeout = 10 * time.Second
 // logger. Call Start to begin working jobs.
 func New(db *storage.DB, logger *slog.Logger, opts ...Option) (*Runner, error) {
 	workers := river.NewWorkers()
+	if err := river.AddWorkerSafely(workers, &aftercareWorker{db: db}); err != nil {
+		return nil, err
+	}
 	if err := river.AddWorkerSafely(workers, &dispatchAgendasWorker{db: db}); err != nil {
 		return nil, err
 	}
@@ -52,7 +55,7 @@ func New(db *storage.DB, logger *slog.Logger, opts ...Option) (*Runner, error) {
 		Logger:          logger,
 		Queues:          map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
 		Workers:         workers,
-		PeriodicJobs:    []*river.PeriodicJob{pruneLoginsPeriodic(db), dispatchAgendasPeriodic(db)},
+		PeriodicJobs:    []*river.PeriodicJob{pruneLoginsPeriodic(db), dispatchAgendasPeriodic(db), aftercarePeriodic(db)},
 		SoftStopTimeout: stopTimeout,
 	}
 	for _, opt := range opts {

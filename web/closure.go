@@ -8,8 +8,8 @@ import (
 )
 
 // closureTx runs fn for the case of the path with the coordinator's access
-// to its student, logged as a change of the case.
-func (s *Server) closureTx(w http.ResponseWriter, r *http.Request, purpose string, fn func(c *careCtx, cs casus.Case) error) bool {
+// to its student, logged with action (closing, reopening, aftercare).
+func (s *Server) closureTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose string, fn func(c *careCtx, cs casus.Case) error) bool {
 	id := r.PathValue("id")
 	var cs casus.Case
 	student := func(tx *storage.Tx) (string, error) {
@@ -17,7 +17,7 @@ func (s *Server) closureTx(w http.ResponseWriter, r *http.Request, purpose strin
 		cs, err = tx.Case(r.Context(), id)
 		return cs.StudentID, err
 	}
-	return s.studentTx(w, r, casus.ActChange, purpose, "case", id, false, student, func(c *careCtx) (casus.Access, error) {
+	return s.studentTx(w, r, action, purpose, "case", id, false, student, func(c *careCtx) (casus.Access, error) {
 		a := casus.CanCloseCase(c.u, c.rel)
 		if !a.Allowed {
 			return a, nil
@@ -35,7 +35,7 @@ func (s *Server) handleCaseClose(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var studentID string
-	ok := s.closureTx(w, r, "case closure", func(c *careCtx, cs casus.Case) error {
+	ok := s.closureTx(w, r, casus.ActChange, "case closure", func(c *careCtx, cs casus.Case) error {
 		studentID = c.st.ID
 		reason := casus.CloseReason(f.choice("reason", true, stringsOf(casus.CloseReasons)...))
 		note := f.paragraphs("note", textRule{required: true, max: adviceMax})
@@ -57,7 +57,7 @@ func (s *Server) handleCaseReopen(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var studentID string
-	ok := s.closureTx(w, r, "case reopening", func(c *careCtx, cs casus.Case) error {
+	ok := s.closureTx(w, r, casus.ActChange, "case reopening", func(c *careCtx, cs casus.Case) error {
 		studentID = c.st.ID
 		reason := f.paragraphs("reason", textRule{required: true, max: adviceMax})
 		if f.Errs != nil {
@@ -67,5 +67,71 @@ func (s *Server) handleCaseReopen(w http.ResponseWriter, r *http.Request) {
 	})
 	if ok {
 		http.Redirect(w, r, "/students/"+studentID+"?saved=reopened#zorgteams", http.StatusSeeOther)
+	}
+}
+
+// aftercarePage is a case's aftercare task with the answers recorded.
+type aftercarePage struct {
+	Case        casus.Case
+	StudentID   string
+	StudentName string
+	Aftercare   casus.Aftercare
+	Respondents []casus.Respondent
+	GoalsMet    []string
+}
+
+// handleAftercare shows the case's aftercare task and the form to record
+// what a respondent answered.
+func (s *Server) handleAftercare(w http.ResponseWriter, r *http.Request) {
+	var p aftercarePage
+	ok := s.closureTx(w, r, casus.ActRead, "aftercare", func(c *careCtx, cs casus.Case) error {
+		a, found, err := c.tx.CaseAftercare(c.ctx, cs.ID)
+		if err == nil && !found {
+			err = casus.ErrNotFound
+		}
+		p = aftercarePage{Case: cs, StudentID: c.st.ID, StudentName: c.st.Name(), Aftercare: a,
+			Respondents: casus.Respondents, GoalsMet: casus.GoalsMet}
+		return err
+	})
+	if ok {
+		v := s.newView(r, "aftercare.title", p)
+		if r.URL.Query().Get("saved") == "1" {
+			v.Notice = "aftercare.saved"
+		}
+		s.render(w, r, http.StatusOK, "aftercare", v)
+	}
+}
+
+// aftercareTextMax is the longest answer, in characters.
+const aftercareTextMax = 2000
+
+// handleAftercareAnswer records one respondent's answers.
+func (s *Server) handleAftercareAnswer(w http.ResponseWriter, r *http.Request) {
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	ok := s.closureTx(w, r, casus.ActCreate, "aftercare answer", func(c *careCtx, cs casus.Case) error {
+		a, found, err := c.tx.CaseAftercare(c.ctx, cs.ID)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return casus.ErrNotFound
+		}
+		an := casus.AftercareAnswer{RecordedBy: c.u.ID,
+			Respondent: casus.Respondent(f.choice("respondent", true, stringsOf(casus.Respondents)...)),
+			GoalsMet:   f.choice("goals_met", true, casus.GoalsMet...),
+			Achieved:   f.paragraphs("achieved", textRule{required: true, max: aftercareTextMax}),
+			Experience: f.paragraphs("experience", textRule{required: true, max: aftercareTextMax}),
+		}
+		if f.Errs != nil {
+			return f.Errs.Err()
+		}
+		return c.tx.AddAftercareAnswer(c.ctx, a.ID, &an)
+	})
+	if ok {
+		http.Redirect(w, r, "/cases/"+r.PathValue("id")+"/aftercare?saved=1", http.StatusSeeOther)
 	}
 }

@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"casus/demo"
+	"casus/jobs"
 	"casus/storage/storagetest"
 	"casus/web/webtest"
 )
@@ -36,6 +39,9 @@ func closureMatrix() map[string][]cell {
 	return map[string][]cell{
 		"POST /cases/{id}/close":  cells("/cases/{lotte_zat}/close"),
 		"POST /cases/{id}/reopen": cells("/cases/{lotte_zat}/reopen"),
+		// Lotte's case has no aftercare yet: not found for everyone.
+		"GET /cases/{id}/aftercare":  byUser("/cases/{lotte_zat}/aftercare", nil, notFound, map[string]int{anon: redirect}),
+		"POST /cases/{id}/aftercare": byUser("/cases/{lotte_zat}/aftercare", url.Values{"respondent": {""}}, notFound, map[string]int{anon: unauth}),
 	}
 }
 
@@ -83,6 +89,49 @@ func TestCloseAndReopen(t *testing.T) {
 			}
 			if n := env.Count(`SELECT COUNT(*) FROM access_log WHERE student_id = $1 AND object_kind = 'case' AND action = 'change' AND outcome = 'granted'`, lotte); n < 2 {
 				t.Errorf("%d case changes logged, want at least 2", n)
+			}
+		})
+	}
+}
+
+// TestAftercarePage: three months after the ZAT discussed Milan, the
+// coordinator opens the aftercare task from the message and records what the
+// care contact answered; the mentor cannot open it.
+func TestAftercarePage(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			milan := env.StudentID(demo.CrisisNumber)
+			var zatCase string
+			var starts time.Time
+			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(a.case_id AS TEXT), m.starts_at FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id
+				JOIN cases c ON c.id = a.case_id WHERE c.student_id = $1`, milan).Scan(&zatCase, &starts); err != nil {
+				t.Fatal(err)
+			}
+			env.Clock.Set(starts.AddDate(0, 3, 0).Add(time.Hour))
+			if n, err := jobs.CreateAftercareTasks(context.Background(), env.DB); err != nil || n != 1 {
+				t.Fatalf("aftercare tasks: %d, %v", n, err)
+			}
+			coord := env.NewClient()
+			coord.Login(demo.UserCoordinator)
+			if !strings.Contains(coord.Get("/messages").Body, `href="/cases/`+zatCase+`/aftercare"`) {
+				t.Errorf("the chair has no message linking to the aftercare")
+			}
+			if res := coord.Get("/cases/" + zatCase + "/aftercare"); res.Status != http.StatusOK || !strings.Contains(res.Body, "Milan de Ridder") {
+				t.Fatalf("aftercare page: %d", res.Status)
+			}
+			answer := url.Values{"respondent": {"care_contact"}, "goals_met": {"partly"}, "achieved": {"Milan woont weer thuis en komt op school."},
+				"experience": {"Snel geschakeld, veel overleg."}}
+			if res := coord.Post("/cases/"+zatCase+"/aftercare", answer); res.Status != http.StatusSeeOther {
+				t.Fatalf("record answers: %d: %s", res.Status, res.Body)
+			}
+			if body := coord.Get("/cases/" + zatCase + "/aftercare").Body; !strings.Contains(body, "Milan woont weer thuis") || !strings.Contains(body, "deels") {
+				t.Errorf("the answers are not shown")
+			}
+			mentor := env.NewClient()
+			mentor.Login(demo.UserMentor)
+			if res := mentor.Get("/cases/" + zatCase + "/aftercare"); res.Status != http.StatusNotFound {
+				t.Errorf("mentor opens the aftercare: %d, want 404", res.Status)
 			}
 		})
 	}

@@ -74,6 +74,8 @@ func (s *Server) routeTable() []Route {
 		{"POST /cases/{id}/informed", StudentData, s.handleInformed},
 		{"POST /cases/{id}/close", StudentData, s.handleCaseClose},
 		{"POST /cases/{id}/reopen", StudentData, s.handleCaseReopen},
+		{"GET /cases/{id}/aftercare", StudentData, s.handleAftercare},
+		{"POST /cases/{id}/aftercare", StudentData, s.handleAftercareAnswer},
 		{"GET /students/{id}/care/new", StudentData, s.handleCareNew},
 		{"POST /students/{id}/care", StudentData, s.handleCareCreate},
 		{"GET /students/{id}/care/{entry}", StudentData, s.handleCareEntry},

@@ -1,0 +1,84 @@
+package jobs
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"casus"
+	"casus/storage"
+)
+
+// AftercareArgs creates the aftercare tasks that have come due. It runs
+// every hour on the leader; Hour makes one run per hour unique.
+type AftercareArgs struct {
+	Hour time.Time `json:"hour" river:"unique"`
+}
+
+// Kind names the job in the queue.
+func (AftercareArgs) Kind() string { return "aftercare" }
+
+// InsertOpts makes the job unique per hour.
+func (AftercareArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+func aftercarePeriodic(db *storage.DB) *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) {
+			return AftercareArgs{Hour: db.Now().UTC().Truncate(time.Hour)}, nil
+		},
+		&river.PeriodicJobOpts{ID: AftercareArgs{}.Kind(), RunOnStart: true})
+}
+
+type aftercareWorker struct {
+	river.WorkerDefaults[AftercareArgs]
+	db *storage.DB
+}
+
+func (w *aftercareWorker) Work(ctx context.Context, _ *river.Job[AftercareArgs]) error {
+	_, err := CreateAftercareTasks(ctx, w.db)
+	return err
+}
+
+// CreateAftercareTasks creates the aftercare task of every ZAT case whose
+// last discussion was three months ago or more, once per case, and tells
+// the team's chair in a message that names no student. It returns how many
+// tasks it created.
+func CreateAftercareTasks(ctx context.Context, db *storage.DB) (int, error) {
+	created := 0
+	err := db.Update(ctx, func(tx *storage.Tx) error {
+		due, err := tx.DueAftercare(ctx, tx.Now())
+		if err != nil {
+			return err
+		}
+		for _, a := range due {
+			first, err := tx.CreateAftercare(ctx, &a)
+			if err != nil || !first {
+				return err
+			}
+			created++
+			c, err := tx.Case(ctx, a.CaseID)
+			if err != nil {
+				return err
+			}
+			members, err := tx.TeamMembers(ctx, c.TeamID)
+			if err != nil {
+				return err
+			}
+			for _, m := range members {
+				if !m.Chair {
+					continue
+				}
+				msg := casus.Message{UserID: m.User.ID, Key: "message.aftercare", Link: "/cases/" + c.ID + "/aftercare",
+					Args: map[string]string{"Team": c.TeamName}}
+				if err := tx.AddMessage(ctx, &msg); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return created, err
+}
