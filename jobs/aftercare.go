@@ -25,11 +25,7 @@ func (AftercareArgs) InsertOpts() river.InsertOpts {
 }
 
 func aftercarePeriodic(db *storage.DB) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
-		func() (river.JobArgs, *river.InsertOpts) {
-			return AftercareArgs{Hour: db.Now().UTC().Truncate(time.Hour)}, nil
-		},
-		&river.PeriodicJobOpts{ID: AftercareArgs{}.Kind(), RunOnStart: true})
+	return periodic(db, time.Hour, func(hour time.Time) river.JobArgs { return AftercareArgs{Hour: hour} })
 }
 
 type aftercareWorker struct {

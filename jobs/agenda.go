@@ -29,11 +29,7 @@ func (DispatchAgendasArgs) InsertOpts() river.InsertOpts {
 const dispatchEvery = 15 * time.Minute
 
 func dispatchAgendasPeriodic(db *storage.DB) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(dispatchEvery),
-		func() (river.JobArgs, *river.InsertOpts) {
-			return DispatchAgendasArgs{Slot: db.Now().UTC().Truncate(dispatchEvery)}, nil
-		},
-		&river.PeriodicJobOpts{ID: DispatchAgendasArgs{}.Kind(), RunOnStart: true})
+	return periodic(db, dispatchEvery, func(slot time.Time) river.JobArgs { return DispatchAgendasArgs{Slot: slot} })
 }
 
 type dispatchAgendasWorker struct {

@@ -20,22 +20,10 @@ import (
 // for Milan — and nobody outside the team does; the messages name no
 // student; a second run sends nothing.
 func TestDispatchAgendas(t *testing.T) {
-	hash, err := auth.HashPassword(demo.Password)
-	must(t, err)
+	hash := demoHash(t)
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
-			clock := storagetest.NewClock(time.Now())
-			db := storagetest.Open(t, engine, clock.Now)
-			must(t, demo.Load(context.Background(), db, func(string) (string, error) { return hash, nil }, clock.Now()))
-			var meeting casus.Meeting
-			view(t, db, func(ctx context.Context, tx *storage.Tx) error {
-				ms, err := tx.UndispatchedMeetings(ctx, clock.Now(), clock.Now().AddDate(0, 2, 0))
-				if err != nil || len(ms) == 0 {
-					t.Fatalf("no stored meeting ahead: %v", err)
-				}
-				meeting = ms[0]
-				return nil
-			})
+			db, clock, meeting := demoDB(t, engine, hash)
 			sendBy := casus.SendBy(meeting.StartsAt, casus.AgendaSendDays)
 			if clock.Now().Before(sendBy) {
 				clock.Set(sendBy.Add(-time.Hour))
@@ -89,22 +77,10 @@ func TestDispatchAgendas(t *testing.T) {
 // aftercare task exists once and the chair has a message about it; not a
 // day before.
 func TestAftercare(t *testing.T) {
-	hash, err := auth.HashPassword(demo.Password)
-	must(t, err)
+	hash := demoHash(t)
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
-			clock := storagetest.NewClock(time.Now())
-			db := storagetest.Open(t, engine, clock.Now)
-			must(t, demo.Load(context.Background(), db, func(string) (string, error) { return hash, nil }, clock.Now()))
-			var meeting casus.Meeting
-			view(t, db, func(ctx context.Context, tx *storage.Tx) error {
-				ms, err := tx.UndispatchedMeetings(ctx, clock.Now(), clock.Now().AddDate(0, 2, 0))
-				if err != nil || len(ms) == 0 {
-					t.Fatalf("no stored meeting ahead: %v", err)
-				}
-				meeting = ms[0]
-				return nil
-			})
+			db, clock, meeting := demoDB(t, engine, hash)
 			clock.Set(meeting.StartsAt.AddDate(0, 3, -1))
 			if n, err := jobs.CreateAftercareTasks(context.Background(), db); err != nil || n != 0 {
 				t.Fatalf("a day before three months: %d tasks, %v", n, err)
@@ -130,4 +106,32 @@ func TestAftercare(t *testing.T) {
 			}
 		})
 	}
+}
+
+// demoHash hashes the demo password once per test.
+func demoHash(t *testing.T) string {
+	t.Helper()
+	hash, err := auth.HashPassword(demo.Password)
+	must(t, err)
+	return hash
+}
+
+// demoDB opens a database of the engine with the demo data and returns it,
+// its clock and the first stored meeting ahead: the mbo ZAT's, with Milan's
+// crisis on its agenda.
+func demoDB(t *testing.T, engine, hash string) (*storage.DB, *storagetest.Clock, casus.Meeting) {
+	t.Helper()
+	clock := storagetest.NewClock(time.Now())
+	db := storagetest.Open(t, engine, clock.Now)
+	must(t, demo.Load(context.Background(), db, func(string) (string, error) { return hash, nil }, clock.Now()))
+	var meeting casus.Meeting
+	view(t, db, func(ctx context.Context, tx *storage.Tx) error {
+		ms, err := tx.UndispatchedMeetings(ctx, clock.Now(), clock.Now().AddDate(0, 2, 0))
+		if err != nil || len(ms) == 0 {
+			t.Fatalf("no stored meeting ahead: %v", err)
+		}
+		meeting = ms[0]
+		return nil
+	})
+	return db, clock, meeting
 }

@@ -41,11 +41,16 @@ func (PruneLoginsArgs) InsertOpts() river.InsertOpts {
 // would use), so the run's period and its cut-offs follow one clock that tests
 // can set.
 func pruneLoginsPeriodic(db *storage.DB) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
-		func() (river.JobArgs, *river.InsertOpts) {
-			return PruneLoginsArgs{Hour: db.Now().UTC().Truncate(time.Hour)}, nil
-		},
-		&river.PeriodicJobOpts{ID: PruneLoginsArgs{}.Kind(), RunOnStart: true})
+	return periodic(db, time.Hour, func(hour time.Time) river.JobArgs { return PruneLoginsArgs{Hour: hour} })
+}
+
+// periodic runs a job every d, on the elected leader and when an instance
+// becomes leader. args gets the start of the period by the database clock:
+// the job is unique by it, so a period runs once, and tests move that clock.
+func periodic(db *storage.DB, d time.Duration, args func(period time.Time) river.JobArgs) *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(d),
+		func() (river.JobArgs, *river.InsertOpts) { return args(db.Now().UTC().Truncate(d)), nil },
+		&river.PeriodicJobOpts{ID: args(time.Time{}).Kind(), RunOnStart: true})
 }
 
 type pruneLoginsWorker struct {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"sort"
@@ -177,6 +178,14 @@ func accessMatrix() map[string][]cell {
 	}
 }
 
+// matrixParts are the access matrices of the features, each beside its
+// tests; matrixIDParts find the records their paths name.
+var (
+	matrixParts = []func() map[string][]cell{careMatrix, referralMatrix, consentMatrix, escalationMatrix, meetingsMatrix,
+		agendaMatrix, actionsMatrix, adviceMatrix, closureMatrix}
+	matrixIDParts = []func(*testing.T, *webtest.Env) map[string]string{careMatrixIDs, referralMatrixIDs, consentMatrixIDs, meetingsMatrixIDs, agendaItemMatrixIDs, actionMatrixIDs}
+)
+
 // TestAccessMatrix enumerates the registered routes, fails for any route
 // without an entry, and checks every cell against a real server, including
 // that each denial of a student is in the access log.
@@ -185,32 +194,8 @@ func TestAccessMatrix(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
 			matrix := accessMatrix()
-			for pattern, cells := range careMatrix() {
-				matrix[pattern] = cells
-			}
-			for pattern, cells := range referralMatrix() {
-				matrix[pattern] = cells
-			}
-			for pattern, cells := range consentMatrix() {
-				matrix[pattern] = cells
-			}
-			for pattern, cells := range escalationMatrix() {
-				matrix[pattern] = cells
-			}
-			for pattern, cells := range meetingsMatrix() {
-				matrix[pattern] = cells
-			}
-			for pattern, cells := range agendaMatrix() {
-				matrix[pattern] = cells
-			}
-			for pattern, cells := range actionsMatrix() {
-				matrix[pattern] = cells
-			}
-			for pattern, cells := range adviceMatrix() {
-				matrix[pattern] = cells
-			}
-			for pattern, cells := range closureMatrix() {
-				matrix[pattern] = cells
+			for _, part := range matrixParts {
+				maps.Copy(matrix, part())
 			}
 			registered := map[string]bool{}
 			for _, rt := range env.Server.Routes() {
@@ -238,23 +223,8 @@ func TestAccessMatrix(t *testing.T) {
 				t.Fatal(err)
 			}
 			ids["{team}"] = team
-			for k, v := range careMatrixIDs(t, env) {
-				ids[k] = v
-			}
-			for k, v := range referralMatrixIDs(t, env) {
-				ids[k] = v
-			}
-			for k, v := range consentMatrixIDs(t, env) {
-				ids[k] = v
-			}
-			for k, v := range meetingsMatrixIDs(t, env) {
-				ids[k] = v
-			}
-			for k, v := range agendaItemMatrixIDs(t, env) {
-				ids[k] = v
-			}
-			for k, v := range actionMatrixIDs(t, env) {
-				ids[k] = v
+			for _, part := range matrixIDParts {
+				maps.Copy(ids, part(t, env))
 			}
 
 			// One logged-in client per user; routes that end sessions get
