@@ -1,13 +1,16 @@
 package e2e
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"casus/demo"
+	"casus/jobs"
 	"casus/storage/storagetest"
 	"casus/web/webtest"
 )
@@ -148,6 +151,18 @@ func TestBrowserCarePath(t *testing.T) {
 			if s := eval[string](m, `document.querySelector('main [role="status"]')?.innerText ?? ''`); s != "Je voortgang is vastgelegd." {
 				t.Errorf("after reporting progress: notice %q", s)
 			}
+
+			// Three months after the ZAT meeting: the aftercare task, from the chair's messages.
+			var starts time.Time
+			if err := env.DB.ReadSQL().QueryRow(`SELECT starts_at FROM meetings WHERE CAST(id AS TEXT) = $1`, meeting).Scan(&starts); err != nil {
+				t.Fatal(err)
+			}
+			env.Clock.Set(starts.AddDate(0, 3, 0).Add(time.Hour))
+			if n, err := jobs.CreateAftercareTasks(context.Background(), env.DB); err != nil || n == 0 {
+				t.Fatalf("aftercare tasks: %d, %v", n, err)
+			}
+			c.follow("menu → messages", http.StatusOK, chromedp.Click(chromedp.CSS(`nav a[href="/messages"]`)))
+			c.follow("message → aftercare", http.StatusOK, chromedp.Click(chromedp.CSS(`main a[href$="/aftercare"]`)))
 			var state string
 			if err := env.SQL().QueryRow(`SELECT state FROM referrals WHERE CAST(id AS TEXT) = $1`,
 				strings.TrimPrefix(zatReferral, "/referrals/")).Scan(&state); err != nil || state != "accepted" {
