@@ -135,3 +135,77 @@ func demoDB(t *testing.T, engine, hash string) (*storage.DB, *storagetest.Clock,
 	})
 	return db, clock, meeting
 }
+
+// TestRemindOverdueActions: the day after an action's due day its owner is
+// reminded, once; a week later the chair too, once; the messages name no
+// student.
+func TestRemindOverdueActions(t *testing.T) {
+	hash := demoHash(t)
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			db, clock, _ := demoDB(t, engine, hash)
+			var owner, chair string
+			view(t, db, func(ctx context.Context, tx *storage.Tx) error {
+				o, _, err := tx.UserForLogin(ctx, "ggz")
+				if err != nil {
+					return err
+				}
+				c, _, err := tx.UserForLogin(ctx, demo.UserCoordinator)
+				owner, chair = o.ID, c.ID
+				return err
+			})
+			today := clock.Now().UTC().Truncate(24 * time.Hour)
+			update(t, db, func(ctx context.Context, tx *storage.Tx) error {
+				students, rels, err := tx.StudentCandidates(ctx, chair, demo.LotteNumber, 1)
+				if err != nil || len(students) != 1 || !rels[0].Coordinator {
+					t.Fatalf("Lotte: %v", err)
+				}
+				cases, err := tx.Cases(ctx, students[0].ID)
+				if err != nil {
+					return err
+				}
+				for _, c := range cases {
+					if c.TeamKind == casus.TeamZAT && c.Status == casus.CaseOpen {
+						return tx.CreateAction(ctx, &casus.Action{CaseID: c.ID, StudentID: students[0].ID, OwnerID: owner,
+							Description: "Intake", DueOn: today.AddDate(0, 0, 1), CreatedBy: chair})
+					}
+				}
+				t.Fatal("Lotte has no open ZAT case")
+				return nil
+			})
+			run := func() int {
+				n, err := jobs.RemindOverdueActions(context.Background(), db)
+				must(t, err)
+				return n
+			}
+			if n := run(); n != 0 {
+				t.Errorf("before the due day: %d reminders", n)
+			}
+			clock.Add(48 * time.Hour)
+			if n := run(); n != 1 {
+				t.Errorf("the day after the due day: %d reminders, want 1 (the owner)", n)
+			}
+			if n := run(); n != 0 {
+				t.Errorf("again: %d reminders, want none", n)
+			}
+			clock.Add(7 * 24 * time.Hour)
+			if n := run(); n != 1 {
+				t.Errorf("a week later: %d reminders, want 1 (the chair)", n)
+			}
+			var ms []casus.Message
+			view(t, db, func(ctx context.Context, tx *storage.Tx) error {
+				var err error
+				ms, err = tx.Messages(ctx, chair, 10)
+				return err
+			})
+			if len(ms) == 0 || ms[0].Key != "message.action_overdue_chair" {
+				t.Fatalf("chair's messages: %+v", ms)
+			}
+			for _, v := range ms[0].Args {
+				if strings.Contains(v, "Lotte") || strings.Contains(v, "Verhagen") {
+					t.Errorf("the reminder names the student: %+v", ms[0])
+				}
+			}
+		})
+	}
+}

@@ -42,6 +42,9 @@ const stopTimeout = 10 * time.Second
 // logger. Call Start to begin working jobs.
 func New(db *storage.DB, logger *slog.Logger, opts ...Option) (*Runner, error) {
 	workers := river.NewWorkers()
+	if err := river.AddWorkerSafely(workers, &remindersWorker{db: db}); err != nil {
+		return nil, err
+	}
 	if err := river.AddWorkerSafely(workers, &aftercareWorker{db: db}); err != nil {
 		return nil, err
 	}
@@ -52,10 +55,11 @@ func New(db *storage.DB, logger *slog.Logger, opts ...Option) (*Runner, error) {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	cfg := &river.Config{
-		Logger:          logger,
-		Queues:          map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
-		Workers:         workers,
-		PeriodicJobs:    []*river.PeriodicJob{pruneLoginsPeriodic(db), dispatchAgendasPeriodic(db), aftercarePeriodic(db)},
+		Logger:  logger,
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Workers: workers,
+		PeriodicJobs: []*river.PeriodicJob{pruneLoginsPeriodic(db), dispatchAgendasPeriodic(db), aftercarePeriodic(db),
+			remindersPeriodic(db)},
 		SoftStopTimeout: stopTimeout,
 	}
 	for _, opt := range opts {

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"casus"
 )
@@ -127,4 +128,22 @@ func (tx *Tx) ActionOwnerCandidates(ctx context.Context, studentID string) ([]ca
 		us = append(us, u)
 	}
 	return us, rows.Err()
+}
+
+// OverdueActions returns the actions still to be done of open cases whose
+// due day is before day, oldest due first.
+func (tx *Tx) OverdueActions(ctx context.Context, day time.Time) ([]casus.Action, error) {
+	return tx.actions(ctx, `WHERE a.status IN ('open', 'in_progress') AND c.status = 'open' AND a.due_on < $1`, utc(day))
+}
+
+// MarkReminded records that the reminder of kind about subject went out. It
+// reports false when it had gone out already: whoever marks it sends it.
+func (tx *Tx) MarkReminded(ctx context.Context, subjectID, kind string) (bool, error) {
+	res, err := tx.exec(ctx, `INSERT INTO reminders (subject_id, kind, sent_at) VALUES ($1, $2, $3)
+		ON CONFLICT (subject_id, kind) DO NOTHING`, subjectID, kind, tx.Now())
+	if err != nil {
+		return false, fmt.Errorf("storage: reminder: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }

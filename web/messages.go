@@ -34,6 +34,9 @@ func (s *Server) handleMessages(w http.ResponseWriter, r *http.Request) {
 			if t, err := time.Parse(time.RFC3339, m.Args["Start"]); err == nil {
 				args["When"] = l.DateTime(t)
 			}
+			if t, err := time.Parse(time.RFC3339, m.Args["Due"]); err == nil {
+				args["DueDate"] = l.Date(t)
+			}
 			rows = append(rows, messageRow{Text: l.T(m.Key, args), Link: localPath(m.Link), At: m.CreatedAt})
 		}
 		return err

@@ -1,0 +1,102 @@
+package jobs
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"casus"
+	"casus/storage"
+)
+
+// ChairGraceDays is how long after an action's due day the chair hears of
+// it: the owner is reminded the day after; the chair, who holds partners to
+// their actions, a week later.
+const ChairGraceDays = 7
+
+// RemindersArgs sends the reminders that have come due. It runs every hour
+// on the leader; Hour makes one run per hour unique.
+type RemindersArgs struct {
+	Hour time.Time `json:"hour" river:"unique"`
+}
+
+// Kind names the job in the queue.
+func (RemindersArgs) Kind() string { return "reminders" }
+
+// InsertOpts makes the job unique per hour.
+func (RemindersArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+func remindersPeriodic(db *storage.DB) *river.PeriodicJob {
+	return periodic(db, time.Hour, func(hour time.Time) river.JobArgs { return RemindersArgs{Hour: hour} })
+}
+
+type remindersWorker struct {
+	river.WorkerDefaults[RemindersArgs]
+	db *storage.DB
+}
+
+func (w *remindersWorker) Work(ctx context.Context, _ *river.Job[RemindersArgs]) error {
+	_, err := RemindOverdueActions(ctx, w.db)
+	return err
+}
+
+// RemindOverdueActions tells the owner of each overdue action, once, and
+// the chair of its team, once, when it is still open a week after its day.
+// The messages name the team and the owner, never the student. It returns
+// how many messages it stored.
+func RemindOverdueActions(ctx context.Context, db *storage.DB) (int, error) {
+	sent := 0
+	err := db.Update(ctx, func(tx *storage.Tx) error {
+		now := tx.Now().In(casus.Amsterdam)
+		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+		actions, err := tx.OverdueActions(ctx, today)
+		if err != nil {
+			return err
+		}
+		send := func(userID, key string, a casus.Action, link string) error {
+			msg := casus.Message{UserID: userID, Key: key, Link: link,
+				Args: map[string]string{"Team": a.TeamName, "Owner": a.OwnerName, "Due": a.DueOn.Format(time.RFC3339)}}
+			sent++
+			return tx.AddMessage(ctx, &msg)
+		}
+		for _, a := range actions {
+			if first, err := tx.MarkReminded(ctx, a.ID, "action_overdue"); err != nil {
+				return err
+			} else if first {
+				if err := send(a.OwnerID, "message.action_overdue", a, "/tasks"); err != nil {
+					return err
+				}
+			}
+			if today.Before(a.DueOn.AddDate(0, 0, ChairGraceDays+1)) {
+				continue
+			}
+			first, err := tx.MarkReminded(ctx, a.ID, "action_overdue_chair")
+			if err != nil || !first {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			c, err := tx.Case(ctx, a.CaseID)
+			if err != nil {
+				return err
+			}
+			members, err := tx.TeamMembers(ctx, c.TeamID)
+			if err != nil {
+				return err
+			}
+			for _, m := range members {
+				if m.Chair {
+					if err := send(m.User.ID, "message.action_overdue_chair", a, "/students/"+a.StudentID+"#acties"); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+	return sent, err
+}
