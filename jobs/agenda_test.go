@@ -209,3 +209,53 @@ func TestRemindOverdueActions(t *testing.T) {
 		})
 	}
 }
+
+// TestRemindExpiringConsent: two weeks before Lotte's consent ends the chair
+// is told, once, in a message that names no student.
+func TestRemindExpiringConsent(t *testing.T) {
+	hash := demoHash(t)
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			db, clock, _ := demoDB(t, engine, hash)
+			ends := clock.Now().AddDate(0, 1, 0)
+			update(t, db, func(ctx context.Context, tx *storage.Tx) error {
+				chair, _, err := tx.UserForLogin(ctx, demo.UserCoordinator)
+				if err != nil {
+					return err
+				}
+				students, _, err := tx.StudentCandidates(ctx, chair.ID, demo.LotteNumber, 1)
+				if err != nil || len(students) != 1 {
+					t.Fatalf("Lotte: %v", err)
+				}
+				cases, err := tx.Cases(ctx, students[0].ID)
+				if err != nil {
+					return err
+				}
+				for _, c := range cases {
+					if c.TeamKind == casus.TeamZAT && c.Status == casus.CaseOpen {
+						return tx.RecordConsent(ctx, &casus.Consent{CaseID: c.ID, StudentID: students[0].ID, Giver: casus.GiverStudent,
+							GiverName: "Lotte", Mode: casus.ConsentGiven, How: casus.HowConversation, GivenAt: clock.Now(), ExpiresAt: &ends,
+							Scope: []casus.Discipline{casus.DiscGGZ}, RecordedBy: chair.ID})
+					}
+				}
+				t.Fatal("Lotte has no open ZAT case")
+				return nil
+			})
+			run := func() int {
+				n, err := jobs.RemindExpiringConsent(context.Background(), db)
+				must(t, err)
+				return n
+			}
+			if n := run(); n != 0 {
+				t.Errorf("a month before: %d reminders", n)
+			}
+			clock.Set(ends.AddDate(0, 0, -13))
+			if n := run(); n != 1 {
+				t.Errorf("13 days before: %d reminders, want 1 (the chair)", n)
+			}
+			if n := run(); n != 0 {
+				t.Errorf("again: %d reminders, want none", n)
+			}
+		})
+	}
+}

@@ -39,8 +39,60 @@ type remindersWorker struct {
 }
 
 func (w *remindersWorker) Work(ctx context.Context, _ *river.Job[RemindersArgs]) error {
-	_, err := RemindOverdueActions(ctx, w.db)
+	if _, err := RemindOverdueActions(ctx, w.db); err != nil {
+		return err
+	}
+	_, err := RemindExpiringConsent(ctx, w.db)
 	return err
+}
+
+// ConsentWarnDays is how long before consent ends the chair is told, so
+// there is time to ask for it again.
+const ConsentWarnDays = 14
+
+// RemindExpiringConsent tells the chair of the case's team, once per
+// consent, that it ends within two weeks. The message links to the case's
+// consent page and names no student. It returns how many messages it
+// stored.
+func RemindExpiringConsent(ctx context.Context, db *storage.DB) (int, error) {
+	sent := 0
+	err := db.Update(ctx, func(tx *storage.Tx) error {
+		now := tx.Now()
+		consents, err := tx.ExpiringConsents(ctx, now, now.AddDate(0, 0, ConsentWarnDays))
+		if err != nil {
+			return err
+		}
+		for _, cn := range consents {
+			first, err := tx.MarkReminded(ctx, cn.ID, "consent_expiring")
+			if err != nil {
+				return err
+			}
+			if !first {
+				continue
+			}
+			c, err := tx.Case(ctx, cn.CaseID)
+			if err != nil {
+				return err
+			}
+			members, err := tx.TeamMembers(ctx, c.TeamID)
+			if err != nil {
+				return err
+			}
+			for _, m := range members {
+				if !m.Chair {
+					continue
+				}
+				msg := casus.Message{UserID: m.User.ID, Key: "message.consent_expiring", Link: "/cases/" + c.ID + "/consent",
+					Args: map[string]string{"Team": c.TeamName, "Due": cn.ExpiresAt.Format(time.RFC3339)}}
+				if err := tx.AddMessage(ctx, &msg); err != nil {
+					return err
+				}
+				sent++
+			}
+		}
+		return nil
+	})
+	return sent, err
 }
 
 // RemindOverdueActions tells the owner of each overdue action, once, and

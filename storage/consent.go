@@ -214,3 +214,28 @@ func (tx *Tx) Informed(ctx context.Context, caseID string) ([]casus.CaseInformed
 	}
 	return out, rows.Err()
 }
+
+// ExpiringConsents returns the consents in force at t whose end date falls
+// before until, with their case, for a reminder to the case's team chair.
+func (tx *Tx) ExpiringConsents(ctx context.Context, t, until time.Time) ([]casus.Consent, error) {
+	rows, err := tx.query(ctx, `SELECT CAST(c.id AS TEXT), CAST(c.case_id AS TEXT), c.expires_at FROM consents c
+		JOIN cases cs ON cs.id = c.case_id AND cs.status = 'open'
+		WHERE NOT c.refused AND c.withdrawn_at IS NULL AND c.expires_at IS NOT NULL AND c.expires_at > $1 AND c.expires_at <= $2`,
+		utc(t), utc(until))
+	if err != nil {
+		return nil, fmt.Errorf("storage: expiring consents: %w", err)
+	}
+	defer rows.Close()
+	var cs []casus.Consent
+	for rows.Next() {
+		var c casus.Consent
+		var exp time.Time
+		if err := rows.Scan(&c.ID, &c.CaseID, &exp); err != nil {
+			return nil, err
+		}
+		exp = exp.UTC()
+		c.ExpiresAt = &exp
+		cs = append(cs, c)
+	}
+	return cs, rows.Err()
+}
