@@ -55,6 +55,17 @@ const (
 	CaseClosed CaseStatus = "closed"
 )
 
+// OpenCases returns the cases that are open.
+func OpenCases(cs []Case) []Case {
+	var open []Case
+	for _, c := range cs {
+		if c.Status == CaseOpen {
+			open = append(open, c)
+		}
+	}
+	return open
+}
+
 // Case is a student's case at a care team: what makes the team (and partners
 // invited for it) "the team handling it" in the access policy.
 type Case struct {

@@ -115,19 +115,7 @@ func (tx *Tx) ActionOwnerCandidates(ctx context.Context, studentID string) ([]ca
 			UNION SELECT st.mentor_id FROM students st WHERE st.id = $1 AND st.mentor_id IS NOT NULL
 			UNION SELECT cc.user_id FROM care_contacts cc JOIN students st ON st.group_id = cc.group_id WHERE st.id = $1)
 		ORDER BY u.name`, studentID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: action owner candidates: %w", err)
-	}
-	defer rows.Close()
-	var us []casus.User
-	for rows.Next() {
-		var u casus.User
-		if err := rows.Scan(&u.ID, &u.Name); err != nil {
-			return nil, err
-		}
-		us = append(us, u)
-	}
-	return us, rows.Err()
+	return tx.userList("action owner candidates", rows, err)
 }
 
 // OverdueActions returns the actions still to be done of open cases whose

@@ -270,25 +270,13 @@ func (tx *Tx) TeamsServing(ctx context.Context, schoolID string) ([]casus.CareTe
 // student's mentor, the care contacts of their group and the chairs of the
 // teams serving their school, by name.
 func (tx *Tx) Inbrengers(ctx context.Context, studentID string) ([]casus.User, error) {
-	rows, err := tx.query(ctx, `SELECT u.id, u.name FROM users u WHERE NOT u.disabled AND u.id IN (
+	rows, err := tx.query(ctx, `SELECT CAST(u.id AS TEXT), u.name FROM users u WHERE NOT u.disabled AND u.id IN (
 			SELECT st.mentor_id FROM students st WHERE st.id = $1
 			UNION SELECT cc.user_id FROM care_contacts cc JOIN students st ON st.group_id = cc.group_id WHERE st.id = $1
 			UNION SELECT tm.user_id FROM team_members tm JOIN care_team_schools ts ON ts.team_id = tm.team_id
 				JOIN students st ON st.school_id = ts.school_id WHERE st.id = $1 AND tm.chair)
 		ORDER BY u.name`, studentID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: inbrengers: %w", err)
-	}
-	defer rows.Close()
-	var us []casus.User
-	for rows.Next() {
-		var u casus.User
-		if err := rows.Scan(&u.ID, &u.Name); err != nil {
-			return nil, err
-		}
-		us = append(us, u)
-	}
-	return us, rows.Err()
+	return tx.userList("inbrengers", rows, err)
 }
 
 // settingReferralRequired is the settings key of a team kind's required fields.
@@ -347,4 +335,21 @@ func (tx *Tx) SetReferralEntries(ctx context.Context, referralID string, entryID
 		}
 	}
 	return nil
+}
+
+// userList reads rows of user id and name.
+func (tx *Tx) userList(what string, rows *sql.Rows, err error) ([]casus.User, error) {
+	if err != nil {
+		return nil, fmt.Errorf("storage: %s: %w", what, err)
+	}
+	defer rows.Close()
+	var us []casus.User
+	for rows.Next() {
+		var u casus.User
+		if err := rows.Scan(&u.ID, &u.Name); err != nil {
+			return nil, err
+		}
+		us = append(us, u)
+	}
+	return us, rows.Err()
 }

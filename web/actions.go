@@ -31,11 +31,7 @@ func (s *Server) loadActionSection(r *http.Request, tx *storage.Tx, u casus.User
 		return sec, err
 	}
 	if sec.CanCreate {
-		for _, c := range cases {
-			if c.Status == casus.CaseOpen {
-				sec.Cases = append(sec.Cases, c)
-			}
-		}
+		sec.Cases = casus.OpenCases(cases)
 		sec.Owners, err = tx.ActionOwnerCandidates(ctx, st.ID)
 	}
 	return sec, err
@@ -57,20 +53,11 @@ func (s *Server) handleActionCreate(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return a, err
 		}
-		var caseIDs []string
-		for _, cs := range cases {
-			if cs.Status == casus.CaseOpen {
-				caseIDs = append(caseIDs, cs.ID)
-			}
-		}
 		owners, err := c.tx.ActionOwnerCandidates(c.ctx, c.st.ID)
 		if err != nil {
 			return a, err
 		}
-		ownerIDs := make([]string, len(owners))
-		for i, o := range owners {
-			ownerIDs[i] = o.ID
-		}
+		caseIDs, ownerIDs := idsOf(casus.OpenCases(cases), caseID), idsOf(owners, userID)
 		act := casus.Action{StudentID: c.st.ID, CreatedBy: c.u.ID,
 			CaseID:      f.choice("case", true, caseIDs...),
 			OwnerID:     f.choice("owner", true, ownerIDs...),

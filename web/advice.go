@@ -18,7 +18,9 @@ type adviceSection struct {
 // adviceMax is the longest advice, in characters.
 const adviceMax = 4000
 
-func (s *Server) loadAdviceSection(r *http.Request, tx *storage.Tx, u casus.User, st casus.Student, rel casus.StudentRelations) (adviceSection, error) {
+// loadAdviceSection fills the advice part; cases are the student's cases,
+// loaded for every relation that may write advice.
+func (s *Server) loadAdviceSection(r *http.Request, tx *storage.Tx, u casus.User, st casus.Student, rel casus.StudentRelations, cases []casus.Case) (adviceSection, error) {
 	sec := adviceSection{CanRead: casus.CanReadAdvice(u, rel).Allowed, CanWrite: casus.CanWriteAdvice(u, rel).Allowed}
 	if !sec.CanRead {
 		return sec, nil
@@ -27,13 +29,8 @@ func (s *Server) loadAdviceSection(r *http.Request, tx *storage.Tx, u casus.User
 	if sec.Advice, err = tx.StudentAdvice(r.Context(), st.ID); err != nil || !sec.CanWrite {
 		return sec, err
 	}
-	cases, err := tx.Cases(r.Context(), st.ID)
-	for _, c := range cases {
-		if c.Status == casus.CaseOpen {
-			sec.Cases = append(sec.Cases, c)
-		}
-	}
-	return sec, err
+	sec.Cases = casus.OpenCases(cases)
+	return sec, nil
 }
 
 // handleAdviceCreate records a handelingsadvies from one of the student's
@@ -53,13 +50,7 @@ func (s *Server) handleAdviceCreate(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return a, err
 		}
-		var ids []string
-		for _, cs := range cases {
-			if cs.Status == casus.CaseOpen {
-				ids = append(ids, cs.ID)
-			}
-		}
-		adv := casus.Advice{StudentID: c.st.ID, AuthorID: c.u.ID, CaseID: f.choice("advice_case", true, ids...),
+		adv := casus.Advice{StudentID: c.st.ID, AuthorID: c.u.ID, CaseID: f.choice("advice_case", true, idsOf(casus.OpenCases(cases), caseID)...),
 			Text: f.paragraphs("advice", textRule{required: true, max: adviceMax})}
 		if f.Errs != nil {
 			return a, f.Errs.Err()

@@ -121,7 +121,7 @@ func (s *Server) handleEscalate(w http.ResponseWriter, r *http.Request) {
 		if p, err = s.escalationData(ctx, tx, u, ref, f); err != nil {
 			return err
 		}
-		team := fm.choice("team", true, teamIDs(p.Teams)...)
+		team := fm.choice("team", true, idsOf(p.Teams, teamID)...)
 		bridging := fm.paragraphs("bridging", textRule{max: maxBridgingNote})
 		text := map[casus.ReferralField]string{}
 		for _, v := range fm.Values["section"] {
@@ -250,10 +250,15 @@ func (s *Server) handleBridging(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/referrals/"+id+"?done=bridging", http.StatusSeeOther)
 }
 
-func teamIDs(ts []casus.CareTeam) []string {
-	ids := make([]string, len(ts))
-	for i, t := range ts {
-		ids[i] = t.ID
+// idsOf returns the ids of xs, for a choice field's allowed values.
+func idsOf[T any](xs []T, id func(T) string) []string {
+	ids := make([]string, len(xs))
+	for i, x := range xs {
+		ids[i] = id(x)
 	}
 	return ids
 }
+
+func teamID(t casus.CareTeam) string { return t.ID }
+func caseID(c casus.Case) string     { return c.ID }
+func userID(u casus.User) string     { return u.ID }

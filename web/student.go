@@ -115,7 +115,7 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
-		if page.Advice, err = s.loadAdviceSection(r, tx, u, st, rel); err != nil {
+		if page.Advice, err = s.loadAdviceSection(r, tx, u, st, rel, page.Cases); err != nil {
 			return err
 		}
 		if page.Care, err = s.careSection(ctx, tx, u, st, rel); err != nil {
