@@ -33,6 +33,9 @@ type Action struct {
 	CreatedBy   string
 	CreatedAt   time.Time
 
+	DiscussionID string // the discussion that agreed it, if any
+	GoalID       string // the goal of that discussion's plan it serves, if any
+
 	// Filled by reads that join them, for display.
 	OwnerName   string
 	TeamName    string

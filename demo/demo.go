@@ -42,10 +42,11 @@ const (
 
 // Student numbers of the scenario students (SCENARIOS.md).
 const (
-	LotteNumber   = "500117" // A: Lotte, 17, Zorg en welzijn level 2; open at the mbo intern zorgteam and ZAT
-	DaanNumber    = "10905"  // B: Daan, 9, group 5; open at the primary zorgteam
-	CrisisNumber  = "500342" // C: Milan, 16, Techniek; open at the mbo ZAT after a crisis, police invited
-	RefusalNumber = "10610"  // D: Yara, 10, group 6; open at the above-school ZAT, consent refused
+	LotteNumber    = "500117" // A: Lotte, 17, Zorg en welzijn level 2; open at the mbo intern zorgteam and ZAT
+	DaanNumber     = "10905"  // B: Daan, 9, group 5; open at the primary zorgteam
+	CrisisNumber   = "500342" // C: Milan, 16, Techniek; open at the mbo ZAT after a crisis, police invited
+	RefusalNumber  = "10610"  // D: Yara, 10, group 6; open at the above-school ZAT, consent refused
+	FollowUpNumber = "500218" // E: Noor, 18, Zorg en welzijn; discussed at the mbo ZAT, her follow-up is due
 )
 
 // Names of the care teams.
@@ -131,7 +132,7 @@ type loader struct {
 	po     *casus.School
 	teams  struct{ mboIntern, mboZAT, poIntern, poZAT *casus.CareTeam }
 	// scenario holds the scenario cases that later steps add to.
-	scenario struct{ lotteZAT, milanZAT, yaraZAT *casus.Case }
+	scenario struct{ lotteZAT, milanZAT, yaraZAT, noorZAT *casus.Case }
 	nextNo   map[string]int // next generic student number per school
 }
 
@@ -151,6 +152,7 @@ func (l *loader) load() error {
 	l.careFiles()
 	l.consents()
 	l.crises()
+	l.followUp()
 	return l.err
 }
 
@@ -342,6 +344,10 @@ func (l *loader) students() {
 	l.openCase(lotte, l.teams.mboIntern, weeks(7))
 	l.scenario.lotteZAT = l.openCase(lotte, l.teams.mboZAT, weeks(1))
 
+	// E: Noor, discussed at the ZAT six weeks ago; her follow-up is due.
+	noor := l.student("Zorg en welzijn", UserMentor, "Noor", "Bakker", 18, 200, FollowUpNumber)
+	l.scenario.noorZAT = l.openCase(noor, l.teams.mboZAT, weeks(10))
+
 	// C: Milan, crisis between meetings; the police is invited for his case.
 	milan := l.student("Techniek", "mentor.techniek", "Milan", "de Ridder", 16, 40, CrisisNumber)
 	l.guardian(milan, "Esther de Ridder", "moeder", true)
@@ -364,8 +370,8 @@ func (l *loader) students() {
 	l.scenario.yaraZAT = l.openCase(yara, l.teams.poZAT, weeks(2))
 
 	// The generic students. Counts include the scenario students above, so
-	// the demo mentor has exactly MentorStudents, Lotte among them.
-	placed := map[string]int{UserMentor: 1, "mentor.techniek": 1, "leerkracht.groep5": 1, "leerkracht.groep6": 1}
+	// the demo mentor has exactly MentorStudents, Lotte and Noor among them.
+	placed := map[string]int{UserMentor: 2, "mentor.techniek": 1, "leerkracht.groep5": 1, "leerkracht.groep6": 1}
 	var mbo, po []*casus.Student
 	for _, c := range []cohort{
 		{"Zorg en welzijn", UserMentor, MentorStudents, [2]int{16, 19}, 0},

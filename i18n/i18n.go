@@ -93,6 +93,26 @@ func (l *Localizer) T(key string, data ...map[string]any) string {
 	return s
 }
 
+// Message is the text of an in-app message (casus.Message) in the
+// language, with its moments written as the language writes them.
+func (l *Localizer) Message(m casus.Message) string { return l.T(m.Key, l.MessageArgs(m)) }
+
+// MessageArgs are a message's arguments as template data: its own, and
+// When and DueDate, the Start and Due moments written in the language.
+func (l *Localizer) MessageArgs(m casus.Message) map[string]any {
+	args := map[string]any{}
+	for k, v := range m.Args {
+		args[k] = v
+	}
+	if t, err := time.Parse(time.RFC3339, m.Args["Start"]); err == nil {
+		args["When"] = l.DateTime(t)
+	}
+	if t, err := time.Parse(time.RFC3339, m.Args["Due"]); err == nil {
+		args["DueDate"] = l.Date(t)
+	}
+	return args
+}
+
 // Date formats a day the way the language writes it: "3 maart 2026" or
 // "3 March 2026".
 func (l *Localizer) Date(t time.Time) string {

@@ -30,12 +30,16 @@ func aftercarePeriodic(db *storage.DB) *river.PeriodicJob {
 
 type aftercareWorker struct {
 	river.WorkerDefaults[AftercareArgs]
-	db *storage.DB
+	db      *storage.DB
+	deliver func(context.Context) error // enqueues mail delivery
 }
 
 func (w *aftercareWorker) Work(ctx context.Context, _ *river.Job[AftercareArgs]) error {
-	_, err := CreateAftercareTasks(ctx, w.db)
-	return err
+	n, err := CreateAftercareTasks(ctx, w.db)
+	if err != nil || n == 0 {
+		return err
+	}
+	return w.deliver(ctx)
 }
 
 // CreateAftercareTasks creates the aftercare task of every ZAT case whose

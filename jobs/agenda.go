@@ -34,12 +34,16 @@ func dispatchAgendasPeriodic(db *storage.DB) *river.PeriodicJob {
 
 type dispatchAgendasWorker struct {
 	river.WorkerDefaults[DispatchAgendasArgs]
-	db *storage.DB
+	db      *storage.DB
+	deliver func(context.Context) error // enqueues mail delivery
 }
 
 func (w *dispatchAgendasWorker) Work(ctx context.Context, _ *river.Job[DispatchAgendasArgs]) error {
-	_, err := DispatchAgendas(ctx, w.db)
-	return err
+	n, err := DispatchAgendas(ctx, w.db)
+	if err != nil || n == 0 {
+		return err
+	}
+	return w.deliver(ctx)
 }
 
 // dispatchHorizon bounds how far ahead a meeting's agenda can be due: five

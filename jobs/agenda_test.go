@@ -82,8 +82,9 @@ func TestAftercare(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			db, clock, meeting := demoDB(t, engine, hash)
 			clock.Set(meeting.StartsAt.AddDate(0, 3, -1))
-			if n, err := jobs.CreateAftercareTasks(context.Background(), db); err != nil || n != 0 {
-				t.Fatalf("a day before three months: %d tasks, %v", n, err)
+			// Noor (demo E) was discussed weeks before the coming meeting.
+			if n, err := jobs.CreateAftercareTasks(context.Background(), db); err != nil || n != 1 {
+				t.Fatalf("a day before three months: %d tasks, %v; want 1 (Noor)", n, err)
 			}
 			clock.Set(meeting.StartsAt.AddDate(0, 3, 0).Add(time.Hour))
 			if n, err := jobs.CreateAftercareTasks(context.Background(), db); err != nil || n != 1 {
@@ -178,6 +179,10 @@ func TestRemindOverdueActions(t *testing.T) {
 				must(t, err)
 				return n
 			}
+			// The demo's overdue actions (Noor's plan, E): their owners and the chair.
+			if n := run(); n != 4 {
+				t.Errorf("the demo's overdue actions: %d reminders, want 4", n)
+			}
 			if n := run(); n != 0 {
 				t.Errorf("before the due day: %d reminders", n)
 			}
@@ -255,6 +260,42 @@ func TestRemindExpiringConsent(t *testing.T) {
 			}
 			if n := run(); n != 0 {
 				t.Errorf("again: %d reminders, want none", n)
+			}
+		})
+	}
+}
+
+// TestScheduleFollowUps: Noor's evaluation day (demo E) was yesterday. The
+// job puts her follow-up on the ZAT's next agenda and tells the chair and
+// her case coordinator (school social work), once; the message names no
+// student. A second run does nothing.
+func TestScheduleFollowUps(t *testing.T) {
+	hash := demoHash(t)
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			db, _, _ := demoDB(t, engine, hash)
+			n, err := jobs.ScheduleFollowUps(context.Background(), db)
+			if err != nil || n != 2 {
+				t.Fatalf("first run: %d messages, %v; want 2", n, err)
+			}
+			if again, err := jobs.ScheduleFollowUps(context.Background(), db); err != nil || again != 0 {
+				t.Errorf("second run: %d messages, %v; want 0", again, err)
+			}
+			var items int
+			var link, args string
+			if err := db.ReadSQL().QueryRow(`SELECT COUNT(*) FROM agenda_items a JOIN cases c ON c.id = a.case_id
+				JOIN students s ON s.id = c.student_id WHERE a.kind = 'follow_up' AND s.student_number = $1`, demo.FollowUpNumber).Scan(&items); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.ReadSQL().QueryRow(`SELECT m.link, m.args FROM messages m JOIN users u ON u.id = m.user_id
+				WHERE u.username = 'smw' AND m.msg_key = 'message.evaluation_due'`).Scan(&link, &args); err != nil {
+				t.Fatal(err)
+			}
+			if items != 1 {
+				t.Errorf("Noor's follow-up is on %d agendas, want 1", items)
+			}
+			if !strings.HasPrefix(link, "/meetings/") || strings.Contains(args, "Noor") {
+				t.Errorf("case coordinator's message: link %q, args %q", link, args)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -14,7 +15,9 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivertype"
 
+	"casus/mail"
 	"casus/storage"
 )
 
@@ -23,11 +26,21 @@ type Runner struct {
 	client riverClient
 }
 
+// deliverSoon enqueues a run of DeliverMail, so the messages a job stored go
+// out now rather than at the next minute's run.
+func (r *Runner) deliverSoon(ctx context.Context) error {
+	if _, err := r.client.Insert(ctx, DeliverMailArgs{}, nil); err != nil {
+		return fmt.Errorf("jobs: enqueue mail delivery: %w", err)
+	}
+	return nil
+}
+
 // riverClient is what Runner uses of a *river.Client, whose type parameter
 // (the driver's transaction type) differs between the engines.
 type riverClient interface {
 	Start(context.Context) error
 	Stop(context.Context) error
+	Insert(context.Context, river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error)
 }
 
 // Option adjusts the River configuration New builds: tests shorten poll
@@ -38,17 +51,29 @@ type Option func(*river.Config)
 // their contexts.
 const stopTimeout = 10 * time.Second
 
-// New returns a Runner for db with every Casus job registered. It logs to
-// logger. Call Start to begin working jobs.
-func New(db *storage.DB, logger *slog.Logger, opts ...Option) (*Runner, error) {
+// New returns a Runner for db with every Casus job registered; messages go
+// out by e-mail as mc says. It logs to logger. Call Start to begin working
+// jobs.
+func New(db *storage.DB, mc MailConfig, logger *slog.Logger, opts ...Option) (*Runner, error) {
+	if mc.Mailer == nil {
+		return nil, errors.New("jobs: no mailer")
+	}
+	composer, err := mail.NewComposer(mc.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	r := &Runner{}
 	workers := river.NewWorkers()
-	if err := river.AddWorkerSafely(workers, &remindersWorker{db: db}); err != nil {
+	if err := river.AddWorkerSafely(workers, &remindersWorker{db: db, deliver: r.deliverSoon}); err != nil {
 		return nil, err
 	}
-	if err := river.AddWorkerSafely(workers, &aftercareWorker{db: db}); err != nil {
+	if err := river.AddWorkerSafely(workers, &aftercareWorker{db: db, deliver: r.deliverSoon}); err != nil {
 		return nil, err
 	}
-	if err := river.AddWorkerSafely(workers, &dispatchAgendasWorker{db: db}); err != nil {
+	if err := river.AddWorkerSafely(workers, &dispatchAgendasWorker{db: db, deliver: r.deliverSoon}); err != nil {
+		return nil, err
+	}
+	if err := river.AddWorkerSafely(workers, &deliverMailWorker{db: db, mailer: mc.Mailer, composer: composer}); err != nil {
 		return nil, err
 	}
 	if err := river.AddWorkerSafely(workers, &pruneLoginsWorker{db: db}); err != nil {
@@ -59,16 +84,13 @@ func New(db *storage.DB, logger *slog.Logger, opts ...Option) (*Runner, error) {
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
 		Workers: workers,
 		PeriodicJobs: []*river.PeriodicJob{pruneLoginsPeriodic(db), dispatchAgendasPeriodic(db), aftercarePeriodic(db),
-			remindersPeriodic(db)},
+			remindersPeriodic(db), deliverMailPeriodic()},
 		SoftStopTimeout: stopTimeout,
 	}
 	for _, opt := range opts {
 		opt(cfg)
 	}
-	var (
-		client riverClient
-		err    error
-	)
+	var client riverClient
 	switch db.Engine {
 	case storage.Postgres:
 		client, err = river.NewClient(riverpgxv5.New(db.Pool), cfg)
@@ -80,7 +102,8 @@ func New(db *storage.DB, logger *slog.Logger, opts ...Option) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	return &Runner{client: client}, nil
+	r.client = client
+	return r, nil
 }
 
 // Start starts working jobs in the background and takes part in leader

@@ -13,9 +13,13 @@ import (
 
 	"casus"
 	"casus/jobs"
+	"casus/mail"
 	"casus/storage"
 	"casus/storage/storagetest"
 )
+
+// baseURL is where the tests' Casus is reached, for links in mail.
+const baseURL = "https://casus.test"
 
 // now is when the tests' jobs run, by the database clock.
 var now = time.Date(2025, time.October, 6, 9, 15, 0, 0, time.UTC)
@@ -167,10 +171,17 @@ func (r *inserts) get() []bool {
 	return append([]bool(nil), r.skipped...)
 }
 
-// start starts a runner on db, with River's polling shortened for tests, and
-// stops it when the test ends (before the database closes). A job that fails
-// fails the test. A non-nil ins records the runner's inserts.
+// start starts a runner on db, with River's polling shortened for tests and
+// mail kept in the outbox, and stops it when the test ends (before the
+// database closes). A job that fails fails the test. A non-nil ins records
+// the runner's inserts.
 func start(t *testing.T, db *storage.DB, ins *inserts) *jobs.Runner {
+	t.Helper()
+	return startMailing(t, db, ins, mail.Outbox{})
+}
+
+// startMailing starts a runner as start does, sending mail with mailer.
+func startMailing(t *testing.T, db *storage.DB, ins *inserts, mailer mail.Mailer) *jobs.Runner {
 	t.Helper()
 	opts := []jobs.Option{func(cfg *river.Config) {
 		cfg.TestOnly = true
@@ -188,7 +199,7 @@ func start(t *testing.T, db *storage.DB, ins *inserts) *jobs.Runner {
 	if ins != nil {
 		opts = append(opts, ins.option)
 	}
-	r, err := jobs.New(db, testLogger(t), opts...)
+	r, err := jobs.New(db, jobs.MailConfig{Mailer: mailer, BaseURL: baseURL}, testLogger(t), opts...)
 	must(t, err)
 	must(t, r.Start(context.Background()))
 	t.Cleanup(func() {

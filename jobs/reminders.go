@@ -35,15 +35,24 @@ func remindersPeriodic(db *storage.DB) *river.PeriodicJob {
 
 type remindersWorker struct {
 	river.WorkerDefaults[RemindersArgs]
-	db *storage.DB
+	db      *storage.DB
+	deliver func(context.Context) error // enqueues mail delivery
 }
 
 func (w *remindersWorker) Work(ctx context.Context, _ *river.Job[RemindersArgs]) error {
-	if _, err := RemindOverdueActions(ctx, w.db); err != nil {
+	overdue, err := RemindOverdueActions(ctx, w.db)
+	if err != nil {
 		return err
 	}
-	_, err := RemindExpiringConsent(ctx, w.db)
-	return err
+	followUps, err := ScheduleFollowUps(ctx, w.db)
+	if err != nil {
+		return err
+	}
+	expiring, err := RemindExpiringConsent(ctx, w.db)
+	if err != nil || overdue+followUps+expiring == 0 {
+		return err
+	}
+	return w.deliver(ctx)
 }
 
 // ConsentWarnDays is how long before consent ends the chair is told, so
@@ -145,6 +154,66 @@ func RemindOverdueActions(ctx context.Context, db *storage.DB) (int, error) {
 					if err := send(m.User.ID, "message.action_overdue_chair", a, "/students/"+a.StudentID+"#acties"); err != nil {
 						return err
 					}
+				}
+			}
+		}
+		return nil
+	})
+	return sent, err
+}
+
+// ScheduleFollowUps puts each follow-up whose evaluation day has come on
+// the agenda of its team's next meeting, and tells the team's chair and the
+// case coordinator, once per discussion, that the evaluation is due. The
+// message links to the meeting and names no student. It returns how many
+// messages it stored.
+func ScheduleFollowUps(ctx context.Context, db *storage.DB) (int, error) {
+	sent := 0
+	err := db.Update(ctx, func(tx *storage.Tx) error {
+		now := tx.Now().In(casus.Amsterdam)
+		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+		due, err := tx.DueFollowUps(ctx, today)
+		if err != nil {
+			return err
+		}
+		meetings := map[string]casus.Meeting{}
+		for _, f := range due {
+			if _, done := meetings[f.TeamID]; !done {
+				if meetings[f.TeamID], _, err = tx.CollectAgenda(ctx, f.TeamID); err != nil {
+					return err
+				}
+			}
+		}
+		for _, f := range due {
+			first, err := tx.MarkReminded(ctx, f.Discussion.ID, "evaluation_due")
+			if err != nil || !first {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			members, err := tx.TeamMembers(ctx, f.TeamID)
+			if err != nil {
+				return err
+			}
+			team, _, err := tx.Team(ctx, f.TeamID)
+			if err != nil {
+				return err
+			}
+			link := "/teams/" + f.TeamID
+			if m := meetings[f.TeamID]; m.ID != "" {
+				link = "/meetings/" + m.ID
+			}
+			told := map[string]bool{}
+			for _, m := range members {
+				if (m.Chair || m.User.ID == f.Discussion.Record.CoordinatorID) && !told[m.User.ID] {
+					told[m.User.ID] = true
+					msg := casus.Message{UserID: m.User.ID, Key: "message.evaluation_due", Link: link,
+						Args: map[string]string{"Team": team.Name, "Due": f.Discussion.Record.EvaluateOn.Format(time.RFC3339)}}
+					if err := tx.AddMessage(ctx, &msg); err != nil {
+						return err
+					}
+					sent++
 				}
 			}
 		}

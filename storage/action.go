@@ -12,9 +12,9 @@ import (
 func (tx *Tx) CreateAction(ctx context.Context, a *casus.Action) error {
 	a.Status, a.Version, a.CreatedAt = casus.ActionOpen, 1, tx.Now()
 	if err := tx.insert(ctx, "action", `INSERT INTO actions (id, case_id, student_id, owner_id, description, due_on, status, version,
-		created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		created_by, created_at, discussion_id, goal_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		ensureID(&a.ID), a.CaseID, a.StudentID, a.OwnerID, a.Description, utc(a.DueOn), string(a.Status), a.Version,
-		a.CreatedBy, a.CreatedAt); err != nil {
+		a.CreatedBy, a.CreatedAt, nullable(a.DiscussionID), nullable(a.GoalID)); err != nil {
 		return err
 	}
 	return tx.insert(ctx, "action update", `INSERT INTO action_updates (id, action_id, at, actor_id, status, note)
@@ -22,7 +22,8 @@ func (tx *Tx) CreateAction(ctx context.Context, a *casus.Action) error {
 }
 
 const actionColumns = `a.id, a.case_id, a.student_id, a.owner_id, a.description, a.due_on, a.status, a.version, a.created_by,
-	a.created_at, o.name, t.name, s.first_name || ' ' || s.last_name`
+	a.created_at, COALESCE(CAST(a.discussion_id AS TEXT), ''), COALESCE(CAST(a.goal_id AS TEXT), ''), o.name, t.name,
+	s.first_name || ' ' || s.last_name`
 
 const actionFrom = ` FROM actions a JOIN users o ON o.id = a.owner_id JOIN cases c ON c.id = a.case_id
 	JOIN care_teams t ON t.id = c.team_id JOIN students s ON s.id = a.student_id `
@@ -30,7 +31,7 @@ const actionFrom = ` FROM actions a JOIN users o ON o.id = a.owner_id JOIN cases
 func scanAction(r scanner) (casus.Action, error) {
 	var a casus.Action
 	err := r.Scan(&a.ID, &a.CaseID, &a.StudentID, &a.OwnerID, &a.Description, &a.DueOn, &a.Status, &a.Version, &a.CreatedBy,
-		&a.CreatedAt, &a.OwnerName, &a.TeamName, &a.StudentName)
+		&a.CreatedAt, &a.DiscussionID, &a.GoalID, &a.OwnerName, &a.TeamName, &a.StudentName)
 	a.DueOn, a.CreatedAt = a.DueOn.UTC(), a.CreatedAt.UTC()
 	return a, err
 }
@@ -56,6 +57,12 @@ func (tx *Tx) actions(ctx context.Context, where string, args ...any) ([]casus.A
 // due first.
 func (tx *Tx) StudentActions(ctx context.Context, studentID string) ([]casus.Action, error) {
 	return tx.actions(ctx, `WHERE a.student_id = $1 AND c.status = 'open'`, studentID)
+}
+
+// DiscussionActions returns the actions a discussion agreed, whatever
+// their state.
+func (tx *Tx) DiscussionActions(ctx context.Context, discussionID string) ([]casus.Action, error) {
+	return tx.actions(ctx, `WHERE a.discussion_id = $1`, discussionID)
 }
 
 // OwnedActions returns the user's actions still to be done, soonest due

@@ -80,6 +80,20 @@ func (tx *Tx) NextMeeting(ctx context.Context, teamID string, t time.Time) (casu
 			err := tx.queryRow(ctx, `SELECT status, starts_at FROM meetings WHERE series_id = $1 AND occurrence_at = $2`,
 				s.id, utc(slot)).Scan(&status, &starts)
 			if err == sql.ErrNoRows {
+				// A meeting kept from an earlier rhythm may stand at this very
+				// moment: that one is the slot's meeting, or, cancelled, the
+				// slot is.
+				var kept, keptPlanned int
+				if err := tx.queryRow(ctx, `SELECT COUNT(*), COUNT(CASE WHEN status = 'planned' THEN 1 END) FROM meetings
+					WHERE team_id = $1 AND starts_at = $2`, teamID, utc(slot)).Scan(&kept, &keptPlanned); err != nil {
+					return casus.Meeting{}, fmt.Errorf("storage: meeting slot: %w", err)
+				}
+				if keptPlanned > 0 {
+					break
+				}
+				if kept > 0 {
+					continue // cancelled at this moment: the next slot
+				}
 				if err := tx.insert(ctx, "meeting", `INSERT INTO meetings (id, team_id, series_id, occurrence_at, starts_at,
 					duration_minutes, location, status, created_at) VALUES ($1, $2, $3, $4, $4, $5, $6, 'planned', $7)`,
 					casus.NewID(), teamID, s.id, utc(slot), int(s.r.Duration/time.Minute), s.location, tx.Now()); err != nil {
@@ -366,4 +380,76 @@ func (tx *Tx) ItemInvitees(ctx context.Context, meetingID string) (map[string][]
 		out[item] = append(out[item], name)
 	}
 	return out, rows.Err()
+}
+
+// ItemInviteeIDs returns the ids of who is invited for one agenda item.
+func (tx *Tx) ItemInviteeIDs(ctx context.Context, itemID string) ([]string, error) {
+	rows, err := tx.query(ctx, `SELECT CAST(user_id AS TEXT) FROM agenda_invitations WHERE item_id = $1`, itemID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: item invitees: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// CollectAgenda puts on the agenda of the team's next meeting what is ready
+// and on no agenda yet: accepted referrals to the team whose case is open,
+// and follow-ups whose evaluation day comes by the meeting's day. It returns
+// the meeting (zero when the team has none ahead) and the items it added.
+func (tx *Tx) CollectAgenda(ctx context.Context, teamID string) (casus.Meeting, []casus.AgendaItem, error) {
+	now := tx.Now()
+	m, err := tx.NextMeeting(ctx, teamID, now)
+	if casus.ErrorCode(err) == casus.ENOTFOUND {
+		return casus.Meeting{}, nil, nil
+	}
+	if err != nil {
+		return m, nil, err
+	}
+	var ready []casus.AgendaItem
+	rows, err := tx.query(ctx, `SELECT CAST(r.id AS TEXT), CAST(r.case_id AS TEXT) FROM referrals r JOIN cases c ON c.id = r.case_id
+		WHERE r.team_id = $1 AND r.state = 'accepted' AND c.status = 'open'
+		AND NOT EXISTS (SELECT 1 FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id AND m.status = 'planned'
+			WHERE a.kind = 'referral' AND a.source_id = r.id) ORDER BY r.created_at`, teamID)
+	if err != nil {
+		return m, nil, fmt.Errorf("storage: ready referrals: %w", err)
+	}
+	for rows.Next() {
+		it := casus.AgendaItem{Kind: casus.AgendaReferral}
+		if err := rows.Scan(&it.SourceID, &it.CaseID); err != nil {
+			rows.Close()
+			return m, nil, err
+		}
+		ready = append(ready, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return m, nil, err
+	}
+	// Due by the meeting's day: the evaluation day is a day, the meeting a moment in it.
+	day := m.StartsAt.In(casus.Amsterdam)
+	due, err := tx.DueFollowUps(ctx, time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		return m, nil, err
+	}
+	for _, f := range due {
+		if f.TeamID == teamID {
+			ready = append(ready, casus.AgendaItem{Kind: casus.AgendaFollowUp, CaseID: f.Discussion.CaseID, SourceID: f.Discussion.ID})
+		}
+	}
+	late := !now.Before(casus.SendBy(m.StartsAt, casus.AgendaSendDays))
+	for i := range ready {
+		ready[i].MeetingID, ready[i].Late = m.ID, late
+		if err := tx.AddAgendaItem(ctx, &ready[i]); err != nil {
+			return m, nil, err
+		}
+	}
+	return m, ready, nil
 }

@@ -233,3 +233,17 @@ func viewValue2[A, B any](t testing.TB, db *storage.DB, fn func(context.Context,
 	}
 	return a, b
 }
+
+func updateValue2[A, B any](t testing.TB, db *storage.DB, fn func(context.Context, *storage.Tx) (A, B, error)) (A, B) {
+	t.Helper()
+	var a A
+	var b B
+	if err := db.Update(context.Background(), func(tx *storage.Tx) error {
+		var err error
+		a, b, err = fn(context.Background(), tx)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return a, b
+}

@@ -182,7 +182,7 @@ func accessMatrix() map[string][]cell {
 // tests; matrixIDParts find the records their paths name.
 var (
 	matrixParts = []func() map[string][]cell{careMatrix, referralMatrix, consentMatrix, escalationMatrix, meetingsMatrix,
-		agendaMatrix, actionsMatrix, adviceMatrix, closureMatrix}
+		agendaMatrix, actionsMatrix, adviceMatrix, closureMatrix, discussionMatrix, minutesMatrix, outboxMatrix}
 	matrixIDParts = []func(*testing.T, *webtest.Env) map[string]string{careMatrixIDs, referralMatrixIDs, consentMatrixIDs, meetingsMatrixIDs, agendaItemMatrixIDs, actionMatrixIDs}
 )
 

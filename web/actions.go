@@ -63,15 +63,7 @@ func (s *Server) handleActionCreate(w http.ResponseWriter, r *http.Request) {
 			OwnerID:     f.choice("owner", true, ownerIDs...),
 			Description: f.paragraphs("description", textRule{required: true, max: actionTextMax}),
 		}
-		due, derr := time.Parse(time.DateOnly, f.text("due_on", textRule{required: true, max: 10}))
-		switch {
-		case f.Error("due_on") != nil:
-		case derr != nil:
-			f.fail("due_on", "error.date", nil)
-		case due.Before(s.today()):
-			f.fail("due_on", "action.due_past", nil)
-		}
-		act.DueOn = due
+		act.DueOn = f.day("due_on", true, s.today(), "action.due_past")
 		if f.Errs != nil {
 			return a, f.Errs.Err()
 		}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -193,4 +194,23 @@ func localPath(p string) string {
 		return "/"
 	}
 	return p
+}
+
+// day validates a date field (yyyy-mm-dd, as the date input sends it) and
+// returns it as UTC midnight, or zero when it is empty and not required. A
+// day before notBefore (unless that is zero) fails with beforeKey.
+func (f *form) day(name string, required bool, notBefore time.Time, beforeKey string) time.Time {
+	v := f.text(name, textRule{required: required, max: 10})
+	if v == "" || f.Error(name) != nil {
+		return time.Time{}
+	}
+	d, err := time.Parse(time.DateOnly, v)
+	switch {
+	case err != nil:
+		f.fail(name, "error.date", nil)
+		return time.Time{}
+	case !notBefore.IsZero() && d.Before(notBefore):
+		f.fail(name, beforeKey, nil)
+	}
+	return d
 }

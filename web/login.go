@@ -341,6 +341,14 @@ func (s *Server) handleLanguage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, f.Errs)
 		return
 	}
+	// A logged-in user's choice is kept with the account too: their e-mail
+	// is written in it.
+	if u := state(r).user; u != nil {
+		if err := s.db.Update(r.Context(), func(tx *storage.Tx) error { return tx.SetUserLang(r.Context(), u.ID, lang) }); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	http.SetCookie(w, &http.Cookie{Name: cookieLang, Value: lang, Path: "/", MaxAge: 365 * 86400,
 		HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, back, http.StatusSeeOther)

@@ -130,7 +130,12 @@ func (s *Server) handleRhythm(w http.ResponseWriter, r *http.Request) {
 		if f.Errs != nil {
 			return f.Errs.Err()
 		}
-		return tx.SetRecurrence(r.Context(), team.ID, rec, location)
+		if err := tx.SetRecurrence(r.Context(), team.ID, rec, location); err != nil {
+			return err
+		}
+		// What is ready goes onto the first meeting of the new rhythm.
+		_, _, err := tx.CollectAgenda(r.Context(), team.ID)
+		return err
 	})
 }
 
@@ -165,7 +170,11 @@ func (s *Server) handleMeetingMove(w http.ResponseWriter, r *http.Request) {
 		if f.Errs != nil {
 			return f.Errs.Err()
 		}
-		return tx.MoveMeeting(r.Context(), m.ID, to)
+		if err := tx.MoveMeeting(r.Context(), m.ID, to); err != nil {
+			return err
+		}
+		_, _, err = tx.CollectAgenda(r.Context(), team.ID)
+		return err
 	})
 }
 

@@ -17,27 +17,23 @@ type messageRow struct {
 	At   time.Time
 }
 
+// messagesPage is the messages page's data.
+type messagesPage struct {
+	Rows   []messageRow
+	Outbox bool // mail is kept in the outbox: link to it
+}
+
 // handleMessages lists the user's messages, such as the agenda of a coming
 // meeting. Messages name no student, so reading them is not logged; the
 // pages they link to are.
 func (s *Server) handleMessages(w http.ResponseWriter, r *http.Request) {
 	u := *state(r).user
 	l := state(r).l
-	var rows []messageRow
+	page := messagesPage{Outbox: s.cfg.Outbox}
 	err := s.db.View(r.Context(), func(tx *storage.Tx) error {
 		ms, err := tx.Messages(r.Context(), u.ID, messagesShown)
 		for _, m := range ms {
-			args := map[string]any{}
-			for k, v := range m.Args {
-				args[k] = v
-			}
-			if t, err := time.Parse(time.RFC3339, m.Args["Start"]); err == nil {
-				args["When"] = l.DateTime(t)
-			}
-			if t, err := time.Parse(time.RFC3339, m.Args["Due"]); err == nil {
-				args["DueDate"] = l.Date(t)
-			}
-			rows = append(rows, messageRow{Text: l.T(m.Key, args), Link: localPath(m.Link), At: m.CreatedAt})
+			page.Rows = append(page.Rows, messageRow{Text: l.Message(m), Link: localPath(m.Link), At: m.CreatedAt})
 		}
 		return err
 	})
@@ -45,5 +41,5 @@ func (s *Server) handleMessages(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "messages", s.newView(r, "messages.title", rows))
+	s.render(w, r, http.StatusOK, "messages", s.newView(r, "messages.title", page))
 }

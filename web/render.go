@@ -60,6 +60,9 @@ func loadPages() (*pages, error) {
 		"weekday": func(t time.Time) int { return int(t.In(casus.Amsterdam).Weekday()) },
 		"clock":   func(t time.Time) string { return t.In(casus.Amsterdam).Format("15:04") },
 		"minutes": func(d time.Duration) int { return int(d / time.Minute) },
+		// list_fields and record_text show a discussion record's free texts.
+		"list_fields": func() []string { return discussionFields },
+		"record_text": func(r casus.DiscussionRecord, name string) string { return *textField(&r, name) },
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, errors.New("dict: odd arguments")

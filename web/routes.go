@@ -55,6 +55,12 @@ func (s *Server) routeTable() []Route {
 		{"POST /teams/{id}/rhythm", Staff, s.handleRhythm},
 		{"GET /meetings/{id}", Staff, s.handleAgenda},
 		{"POST /meetings/{id}/items/{item}", Staff, s.handleAgendaItem},
+		{"GET /meetings/{id}/items/{item}", StudentData, s.handleDiscussion},
+		{"GET /meetings/{id}/minutes", Staff, s.handleMinutes},
+		{"GET /meetings/{id}/minutes.pdf", Staff, s.handleMinutesPDF},
+		{"POST /meetings/{id}/minutes", Staff, s.handleMinutesFinal},
+		{"POST /meetings/{id}/items/{item}/discussion", StudentData, s.handleDiscussionSave},
+		{"POST /meetings/{id}/items/{item}/actions", StudentData, s.handleDiscussionAction},
 		{"POST /teams/{id}/meetings/{meeting}/cancel", Staff, s.handleMeetingCancel},
 		{"POST /teams/{id}/meetings/{meeting}/move", Staff, s.handleMeetingMove},
 		{"GET /students", StudentData, s.handleStudents},
@@ -100,6 +106,9 @@ func (s *Server) routeTable() []Route {
 		{"POST /admin/users/{id}/password", Admin, s.handleAdminResetPassword},
 		{"GET /admin/settings", Admin, s.handleAdminSettings},
 		{"POST /admin/settings", Admin, s.handleAdminSaveSettings},
+	}
+	if s.cfg.Outbox {
+		rs = append(rs, Route{"GET /outbox", Staff, s.handleOutbox})
 	}
 	if s.oidc != nil {
 		rs = append(rs,

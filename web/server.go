@@ -32,6 +32,9 @@ type Config struct {
 	Throttle *auth.Throttle
 	// DemoMode lets demo accounts log in without two-factor authentication.
 	DemoMode bool
+	// Outbox is set when e-mail is kept in the database instead of sent (no
+	// SMTP server, or demo mode): the outbox page shows it.
+	Outbox bool
 	// CookieSecure marks cookies Secure (HTTPS only).
 	CookieSecure bool
 	// IdleTimeout and Lifetime bound a session.

@@ -8,7 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/mail"
+	netmail "net/mail"
 	"net/netip"
 	"strings"
 	"time"
@@ -17,6 +17,7 @@ import (
 	"casus/auth"
 	"casus/demo"
 	"casus/jobs"
+	"casus/mail"
 	"casus/storage"
 	"casus/web"
 )
@@ -35,6 +36,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	oidcSecret := f.str("oidc-client-secret", "", "OpenID Connect client secret")
 	oidcRedirect := f.str("oidc-redirect-url", "", "OpenID Connect redirect URL, ending in /login/oidc/callback")
 	logLevel := f.str("log-level", "info", "log level: debug, info, warn, error")
+	smtpURL := f.str("smtp-url", "", "SMTP server for e-mail: smtp://user:password@host:587 (STARTTLS), smtps://user:password@host:465, or smtp://host:25?tls=none for a local relay; empty (and --demo) keeps mail in the outbox at /outbox")
+	mailFrom := f.str("mail-from", "", "sender of e-mail, e.g. 'Casus <casus@school.nl>'; required with --smtp-url")
+	baseURL := f.str("base-url", "", "address users reach Casus at, for the links in e-mail, e.g. https://casus.school.nl (default http:// and --addr)")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
@@ -62,7 +66,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			return err
 		}
 	}
-	runner, err := jobs.New(store, logger)
+	mc, err := mailConfig(*smtpURL, *mailFrom, *baseURL, *addr, *withDemo)
+	if err != nil {
+		return err
+	}
+	if *withDemo && *smtpURL != "" {
+		logger.Warn("demo mode: e-mail stays in the outbox, --smtp-url is not used")
+	}
+	runner, err := jobs.New(store, mc, logger)
 	if err != nil {
 		return err
 	}
@@ -70,7 +81,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	defer runner.Stop(context.WithoutCancel(ctx)) // waits for running jobs; before store.Close
-	cfg := web.Config{DB: store, Logger: logger, DemoMode: *withDemo, IdleTimeout: *idle, Lifetime: *lifetime,
+	_, outbox := mc.Mailer.(mail.Outbox)
+	cfg := web.Config{DB: store, Logger: logger, DemoMode: *withDemo, Outbox: outbox, IdleTimeout: *idle, Lifetime: *lifetime,
 		Throttle: auth.DefaultThrottle(subkey(key, "throttle"))}
 	if cfg.Sealer, err = auth.NewSealer(subkey(key, "seal")); err != nil {
 		return err
@@ -105,6 +117,36 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		defer cancel()
 		return hs.Shutdown(shut)
 	}
+}
+
+// mailConfig chooses where e-mail goes: the SMTP server at smtpURL, or the
+// outbox when there is none and always in demo mode, whose accounts have
+// made-up addresses. Links start with baseURL, by default the listening
+// address.
+func mailConfig(smtpURL, from, baseURL, addr string, demoMode bool) (jobs.MailConfig, error) {
+	if baseURL == "" {
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			return jobs.MailConfig{}, fmt.Errorf("--addr: %w", err)
+		}
+		if ip, err := netip.ParseAddr(host); host == "" || err == nil && ip.IsUnspecified() {
+			host = "localhost"
+		}
+		baseURL = "http://" + net.JoinHostPort(host, port)
+	}
+	mc := jobs.MailConfig{Mailer: mail.Outbox{}, BaseURL: baseURL}
+	if smtpURL == "" || demoMode {
+		return mc, nil
+	}
+	if from == "" {
+		return mc, errors.New("--mail-from (CASUS_MAIL_FROM) is required with --smtp-url")
+	}
+	s, err := mail.NewSMTP(smtpURL, from)
+	if err != nil {
+		return mc, fmt.Errorf("--smtp-url: %w", err)
+	}
+	mc.Mailer = s
+	return mc, nil
 }
 
 func parsePrefixes(s string) ([]netip.Prefix, error) {
@@ -227,7 +269,7 @@ func cmdUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 // validEmail accepts a bare address with a dot in its domain, as the web
 // form does.
 func validEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
+	a, err := netmail.ParseAddress(s)
 	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }
 

@@ -40,6 +40,9 @@ type Options struct {
 	// OIDC enables single sign-on. An empty RedirectURL is set to the test
 	// server's callback.
 	OIDC *web.OIDCConfig
+	// SMTP makes the server run as with an SMTP server configured: mail is
+	// sent, and there is no outbox page. By default mail stays in the outbox.
+	SMTP bool
 	// IdleTimeout and Lifetime override the session time-outs.
 	IdleTimeout, Lifetime time.Duration
 }
@@ -120,7 +123,7 @@ func Start(t testing.TB, engine string, opt Options) *Env {
 		oidc = &c
 	}
 	srv, err := web.New(ctx, web.Config{
-		DB: db, Now: clock.Now, Sealer: sealer, Throttle: th, DemoMode: !opt.NoDemoMode,
+		DB: db, Now: clock.Now, Sealer: sealer, Throttle: th, DemoMode: !opt.NoDemoMode, Outbox: !opt.SMTP,
 		Logger:         slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
 		OIDC:           oidc,
