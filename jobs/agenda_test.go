@@ -228,23 +228,13 @@ func TestRemindExpiringConsent(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				students, _, err := tx.StudentCandidates(ctx, chair.ID, demo.LotteNumber, 1)
-				if err != nil || len(students) != 1 {
-					t.Fatalf("Lotte: %v", err)
-				}
-				cases, err := tx.Cases(ctx, students[0].ID)
+				c, err := storagetest.OpenCase(ctx, tx, chair.ID, demo.LotteNumber, casus.TeamZAT)
 				if err != nil {
 					return err
 				}
-				for _, c := range cases {
-					if c.TeamKind == casus.TeamZAT && c.Status == casus.CaseOpen {
-						return tx.RecordConsent(ctx, &casus.Consent{CaseID: c.ID, StudentID: students[0].ID, Giver: casus.GiverStudent,
-							GiverName: "Lotte", Mode: casus.ConsentGiven, How: casus.HowConversation, GivenAt: clock.Now(), ExpiresAt: &ends,
-							Scope: []casus.Discipline{casus.DiscGGZ}, RecordedBy: chair.ID})
-					}
-				}
-				t.Fatal("Lotte has no open ZAT case")
-				return nil
+				return tx.RecordConsent(ctx, &casus.Consent{CaseID: c.ID, StudentID: c.StudentID, Giver: casus.GiverStudent,
+					GiverName: "Lotte", Mode: casus.ConsentGiven, How: casus.HowConversation, GivenAt: clock.Now(), ExpiresAt: &ends,
+					Scope: []casus.Discipline{casus.DiscGGZ}, RecordedBy: chair.ID})
 			})
 			run := func() int {
 				n, err := jobs.RemindExpiringConsent(context.Background(), db)

@@ -53,21 +53,11 @@ func dueDemo(t *testing.T, db *storage.DB, clock *storagetest.Clock, hash string
 		if ggz, _, err = tx.UserForLogin(ctx, "ggz"); err != nil {
 			return err
 		}
-		students, _, err := tx.StudentCandidates(ctx, chair.ID, demo.LotteNumber, 1)
-		if err != nil || len(students) != 1 {
-			t.Fatalf("Lotte: %v", err)
-		}
-		cases, err := tx.Cases(ctx, students[0].ID)
-		if err != nil {
+		if lotte, err = storagetest.OpenCase(ctx, tx, chair.ID, demo.LotteNumber, casus.TeamZAT); err != nil {
 			return err
 		}
-		for _, c := range cases {
-			if c.TeamKind == casus.TeamZAT && c.Status == casus.CaseOpen {
-				lotte = c
-			}
-		}
-		if lotte.ID == "" || lotte.TeamName != zat {
-			t.Fatalf("Lotte has no open case at %s: %+v", zat, cases)
+		if lotte.TeamName != zat {
+			t.Fatalf("Lotte's open ZAT case is at %s, want %s", lotte.TeamName, zat)
 		}
 		next, err = tx.NextMeeting(ctx, lotte.TeamID, now)
 		return err

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 
@@ -43,16 +44,9 @@ func (s *Server) handleAgenda(w http.ResponseWriter, r *http.Request) {
 	}
 	var page agendaPage
 	err := s.db.Update(ctx, func(tx *storage.Tx) error {
-		m, err := tx.Meeting(ctx, id)
+		m, members, err := teamMeeting(ctx, tx, id, u)
 		if err != nil {
 			return err
-		}
-		members, err := tx.TeamMembers(ctx, m.TeamID)
-		if err != nil {
-			return err
-		}
-		if !slices.ContainsFunc(members, func(tm casus.TeamMember) bool { return tm.User.ID == u.ID }) || !u.SeesStudentData() {
-			return casus.ErrNotFound // a meeting is no secret, but its agenda is the team's
 		}
 		if page.Team, _, err = tx.Team(ctx, m.TeamID); err != nil {
 			return err
@@ -132,16 +126,9 @@ func (s *Server) handleAgendaItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = s.updateLogged(ctx, func(tx *storage.Tx) error {
-		m, err := tx.Meeting(ctx, id)
+		m, members, err := teamMeeting(ctx, tx, id, u)
 		if err != nil {
 			return err
-		}
-		members, err := tx.TeamMembers(ctx, m.TeamID)
-		if err != nil {
-			return err
-		}
-		if !slices.ContainsFunc(members, func(tm casus.TeamMember) bool { return tm.User.ID == u.ID }) {
-			return casus.ErrNotFound
 		}
 		if !casus.CanPlanMeetings(u, members) {
 			return &casus.Error{Code: casus.EFORBIDDEN, Key: "meetings.not_chair"}
@@ -194,4 +181,25 @@ func (s *Server) handleAgendaItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/meetings/"+id+"#item-"+itemID, http.StatusSeeOther)
+}
+
+// teamMeeting loads meeting id for u, with its team's members: a meeting is
+// no secret, but its agenda and minutes are the team's, so anyone else (and
+// a member who sees no student data) gets casus.ErrNotFound.
+func teamMeeting(ctx context.Context, tx *storage.Tx, id string, u casus.User) (casus.Meeting, []casus.TeamMember, error) {
+	if !casus.ValidID(id) {
+		return casus.Meeting{}, nil, casus.ErrNotFound
+	}
+	m, err := tx.Meeting(ctx, id)
+	if err != nil {
+		return m, nil, err
+	}
+	members, err := tx.TeamMembers(ctx, m.TeamID)
+	if err != nil {
+		return m, nil, err
+	}
+	if !slices.ContainsFunc(members, func(tm casus.TeamMember) bool { return tm.User.ID == u.ID }) || !u.SeesStudentData() {
+		return m, nil, casus.ErrNotFound
+	}
+	return m, members, nil
 }

@@ -41,19 +41,9 @@ func (s *Server) loadMinutes(r *http.Request, tx *storage.Tx, u casus.User, acti
 	ctx := r.Context()
 	var page minutesPage
 	id := r.PathValue("id")
-	if !casus.ValidID(id) {
-		return page, casus.ErrNotFound
-	}
-	m, err := tx.Meeting(ctx, id)
+	m, members, err := teamMeeting(ctx, tx, id, u)
 	if err != nil {
 		return page, err
-	}
-	members, err := tx.TeamMembers(ctx, m.TeamID)
-	if err != nil {
-		return page, err
-	}
-	if !slices.ContainsFunc(members, func(tm casus.TeamMember) bool { return tm.User.ID == u.ID }) || !u.SeesStudentData() {
-		return page, casus.ErrNotFound
 	}
 	page.Meeting = m
 	if page.Team, _, err = tx.Team(ctx, m.TeamID); err != nil {
@@ -171,19 +161,9 @@ func (s *Server) handleMinutesFinal(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	err := s.db.Update(ctx, func(tx *storage.Tx) error {
-		if !casus.ValidID(id) {
-			return casus.ErrNotFound
-		}
-		m, err := tx.Meeting(ctx, id)
+		m, members, err := teamMeeting(ctx, tx, id, u)
 		if err != nil {
 			return err
-		}
-		members, err := tx.TeamMembers(ctx, m.TeamID)
-		if err != nil {
-			return err
-		}
-		if !slices.ContainsFunc(members, func(tm casus.TeamMember) bool { return tm.User.ID == u.ID }) {
-			return casus.ErrNotFound
 		}
 		if !casus.CanWriteDiscussion(u, members) {
 			return &casus.Error{Code: casus.EFORBIDDEN, Key: "discussion.not_writer"}

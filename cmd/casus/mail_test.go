@@ -155,21 +155,8 @@ func makeDue(t *testing.T, d *testDB) {
 		if ggz, _, err = tx.UserForLogin(ctx, "ggz"); err != nil {
 			return err
 		}
-		students, _, err := tx.StudentCandidates(ctx, chair.ID, demo.LotteNumber, 1)
-		if err != nil || len(students) != 1 {
-			t.Fatalf("Lotte: %v", err)
-		}
-		cases, err := tx.Cases(ctx, students[0].ID)
-		if err != nil {
+		if lotte, err = storagetest.OpenCase(ctx, tx, chair.ID, demo.LotteNumber, casus.TeamZAT); err != nil {
 			return err
-		}
-		for _, c := range cases {
-			if c.TeamKind == casus.TeamZAT && c.Status == casus.CaseOpen {
-				lotte = c
-			}
-		}
-		if lotte.ID == "" {
-			t.Fatalf("Lotte has no open ZAT case: %+v", cases)
 		}
 		ends := now.AddDate(0, 0, 10)
 		return tx.RecordConsent(ctx, &casus.Consent{CaseID: lotte.ID, StudentID: lotte.StudentID, Giver: casus.GiverStudent,

@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
@@ -177,4 +178,27 @@ func (c *Clock) Add(d time.Duration) time.Time {
 	}
 	c.now = c.now.Add(d)
 	return c.now
+}
+
+// OpenCase returns the open case of kind of the demo student with the given
+// number, as the user viewer finds them. Tests that date reminders use it to
+// reach Lotte's ZAT case.
+func OpenCase(ctx context.Context, tx *storage.Tx, viewerID, number string, kind casus.TeamKind) (casus.Case, error) {
+	students, _, err := tx.StudentCandidates(ctx, viewerID, number, 1)
+	if err != nil {
+		return casus.Case{}, err
+	}
+	if len(students) != 1 {
+		return casus.Case{}, fmt.Errorf("student %s: %d found", number, len(students))
+	}
+	cases, err := tx.Cases(ctx, students[0].ID)
+	if err != nil {
+		return casus.Case{}, err
+	}
+	for _, c := range cases {
+		if c.TeamKind == kind && c.Status == casus.CaseOpen {
+			return c, nil
+		}
+	}
+	return casus.Case{}, fmt.Errorf("student %s has no open %s case", number, kind)
 }
