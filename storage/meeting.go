@@ -384,20 +384,7 @@ func (tx *Tx) ItemInvitees(ctx context.Context, meetingID string) (map[string][]
 
 // ItemInviteeIDs returns the ids of who is invited for one agenda item.
 func (tx *Tx) ItemInviteeIDs(ctx context.Context, itemID string) ([]string, error) {
-	rows, err := tx.query(ctx, `SELECT CAST(user_id AS TEXT) FROM agenda_invitations WHERE item_id = $1`, itemID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: item invitees: %w", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return tx.column(ctx, "item invitees", `SELECT CAST(user_id AS TEXT) FROM agenda_invitations WHERE item_id = $1`, itemID)
 }
 
 // CollectAgenda puts on the agenda of the team's next meeting what is ready

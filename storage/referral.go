@@ -305,20 +305,7 @@ func (tx *Tx) SetReferralRequired(ctx context.Context, kind casus.TeamKind, fs [
 
 // ReferralEntryIDs lists the ids of the care-file entries attached to a referral.
 func (tx *Tx) ReferralEntryIDs(ctx context.Context, referralID string) ([]string, error) {
-	rows, err := tx.query(ctx, `SELECT entry_id FROM referral_entries WHERE referral_id = $1 ORDER BY entry_id`, referralID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: referral entries: %w", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return tx.column(ctx, "referral entries", `SELECT entry_id FROM referral_entries WHERE referral_id = $1 ORDER BY entry_id`, referralID)
 }
 
 // SetReferralEntries makes entryIDs the care-file entries attached to a
