@@ -84,13 +84,19 @@ func TestBrowserMeetingCycle(t *testing.T) {
 			c.follow("invite the police for Milan", http.StatusOK,
 				chromedp.SetValue(chromedp.ID("invite-"+milanItem), env.UserID(demo.UserPolice)),
 				chromedp.Click(chromedp.CSS(`#item-`+milanItem+` form input[value="invite"] ~ button`)))
+			// HGW: Noor herself joins the talk about her item.
+			c.follow("invite Noor as a guest for her item", http.StatusOK,
+				chromedp.SetValue(chromedp.ID("guest-kind-"+noorItem), "student"),
+				chromedp.SendKeys(chromedp.ID("guest-name-"+noorItem), "Noor, bij het eerste deel"),
+				chromedp.Click(chromedp.CSS(`#item-`+noorItem+` form input[value="guest"] ~ button`)))
 
 			ggd := newBrowser(t, exe, env.URL)
 			ggd.open("/login", http.StatusOK)
 			ggd.login(demo.UserGGD, demo.Password, http.StatusOK)
 			ggd.open("/meetings/"+meeting, http.StatusOK)
-			if a := eval[string](ggd, `document.querySelector('main .casus-agenda')?.innerText ?? ''`); !strings.Contains(a, "Milan de Ridder") || !strings.Contains(a, "Noor Bakker") {
-				t.Errorf("JGZ does not see both students:\n%s", a)
+			if a := eval[string](ggd, `document.querySelector('main .casus-agenda')?.innerText ?? ''`); !strings.Contains(a, "Milan de Ridder") || !strings.Contains(a, "Noor Bakker") ||
+				!strings.Contains(a, "Gasten: leerling (Noor, bij het eerste deel)") {
+				t.Errorf("JGZ does not see both students, or Noor's guest:\n%s", a)
 			}
 			pol := newBrowser(t, exe, env.URL)
 			pol.open("/login", http.StatusOK)
@@ -191,8 +197,18 @@ func TestBrowserMeetingCycle(t *testing.T) {
 			}
 			caseID := strings.Split(closeForm, "/")[2]
 			eval[bool](c, `document.querySelector('main form[action="`+closeForm+`"]').closest('details').open = true`)
-			fill(t, c, map[string]string{"reason-" + caseID: "solved", "note-" + caseID: "Doelen gehaald; de stage loopt goed."})
+			fields := map[string]string{"reason-" + caseID: "solved", "note-" + caseID: "Doelen gehaald; de stage loopt goed."}
+			// The final evaluation: an outcome for each goal of the plan just made.
+			outcomes := eval[[]string](c, `[...document.querySelectorAll('main form[action="`+closeForm+`"] select[name^="outcome_"]')].map(s => s.id)`)
+			if len(outcomes) != 2 {
+				t.Fatalf("the close form asks %d goal outcomes, want 2 (the plan's goals)", len(outcomes))
+			}
+			fields[outcomes[0]], fields[outcomes[1]] = "achieved", "partly"
+			fill(t, c, fields)
 			c.follow("close the case", http.StatusOK, chromedp.Click(chromedp.CSS(`main form[action="`+closeForm+`"] button[type="submit"]`)))
+			if n := env.Count(`SELECT COUNT(*) FROM goal_outcomes WHERE CAST(case_id AS TEXT) = $1`, caseID); n != 2 {
+				t.Errorf("%d goal outcomes stored on closing, want 2", n)
+			}
 			var starts time.Time
 			if err := env.DB.ReadSQL().QueryRow(`SELECT starts_at FROM meetings WHERE CAST(id AS TEXT) = $1`, meeting).Scan(&starts); err != nil {
 				t.Fatal(err)
@@ -203,6 +219,19 @@ func TestBrowserMeetingCycle(t *testing.T) {
 			}
 			c.follow("menu → messages", http.StatusOK, chromedp.Click(chromedp.CSS(`nav a[href="/messages"]`)))
 			c.follow("message → aftercare", http.StatusOK, chromedp.Click(chromedp.CSS(`main a[href="/cases/`+caseID+`/aftercare"]`)))
+
+			// Noor's care contact answers their part of the questionnaire.
+			cc := newBrowser(t, exe, env.URL)
+			cc.open("/login", http.StatusOK)
+			cc.login(demo.UserCareContact, demo.Password, http.StatusOK)
+			cc.follow("menu → messages", http.StatusOK, chromedp.Click(chromedp.CSS(`nav a[href="/messages"]`)))
+			cc.follow("questionnaire → aftercare", http.StatusOK, chromedp.Click(chromedp.CSS(`main a[href="/cases/`+caseID+`/aftercare"]`)))
+			fill(t, cc, map[string]string{"f-achieved": "Noor haalt haar stage en verzuimt minder.", "f-experience": "Snel en betrokken."})
+			tick(t, cc, "f-goals_met-partly")
+			cc.follow("answer the questionnaire", http.StatusOK, chromedp.Click(chromedp.CSS(`main form[action$="/aftercare"] button[type="submit"]`)))
+			if n := env.Count(`SELECT COUNT(*) FROM aftercare_answers WHERE respondent = 'care_contact' AND recorded_by = $1`, env.UserID(demo.UserCareContact)); n != 1 {
+				t.Errorf("%d answers of the care contact stored, want 1", n)
+			}
 		})
 	}
 }

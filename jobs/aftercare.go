@@ -44,7 +44,8 @@ func (w *aftercareWorker) Work(ctx context.Context, _ *river.Job[AftercareArgs])
 
 // CreateAftercareTasks creates the aftercare task of every ZAT case whose
 // last discussion was three months ago or more, once per case, and tells
-// the team's chair in a message that names no student. It returns how many
+// the team's chair in a message that names no student; the student's care
+// contacts get the questionnaire (askCareContacts). It returns how many
 // tasks it created.
 func CreateAftercareTasks(ctx context.Context, db *storage.DB) (int, error) {
 	created := 0
@@ -77,8 +78,30 @@ func CreateAftercareTasks(ctx context.Context, db *storage.DB) (int, error) {
 					return err
 				}
 			}
+			if err := askCareContacts(ctx, tx, c); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
 	return created, err
+}
+
+// askCareContacts asks the student's care contacts (the taakdocent zorg or
+// IB'er of the student's group) for their answers to the aftercare
+// questionnaire, in a message that names no student. It runs with the
+// task's creation, so once per case.
+func askCareContacts(ctx context.Context, tx *storage.Tx, c casus.Case) error {
+	ids, err := tx.CareContactsOf(ctx, c.StudentID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		msg := casus.Message{UserID: id, Key: "message.aftercare_questionnaire", Link: "/cases/" + c.ID + "/aftercare",
+			Args: map[string]string{"Team": c.TeamName}}
+		if err := tx.AddMessage(ctx, &msg); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -34,10 +34,14 @@ func (tx *Tx) CaseEvents(ctx context.Context, caseID string) ([]casus.CaseEvent,
 	return es, rows.Err()
 }
 
-// CloseCase closes an open case with its reason; ECONFLICT when it is not
-// open.
-func (tx *Tx) CloseCase(ctx context.Context, caseID string, reason casus.CloseReason, note, actorID string) error {
-	return tx.setCaseStatus(ctx, caseID, casus.CaseOpen, casus.CaseClosed, "closed", string(reason), note, actorID)
+// CloseCase closes an open case with its reason and the outcomes of its
+// latest plan's goals; ECONFLICT when it is not open.
+func (tx *Tx) CloseCase(ctx context.Context, caseID string, reason casus.CloseReason, note, actorID string, outcomes ...casus.GoalOutcome) error {
+	id, err := tx.setCaseStatus(ctx, caseID, casus.CaseOpen, casus.CaseClosed, "closed", string(reason), note, actorID)
+	if err != nil {
+		return err
+	}
+	return tx.addGoalOutcomes(ctx, id, caseID, outcomes)
 }
 
 // ReopenCase reopens a closed case with its reason; ECONFLICT when it is
@@ -51,17 +55,21 @@ func (tx *Tx) ReopenCase(ctx context.Context, caseID, reason, actorID string) er
 	if other > 0 {
 		return &casus.Error{Code: casus.ECONFLICT, Key: "closure.other_open"}
 	}
-	return tx.setCaseStatus(ctx, caseID, casus.CaseClosed, casus.CaseOpen, "reopened", reason, "", actorID)
+	_, err := tx.setCaseStatus(ctx, caseID, casus.CaseClosed, casus.CaseOpen, "reopened", reason, "", actorID)
+	return err
 }
 
-func (tx *Tx) setCaseStatus(ctx context.Context, caseID string, from, to casus.CaseStatus, kind, reason, note, actorID string) error {
+// setCaseStatus changes the case's status and records it; it returns the
+// record's id.
+func (tx *Tx) setCaseStatus(ctx context.Context, caseID string, from, to casus.CaseStatus, kind, reason, note, actorID string) (string, error) {
 	res, err := tx.exec(ctx, `UPDATE cases SET status = $1 WHERE id = $2 AND status = $3`, string(to), caseID, string(from))
 	if err != nil {
-		return fmt.Errorf("storage: case status: %w", err)
+		return "", fmt.Errorf("storage: case status: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return &casus.Error{Code: casus.ECONFLICT, Key: "closure.stale"}
+		return "", &casus.Error{Code: casus.ECONFLICT, Key: "closure.stale"}
 	}
-	return tx.insert(ctx, "case closure", `INSERT INTO case_closures (id, case_id, kind, reason, note, at, actor_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, casus.NewID(), caseID, kind, reason, note, tx.Now(), actorID)
+	id := casus.NewID()
+	return id, tx.insert(ctx, "case closure", `INSERT INTO case_closures (id, case_id, kind, reason, note, at, actor_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, caseID, kind, reason, note, tx.Now(), actorID)
 }

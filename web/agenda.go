@@ -17,6 +17,8 @@ type agendaPage struct {
 	CanPlan bool         // the chair: order, time and invitations
 	OnCall  []casus.User // on-call members the chair can invite per item
 	Minutes int          // the items' time together
+	// GuestKinds are the kinds of guest the chair can invite per item.
+	GuestKinds []casus.GuestKind
 }
 
 // agendaRow is an item the viewer may see: by name, or anonymously for a
@@ -28,6 +30,9 @@ type agendaRow struct {
 	Anonymous bool
 	Student   casus.Student // empty but for sector and level when anonymous
 	Age       int
+	Question  string              // the chair's question for the item (the chair's form)
+	Summary   string              // the question in short; empty when anonymous
+	Guests    []casus.AgendaGuest // names are blanked when anonymous
 }
 
 // handleAgenda shows a meeting's agenda to the members of its team. Each
@@ -54,6 +59,7 @@ func (s *Server) handleAgenda(w http.ResponseWriter, r *http.Request) {
 		page.Meeting = m
 		page.CanPlan = casus.CanPlanMeetings(u, members)
 		if page.CanPlan {
+			page.GuestKinds = casus.GuestKinds
 			for _, tm := range members {
 				if tm.Kind == casus.MemberOnCall {
 					page.OnCall = append(page.OnCall, tm.User)
@@ -65,6 +71,10 @@ func (s *Server) handleAgenda(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		invited, err := tx.ItemInvitees(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		details, err := tx.ItemDetails(ctx, m.ID)
 		if err != nil {
 			return err
 		}
@@ -81,12 +91,15 @@ func (s *Server) handleAgenda(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
-			row := agendaRow{Item: it, Anonymous: !named, Student: st, Age: st.AgeOn(tx.Now()), Invited: invited[it.ID]}
+			det := details[it.ID]
+			row := agendaRow{Item: it, Anonymous: !named, Student: st, Age: st.AgeOn(tx.Now()), Invited: invited[it.ID],
+				Question: det.Question, Summary: casus.Shorten(det.Summary, casus.SummaryMax), Guests: det.Guests}
 			page.Minutes += it.Minutes
 			e := s.accessEntry(r, casus.ActRead, "agenda")
 			if row.Anonymous {
 				row.Student = casus.Student{Sector: st.Sector, Level: st.Level, SchoolName: st.SchoolName}
 				e.Purpose = "agenda (anonymous)"
+				anonymousItem(&row)
 			}
 			e.StudentID, e.ObjectKind, e.ObjectID = st.ID, "agenda_item", it.ID
 			if err := logAccess(ctx, tx, e, a); err != nil {
@@ -145,7 +158,7 @@ func (s *Server) handleAgendaItem(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		action := f.choice("action", true, "up", "down", "minutes", "invite")
+		action := f.choice("action", true, "up", "down", "minutes", "invite", "question", "guest", "unguest")
 		e := s.accessEntry(r, casus.ActChange, "agenda: "+action)
 		e.StudentID, e.ObjectKind, e.ObjectID = items[i].StudentID, "agenda_item", itemID
 		var onCall []string
@@ -155,12 +168,23 @@ func (s *Server) handleAgendaItem(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		var minutes int
-		var invitee string
+		var invitee, question, guestID string
+		var guest casus.AgendaGuest
 		switch action {
 		case "minutes":
 			minutes = wholeNumber(f, "minutes", itemMinutesMin, itemMinutesMax)
 		case "invite":
 			invitee = f.choice("user", true, onCall...)
+		case "question":
+			question = f.paragraphs("question", textRule{max: itemQuestionMax})
+		case "guest":
+			guest = casus.AgendaGuest{ItemID: itemID, AddedBy: u.ID,
+				Kind: casus.GuestKind(f.choice("guest_kind", true, stringsOf(casus.GuestKinds)...)),
+				Name: f.text("guest_name", textRule{max: guestNameMax})}
+		case "unguest":
+			if guestID = f.Value("guest"); !casus.ValidID(guestID) {
+				return casus.ErrNotFound
+			}
 		}
 		if f.Errs != nil {
 			return f.Errs.Err()
@@ -173,6 +197,12 @@ func (s *Server) handleAgendaItem(w http.ResponseWriter, r *http.Request) {
 			return tx.MoveAgendaItem(ctx, m.ID, itemID, action == "up")
 		case "minutes":
 			return tx.SetItemMinutes(ctx, m.ID, itemID, minutes)
+		case "question":
+			return tx.SetItemQuestion(ctx, m.ID, itemID, question)
+		case "guest":
+			return tx.AddAgendaGuest(ctx, m.ID, &guest)
+		case "unguest":
+			return tx.RemoveAgendaGuest(ctx, m.ID, itemID, guestID)
 		}
 		return tx.InviteToItem(ctx, m.ID, itemID, invitee, u.ID)
 	})

@@ -26,8 +26,9 @@ func (s *Server) closureTx(w http.ResponseWriter, r *http.Request, action casus.
 	})
 }
 
-// handleCaseClose closes a case with its reason and a closing note (the
-// final evaluation).
+// handleCaseClose closes a case with its reason, a closing note and the
+// outcome of each goal of its latest plan (the final evaluation). Without
+// an outcome for every goal nothing is written.
 func (s *Server) handleCaseClose(w http.ResponseWriter, r *http.Request) {
 	f, err := parseForm(w, r)
 	if err != nil {
@@ -39,10 +40,14 @@ func (s *Server) handleCaseClose(w http.ResponseWriter, r *http.Request) {
 		studentID = c.st.ID
 		reason := casus.CloseReason(f.choice("reason", true, stringsOf(casus.CloseReasons)...))
 		note := f.paragraphs("note", textRule{required: true, max: adviceMax})
+		outcomes, err := goalOutcomes(c.ctx, c.tx, f, cs.ID)
+		if err != nil {
+			return err
+		}
 		if f.Errs != nil {
 			return f.Errs.Err()
 		}
-		return c.tx.CloseCase(c.ctx, cs.ID, reason, note, c.u.ID)
+		return c.tx.CloseCase(c.ctx, cs.ID, reason, note, c.u.ID, outcomes...)
 	})
 	if ok {
 		http.Redirect(w, r, "/students/"+studentID+"?saved=closed#zorgteams", http.StatusSeeOther)
@@ -78,19 +83,21 @@ type aftercarePage struct {
 	Aftercare   casus.Aftercare
 	Respondents []casus.Respondent
 	GoalsMet    []string
+	CareContact bool // the care contact answers their own part
 }
 
 // handleAftercare shows the case's aftercare task and the form to record
-// what a respondent answered.
+// what a respondent answered: the coordinator records anyone's answers, the
+// care contact their own.
 func (s *Server) handleAftercare(w http.ResponseWriter, r *http.Request) {
 	var p aftercarePage
-	ok := s.closureTx(w, r, casus.ActRead, "aftercare", func(c *careCtx, cs casus.Case) error {
-		a, found, err := c.tx.CaseAftercare(c.ctx, cs.ID)
+	ok := s.aftercareTx(w, r, casus.ActRead, "aftercare", func(c *careCtx, cs casus.Case, a casus.Access) error {
+		af, found, err := c.tx.CaseAftercare(c.ctx, cs.ID)
 		if err == nil && !found {
 			err = casus.ErrNotFound
 		}
-		p = aftercarePage{Case: cs, StudentID: c.st.ID, StudentName: c.st.Name(), Aftercare: a,
-			Respondents: casus.Respondents, GoalsMet: casus.GoalsMet}
+		p = aftercarePage{Case: cs, StudentID: c.st.ID, StudentName: c.st.Name(), Aftercare: af,
+			Respondents: casus.Respondents, GoalsMet: casus.GoalsMet, CareContact: a.Relation == casus.RelCareContact}
 		return err
 	})
 	if ok {
@@ -112,7 +119,7 @@ func (s *Server) handleAftercareAnswer(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	ok := s.closureTx(w, r, casus.ActCreate, "aftercare answer", func(c *careCtx, cs casus.Case) error {
+	ok := s.aftercareTx(w, r, casus.ActCreate, "aftercare answer", func(c *careCtx, cs casus.Case, access casus.Access) error {
 		a, found, err := c.tx.CaseAftercare(c.ctx, cs.ID)
 		if err != nil {
 			return err
@@ -120,8 +127,12 @@ func (s *Server) handleAftercareAnswer(w http.ResponseWriter, r *http.Request) {
 		if !found {
 			return casus.ErrNotFound
 		}
+		respondents := stringsOf(casus.Respondents)
+		if access.Relation == casus.RelCareContact {
+			respondents = []string{string(casus.RespondentCareContact)} // their own part only
+		}
 		an := casus.AftercareAnswer{RecordedBy: c.u.ID,
-			Respondent: casus.Respondent(f.choice("respondent", true, stringsOf(casus.Respondents)...)),
+			Respondent: casus.Respondent(f.choice("respondent", true, respondents...)),
 			GoalsMet:   f.choice("goals_met", true, casus.GoalsMet...),
 			Achieved:   f.paragraphs("achieved", textRule{required: true, max: aftercareTextMax}),
 			Experience: f.paragraphs("experience", textRule{required: true, max: aftercareTextMax}),

@@ -43,6 +43,7 @@ type studentPage struct {
 	CanConsent   bool                    // may record consent for the student's cases
 	CanClose     bool                    // may close and reopen the cases
 	CloseReasons []casus.CloseReason
+	Closure      closureSection // goals to evaluate on closing, and the cases' history
 }
 
 // handleStudent shows a student's page with what the user's relation allows.
@@ -114,6 +115,9 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 			if page.Actions, err = s.loadActionSection(r, tx, u, st, rel, page.Cases); err != nil {
 				return err
 			}
+		}
+		if page.Closure, err = loadClosureSection(ctx, tx, u, rel, page.Cases); err != nil {
+			return err
 		}
 		if page.Advice, err = s.loadAdviceSection(r, tx, u, st, rel, page.Cases); err != nil {
 			return err
