@@ -226,3 +226,46 @@ func (tx *Tx) LockRectificationRequest(ctx context.Context, id string) error {
 	_, err := tx.exec(ctx, `SELECT id FROM rectification_requests WHERE id = $1 FOR UPDATE`, id)
 	return notFound(err, "rectification request lock")
 }
+
+// UnansweredRectifications returns every request whose requester has not
+// been told the outcome and that came in before the day, oldest first: the
+// candidates for the overdue reminder, which checks the term itself.
+func (tx *Tx) UnansweredRectifications(ctx context.Context, receivedBefore time.Time) ([]casus.RectificationRequest, error) {
+	rows, err := tx.query(ctx, `SELECT `+rectificationColumns+rectificationFrom+`WHERE r.informed_on IS NULL
+		AND r.received_on < $1 ORDER BY r.received_on, r.recorded_at`, careDay(receivedBefore))
+	if err != nil {
+		return nil, fmt.Errorf("storage: unanswered rectifications: %w", err)
+	}
+	defer rows.Close()
+	var rs []casus.RectificationRequest
+	for rows.Next() {
+		r, err := scanRectification(rows)
+		if err != nil {
+			return nil, err
+		}
+		rs = append(rs, r)
+	}
+	return rs, rows.Err()
+}
+
+// SchoolChairs returns the ids of the users who chair a care team serving
+// the student's school: the people who may be the student's
+// zorgcoördinator. The policy decides who of them is.
+func (tx *Tx) SchoolChairs(ctx context.Context, studentID string) ([]string, error) {
+	rows, err := tx.query(ctx, `SELECT DISTINCT CAST(tm.user_id AS TEXT) FROM team_members tm
+		JOIN care_team_schools ts ON ts.team_id = tm.team_id JOIN students st ON st.school_id = ts.school_id
+		WHERE st.id = $1 AND tm.chair ORDER BY 1`, studentID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: school chairs: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
