@@ -255,7 +255,7 @@ func TestRectificationGranted(t *testing.T) {
 			}
 			history := c.Get("/students/" + lotte + "/care/" + signal)
 			for _, want := range []string{"Verzuim deze periode 12%", "Verzuim deze periode 18%", "Versie 1", "Op verzoek tot rectificatie",
-				"Verzoek van Ouder, ontvangen", prefix + reqID} {
+				"Verzoek van een ouder, ontvangen", prefix + reqID} {
 				if !strings.Contains(history.Body, want) {
 					t.Errorf("entry history lacks %q", want)
 				}
