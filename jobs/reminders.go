@@ -49,7 +49,11 @@ func (w *remindersWorker) Work(ctx context.Context, _ *river.Job[RemindersArgs])
 		return err
 	}
 	expiring, err := RemindExpiringConsent(ctx, w.db)
-	if err != nil || overdue+followUps+expiring == 0 {
+	if err != nil {
+		return err
+	}
+	rectification, err := RemindOverdueRectifications(ctx, w.db)
+	if err != nil || overdue+followUps+expiring+rectification == 0 {
 		return err
 	}
 	return w.deliver(ctx)

@@ -103,6 +103,10 @@ type careSection struct {
 	CanWrite  bool
 	Route     routeSummary
 	RouteEdit bool // the user may change the step
+	// OwnWords are the standing comments in the student's or parents' own
+	// words, per entry id, shown beside the entries.
+	OwnWords      map[string][]casus.OwnWord
+	Rectification rectificationSection
 }
 
 // routeSummary is where a student stands on the care route.
@@ -130,6 +134,13 @@ func (s *Server) careSection(ctx context.Context, tx *storage.Tx, u casus.User, 
 		}
 	}
 	cs.CanWrite = casus.CanWriteCareFile(u, rel).Allowed
+	c := &careCtx{ctx: ctx, tx: tx, u: u, st: st, rel: rel}
+	if cs.OwnWords, err = ownWordsByEntry(c); err != nil {
+		return cs, err
+	}
+	if cs.Rectification, err = s.loadRectificationSection(c); err != nil {
+		return cs, err
+	}
 	events, err := tx.RouteEvents(ctx, st.ID)
 	if err != nil {
 		return cs, err
@@ -155,6 +166,8 @@ type careEntryPage struct {
 	Sector      casus.Sector
 	Correct     bool
 	EntryID     string
+	Request     *casus.RectificationRequest // the request the correction answers, when it does
+	RequestID   string
 	Kinds       []casus.EntryKind
 	Visibility  []casus.Visibility
 }
@@ -271,11 +284,13 @@ type careHistoryPage struct {
 	Entry      casus.CareEntry
 	Versions   []historyVersion // newest first
 	CanCorrect bool
+	Extras     entryExtras
 }
 
 type historyVersion struct {
 	casus.EntryVersion
-	Visible bool // the user may read this version's content
+	Visible bool              // the user may read this version's content
+	Request *rectificationRef // the request for rectification this version answered
 }
 
 // careEntryFor looks up the entry of the path in the student's file. A
@@ -314,14 +329,21 @@ func (s *Server) handleCareEntry(w http.ResponseWriter, r *http.Request) {
 		for i := len(vs) - 1; i >= 0; i-- {
 			page.Versions = append(page.Versions, historyVersion{EntryVersion: vs[i], Visible: casus.VersionVisible(c.u, c.rel, vs[i])})
 		}
-		return a, nil
+		page.Extras, err = s.loadEntryExtras(c, e, page.Versions)
+		return a, err
 	})
 	if !ok {
 		return
 	}
 	v := s.newView(r, "care.history_title", page)
-	if r.URL.Query().Get("saved") == "1" {
+	v.Form = &form{Values: url.Values{"requested_on": {s.today().Format(time.DateOnly)}}}
+	switch r.URL.Query().Get("saved") {
+	case "1":
 		v.Notice = "care.corrected"
+	case "own_word":
+		v.Notice = "own.saved"
+	case "own_word_withdrawn":
+		v.Notice = "own.withdrawn_saved"
 	}
 	s.render(w, r, http.StatusOK, "care_history", v)
 }
@@ -332,6 +354,7 @@ func (s *Server) handleCareEntry(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleCareCorrectForm(w http.ResponseWriter, r *http.Request) {
 	var page careEntryPage
 	var cur casus.EntryVersion
+	requestID := r.URL.Query().Get("request")
 	ok := s.careTx(w, r, casus.ActRead, "care entry correction form", "care_entry", func(c *careCtx) (casus.Access, error) {
 		e, found, err := careEntryFor(c, r)
 		if err != nil || !found {
@@ -342,6 +365,13 @@ func (s *Server) handleCareCorrectForm(w http.ResponseWriter, r *http.Request) {
 			cur = e.Current
 			page = careEntryPage{StudentID: c.st.ID, StudentName: c.st.Name(), Sector: c.st.Sector, Correct: true,
 				EntryID: e.ID, Visibility: correctionVisibilities(c.u, c.rel, e)}
+			if requestID != "" {
+				// A correction that grants a request for rectification.
+				if page.Request, err = correctionRequest(c, e, requestID); err != nil {
+					return a, err
+				}
+				page.RequestID = requestID
+			}
 		}
 		return a, nil
 	})
@@ -350,7 +380,7 @@ func (s *Server) handleCareCorrectForm(w http.ResponseWriter, r *http.Request) {
 	}
 	f := &form{Values: url.Values{"kind": {string(cur.Kind)}, "occurred_on": {cur.OccurredOn.Format(time.DateOnly)},
 		"text": {cur.Text}, "visibility": {string(cur.Visibility)}, "version": {strconv.Itoa(cur.Version)},
-		"sector": {string(page.Sector)}}}
+		"sector": {string(page.Sector)}, "request": {page.RequestID}}}
 	s.render(w, r, http.StatusOK, "care_entry", s.careEntryView(r, page, f))
 }
 
@@ -376,10 +406,14 @@ func (s *Server) handleCareCorrect(w http.ResponseWriter, r *http.Request) {
 	in := s.parseEntry(f)
 	in.v.Reason = f.paragraphs("reason", textRule{required: true, max: casus.MaxEntryReason})
 	in.v.Version = careNumber(f, "version", 1)
+	requestID := f.text("request", textRule{max: 64})
+	if requestID != "" && !casus.ValidID(requestID) {
+		f.fail("request", "error.invalid_text", nil)
+	}
 	id, entryID := r.PathValue("id"), r.PathValue("entry")
 	if f.Errs != nil {
 		page := careEntryPage{StudentID: id, Sector: in.sector, Correct: true, EntryID: entryID,
-			Visibility: possibleVisibilities(*state(r).user)}
+			Visibility: possibleVisibilities(*state(r).user), RequestID: requestID}
 		s.render(w, r, http.StatusBadRequest, "care_entry", s.careEntryView(r, page, f))
 		return
 	}
@@ -392,11 +426,22 @@ func (s *Server) handleCareCorrect(w http.ResponseWriter, r *http.Request) {
 		if !a.Allowed || !slices.Contains(correctionVisibilities(c.u, c.rel, e), in.v.Visibility) {
 			return casus.Access{Relation: casus.RelNone}, nil
 		}
+		var q *casus.RectificationRequest
+		if requestID != "" {
+			if q, err = correctionRequest(c, e, requestID); err != nil {
+				return a, err
+			}
+		}
 		v := in.v
 		v.EntryID, v.ByID = e.ID, c.u.ID
-		return a, c.tx.CorrectCareEntry(c.ctx, &v)
+		if err := c.tx.CorrectCareEntry(c.ctx, &v); err != nil || q == nil {
+			return a, err
+		}
+		return a, grantByCorrection(c, q, v, s.today())
 	})
-	if ok {
+	if ok && requestID != "" {
+		http.Redirect(w, r, "/students/"+id+"/rectification/"+requestID+"?saved=corrected", http.StatusSeeOther)
+	} else if ok {
 		http.Redirect(w, r, "/students/"+id+"/care/"+entryID+"?saved=1", http.StatusSeeOther)
 	}
 }

@@ -133,6 +133,9 @@ func navFor(u casus.User, current string) []navItem {
 	if u.HasRole(casus.RoleMentor) || u.HasRole(casus.RoleCareContact) || u.HasRole(casus.RoleCoordinator) {
 		items = append(items, navItem{Href: "/referrals", Key: "nav.referrals"})
 	}
+	if u.HasRole(casus.RoleCoordinator) {
+		items = append(items, navItem{Href: "/rectification", Key: "nav.rectification"})
+	}
 	items = append(items, navItem{Href: "/teams", Key: "nav.teams"}, navItem{Href: "/messages", Key: "nav.messages"})
 	if casus.CanAdminister(u) {
 		items = append(items, navItem{Href: "/admin/users", Key: "nav.users"}, navItem{Href: "/admin/settings", Key: "nav.settings"})
