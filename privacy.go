@@ -34,6 +34,17 @@ func ReadsAccessLogs(u User) bool {
 	return !u.Disabled && (u.HasRole(RoleCoordinator) || u.HasRole(RolePrivacy))
 }
 
+// OnlyPrivacy reports whether the privacy officer role is all u does: such
+// an account does no care work (no student list, no tasks).
+func OnlyPrivacy(u User) bool {
+	for _, r := range u.Roles {
+		if r != RolePrivacy {
+			return false
+		}
+	}
+	return len(u.Roles) > 0
+}
+
 // RetentionYears is how long a care file is kept after the student left
 // school or the last case closed, whichever is later (Dutch practice).
 const RetentionYears = 2
