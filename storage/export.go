@@ -156,7 +156,7 @@ type StudentExport struct {
 	Withheld    []Withholding
 	Recipients  []Recipient
 	Retention   casus.RetentionFacts
-	People      map[string]string // user id → name, for the ids in the records
+	People      map[string]string // user, school, group and team id → name, for the ids in the records
 }
 
 // exportValue renders a column value the same on both engines.
@@ -337,7 +337,21 @@ func (tx *Tx) StudentExport(ctx context.Context, studentID string) (*StudentExpo
 	for _, u := range users {
 		x.People[u.ID] = u.Name
 	}
-	return x, nil
+	// Schools, groups and teams by name too, for the reader of the PDF.
+	rows, err := tx.query(ctx, `SELECT CAST(id AS TEXT), name FROM schools UNION ALL SELECT CAST(id AS TEXT), name FROM groups
+		UNION ALL SELECT CAST(id AS TEXT), name FROM care_teams`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: export names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		x.People[id] = name
+	}
+	return x, rows.Err()
 }
 
 // recipients lists the partners who saw the student's data, from the log.
