@@ -50,6 +50,13 @@ func TestAccessLogViews(t *testing.T) {
 					t.Fatalf("coordinator opens a student: %d", res.Status)
 				}
 			}
+			if body := coord.Get("/students/" + lotte).Body; !strings.Contains(body, `href="/students/`+lotte+`/log"`) ||
+				!strings.Contains(body, `href="/students/`+lotte+`/export"`) {
+				t.Errorf("the coordinator's student page lacks the log and export links")
+			}
+			if body := mentor.Get("/students/" + lotte).Body; strings.Contains(body, `/log"`) {
+				t.Errorf("the mentor's student page links to the log")
+			}
 			// Saturday 23:30 in Amsterdam.
 			env.Clock.Set(time.Date(2026, 12, 12, 22, 30, 0, 0, time.UTC))
 			coord.Get("/students/" + lotte)
