@@ -61,6 +61,7 @@ type exportPage struct {
 	Withheld   []storage.Withholding
 	Recipients []storage.Recipient
 	Retention  time.Time
+	Years      int // casus.RetentionYears, for the rule's text
 	Choices    []exportChoice
 }
 
@@ -71,7 +72,7 @@ func loadExport(r *http.Request, tx *storage.Tx, st casus.Student) (*storage.Stu
 	if err != nil {
 		return nil, exportPage{}, err
 	}
-	page := exportPage{Student: st, Withheld: x.Withheld, Recipients: x.Recipients}
+	page := exportPage{Student: st, Withheld: x.Withheld, Recipients: x.Recipients, Years: casus.RetentionYears}
 	if until, ok := casus.RetentionDate(x.Retention); ok {
 		page.Retention = until
 	}
