@@ -11,7 +11,7 @@ import (
 
 // AccessLogSchools returns the schools whose students' access log u may
 // read: for a privacy officer their own school, for a zorgcoördinator the
-// schools served by the care teams they chair.
+// schools served by the intern zorgteams they chair.
 func (tx *Tx) AccessLogSchools(ctx context.Context, u casus.User) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
@@ -25,8 +25,11 @@ func (tx *Tx) AccessLogSchools(ctx context.Context, u casus.User) ([]string, err
 		add(u.SchoolID)
 	}
 	if u.HasRole(casus.RoleCoordinator) {
+		// Only the school's own (intern) team: a ZAT chair from outside the
+		// school relates to the students of its cases, not to all of them.
 		rows, err := tx.query(ctx, `SELECT DISTINCT CAST(ts.school_id AS TEXT) FROM team_members tm
-			JOIN care_team_schools ts ON ts.team_id = tm.team_id WHERE tm.user_id = $1 AND tm.chair`, u.ID)
+			JOIN care_team_schools ts ON ts.team_id = tm.team_id JOIN care_teams ct ON ct.id = tm.team_id
+			WHERE tm.user_id = $1 AND tm.chair AND ct.kind = 'intern'`, u.ID)
 		if err != nil {
 			return nil, fmt.Errorf("storage: access log schools: %w", err)
 		}

@@ -124,6 +124,16 @@ func TestAccessLogViews(t *testing.T) {
 				!strings.Contains(res.Body, "Er is geen leerling met dit nummer op uw school.") {
 				t.Errorf("find a pupil of another school: %d", res.Status)
 			}
+			// The chair of the above-school ZAT, from outside the school, reads
+			// no school-wide log: the IB'er opening Daan stays out of view.
+			ib := env.NewClient()
+			ib.Login(demo.UserIB)
+			ib.Get("/students/" + env.StudentID(demo.DaanNumber))
+			swv := env.NewClient()
+			swv.Login("swv")
+			if res := swv.Get("/log"); res.Status != http.StatusOK || strings.Contains(res.Body, "Carolien Dorrestein") {
+				t.Errorf("the ZAT chair's log overview: %d, or it shows the school's own staff", res.Status)
+			}
 			// The privacy officer sees no care content otherwise.
 			if res := privacy.Get("/students/" + lotte); res.Status != http.StatusNotFound {
 				t.Errorf("privacy officer opens Lotte's page: %d", res.Status)
