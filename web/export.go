@@ -287,6 +287,40 @@ func columnLabel(l *i18n.Localizer, col string) string {
 	return strings.ReplaceAll(col, "_", " ")
 }
 
+// valueKeys name the i18n prefix of coded values, per table and column:
+// the PDF shows "signaal" where the JSON keeps "signal".
+var valueKeys = map[string]string{
+	"care_entry_versions.kind": "care.kind.", "care_entry_versions.visibility": "care.vis_short.",
+	"cases.status": "case.status.", "actions.status": "action.status.", "action_updates.status": "action.status.",
+	"referrals.state": "referral.state.", "referral_events.from_state": "referral.state.", "referral_events.to_state": "referral.state.",
+	"referrals.urgency": "referral.urgency.", "consents.giver": "consent.giver.", "consents.how": "consent.how.",
+	"consents.mode": "consent.decision.", "case_closures.reason": "closure.reason.", "aftercare_answers.respondent": "aftercare.respondent.",
+	"aftercare_answers.goals_met": "aftercare.goals.", "agenda_items.kind": "agenda.kind.", "crises.kind": "crisis.kind.",
+	"access_log.action": "log.action.", "access_log.outcome": "log.outcome.", "access_log.relation": "relation.",
+	"access_log.role": "role.", "access_log.object_kind": "log.object.",
+}
+
+// boolColumns hold yes or no (1/0 on SQLite, true/false on PostgreSQL).
+var boolColumns = map[string]bool{"parental_authority": true, "refused": true, "informed": true, "late": true}
+
+// readableValue translates a coded value for the PDF when the catalog has it.
+func readableValue(l *i18n.Localizer, table, col, v string) string {
+	if boolColumns[col] {
+		switch v {
+		case "1", "true":
+			return l.T("common.yes")
+		case "0", "false":
+			return l.T("common.no")
+		}
+	}
+	if prefix, ok := valueKeys[table+"."+col]; ok && v != "" {
+		if t := l.T(prefix + v); t != prefix+v {
+			return t
+		}
+	}
+	return v
+}
+
 // pdfValue makes a value readable: user ids become names, moments Dutch
 // dates, JSON records lines of their own.
 func pdfValue(l *i18n.Localizer, people map[string]string, v string) []string {
@@ -320,6 +354,9 @@ func flattenJSON(l *i18n.Localizer, people map[string]string, prefix string, v a
 		sort.Strings(keys)
 		for _, k := range keys {
 			p := columnLabel(l, k)
+			if t := l.T("discussion.field." + k); t != "discussion.field."+k {
+				p = t // a discussion record's field, as the record page names it
+			}
 			if prefix != "" {
 				p = prefix + " › " + p
 			}
@@ -414,7 +451,7 @@ func writeExportPDF(buf *bytes.Buffer, l *i18n.Localizer, x *storage.StudentExpo
 				if f.Value == "" || f.Name == "student_id" {
 					continue
 				}
-				for _, line := range pdfValue(l, x.People, f.Value) {
+				for _, line := range pdfValue(l, x.People, readableValue(l, sec.Table, f.Name, f.Value)) {
 					pdf.MultiCell(0, 4.5, columnLabel(l, f.Name)+": "+line, "", "L", false)
 				}
 			}
