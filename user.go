@@ -15,10 +15,12 @@ const (
 	RolePartner     Role = "partner"         // external partner of a care team
 	RoleMinutes     Role = "notulist"        // minute taker, administratief medewerker
 	RoleManagement  Role = "management"      // steering group: aggregated figures only
+	RolePrivacy     Role = "privacy"         // functionaris gegevensbescherming / privacy officer: access logs and exports, no care work
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{RoleAdmin, RoleCoordinator, RoleCareContact, RoleMentor, RoleSpecialist, RolePartner, RoleMinutes, RoleManagement}
+var Roles = []Role{RoleAdmin, RoleCoordinator, RoleCareContact, RoleMentor, RoleSpecialist, RolePartner, RoleMinutes, RoleManagement,
+	RolePrivacy}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }

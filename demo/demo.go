@@ -38,6 +38,7 @@ const (
 	UserGGD         = "ggd"         // JGZ partner, fixed member of the mbo ZAT and intern zorgteam
 	UserPolice      = "politie"     // police partner, on call at the mbo ZAT
 	UserManagement  = "management"  // steering group, aggregated figures only
+	UserPrivacy     = "privacy"     // functionaris gegevensbescherming of the mbo institution: access logs and exports
 )
 
 // Student numbers of the scenario students (SCENARIOS.md).
@@ -236,6 +237,7 @@ func (l *loader) people() {
 		{username: "orthopedagoog", name: "Evelien Bruggink", discipline: casus.DiscSpecialist, roles: role(casus.RoleSpecialist), school: mbo},
 		{username: "notulist", name: "Tamara Wessels", discipline: casus.DiscAdministrator, roles: role(casus.RoleMinutes), school: mbo},
 		{username: UserManagement, name: "Frank Oudshoorn", discipline: casus.DiscManagement, roles: role(casus.RoleManagement), school: mbo},
+		{username: UserPrivacy, name: "Yvonne Brinkhorst", discipline: casus.DiscAdministrator, roles: role(casus.RolePrivacy), school: mbo},
 
 		{username: UserGGD, name: "Nienke Haverkamp", discipline: casus.DiscJGZ, roles: role(casus.RolePartner), org: casus.DiscJGZ},
 		{username: "smw", name: "Kees Bontekoe", discipline: casus.DiscSMW, roles: role(casus.RolePartner), org: casus.DiscSMW},

@@ -18,7 +18,7 @@ import (
 const anon = "anonymous"
 
 var matrixUsers = []string{anon, demo.UserAdmin, demo.UserCoordinator, demo.UserCareContact, demo.UserMentor,
-	demo.UserGGD, demo.UserPolice, demo.UserManagement, demo.UserIB}
+	demo.UserGGD, demo.UserPolice, demo.UserManagement, demo.UserIB, demo.UserPrivacy}
 
 // cell is one line of the access matrix: a user with a relation to the
 // record requests a concrete path and gets a status.
@@ -182,7 +182,8 @@ func accessMatrix() map[string][]cell {
 // tests; matrixIDParts find the records their paths name.
 var (
 	matrixParts = []func() map[string][]cell{careMatrix, referralMatrix, consentMatrix, escalationMatrix, meetingsMatrix,
-		agendaMatrix, actionsMatrix, adviceMatrix, closureMatrix, discussionMatrix, minutesMatrix, outboxMatrix}
+		agendaMatrix, actionsMatrix, adviceMatrix, closureMatrix, discussionMatrix, minutesMatrix, outboxMatrix,
+		logViewMatrix}
 	matrixIDParts = []func(*testing.T, *webtest.Env) map[string]string{careMatrixIDs, referralMatrixIDs, consentMatrixIDs, meetingsMatrixIDs, agendaItemMatrixIDs, actionMatrixIDs}
 )
 

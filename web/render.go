@@ -127,7 +127,7 @@ func (s *Server) newView(r *http.Request, title string, data any) *view {
 // navFor builds the navigation for the user's roles.
 func navFor(u casus.User, current string) []navItem {
 	items := []navItem{{Href: "/", Key: "nav.home"}}
-	if u.SeesStudentData() {
+	if u.SeesStudentData() && !casus.OnlyPrivacy(u) {
 		items = append(items, navItem{Href: "/students", Key: "nav.students"}, navItem{Href: "/tasks", Key: "nav.tasks"})
 	}
 	if u.HasRole(casus.RoleMentor) || u.HasRole(casus.RoleCareContact) || u.HasRole(casus.RoleCoordinator) {
@@ -137,6 +137,9 @@ func navFor(u casus.User, current string) []navItem {
 		items = append(items, navItem{Href: "/rectification", Key: "nav.rectification"})
 	}
 	items = append(items, navItem{Href: "/teams", Key: "nav.teams"}, navItem{Href: "/messages", Key: "nav.messages"})
+	if casus.ReadsAccessLogs(u) {
+		items = append(items, navItem{Href: "/log", Key: "nav.log"})
+	}
 	if casus.CanAdminister(u) {
 		items = append(items, navItem{Href: "/admin/users", Key: "nav.users"}, navItem{Href: "/admin/settings", Key: "nav.settings"})
 	}

@@ -44,6 +44,7 @@ type studentPage struct {
 	CanClose     bool                    // may close and reopen the cases
 	CloseReasons []casus.CloseReason
 	Closure      closureSection // goals to evaluate on closing, and the cases' history
+	CanReadLog   bool           // may read the student's access log and run the export
 }
 
 // handleStudent shows a student's page with what the user's relation allows.
@@ -108,6 +109,7 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 		page.CanCrisis = casus.CanRecordCrisis(u, rel).Allowed
 		page.CanConsent = casus.CanManageConsent(u, rel).Allowed
 		page.CanClose, page.CloseReasons = casus.CanCloseCase(u, rel).Allowed, casus.CloseReasons
+		page.CanReadLog = casus.CanReadAccessLog(u, rel, st.SchoolID).Allowed && !page.Anonymous
 		if page.Anonymous {
 			return nil // the care file would tell who it is
 		}

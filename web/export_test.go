@@ -1,0 +1,296 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"casus"
+	"casus/demo"
+	"casus/jobs"
+	"casus/storage/storagetest"
+	"casus/web/webtest"
+)
+
+// exportProbe names a table's records and their free texts, with the
+// condition that ties a row to a student ($1) — written here apart from
+// storage.ExportTables, so the test does not check the list against itself.
+type exportProbe struct {
+	table string
+	id    string // SQL expression naming a record
+	texts []string
+	of    string // condition with %s for the comparison with $1
+}
+
+var exportProbes = []exportProbe{
+	{"guardians", "CAST(id AS TEXT)", []string{"name"}, "student_id %s $1"},
+	{"cases", "CAST(id AS TEXT)", nil, "student_id %s $1"},
+	{"care_entries", "CAST(id AS TEXT)", nil, "student_id %s $1"},
+	{"care_entry_versions", "CAST(entry_id AS TEXT)", []string{"body"}, "entry_id IN (SELECT id FROM care_entries WHERE student_id %s $1)"},
+	{"referrals", "CAST(id AS TEXT)", []string{"reason", "question_school"}, "student_id %s $1"},
+	{"crises", "CAST(id AS TEXT)", []string{"called", "agreed"}, "student_id %s $1"},
+	{"consents", "CAST(id AS TEXT)", []string{"giver_name"}, "student_id %s $1"},
+	{"agenda_items", "CAST(id AS TEXT)", nil, "case_id IN (SELECT id FROM cases WHERE student_id %s $1)"},
+	{"discussions", "CAST(id AS TEXT)", nil, "student_id %s $1"},
+	{"actions", "CAST(id AS TEXT)", []string{"description"}, "student_id %s $1"},
+	{"action_updates", "CAST(id AS TEXT)", []string{"note"}, "action_id IN (SELECT id FROM actions WHERE student_id %s $1)"},
+	{"advice", "CAST(id AS TEXT)", []string{"text"}, "student_id %s $1"},
+	{"case_closures", "CAST(id AS TEXT)", []string{"note"}, "case_id IN (SELECT id FROM cases WHERE student_id %s $1)"},
+	{"aftercare", "CAST(id AS TEXT)", nil, "student_id %s $1"},
+	{"aftercare_answers", "CAST(id AS TEXT)", []string{"achieved", "experience"}, "aftercare_id IN (SELECT id FROM aftercare WHERE student_id %s $1)"},
+}
+
+// jsonStrings collects every string in a decoded JSON document.
+func jsonStrings(v any, b *strings.Builder) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			b.WriteString(k + "\n")
+			jsonStrings(e, b)
+		}
+	case []any:
+		for _, e := range x {
+			jsonStrings(e, b)
+		}
+	case string:
+		b.WriteString(x + "\n")
+	}
+}
+
+// squash drops all white space, so text wrapped over PDF lines still matches.
+func squash(s string) string { return strings.Join(strings.Fields(s), "") }
+
+// TestStudentExportComplete: Milan gets a full history across the features
+// — a care entry, a referral, consent, the crisis case on the ZAT agenda
+// with a discussion record and goals, actions with progress, advice,
+// aftercare answers and the closure; the police partner reads his page. A
+// police note is withheld with a reason. The privacy officer runs the
+// export: every record of Milan and every text appears in the JSON and in
+// the PDF text, the withheld note does not (the notice and its reason do),
+// no record of any other student appears, the recipients name the police,
+// and the retention date follows the closure.
+func TestStudentExportComplete(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			ctx := context.Background()
+			milan := env.StudentID(demo.CrisisNumber)
+			coord := env.NewClient()
+			coord.Login(demo.UserCoordinator)
+			today := func() string { return env.Clock.Now().In(casus.Amsterdam).Format(time.DateOnly) }
+			post := func(c *webtest.Client, path string, f url.Values) webtest.Response {
+				t.Helper()
+				res := c.Post(path, f)
+				if res.Status != http.StatusSeeOther {
+					t.Fatalf("POST %s: %d\n%s", path, res.Status, res.Body)
+				}
+				return res
+			}
+			var zat string
+			var starts time.Time
+			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(a.case_id AS TEXT), m.starts_at FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id
+				JOIN cases c ON c.id = a.case_id WHERE c.student_id = $1`, milan).Scan(&zat, &starts); err != nil {
+				t.Fatal(err)
+			}
+
+			post(coord, "/students/"+milan+"/care", url.Values{"kind": {"signal"}, "occurred_on": {today()},
+				"text": {"Milan sliep in de les en zei dat het thuis onrustig is."}, "visibility": {"care_team"}, "sector": {"mbo"}})
+			post(coord, "/students/"+milan+"/care", url.Values{"kind": {"contact"}, "occurred_on": {today()},
+				"text": {"Wijkagent meldt een lopend politieonderzoek in het gezin."}, "visibility": {"confidential"}, "sector": {"mbo"}})
+			ref := createDraft(t, coord, milan, refTeamID(t, env, demo.TeamMBOIntern))
+			form := completeForm(1, env.UserID(demo.UserCoordinator))
+			form.Set("reason", "Milan heeft steun nodig bij het plannen van zijn stage.")
+			form.Set("action", "submit")
+			if res := coord.Post("/referrals/"+ref, form); res.Status != http.StatusSeeOther {
+				t.Fatalf("save referral: %d\n%s", res.Status, res.Body)
+			}
+			post(coord, "/cases/"+zat+"/consent", url.Values{"giver": {"student"}, "giver_name": {"Milan de Ridder"},
+				"decision": {"toestemming"}, "scope": {"ggz", "jgz"}, "how": {"conversation"}, "given_on": {today()}})
+			ids := meetingsMatrixIDs(t, env)
+			item := "/meetings/" + ids["{meeting:zat}"] + "/items/" + agendaItemMatrixIDs(t, env)["{item:zat}"]
+			post(coord, item+"/discussion", discussionForm("0", env.Clock.Now().AddDate(0, 4, 0)))
+			due := env.Clock.Now().In(casus.Amsterdam).AddDate(0, 0, 7).Format(time.DateOnly)
+			post(coord, "/students/"+milan+"/actions", url.Values{"case": {zat}, "owner": {env.UserID("ggz")},
+				"description": {"Intake bij GGZ plannen voor Milan"}, "due_on": {due}})
+			var action string
+			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(id AS TEXT) FROM actions WHERE description = 'Intake bij GGZ plannen voor Milan'`).Scan(&action); err != nil {
+				t.Fatal(err)
+			}
+			ggz := env.NewClient()
+			ggz.Login("ggz")
+			post(ggz, "/actions/"+action, url.Values{"status": {"in_progress"}, "version": {"1"}, "note": {"Intake staat op dinsdag."}})
+			post(coord, "/students/"+milan+"/advice", url.Values{"advice_case": {zat}, "advice": {"Geef Milan een vaste plek vooraan."}})
+			police := env.NewClient()
+			police.Login(demo.UserPolice)
+			if res := police.Get("/students/" + milan); res.Status != http.StatusOK {
+				t.Fatalf("police opens Milan: %d", res.Status)
+			}
+
+			env.Clock.Set(starts.AddDate(0, 3, 0).Add(time.Hour))
+			if _, err := jobs.CreateAftercareTasks(ctx, env.DB); err != nil {
+				t.Fatal(err)
+			}
+			post(coord, "/cases/"+zat+"/aftercare", url.Values{"respondent": {"care_contact"}, "goals_met": {"partly"},
+				"achieved": {"Milan slaapt beter en haalt zijn stage-uren."}, "experience": {"Korte lijnen met de GGZ."}})
+			closing := url.Values{"reason": {"solved"}, "note": {"Doelen gehaald, Milan gaat op eigen kracht verder."}}
+			for _, m := range regexp.MustCompile(`name="(outcome_[^"]+)"`).FindAllStringSubmatch(coord.Get("/students/"+milan).Body, -1) {
+				closing.Set(m[1], "achieved")
+			}
+			post(coord, "/cases/"+zat+"/close", closing)
+			closedAt := env.Clock.Now()
+
+			// The police note is withheld: the police may not disclose it.
+			var policeEntry string
+			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(entry_id AS TEXT) FROM care_entry_versions WHERE body LIKE 'Wijkagent%'`).Scan(&policeEntry); err != nil {
+				t.Fatal(err)
+			}
+			privacy := env.NewClient()
+			privacy.Login(demo.UserPrivacy)
+			page := privacy.Get("/students/" + milan + "/export")
+			if page.Status != http.StatusOK || !strings.Contains(page.Body, `value="care_entries|`+policeEntry+`"`) {
+				t.Fatalf("export page: %d, or the police note is not offered to withhold", page.Status)
+			}
+			if res := privacy.Post("/students/"+milan+"/export/withhold", url.Values{"record": {"care_entries|" + policeEntry}, "reason": {""}}); res.Status != http.StatusBadRequest ||
+				!strings.Contains(res.Body, "Vul dit veld in.") {
+				t.Errorf("withholding without a reason: %d", res.Status)
+			}
+			reason := "Politie-informatie: de politie staat delen niet toe zolang het onderzoek loopt."
+			post(privacy, "/students/"+milan+"/export/withhold", url.Values{"record": {"care_entries|" + policeEntry}, "reason": {reason}})
+			if res := privacy.Post("/students/"+milan+"/export/withhold", url.Values{"record": {"care_entries|" + policeEntry}, "reason": {reason}}); res.Status != http.StatusConflict {
+				t.Errorf("withholding twice: %d, want 409", res.Status)
+			}
+			lotteEntry := ""
+			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(id AS TEXT) FROM care_entries WHERE student_id = $1 LIMIT 1`, env.StudentID(demo.LotteNumber)).Scan(&lotteEntry); err != nil {
+				t.Fatal(err)
+			}
+			if res := privacy.Post("/students/"+milan+"/export/withhold", url.Values{"record": {"care_entries|" + lotteEntry}, "reason": {reason}}); res.Status != http.StatusBadRequest {
+				t.Errorf("withholding another student's record through Milan: %d, want 400", res.Status)
+			}
+
+			before := env.Count(`SELECT COUNT(*) FROM access_log WHERE student_id = $1 AND action = 'export' AND user_id = $2`, milan, env.UserID(demo.UserPrivacy))
+			jres := privacy.Get("/students/" + milan + "/export.json")
+			pres := privacy.Get("/students/" + milan + "/export.pdf")
+			if jres.Status != http.StatusOK || pres.Status != http.StatusOK || pres.Header.Get("Content-Type") != "application/pdf" {
+				t.Fatalf("export: JSON %d, PDF %d %s", jres.Status, pres.Status, pres.Header.Get("Content-Type"))
+			}
+			if cd := jres.Header.Get("Content-Disposition") + pres.Header.Get("Content-Disposition"); strings.Contains(cd, "Milan") {
+				t.Errorf("the file names name the student: %s", cd)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM access_log WHERE student_id = $1 AND action = 'export' AND user_id = $2`, milan, env.UserID(demo.UserPrivacy)); n != before+2 {
+				t.Errorf("two exports wrote %d export entries", n-before)
+			}
+			var doc struct {
+				RetentionUntil *string `json:"retention_until"`
+				Recipients     []struct {
+					Name, Organisation string
+				} `json:"recipients"`
+				Withheld []struct{ Table, Reason string } `json:"withheld"`
+			}
+			if err := json.Unmarshal([]byte(jres.Body), &doc); err != nil {
+				t.Fatalf("JSON: %v", err)
+			}
+			var raw any
+			json.Unmarshal([]byte(jres.Body), &raw)
+			var jb strings.Builder
+			jsonStrings(raw, &jb)
+			jsonText := jb.String()
+			pdfFlat := squash(pdfText(t, pres.Body))
+
+			recs, texts, others := 0, 0, 0
+			for _, p := range exportProbes {
+				cols := p.id
+				for _, c := range p.texts {
+					cols += ", " + c
+				}
+				for _, cmp := range []string{"=", "<>"} {
+					rows, err := env.DB.ReadSQL().QueryContext(ctx, `SELECT `+cols+` FROM `+p.table+` WHERE `+fmt.Sprintf(p.of, cmp), milan)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for rows.Next() {
+						vals := make([]string, 1+len(p.texts))
+						ptrs := make([]any, len(vals))
+						for i := range vals {
+							ptrs[i] = &vals[i]
+						}
+						if err := rows.Scan(ptrs...); err != nil {
+							t.Fatal(err)
+						}
+						id := vals[0]
+						if cmp == "<>" {
+							others++
+							if strings.Contains(jsonText, id) || strings.Contains(pdfFlat, id) {
+								t.Errorf("%s %s of another student is in the export", p.table, id)
+							}
+							continue
+						}
+						if id == policeEntry {
+							for _, v := range vals[1:] {
+								if strings.Contains(jsonText, v) || strings.Contains(pdfFlat, squash(v)) {
+									t.Errorf("the withheld police note is in the export")
+								}
+							}
+							continue
+						}
+						recs++
+						if !strings.Contains(jsonText, id) || !strings.Contains(pdfFlat, id) {
+							t.Errorf("%s %s of Milan: in JSON %v, in PDF %v", p.table, id, strings.Contains(jsonText, id), strings.Contains(pdfFlat, id))
+						}
+						for i, v := range vals[1:] {
+							if strings.TrimSpace(v) == "" {
+								continue
+							}
+							texts++
+							if !strings.Contains(jsonText, v) || !strings.Contains(pdfFlat, squash(v)) {
+								t.Errorf("%s.%s of Milan (%q): in JSON %v, in PDF %v", p.table, p.texts[i], v, strings.Contains(jsonText, v), strings.Contains(pdfFlat, squash(v)))
+							}
+						}
+					}
+					rows.Close()
+				}
+			}
+			// The discussion record's goals, inside its JSON.
+			for _, goal := range []string{"Milan voelt zich veilig thuis", "Verzuim onder 5 % in het absentieregister"} {
+				texts++
+				if !strings.Contains(jsonText, goal) || !strings.Contains(pdfFlat, squash(goal)) {
+					t.Errorf("goal %q missing from the export", goal)
+				}
+			}
+			t.Logf("%d records and %d texts of Milan in JSON and PDF; %d records of other students in neither", recs, texts, others)
+			if recs < 20 || others < 50 {
+				t.Errorf("too little history to prove anything: %d of Milan's records, %d of others", recs, others)
+			}
+
+			if len(doc.Withheld) != 1 || doc.Withheld[0].Reason != reason || !strings.Contains(pdfFlat, squash(reason)) ||
+				!strings.Contains(pdfFlat, squash("Er is een gegeven achtergehouden")) {
+				t.Errorf("withheld notice: %+v", doc.Withheld)
+			}
+			foundPolice := false
+			for _, r := range doc.Recipients {
+				foundPolice = foundPolice || r.Name == "Ruud Verschoor"
+			}
+			if !foundPolice || !strings.Contains(pdfFlat, squash("Ruud Verschoor")) {
+				t.Errorf("recipients lack the police partner: %+v", doc.Recipients)
+			}
+			// Milan is still at school: no retention date yet. When he leaves
+			// after the closure, it runs two years from leaving.
+			if doc.RetentionUntil != nil {
+				t.Errorf("retention date %s while Milan is at school", *doc.RetentionUntil)
+			}
+			left := closedAt.AddDate(0, 1, 0)
+			if _, err := env.SQL().Exec(`UPDATE students SET left_at = $1 WHERE id = $2`, left, milan); err != nil {
+				t.Fatal(err)
+			}
+			json.Unmarshal([]byte(privacy.Get("/students/"+milan+"/export.json").Body), &doc)
+			if want := left.AddDate(2, 0, 0).UTC().Format(time.DateOnly); doc.RetentionUntil == nil || *doc.RetentionUntil != want {
+				t.Errorf("retention until %v, want %s", doc.RetentionUntil, want)
+			}
+		})
+	}
+}
