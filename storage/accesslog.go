@@ -118,8 +118,8 @@ func (e *ChainError) Error() string {
 	return fmt.Sprintf("access log chain broken at entry %d: %s", e.Seq, e.Reason)
 }
 
-// VerifyAccessLog walks the whole chain and returns the number of entries
-// checked, or a *ChainError at the first entry that was changed, inserted or
+// VerifyAccessLog walks the whole chain from its anchor and returns the
+// sequence number of the last entry checked, or a *ChainError at the first entry that was changed, inserted or
 // removed.
 func (db *DB) VerifyAccessLog(ctx context.Context) (int64, error) {
 	var headSeq int64
@@ -127,13 +127,18 @@ func (db *DB) VerifyAccessLog(ctx context.Context) (int64, error) {
 	if err := db.read.QueryRowContext(ctx, `SELECT seq, hash FROM access_log_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
 		return 0, fmt.Errorf("storage: access log head: %w", err)
 	}
+	// Entries pruned past their retention (PruneAccessLog) leave the anchor:
+	// the chain starts after it.
+	var n int64
+	var prev string
+	if err := db.read.QueryRowContext(ctx, `SELECT seq, hash FROM access_log_anchor WHERE id = 1`).Scan(&n, &prev); err != nil {
+		return 0, fmt.Errorf("storage: access log anchor: %w", err)
+	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+accessColumns+` FROM access_log ORDER BY seq`)
 	if err != nil {
 		return 0, fmt.Errorf("storage: access log: %w", err)
 	}
 	defer rows.Close()
-	var n int64
-	prev := ""
 	for rows.Next() {
 		e, err := scanAccess(rows)
 		if err != nil {

@@ -1,0 +1,153 @@
+package storage_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"casus"
+	"casus/storage"
+	"casus/storage/storagetest"
+)
+
+// catalogTables lists the tables of the database's schema from the engine's
+// catalog (partitions count as their parent).
+func catalogTables(t *testing.T, db *storage.DB) []string {
+	t.Helper()
+	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+	if db.Engine == storage.Postgres {
+		q = `SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace
+			AND relkind IN ('r', 'p') AND NOT relispartition`
+	}
+	rows, err := db.ReadSQL().QueryContext(t.Context(), q)
+	must(t, err)
+	defer rows.Close()
+	var ts []string
+	for rows.Next() {
+		var name string
+		must(t, rows.Scan(&name))
+		ts = append(ts, name)
+	}
+	must(t, rows.Err())
+	slices.Sort(ts)
+	return ts
+}
+
+// catalogColumns lists a table's columns.
+func catalogColumns(t *testing.T, db *storage.DB, table string) []string {
+	t.Helper()
+	q := `SELECT name FROM pragma_table_info($1)`
+	if db.Engine == storage.Postgres {
+		q = `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`
+	}
+	rows, err := db.ReadSQL().QueryContext(t.Context(), q, table)
+	must(t, err)
+	defer rows.Close()
+	var cs []string
+	for rows.Next() {
+		var name string
+		must(t, rows.Scan(&name))
+		cs = append(cs, name)
+	}
+	must(t, rows.Err())
+	return cs
+}
+
+// TestDestructionCoversSchema: every table of the schema is either one the
+// destruction of a student's file deletes from, or on the explicit list of
+// tables kept (no student data, or their own retention). A new table in
+// neither fails here, so it cannot be forgotten; a kept table with a
+// student_id column fails too.
+func TestDestructionCoversSchema(t *testing.T) {
+	storagetest.Run(t, conformance, func(t *testing.T, db *storage.DB) {
+		destroyed := map[string]bool{}
+		for _, table := range storage.StudentTables() {
+			destroyed[table] = true
+		}
+		tables := catalogTables(t, db)
+		if len(tables) < 40 {
+			t.Fatalf("catalog lists %d tables: %v", len(tables), tables)
+		}
+		for _, table := range tables {
+			_, kept := storage.KeptTables[table]
+			switch {
+			case destroyed[table] && kept:
+				t.Errorf("table %s is both destroyed per student and kept", table)
+			case !destroyed[table] && !kept:
+				t.Errorf("table %s is neither destroyed per student (storage.studentSteps) nor in storage.KeptTables: "+
+					"decide whether it holds student data", table)
+			case kept && table != "access_log" && slices.Contains(catalogColumns(t, db, table), "student_id"):
+				t.Errorf("kept table %s has a student_id column", table)
+			}
+		}
+		for table := range destroyed {
+			if !slices.Contains(tables, table) {
+				t.Errorf("destruction names table %s, which the schema does not have", table)
+			}
+		}
+		for table := range storage.KeptTables {
+			if !slices.Contains(tables, table) && !strings.HasPrefix(table, "river_") {
+				t.Errorf("KeptTables names table %s, which the schema does not have", table)
+			}
+		}
+	})
+}
+
+// TestPruneAccessLog: entries older than the cutoff go from the start of
+// the log, the chain stays verifiable from its anchor, the pruning leaves a
+// destruction record, and without the destruction path a delete is still
+// refused.
+func TestPruneAccessLog(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			clock := storagetest.NewClock(time.Date(2020, 1, 6, 9, 0, 0, 0, time.UTC))
+			db := storagetest.Open(t, engine, clock.Now)
+			logEntries(t, db, clock, 3)
+			clock.Set(time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC))
+			logEntries(t, db, clock, 2)
+			cutoff := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+			d := updateValue(t, db, func(ctx context.Context, tx *storage.Tx) (casus.Destruction, error) {
+				return tx.PruneAccessLog(ctx, cutoff)
+			})
+			if d.Counts["access_log"] != 3 || d.Kind != "access_log" || d.Token == "" {
+				t.Errorf("pruning = %+v, want 3 access_log rows", d)
+			}
+			if n, err := db.VerifyAccessLog(t.Context()); err != nil || n != 5 {
+				t.Errorf("VerifyAccessLog after pruning = %d, %v; want 5, nil", n, err)
+			}
+			var left int
+			must(t, db.ReadSQL().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM access_log`).Scan(&left))
+			if left != 2 {
+				t.Errorf("%d entries left, want 2", left)
+			}
+			again := updateValue(t, db, func(ctx context.Context, tx *storage.Tx) (casus.Destruction, error) {
+				return tx.PruneAccessLog(ctx, cutoff)
+			})
+			if again.Total() != 0 {
+				t.Errorf("second pruning = %+v, want nothing", again)
+			}
+			// New entries continue the chain.
+			logEntries(t, db, clock, 1)
+			if n, err := db.VerifyAccessLog(t.Context()); err != nil || n != 6 {
+				t.Errorf("VerifyAccessLog after a new entry = %d, %v; want 6, nil", n, err)
+			}
+			// Outside the destruction path rows stay undeletable.
+			if _, err := db.SQL().ExecContext(t.Context(), `DELETE FROM access_log`); err == nil {
+				t.Error("DELETE FROM access_log without a permit succeeded")
+			}
+			var permits int
+			must(t, db.ReadSQL().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM destruction_permits`).Scan(&permits))
+			if permits != 0 {
+				t.Errorf("%d destruction permits left behind", permits)
+			}
+			ds := viewValue(t, db, func(ctx context.Context, tx *storage.Tx) ([]casus.Destruction, error) {
+				return tx.Destructions(ctx, 10)
+			})
+			if len(ds) != 1 || ds[0].PeriodFrom == nil || ds[0].PeriodFrom.Year() != 2020 || ds[0].Rule != "access_log: 60 months" {
+				t.Errorf("destructions = %+v", ds)
+			}
+		})
+	}
+}
