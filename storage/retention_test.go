@@ -12,49 +12,6 @@ import (
 	"casus/storage/storagetest"
 )
 
-// catalogTables lists the tables of the database's schema from the engine's
-// catalog (partitions count as their parent).
-func catalogTables(t *testing.T, db *storage.DB) []string {
-	t.Helper()
-	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
-	if db.Engine == storage.Postgres {
-		q = `SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace
-			AND relkind IN ('r', 'p') AND NOT relispartition`
-	}
-	rows, err := db.ReadSQL().QueryContext(t.Context(), q)
-	must(t, err)
-	defer rows.Close()
-	var ts []string
-	for rows.Next() {
-		var name string
-		must(t, rows.Scan(&name))
-		ts = append(ts, name)
-	}
-	must(t, rows.Err())
-	slices.Sort(ts)
-	return ts
-}
-
-// catalogColumns lists a table's columns.
-func catalogColumns(t *testing.T, db *storage.DB, table string) []string {
-	t.Helper()
-	q := `SELECT name FROM pragma_table_info($1)`
-	if db.Engine == storage.Postgres {
-		q = `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`
-	}
-	rows, err := db.ReadSQL().QueryContext(t.Context(), q, table)
-	must(t, err)
-	defer rows.Close()
-	var cs []string
-	for rows.Next() {
-		var name string
-		must(t, rows.Scan(&name))
-		cs = append(cs, name)
-	}
-	must(t, rows.Err())
-	return cs
-}
-
 // TestDestructionCoversSchema: every table of the schema is either one the
 // destruction of a student's file deletes from, or on the explicit list of
 // tables kept (no student data, or their own retention). A new table in
@@ -66,7 +23,7 @@ func TestDestructionCoversSchema(t *testing.T) {
 		for _, table := range storage.StudentTables() {
 			destroyed[table] = true
 		}
-		tables := catalogTables(t, db)
+		tables := storagetest.Tables(t, db)
 		if len(tables) < 40 {
 			t.Fatalf("catalog lists %d tables: %v", len(tables), tables)
 		}
@@ -78,7 +35,7 @@ func TestDestructionCoversSchema(t *testing.T) {
 			case !destroyed[table] && !kept:
 				t.Errorf("table %s is neither destroyed per student (storage.studentSteps) nor in storage.KeptTables: "+
 					"decide whether it holds student data", table)
-			case kept && table != "access_log" && slices.Contains(catalogColumns(t, db, table), "student_id"):
+			case kept && table != "access_log" && slices.Contains(storagetest.Columns(t, db, table), "student_id"):
 				t.Errorf("kept table %s has a student_id column", table)
 			}
 		}
