@@ -43,6 +43,7 @@ type studentPage struct {
 	CanConsent   bool                    // may record consent for the student's cases
 	CanClose     bool                    // may close and reopen the cases
 	CloseReasons []casus.CloseReason
+	CanRetention bool // may see the retention date, set legal holds, erase
 }
 
 // handleStudent shows a student's page with what the user's relation allows.
@@ -107,6 +108,7 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 		page.CanCrisis = casus.CanRecordCrisis(u, rel).Allowed
 		page.CanConsent = casus.CanManageConsent(u, rel).Allowed
 		page.CanClose, page.CloseReasons = casus.CanCloseCase(u, rel).Allowed, casus.CloseReasons
+		page.CanRetention = casus.CanManageRetention(u, rel).Allowed
 		if page.Anonymous {
 			return nil // the care file would tell who it is
 		}
@@ -242,6 +244,9 @@ func (s *Server) handleStudents(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.newView(r, "students.title", page)
 	v.Form = f
+	if r.URL.Query().Get("erased") == "1" {
+		v.Notice = "retention.erased"
+	}
 	s.render(w, r, http.StatusOK, "students", v)
 }
 
