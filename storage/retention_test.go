@@ -71,8 +71,8 @@ func TestPruneAccessLog(t *testing.T) {
 			if d.Counts["access_log"] != 3 || d.Kind != "access_log" || d.Token == "" {
 				t.Errorf("pruning = %+v, want 3 access_log rows", d)
 			}
-			if n, err := db.VerifyAccessLog(t.Context()); err != nil || n != 5 {
-				t.Errorf("VerifyAccessLog after pruning = %d, %v; want 5, nil", n, err)
+			if n, err := db.VerifyAccessLog(t.Context()); err != nil || n != 2 {
+				t.Errorf("VerifyAccessLog after pruning = %d, %v; want 2, nil", n, err)
 			}
 			var left int
 			must(t, db.ReadSQL().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM access_log`).Scan(&left))
@@ -87,12 +87,19 @@ func TestPruneAccessLog(t *testing.T) {
 			}
 			// New entries continue the chain.
 			logEntries(t, db, clock, 1)
-			if n, err := db.VerifyAccessLog(t.Context()); err != nil || n != 6 {
-				t.Errorf("VerifyAccessLog after a new entry = %d, %v; want 6, nil", n, err)
+			if n, err := db.VerifyAccessLog(t.Context()); err != nil || n != 3 {
+				t.Errorf("VerifyAccessLog after a new entry = %d, %v; want 3, nil", n, err)
 			}
 			// Outside the destruction path rows stay undeletable.
 			if _, err := db.SQL().ExecContext(t.Context(), `DELETE FROM access_log`); err == nil {
 				t.Error("DELETE FROM access_log without a permit succeeded")
+			}
+			// An anchor moved back does not hide the pruned entries' absence.
+			if _, err := db.SQL().ExecContext(t.Context(), `UPDATE access_log_anchor SET seq = 0, hash = ''`); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.VerifyAccessLog(t.Context()); err == nil {
+				t.Error("VerifyAccessLog with the anchor reset succeeded")
 			}
 			var permits int
 			must(t, db.ReadSQL().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM destruction_permits`).Scan(&permits))
