@@ -590,8 +590,12 @@ func (tx *Tx) PruneAccessLog(ctx context.Context, cutoff time.Time) (casus.Destr
 	return d, tx.recordDestruction(ctx, &d)
 }
 
-// errDryRun rolls back a dry run's transaction.
-var errDryRun = errors.New("storage: dry run")
+// errDryRun rolls back a dry run's transaction; errGone one that found its
+// student destroyed by another.
+var (
+	errDryRun = errors.New("storage: dry run")
+	errGone   = errors.New("storage: destroyed meanwhile")
+)
 
 // DestroyExpired destroys, at now, the file of every student whose
 // retention has expired and is not held, one transaction per student, and
@@ -640,9 +644,14 @@ func (db *DB) DestroyExpired(ctx context.Context, now time.Time, dryRun bool) ([
 				return casus.Destruction{}, false, err
 			}
 			d, err := tx.DestroyStudent(ctx, id, DestroyOptions{Cause: casus.CauseRetention})
+			if casus.ErrorCode(err) == casus.ENOTFOUND {
+				// Another instance destroyed the student while this
+				// transaction waited for its rows: roll back, nothing to do.
+				return d, false, errGone
+			}
 			return d, err == nil, err
 		})
-		if err != nil {
+		if err != nil && !errors.Is(err, errGone) {
 			return done, err
 		}
 	}

@@ -115,3 +115,50 @@ func TestPruneAccessLog(t *testing.T) {
 		})
 	}
 }
+
+// TestDestroyExpiredConcurrently: two instances destroying at once on one
+// PostgreSQL database destroy a file once; neither fails.
+func TestDestroyExpiredConcurrently(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		if engine != storage.Postgres {
+			continue // one process owns a SQLite file
+		}
+		t.Run(engine, func(t *testing.T) {
+			url := storagetest.DatabaseURL(t)
+			open := func(instance string) *storage.DB {
+				db, err := storage.Open(t.Context(), storage.Config{URL: url, Instance: instance})
+				must(t, err)
+				t.Cleanup(func() { db.Close() })
+				return db
+			}
+			a, b := open("a"), open("b")
+			w := seed(t, a)
+			left := time.Now().UTC().AddDate(-3, 0, 0)
+			if _, err := a.SQL().ExecContext(t.Context(), `UPDATE students SET left_at = $1 WHERE id = $2`, left, w.bram.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.SQL().ExecContext(t.Context(), `UPDATE cases SET opened_at = $1 WHERE student_id = $2`, left, w.bram.ID); err != nil {
+				t.Fatal(err)
+			}
+			for range 3 {
+				errs := make(chan error, 2)
+				for _, db := range []*storage.DB{a, b} {
+					go func() {
+						_, err := db.DestroyExpired(t.Context(), time.Now().UTC(), false)
+						errs <- err
+					}()
+				}
+				must(t, <-errs)
+				must(t, <-errs)
+			}
+			var n int
+			must(t, a.ReadSQL().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM destructions WHERE kind = 'student_file'`).Scan(&n))
+			if n != 1 {
+				t.Errorf("%d destruction records, want 1", n)
+			}
+			if refs := storagetest.Referencing(t, a, w.bram.ID, "access_log"); len(refs) > 0 {
+				t.Errorf("rows still refer to Bram: %v", refs)
+			}
+		})
+	}
+}
