@@ -534,19 +534,24 @@ func (tx *Tx) Destructions(ctx context.Context, limit int) ([]casus.Destruction,
 // PruneAccessLog removes the access log's entries from its start up to the
 // last one before cutoff, keeping the chain verifiable: the anchor takes the
 // sequence number and hash of the last entry removed. Only a run of entries
-// from the start goes, so an entry older than cutoff after a newer one
-// waits. It records the pruning as a destruction and returns it, with no
-// counts when nothing went.
+// from the start goes, so an entry older than cutoff after a newer one, or
+// after one about a student under a legal hold, waits. It records the
+// pruning as a destruction and returns it, with no counts when nothing
+// went.
 func (tx *Tx) PruneAccessLog(ctx context.Context, cutoff time.Time) (casus.Destruction, error) {
 	d := casus.Destruction{Kind: "access_log", Cause: casus.CauseRetention, Counts: map[string]int{}}
 	var anchor int64
 	if err := tx.queryRow(ctx, `SELECT seq FROM access_log_anchor WHERE id = 1`).Scan(&anchor); err != nil {
 		return d, fmt.Errorf("storage: access log anchor: %w", err)
 	}
-	// The first entry at or after cutoff bounds the run; without one the
-	// whole log up to the head is old.
+	// The first entry at or after cutoff bounds the run, and so does the
+	// first about a student under an active legal hold: the hold keeps the
+	// log of who saw the file too. Without either the whole log up to the
+	// head is old.
 	var last int64
-	err := tx.queryRow(ctx, `SELECT seq FROM access_log WHERE at >= $1 ORDER BY seq LIMIT 1`, cutoff).Scan(&last)
+	err := tx.queryRow(ctx, `SELECT seq FROM access_log WHERE at >= $1
+		OR student_id IN (SELECT CAST(student_id AS TEXT) FROM legal_holds WHERE lifted_at IS NULL)
+		ORDER BY seq LIMIT 1`, cutoff).Scan(&last)
 	switch {
 	case errors.Is(notFound(err, ""), casus.ErrNotFound):
 		if err := tx.queryRow(ctx, `SELECT seq FROM access_log_head WHERE id = 1`).Scan(&last); err != nil {

@@ -162,3 +162,45 @@ func TestDestroyExpiredConcurrently(t *testing.T) {
 		})
 	}
 }
+
+// TestPruneAccessLogHold: a legal hold keeps the access log of the student
+// too, and with it every later entry (the log is pruned from its start).
+func TestPruneAccessLogHold(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			clock := storagetest.NewClock(time.Date(2020, 1, 6, 9, 0, 0, 0, time.UTC))
+			db := storagetest.Open(t, engine, clock.Now)
+			w := seed(t, db)
+			logEntries(t, db, clock, 2)
+			e := casus.AccessEntry{UserID: w.coordinator.ID, UserName: "C", Role: casus.RoleCoordinator, StudentID: w.sanne.ID,
+				ObjectKind: "student", ObjectID: w.sanne.ID, Action: casus.ActRead, Purpose: "student page", Outcome: casus.OutcomeGranted}
+			update(t, db, func(ctx context.Context, tx *storage.Tx) error { return tx.LogAccess(ctx, &e) })
+			logEntries(t, db, clock, 2)
+			var hold casus.LegalHold
+			update(t, db, func(ctx context.Context, tx *storage.Tx) error {
+				hold = casus.LegalHold{StudentID: w.sanne.ID, Reason: "Klacht.", SetBy: w.coordinator.ID}
+				return tx.AddLegalHold(ctx, &hold)
+			})
+			cutoff := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+			prune := func() int {
+				return updateValue(t, db, func(ctx context.Context, tx *storage.Tx) (casus.Destruction, error) {
+					return tx.PruneAccessLog(ctx, cutoff)
+				}).Counts["access_log"]
+			}
+			before := 0
+			must(t, db.ReadSQL().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM access_log`).Scan(&before))
+			if n := prune(); n != 2 {
+				t.Errorf("pruned %d entries under the hold, want the 2 before Sanne's", n)
+			}
+			update(t, db, func(ctx context.Context, tx *storage.Tx) error {
+				return tx.LiftLegalHold(ctx, w.sanne.ID, hold.ID, w.coordinator.ID, "Afgehandeld.")
+			})
+			if n := prune(); n != before-2 {
+				t.Errorf("pruned %d entries after the hold was lifted, want %d", n, before-2)
+			}
+			if _, err := db.VerifyAccessLog(t.Context()); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
