@@ -49,9 +49,10 @@ func retentionDemo(t *testing.T, engine string) (*storage.DB, *storagetest.Clock
 		if err := tx.AddLegalHold(ctx, &casus.LegalHold{StudentID: noor, Reason: "Rechtszaak loopt.", SetBy: coord}); err != nil {
 			return err
 		}
-		// An access-log entry of today, past its retention in two years.
+		// An access-log entry of today, past its retention in two years
+		// (one about Noor would stay while her hold applies).
 		return tx.LogAccess(ctx, &casus.AccessEntry{UserID: coord, UserName: "Coördinator", Role: casus.RoleCoordinator,
-			Relation: casus.RelCoordinator, StudentID: noor, ObjectKind: "student", ObjectID: noor, Action: casus.ActRead,
+			Relation: casus.RelCoordinator, StudentID: lotte, ObjectKind: "student", ObjectID: lotte, Action: casus.ActRead,
 			Purpose: "test", Outcome: casus.OutcomeGranted})
 	})
 	sqlExec(t, db, `UPDATE students SET left_at = $1 WHERE id IN ($2, $3)`, clock.Now().UTC(), lotte, noor)
