@@ -79,12 +79,16 @@ func New(db *storage.DB, mc MailConfig, logger *slog.Logger, opts ...Option) (*R
 	if err := river.AddWorkerSafely(workers, &pruneLoginsWorker{db: db}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	if err := river.AddWorkerSafely(workers, &destroyExpiredWorker{db: db}); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
 	cfg := &river.Config{
 		Logger:  logger,
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
 		Workers: workers,
 		PeriodicJobs: []*river.PeriodicJob{pruneLoginsPeriodic(db), dispatchAgendasPeriodic(db), aftercarePeriodic(db),
-			remindersPeriodic(db), deliverMailPeriodic()},
+			remindersPeriodic(db), deliverMailPeriodic(),
+			destroyExpiredPeriodic(db)},
 		SoftStopTimeout: stopTimeout,
 	}
 	for _, opt := range opts {

@@ -118,42 +118,48 @@ func (e *ChainError) Error() string {
 	return fmt.Sprintf("access log chain broken at entry %d: %s", e.Seq, e.Reason)
 }
 
-// VerifyAccessLog walks the whole chain and returns the number of entries
-// checked, or a *ChainError at the first entry that was changed, inserted or
-// removed.
+// VerifyAccessLog walks the whole chain from its anchor and returns the
+// number of entries checked, or a *ChainError at the first entry that was
+// changed, inserted or removed.
 func (db *DB) VerifyAccessLog(ctx context.Context) (int64, error) {
 	var headSeq int64
 	var headHash string
 	if err := db.read.QueryRowContext(ctx, `SELECT seq, hash FROM access_log_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
 		return 0, fmt.Errorf("storage: access log head: %w", err)
 	}
+	// Entries pruned past their retention (PruneAccessLog) leave the anchor:
+	// the chain starts after it.
+	var n, anchor int64
+	var prev string
+	if err := db.read.QueryRowContext(ctx, `SELECT seq, hash FROM access_log_anchor WHERE id = 1`).Scan(&anchor, &prev); err != nil {
+		return 0, fmt.Errorf("storage: access log anchor: %w", err)
+	}
+	n = anchor
 	rows, err := db.read.QueryContext(ctx, `SELECT `+accessColumns+` FROM access_log ORDER BY seq`)
 	if err != nil {
 		return 0, fmt.Errorf("storage: access log: %w", err)
 	}
 	defer rows.Close()
-	var n int64
-	prev := ""
 	for rows.Next() {
 		e, err := scanAccess(rows)
 		if err != nil {
-			return n, err
+			return n - anchor, err
 		}
 		switch {
 		case e.Seq != n+1:
-			return n, &ChainError{Seq: n + 1, Reason: "entry missing"}
+			return n - anchor, &ChainError{Seq: n + 1, Reason: "entry missing"}
 		case e.PrevHash != prev:
-			return n, &ChainError{Seq: e.Seq, Reason: "link to the previous entry does not match"}
+			return n - anchor, &ChainError{Seq: e.Seq, Reason: "link to the previous entry does not match"}
 		case EntryHash(&e) != e.Hash:
-			return n, &ChainError{Seq: e.Seq, Reason: "entry content does not match its hash"}
+			return n - anchor, &ChainError{Seq: e.Seq, Reason: "entry content does not match its hash"}
 		}
 		prev, n = e.Hash, e.Seq
 	}
 	if err := rows.Err(); err != nil {
-		return n, err
+		return n - anchor, err
 	}
 	if n != headSeq || prev != headHash {
-		return n, &ChainError{Seq: n + 1, Reason: "entries after the last one present are missing"}
+		return n - anchor, &ChainError{Seq: n + 1, Reason: "entries after the last one present are missing"}
 	}
-	return n, nil
+	return n - anchor, nil
 }

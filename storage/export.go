@@ -86,6 +86,7 @@ var ExportTables = []ExportTable{
 	{Name: "own_word_withdrawals", Key: []string{"own_word_id"},
 		Where:   `own_word_id IN (SELECT id FROM own_words WHERE student_id = $1)`,
 		OrderBy: "recorded_at", Parent: "own_words", ParentCol: "own_word_id"},
+	{Name: "legal_holds", Key: []string{"id"}, Where: `student_id = $1`, OrderBy: "set_at"},
 	// Messages about the student: those linking to the student's page, cases,
 	// referrals or actions. Messages never name a student; the link does.
 	{Name: "messages", Key: []string{"id"}, OrderBy: "created_at",

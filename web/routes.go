@@ -126,6 +126,12 @@ func (s *Server) routeTable() []Route {
 		{"POST /admin/users/{id}/password", Admin, s.handleAdminResetPassword},
 		{"GET /admin/settings", Admin, s.handleAdminSettings},
 		{"POST /admin/settings", Admin, s.handleAdminSaveSettings},
+		{"GET /students/{id}/retention", StudentData, s.handleRetention},
+		{"POST /students/{id}/holds", StudentData, s.handleHoldCreate},
+		{"POST /students/{id}/holds/{hold}/lift", StudentData, s.handleHoldLift},
+		{"POST /students/{id}/erase", StudentData, s.handleErase},
+		{"GET /admin/retention", Admin, s.handleAdminRetention},
+		{"POST /admin/retention", Admin, s.handleAdminSaveRetention},
 	}
 	if s.cfg.Outbox {
 		rs = append(rs, Route{"GET /outbox", Staff, s.handleOutbox})

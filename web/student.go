@@ -45,6 +45,7 @@ type studentPage struct {
 	CloseReasons []casus.CloseReason
 	Closure      closureSection // goals to evaluate on closing, and the cases' history
 	CanReadLog   bool           // may read the student's access log and run the export
+	CanRetention bool           // may see the retention date, set legal holds, erase
 }
 
 // handleStudent shows a student's page with what the user's relation allows.
@@ -110,6 +111,7 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 		page.CanConsent = casus.CanManageConsent(u, rel).Allowed
 		page.CanClose, page.CloseReasons = casus.CanCloseCase(u, rel).Allowed, casus.CloseReasons
 		page.CanReadLog = casus.CanReadAccessLog(u, rel, st.SchoolID).Allowed && !page.Anonymous
+		page.CanRetention = casus.CanManageRetention(u, rel).Allowed
 		if page.Anonymous {
 			return nil // the care file would tell who it is
 		}
@@ -248,6 +250,9 @@ func (s *Server) handleStudents(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.newView(r, "students.title", page)
 	v.Form = f
+	if r.URL.Query().Get("erased") == "1" {
+		v.Notice = "retention.erased"
+	}
 	s.render(w, r, http.StatusOK, "students", v)
 }
 

@@ -31,6 +31,7 @@ Usage:
   casus user add [flags]              add an account (e.g. the first beheerder)
   casus user reset-password [flags]   set a new password for an account
   casus audit verify [flags]          verify the access log's hash chain
+  casus retention [--dry-run] [flags] destroy files past their retention (counts, no names)
   casus version                       print the version
 
 Every command takes --data DIR (SQLite, default ./casus-data) or
@@ -88,6 +89,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		if len(rest) > 0 && rest[0] == "verify" {
 			return cmdAuditVerify(ctx, rest[1:], stdout, stderr, getenv)
 		}
+	case "retention":
+		return cmdRetention(ctx, rest, stdout, stderr, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "casus", version)
 		return nil
