@@ -45,32 +45,6 @@ func OnlyPrivacy(u User) bool {
 	return len(u.Roles) > 0
 }
 
-// RetentionYears is how long a care file is kept after the student left
-// school or the last case closed, whichever is later (Dutch practice).
-const RetentionYears = 2
-
-// RetentionFacts are what the retention date of a student's file depends on.
-type RetentionFacts struct {
-	LeftAt       *time.Time // when the student left school; nil while at school
-	OpenCases    int        // cases still open
-	LastClosedAt *time.Time // when the last case closed; nil when none closed
-}
-
-// RetentionDate returns when the student's file may be destroyed: two years
-// after the student left school or after the last case closed, whichever is
-// later. ok is false while the period has not started: the student is still
-// at school or a case is still open. Shared by the export and retention.
-func RetentionDate(f RetentionFacts) (until time.Time, ok bool) {
-	if f.LeftAt == nil || f.OpenCases > 0 {
-		return time.Time{}, false
-	}
-	from := *f.LeftAt
-	if f.LastClosedAt != nil && f.LastClosedAt.After(from) {
-		from = *f.LastClosedAt
-	}
-	return from.AddDate(RetentionYears, 0, 0), true
-}
-
 // AnomalyKind names a pattern in the access log worth a second look.
 type AnomalyKind string
 

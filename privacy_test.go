@@ -5,22 +5,25 @@ import (
 	"time"
 )
 
-func TestRetentionDate(t *testing.T) {
+// TestRetentionDue: the file may go the school's number of months (by
+// default two years) after the student left or the last case closed,
+// whichever is later; not while the student is at school or a case is open.
+func TestRetentionDue(t *testing.T) {
 	day := func(y int, m time.Month, d int) *time.Time { x := time.Date(y, m, d, 12, 0, 0, 0, time.UTC); return &x }
 	for _, tc := range []struct {
 		name string
-		f    RetentionFacts
+		f    RetentionStatus
 		want *time.Time
 	}{
-		{"still at school", RetentionFacts{LastClosedAt: day(2024, 3, 1)}, nil},
-		{"left, case still open", RetentionFacts{LeftAt: day(2024, 7, 1), OpenCases: 1}, nil},
-		{"left, never a case", RetentionFacts{LeftAt: day(2024, 7, 1)}, day(2026, 7, 1)},
-		{"left after the closure", RetentionFacts{LeftAt: day(2024, 7, 1), LastClosedAt: day(2024, 3, 1)}, day(2026, 7, 1)},
-		{"closed after leaving", RetentionFacts{LeftAt: day(2024, 7, 1), LastClosedAt: day(2025, 1, 15)}, day(2027, 1, 15)},
+		{"still at school", RetentionStatus{ClosedAt: day(2024, 3, 1), Months: DefaultRetentionMonths}, nil},
+		{"left, case still open", RetentionStatus{LeftAt: day(2024, 7, 1), OpenCases: 1, Months: DefaultRetentionMonths}, nil},
+		{"left, never a case", RetentionStatus{LeftAt: day(2024, 7, 1), Months: DefaultRetentionMonths}, day(2026, 7, 1)},
+		{"left after the closure", RetentionStatus{LeftAt: day(2024, 7, 1), ClosedAt: day(2024, 3, 1), Months: DefaultRetentionMonths}, day(2026, 7, 1)},
+		{"closed after leaving", RetentionStatus{LeftAt: day(2024, 7, 1), ClosedAt: day(2025, 1, 15), Months: DefaultRetentionMonths}, day(2027, 1, 15)},
 	} {
-		got, ok := RetentionDate(tc.f)
-		if ok != (tc.want != nil) || (ok && !got.Equal(*tc.want)) {
-			t.Errorf("%s: %v %v, want %v", tc.name, got, ok, tc.want)
+		got := tc.f.Due()
+		if (got == nil) != (tc.want == nil) || (got != nil && !got.Equal(*tc.want)) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -166,7 +166,7 @@ type StudentExport struct {
 	Sections    []ExportSection
 	Withheld    []Withholding
 	Recipients  []Recipient
-	Retention   casus.RetentionFacts
+	Retention   casus.RetentionStatus
 	People      map[string]string // user, school, group and team id → name, for the ids in the records
 }
 
@@ -338,7 +338,7 @@ func (tx *Tx) StudentExport(ctx context.Context, studentID string) (*StudentExpo
 	if x.Recipients, err = tx.recipients(ctx, studentID); err != nil {
 		return nil, err
 	}
-	if x.Retention, err = tx.RetentionFacts(ctx, studentID); err != nil {
+	if x.Retention, err = tx.RetentionStatus(ctx, studentID); err != nil {
 		return nil, err
 	}
 	users, err := tx.Users(ctx)
@@ -402,31 +402,4 @@ func anyTime(v any) time.Time {
 		return anyTime(string(x))
 	}
 	return time.Time{}
-}
-
-// RetentionFacts gathers what the retention date of the student's file
-// depends on (casus.RetentionDate computes it).
-func (tx *Tx) RetentionFacts(ctx context.Context, studentID string) (casus.RetentionFacts, error) {
-	var f casus.RetentionFacts
-	var left *time.Time
-	if err := tx.queryRow(ctx, `SELECT left_at FROM students WHERE id = $1`, studentID).Scan(&left); err != nil {
-		return f, notFound(err, "retention")
-	}
-	if left != nil {
-		l := left.UTC()
-		f.LeftAt = &l
-	}
-	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM cases WHERE student_id = $1 AND status <> $2`, studentID,
-		string(casus.CaseClosed)).Scan(&f.OpenCases); err != nil {
-		return f, fmt.Errorf("storage: retention: %w", err)
-	}
-	var last any
-	if err := tx.queryRow(ctx, `SELECT MAX(cc.at) FROM case_closures cc JOIN cases c ON c.id = cc.case_id
-		WHERE c.student_id = $1 AND cc.kind = 'closed'`, studentID).Scan(&last); err != nil {
-		return f, fmt.Errorf("storage: retention: %w", err)
-	}
-	if t := anyTime(last); !t.IsZero() {
-		f.LastClosedAt = &t
-	}
-	return f, nil
 }

@@ -206,20 +206,7 @@ func (tx *Tx) RetentionStatus(ctx context.Context, studentID string) (casus.Rete
 // studentsWhoLeft returns the ids of students who left school at or before
 // t: the only ones whose file can have expired.
 func (tx *Tx) studentsWhoLeft(ctx context.Context, t time.Time) ([]string, error) {
-	rows, err := tx.query(ctx, `SELECT CAST(id AS TEXT) FROM students WHERE left_at IS NOT NULL AND left_at <= $1 ORDER BY id`, t)
-	if err != nil {
-		return nil, fmt.Errorf("storage: students who left: %w", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return tx.column(ctx, "students who left", `SELECT CAST(id AS TEXT) FROM students WHERE left_at IS NOT NULL AND left_at <= $1 ORDER BY id`, t)
 }
 
 // ExpiredStudents returns the ids of the students whose file has expired at

@@ -61,7 +61,7 @@ type exportPage struct {
 	Withheld   []storage.Withholding
 	Recipients []storage.Recipient
 	Retention  time.Time
-	Years      int // casus.RetentionYears, for the rule's text
+	Months     int // the school's rule, for its text
 	Choices    []exportChoice
 }
 
@@ -72,9 +72,9 @@ func loadExport(r *http.Request, tx *storage.Tx, st casus.Student) (*storage.Stu
 	if err != nil {
 		return nil, exportPage{}, err
 	}
-	page := exportPage{Student: st, Withheld: x.Withheld, Recipients: x.Recipients, Years: casus.RetentionYears}
-	if until, ok := casus.RetentionDate(x.Retention); ok {
-		page.Retention = until
+	page := exportPage{Student: st, Withheld: x.Withheld, Recipients: x.Recipients, Months: x.Retention.Months}
+	if until := x.Retention.Due(); until != nil {
+		page.Retention = *until
 	}
 	for _, sec := range x.Sections {
 		title := l.T("export.table." + sec.Table)
@@ -199,9 +199,9 @@ func jsonValue(v string) any {
 
 func buildExportJSON(l *i18n.Localizer, x *storage.StudentExport) exportJSON {
 	out := exportJSON{Kind: "casus-avg-art15-export", GeneratedAt: x.GeneratedAt, StudentID: x.StudentID,
-		RetentionRule: l.T("export.retention_rule", map[string]any{"Years": casus.RetentionYears}),
+		RetentionRule: l.T("export.retention_rule", map[string]any{"Months": x.Retention.Months}),
 		Recipients:    []recipientJSON{}, Withheld: []withheldJSON{}, People: map[string]string{}}
-	if until, ok := casus.RetentionDate(x.Retention); ok {
+	if until := x.Retention.Due(); until != nil {
 		d := until.Format(time.DateOnly)
 		out.RetentionUntil = &d
 	}
@@ -420,7 +420,7 @@ func writeExportPDF(buf *bytes.Buffer, l *i18n.Localizer, x *storage.StudentExpo
 	} else {
 		para(l.T("export.retention_until", map[string]any{"Date": l.Date(page.Retention)}))
 	}
-	para(l.T("export.retention_rule", map[string]any{"Years": casus.RetentionYears}))
+	para(l.T("export.retention_rule", map[string]any{"Months": x.Retention.Months}))
 	heading(12, l.T("export.recipients"))
 	if len(x.Recipients) == 0 {
 		para(l.T("export.recipients_none"))
