@@ -93,6 +93,19 @@ func (tx *Tx) SetAccessLogMonths(ctx context.Context, months int) error {
 	return tx.SetSetting(ctx, settingAccessLogMonths, strconv.Itoa(months))
 }
 
+// SetStudentLeft records the day the student left school, from which the
+// file's retention runs; nil records that the student is enrolled again.
+func (tx *Tx) SetStudentLeft(ctx context.Context, studentID string, left *time.Time) error {
+	res, err := tx.exec(ctx, `UPDATE students SET left_at = $1 WHERE id = $2`, left, studentID)
+	if err != nil {
+		return fmt.Errorf("storage: student left: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return casus.ErrNotFound
+	}
+	return nil
+}
+
 // AddLegalHold stores a legal hold on the student's file.
 func (tx *Tx) AddLegalHold(ctx context.Context, h *casus.LegalHold) error {
 	h.SetAt = tx.Now()

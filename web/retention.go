@@ -56,6 +56,8 @@ func (s *Server) handleRetention(w http.ResponseWriter, r *http.Request) {
 		v.Notice = "retention.hold_saved"
 	case "lifted":
 		v.Notice = "retention.hold_lifted"
+	case "left":
+		v.Notice = "retention.left_saved"
 	}
 	s.render(w, r, http.StatusOK, "retention", v)
 }
@@ -129,6 +131,25 @@ func (s *Server) handleHoldLift(w http.ResponseWriter, r *http.Request) {
 	})
 	if ok {
 		http.Redirect(w, r, "/students/"+r.PathValue("id")+"/retention?saved=lifted", http.StatusSeeOther)
+	}
+}
+
+// handleStudentLeft records the day the student left school (the retention
+// period runs from it), or, with enrolled=yes, that the student is enrolled
+// after all. The day may not lie in the future.
+func (s *Server) handleStudentLeft(w http.ResponseWriter, r *http.Request) {
+	ok, _ := s.retentionChange(w, r, "student left school", "left", func(f *form) func(c *careCtx) error {
+		if f.Values.Get("enrolled") == "yes" {
+			return func(c *careCtx) error { return c.tx.SetStudentLeft(c.ctx, c.st.ID, nil) }
+		}
+		day := f.day("left_on", true, time.Time{}, "")
+		if day.After(s.today()) {
+			f.fail("left_on", "retention.left_future", nil)
+		}
+		return func(c *careCtx) error { return c.tx.SetStudentLeft(c.ctx, c.st.ID, &day) }
+	})
+	if ok {
+		http.Redirect(w, r, "/students/"+r.PathValue("id")+"/retention?saved=left", http.StatusSeeOther)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"casus"
 	"casus/demo"
@@ -49,6 +50,7 @@ func retentionMatrix() map[string][]cell {
 		"GET /students/{id}/retention": cells("/students/{student}/retention", nil, ok),
 		"POST /students/{id}/holds":    cells("/students/{student}/holds", url.Values{"hold_reason": {""}}, bad),
 		"POST /students/{id}/erase":    cells("/students/{student}/erase", url.Values{"ground": {""}}, bad),
+		"POST /students/{id}/left":     cells("/students/{student}/left", url.Values{"left_on": {""}}, bad),
 		"POST /students/{id}/holds/{hold}/lift": append(cells("/students/{student}/holds/{lotte_hold}/lift", url.Values{"lift_reason": {""}}, bad),
 			// A hold of another student through Lotte's path is not found.
 			cell{user: demo.UserCoordinator, relation: "coordinator (hold of another student)", path: "/students/{milan}/holds/{lotte_hold}/lift",
@@ -249,6 +251,70 @@ func TestAdminRetention(t *testing.T) {
 			}
 			if res := c.Get("/admin/retention?done=1"); !strings.Contains(res.Body, "value=\"36\"") || !strings.Contains(res.Body, "value=\"48\"") {
 				t.Error("the saved rules are not shown")
+			}
+		})
+	}
+}
+
+// TestStudentLeft: the coordinator records the day Lotte left school; the
+// retention page then shows it, and the date from which her file may go
+// once her open cases are closed. A day in the future or no day is refused
+// in Dutch and writes nothing; "still enrolled" undoes it. The mentor may
+// not record it.
+func TestStudentLeft(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			lotte := env.StudentID(demo.LotteNumber)
+			base := "/students/" + lotte
+			c := env.NewClient()
+			c.Login(demo.UserCoordinator)
+			leftAt := func() string {
+				var left *time.Time
+				if err := env.DB.ReadSQL().QueryRow(`SELECT left_at FROM students WHERE id = $1`, lotte).Scan(&left); err != nil {
+					t.Fatal(err)
+				}
+				if left == nil {
+					return ""
+				}
+				return left.UTC().Format(time.DateOnly)
+			}
+
+			for _, tc := range []struct{ day, message string }{
+				{"", "Vul dit veld in."},
+				{env.Clock.Now().AddDate(0, 0, 2).Format(time.DateOnly), "Kies vandaag of een dag in het verleden."},
+				{"31-07-2026", "datum"},
+			} {
+				before := env.Snapshot("sessions", "access_log", "access_log_head")
+				res := c.Post(base+"/left", url.Values{"left_on": {tc.day}})
+				if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, tc.message) {
+					t.Errorf("left on %q: %d, want 400 with %q", tc.day, res.Status, tc.message)
+				}
+				if diff := webtest.Changed(before, env.Snapshot("sessions", "access_log", "access_log_head")); len(diff) > 0 {
+					t.Errorf("left on %q changed %v", tc.day, diff)
+				}
+			}
+
+			day := env.Clock.Now().AddDate(0, -1, 0).Format(time.DateOnly)
+			if res := c.Post(base+"/left", url.Values{"left_on": {day}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("left: %d %s", res.Status, res.Body)
+			}
+			if got := leftAt(); got != day {
+				t.Errorf("left_at %q, want %q", got, day)
+			}
+			res := c.Get(base + "/retention?saved=left")
+			if !strings.Contains(res.Body, "De uitschrijving is vastgelegd.") || strings.Contains(res.Body, "Nog ingeschreven") ||
+				!strings.Contains(res.Body, "er is een open casus") {
+				t.Errorf("the retention page does not show that Lotte left while a case is open:\n%s", res.Body)
+			}
+
+			mentor := env.NewClient()
+			mentor.Login(demo.UserMentor)
+			if res := mentor.Post(base+"/left", url.Values{"enrolled": {"yes"}}); res.Status != http.StatusNotFound {
+				t.Errorf("mentor: %d, want 404", res.Status)
+			}
+			if res := c.Post(base+"/left", url.Values{"enrolled": {"yes"}}); res.Status != http.StatusSeeOther || leftAt() != "" {
+				t.Errorf("still enrolled: %d, left_at %q", res.Status, leftAt())
 			}
 		})
 	}

@@ -127,6 +127,7 @@ func (s *Server) routeTable() []Route {
 		{"GET /admin/settings", Admin, s.handleAdminSettings},
 		{"POST /admin/settings", Admin, s.handleAdminSaveSettings},
 		{"GET /students/{id}/retention", StudentData, s.handleRetention},
+		{"POST /students/{id}/left", StudentData, s.handleStudentLeft},
 		{"POST /students/{id}/holds", StudentData, s.handleHoldCreate},
 		{"POST /students/{id}/holds/{hold}/lift", StudentData, s.handleHoldLift},
 		{"POST /students/{id}/erase", StudentData, s.handleErase},
