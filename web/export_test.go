@@ -44,6 +44,10 @@ var exportProbes = []exportProbe{
 	{"case_closures", "CAST(id AS TEXT)", []string{"note"}, "case_id IN (SELECT id FROM cases WHERE student_id %s $1)"},
 	{"aftercare", "CAST(id AS TEXT)", nil, "student_id %s $1"},
 	{"aftercare_answers", "CAST(id AS TEXT)", []string{"achieved", "experience"}, "aftercare_id IN (SELECT id FROM aftercare WHERE student_id %s $1)"},
+	{"agenda_guests", "CAST(id AS TEXT)", []string{"name"}, "item_id IN (SELECT ai.id FROM agenda_items ai JOIN cases c ON c.id = ai.case_id WHERE c.student_id %s $1)"},
+	{"goal_outcomes", "CAST(goal_id AS TEXT)", []string{"description"}, "case_id IN (SELECT id FROM cases WHERE student_id %s $1)"},
+	{"own_words", "CAST(id AS TEXT)", []string{"giver_name", "body"}, "student_id %s $1"},
+	{"rectification_requests", "CAST(id AS TEXT)", []string{"requester_name", "request"}, "student_id %s $1"},
 }
 
 // jsonStrings collects every string in a decoded JSON document.
@@ -68,8 +72,10 @@ func squash(s string) string { return strings.Join(strings.Fields(s), "") }
 
 // TestStudentExportComplete: Milan gets a full history across the features
 // — a care entry, a referral, consent, the crisis case on the ZAT agenda
-// with a discussion record and goals, actions with progress, advice,
-// aftercare answers and the closure; the police partner reads his page. A
+// with a discussion record and goals, his mother as a guest, actions with
+// progress, advice, her own word beside an entry and her request for
+// rectification, aftercare answers and the closure with goal outcomes; the
+// police partner reads his page. A
 // police note is withheld with a reason. The privacy officer runs the
 // export: every record of Milan and every text appears in the JSON and in
 // the PDF text, the withheld note does not (the notice and its reason do),
@@ -115,6 +121,15 @@ func TestStudentExportComplete(t *testing.T) {
 			ids := meetingsMatrixIDs(t, env)
 			item := "/meetings/" + ids["{meeting:zat}"] + "/items/" + agendaItemMatrixIDs(t, env)["{item:zat}"]
 			post(coord, item+"/discussion", discussionForm("0", env.Clock.Now().AddDate(0, 4, 0)))
+			post(coord, item, url.Values{"action": {"guest"}, "guest_kind": {"guardian"}, "guest_name": {"Moeder van Milan, mevrouw De Ridder"}})
+			var signal string
+			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(entry_id AS TEXT) FROM care_entry_versions WHERE body LIKE 'Milan sliep%'`).Scan(&signal); err != nil {
+				t.Fatal(err)
+			}
+			post(coord, "/students/"+milan+"/care/"+signal+"/own-word", url.Values{"giver": {"parent"}, "giver_name": {"Petra de Ridder"},
+				"given_on": {today()}, "text": {"Thuis is het rustiger sinds de verhuizing; Milan slaapt slecht door zijn bijbaan."}})
+			post(coord, "/students/"+milan+"/rectification", url.Values{"requester": {"parent"}, "requester_name": {"Petra de Ridder"},
+				"received_on": {today()}, "entry": {signal}, "request": {"Schrijf niet dat het thuis onrustig is; dat is niet zo."}})
 			due := env.Clock.Now().In(casus.Amsterdam).AddDate(0, 0, 7).Format(time.DateOnly)
 			post(coord, "/students/"+milan+"/actions", url.Values{"case": {zat}, "owner": {env.UserID("ggz")},
 				"description": {"Intake bij GGZ plannen voor Milan"}, "due_on": {due}})
