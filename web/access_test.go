@@ -182,8 +182,10 @@ func accessMatrix() map[string][]cell {
 // tests; matrixIDParts find the records their paths name.
 var (
 	matrixParts = []func() map[string][]cell{careMatrix, referralMatrix, consentMatrix, escalationMatrix, meetingsMatrix,
-		agendaMatrix, actionsMatrix, adviceMatrix, closureMatrix, discussionMatrix, minutesMatrix, outboxMatrix}
-	matrixIDParts = []func(*testing.T, *webtest.Env) map[string]string{careMatrixIDs, referralMatrixIDs, consentMatrixIDs, meetingsMatrixIDs, agendaItemMatrixIDs, actionMatrixIDs}
+		agendaMatrix, actionsMatrix, adviceMatrix, closureMatrix, discussionMatrix, minutesMatrix, outboxMatrix,
+		complaintsMatrix, handbookMatrix, meldcodeMatrix}
+	matrixIDParts = []func(*testing.T, *webtest.Env) map[string]string{careMatrixIDs, referralMatrixIDs, consentMatrixIDs, meetingsMatrixIDs, agendaItemMatrixIDs, actionMatrixIDs,
+		privacyFlowMatrixIDs}
 )
 
 // TestAccessMatrix enumerates the registered routes, fails for any route

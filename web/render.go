@@ -134,6 +134,10 @@ func navFor(u casus.User, current string) []navItem {
 		items = append(items, navItem{Href: "/referrals", Key: "nav.referrals"})
 	}
 	items = append(items, navItem{Href: "/teams", Key: "nav.teams"}, navItem{Href: "/messages", Key: "nav.messages"})
+	items = append(items, navItem{Href: "/handbook", Key: "nav.handbook"})
+	if casus.CanSeeComplaintFigures(u) {
+		items = append(items, navItem{Href: "/complaints", Key: "nav.complaints"})
+	}
 	if casus.CanAdminister(u) {
 		items = append(items, navItem{Href: "/admin/users", Key: "nav.users"}, navItem{Href: "/admin/settings", Key: "nav.settings"})
 	}

@@ -43,6 +43,7 @@ type studentPage struct {
 	CanConsent   bool                    // may record consent for the student's cases
 	CanClose     bool                    // may close and reopen the cases
 	CloseReasons []casus.CloseReason
+	CanMeldcode  bool // may open the meldcode: the zorgcoördinator and the people named
 }
 
 // handleStudent shows a student's page with what the user's relation allows.
@@ -107,6 +108,9 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 		page.CanCrisis = casus.CanRecordCrisis(u, rel).Allowed
 		page.CanConsent = casus.CanManageConsent(u, rel).Allowed
 		page.CanClose, page.CloseReasons = casus.CanCloseCase(u, rel).Allowed, casus.CloseReasons
+		if page.CanMeldcode, err = canMeldcode(ctx, tx, u, rel, st.ID); err != nil {
+			return err
+		}
 		if page.Anonymous {
 			return nil // the care file would tell who it is
 		}

@@ -1,0 +1,125 @@
+package web_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"casus"
+	"casus/demo"
+	"casus/storage/storagetest"
+	"casus/web/webtest"
+)
+
+// handbookMatrix: everybody reads the handbook of their teams and school;
+// the zorgcoördinator adds documents (a body that is no multipart upload
+// is refused as bad input); a document of a team and school the user has
+// nothing to do with does not exist for them.
+func handbookMatrix() map[string][]cell {
+	return map[string][]cell{
+		"GET /handbook":  staff("/handbook", nil, ok),
+		"POST /handbook": byUser("/handbook", url.Values{"title": {""}}, forbid, map[string]int{anon: unauth, demo.UserCoordinator: bad}),
+		"GET /handbook/{id}": append(byUser("/handbook/{document}", nil, ok, map[string]int{anon: redirect,
+			// The IB'er of the primary school is no member of the mbo ZAT
+			// and does not work at its school.
+			demo.UserIB: notFound}),
+			cell{user: demo.UserCoordinator, relation: "none (no such document)", path: "/handbook/{unknown}", want: notFound}),
+	}
+}
+
+// TestHandbookUpload: the zorgcoördinator adds a document, which is served
+// as an attachment with its checked type and no sniffing; content that does
+// not match the extension, a file over the limit and a name with "../" are
+// each refused with a clear Dutch message, a 4xx, and nothing stored.
+func TestHandbookUpload(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			zat := chairedTeam(t, env, demo.UserCoordinator)
+			coord := env.NewClient()
+			coord.Login(demo.UserCoordinator)
+			if res := coord.Get("/handbook"); res.Status != http.StatusOK || !strings.Contains(res.Body, `enctype="multipart/form-data"`) {
+				t.Fatalf("handbook: %d", res.Status)
+			}
+			fields := url.Values{"scope": {"team:" + zat}, "kind": {"privacy"}, "title": {"Privacyreglement ZAT"},
+				"owner": {env.UserID(demo.UserCoordinator)}, "version": {"2.1"}, "review_on": {"2027-08-01"}}
+			pdf := []byte("%PDF-1.7\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n")
+			png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")
+
+			refusals := []struct {
+				name    string
+				file    string
+				content []byte
+				message string
+			}{
+				{"content not matching the extension", "privacyreglement.pdf", png, "De inhoud van het bestand past niet bij de extensie"},
+				{"html as a pdf", "privacyreglement.pdf", []byte("<html><script>alert(1)</script>"), "De inhoud van het bestand past niet bij de extensie"},
+				{"oversized", "groot.pdf", append(append([]byte{}, pdf...), bytes.Repeat([]byte("0"), casus.MaxUploadBytes)...), "Dit bestand is te groot: hoogstens 10 MB."},
+				{"name with ../", "../../privacyreglement.pdf", pdf, "De bestandsnaam is niet toegestaan"},
+				{"name with a backslash", `..\privacyreglement.pdf`, pdf, "De bestandsnaam is niet toegestaan"},
+			}
+			for _, r := range refusals {
+				res := coord.PostMultipart("/handbook", fields, "file", r.file, r.content)
+				if res.Status < 400 || res.Status > 499 || !strings.Contains(res.Body, r.message) {
+					t.Errorf("%s: %d, message %q missing", r.name, res.Status, r.message)
+				}
+				if n := env.Count(`SELECT COUNT(*) FROM handbook_documents`); n != 0 {
+					t.Fatalf("%s: %d documents stored", r.name, n)
+				}
+			}
+			// A field error is shown with the file error, nothing stored either.
+			bad := url.Values{}
+			for k, v := range fields {
+				bad[k] = v
+			}
+			bad.Set("title", "")
+			if res := coord.PostMultipart("/handbook", bad, "file", "ok.pdf", pdf); res.Status != http.StatusBadRequest || env.Count(`SELECT COUNT(*) FROM handbook_documents`) != 0 {
+				t.Errorf("empty title: %d", res.Status)
+			}
+
+			res := coord.PostMultipart("/handbook", fields, "file", "Privacyreglement ZAT 2026.pdf", pdf)
+			if res.Status != http.StatusSeeOther {
+				t.Fatalf("upload: %d: %s", res.Status, res.Body)
+			}
+			var id, stored string
+			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(id AS TEXT), file_name FROM handbook_documents`).Scan(&id, &stored); err != nil {
+				t.Fatal(err)
+			}
+			if !casus.ValidID(id) || stored != "Privacyreglement ZAT 2026.pdf" {
+				t.Errorf("stored as %q named %q", id, stored)
+			}
+			list := coord.Get("/handbook")
+			if !strings.Contains(list.Body, "/handbook/"+id) || !strings.Contains(list.Body, "Privacyreglement ZAT") {
+				t.Errorf("the handbook does not list the document")
+			}
+			// Anyone of the team or school downloads it, as an attachment.
+			for _, user := range []string{demo.UserCoordinator, demo.UserGGD, demo.UserMentor} {
+				c := env.NewClient()
+				c.Login(user)
+				dl := c.Get("/handbook/" + id)
+				if dl.Status != http.StatusOK || dl.Body != string(pdf) {
+					t.Fatalf("%s downloads: %d", user, dl.Status)
+				}
+				if cd := dl.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment;") || !strings.Contains(cd, "Privacyreglement") {
+					t.Errorf("Content-Disposition %q", cd)
+				}
+				if dl.Header.Get("X-Content-Type-Options") != "nosniff" || dl.Header.Get("Content-Type") != "application/pdf" {
+					t.Errorf("headers %v", dl.Header)
+				}
+			}
+			ib := env.NewClient()
+			ib.Login(demo.UserIB)
+			if res := ib.Get("/handbook/" + id); res.Status != http.StatusNotFound {
+				t.Errorf("the IB'er of another school downloads: %d", res.Status)
+			}
+			// Only the coordinator adds documents.
+			mentor := env.NewClient()
+			mentor.Login(demo.UserMentor)
+			if res := mentor.PostMultipart("/handbook", fields, "file", "x.pdf", pdf); res.Status != http.StatusForbidden {
+				t.Errorf("the mentor uploads: %d", res.Status)
+			}
+		})
+	}
+}
