@@ -350,6 +350,10 @@ func (s *Server) handleComplaintFormal(w http.ResponseWriter, r *http.Request) {
 // rights: to complain, and to a copy of the full procedure.
 func (s *Server) handleComplaintInformed(w http.ResponseWriter, r *http.Request) {
 	s.complaintStep(w, r, "complaint complainant informed", func(f *form, c *casus.Complaint) {
+		if !c.InformedOn.IsZero() {
+			f.fail("informed_on", "complaint.not_this_step", nil)
+			return
+		}
 		c.InformedOn = s.careDateField(f, "informed_on")
 		c.InformedHow = f.text("informed_how", textRule{required: true, max: complaintNameMax})
 	})

@@ -45,6 +45,7 @@ func TestHandbookUpload(t *testing.T) {
 			}
 			fields := url.Values{"scope": {"team:" + zat}, "kind": {"privacy"}, "title": {"Privacyreglement ZAT"},
 				"owner": {env.UserID(demo.UserCoordinator)}, "version": {"2.1"}, "review_on": {"2027-08-01"}}
+			docs := env.Count(`SELECT COUNT(*) FROM handbook_documents`) // the demo's
 			pdf := []byte("%PDF-1.7\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n")
 			png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")
 
@@ -65,8 +66,8 @@ func TestHandbookUpload(t *testing.T) {
 				if res.Status < 400 || res.Status > 499 || !strings.Contains(res.Body, r.message) {
 					t.Errorf("%s: %d, message %q missing", r.name, res.Status, r.message)
 				}
-				if n := env.Count(`SELECT COUNT(*) FROM handbook_documents`); n != 0 {
-					t.Fatalf("%s: %d documents stored", r.name, n)
+				if n := env.Count(`SELECT COUNT(*) FROM handbook_documents`); n != docs {
+					t.Fatalf("%s: %d documents stored", r.name, n-docs)
 				}
 			}
 			// A field error is shown with the file error, nothing stored either.
@@ -75,7 +76,7 @@ func TestHandbookUpload(t *testing.T) {
 				bad[k] = v
 			}
 			bad.Set("title", "")
-			if res := coord.PostMultipart("/handbook", bad, "file", "ok.pdf", pdf); res.Status != http.StatusBadRequest || env.Count(`SELECT COUNT(*) FROM handbook_documents`) != 0 {
+			if res := coord.PostMultipart("/handbook", bad, "file", "ok.pdf", pdf); res.Status != http.StatusBadRequest || env.Count(`SELECT COUNT(*) FROM handbook_documents`) != docs {
 				t.Errorf("empty title: %d", res.Status)
 			}
 
@@ -84,7 +85,7 @@ func TestHandbookUpload(t *testing.T) {
 				t.Fatalf("upload: %d: %s", res.Status, res.Body)
 			}
 			var id, stored string
-			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(id AS TEXT), file_name FROM handbook_documents`).Scan(&id, &stored); err != nil {
+			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(id AS TEXT), file_name FROM handbook_documents WHERE version = '2.1'`).Scan(&id, &stored); err != nil {
 				t.Fatal(err)
 			}
 			if !casus.ValidID(id) || stored != "Privacyreglement ZAT 2026.pdf" {
@@ -121,5 +122,22 @@ func TestHandbookUpload(t *testing.T) {
 				t.Errorf("the mentor uploads: %d", res.Status)
 			}
 		})
+	}
+}
+
+// TestHandbookUploadBodyTooLarge: a body far over the limit is cut off
+// while it is read and answered with the size message, nothing stored.
+func TestHandbookUploadBodyTooLarge(t *testing.T) {
+	env := webtest.Start(t, "sqlite", webtest.Options{})
+	coord := env.NewClient()
+	coord.Login(demo.UserCoordinator)
+	docs := env.Count(`SELECT COUNT(*) FROM handbook_documents`)
+	huge := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("0"), casus.MaxUploadBytes+3<<20)...)
+	res := coord.PostMultipart("/handbook", url.Values{"title": {"Groot"}}, "file", "groot.pdf", huge)
+	if res.Status != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body, "Dit bestand is te groot") {
+		t.Errorf("huge body: %d", res.Status)
+	}
+	if n := env.Count(`SELECT COUNT(*) FROM handbook_documents`); n != docs {
+		t.Errorf("%d documents stored", n-docs)
 	}
 }
