@@ -3,6 +3,7 @@ package casus
 import (
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -29,26 +30,42 @@ var DocKinds = []DocKind{DocPrivacy, DocConsent, DocComplaints, DocLeaflet, DocM
 // Document is a document in a team's or school's handbook. Exactly one of
 // TeamID and SchoolID is set.
 type Document struct {
-	ID          string
-	TeamID      string
-	SchoolID    string
-	ScopeName   string // the team's or school's name, filled by reads
-	Kind        DocKind
-	Title       string
-	OwnerID     string
-	OwnerName   string // filled by reads
-	Version     string
-	ReviewOn    time.Time
-	FileName    string
-	ContentType string
-	Size        int64
-	UploadedBy  string
-	CreatedAt   time.Time
+	ID           string
+	TeamID       string
+	SchoolID     string
+	ScopeName    string // the team's or school's name, filled by reads
+	Kind         DocKind
+	Title        string
+	OwnerID      string
+	OwnerName    string // filled by reads
+	Version      string
+	ReviewOn     time.Time
+	FileName     string
+	ContentType  string
+	Size         int64
+	UploadedBy   string
+	CreatedAt    time.Time
+	SupersededBy string // the newer version that replaced this one
 }
 
 // CanManageHandbook reports whether u may add documents to handbooks: the
 // zorgcoördinator.
 func CanManageHandbook(u User) bool { return u.HasRole(RoleCoordinator) && !u.Disabled }
+
+// CanReviseDocument reports whether u may add a new version of d: its
+// owner, whom Casus reminds when it is due, and the zorgcoördinator who
+// chairs its team (chaired lists the teams u chairs) or works at its school.
+func CanReviseDocument(u User, d Document, chaired []string) bool {
+	switch {
+	case u.Disabled || d.SupersededBy != "":
+		return false
+	case u.ID == d.OwnerID:
+		return true
+	case !CanManageHandbook(u):
+		return false
+	}
+	return d.TeamID != "" && slices.Contains(chaired, d.TeamID) || d.SchoolID != "" && d.SchoolID == u.SchoolID
+}
 
 // MaxUploadBytes is the largest file Casus accepts.
 const MaxUploadBytes = 10 << 20

@@ -102,6 +102,7 @@ func TestBrowserHandbookMeldcode(t *testing.T) {
 	b.open("/login", http.StatusOK)
 	b.login(demo.UserCoordinator, demo.Password, http.StatusOK)
 	b.follow("nav → handbook", http.StatusOK, chromedp.Click(chromedp.CSS(`nav a[href="/handbook"]`)))
+	b.follow("handbook → new version", http.StatusOK, chromedp.Click(chromedp.CSS(`main a[href$="/version"]`)))
 	b.open("/students/"+lotte, http.StatusOK)
 	b.follow("student → meldcode", http.StatusOK, chromedp.Click(chromedp.CSS(`main a[href$="/meldcode"]`)))
 	today := env.Clock.Now().In(casus.Amsterdam).Format(time.DateOnly)

@@ -35,9 +35,20 @@ func TestRemindHandbookReviews(t *testing.T) {
 				if err != nil || len(teams) == 0 {
 					t.Fatalf("the coordinator chairs no team: %v", err)
 				}
-				return tx.AddDocument(ctx, &casus.Document{TeamID: teams[0].ID, Kind: casus.DocMeldcode, Title: "Meldcode ZAT",
+				if err := tx.AddDocument(ctx, &casus.Document{TeamID: teams[0].ID, Kind: casus.DocMeldcode, Title: "Meldcode ZAT",
 					OwnerID: owner.ID, Version: "3", ReviewOn: review, FileName: "meldcode.pdf", ContentType: "application/pdf",
-					UploadedBy: coord.ID}, []byte("%PDF-1.4\n"))
+					UploadedBy: coord.ID}, []byte("%PDF-1.4\n")); err != nil {
+					return err
+				}
+				// A document due the same day but replaced by a newer version
+				// is not reminded of.
+				old := casus.Document{TeamID: teams[0].ID, Kind: casus.DocCrisis, Title: "Crisisprotocol oud", OwnerID: owner.ID,
+					Version: "1", ReviewOn: review, FileName: "crisis.pdf", ContentType: "application/pdf", UploadedBy: coord.ID}
+				if err := tx.AddDocument(ctx, &old, []byte("%PDF-1.4\n")); err != nil {
+					return err
+				}
+				return tx.AddVersion(ctx, old, &casus.Document{OwnerID: owner.ID, Version: "2", ReviewOn: review.AddDate(1, 0, 0),
+					FileName: "crisis-2.pdf", ContentType: "application/pdf", UploadedBy: coord.ID}, []byte("%PDF-1.4\n"))
 			})
 			run := func() int {
 				n, err := jobs.RemindHandbookReviews(context.Background(), db)

@@ -23,13 +23,20 @@ type handbookScope struct {
 }
 
 type handbookPage struct {
-	Documents []casus.Document
+	Documents []handbookRow
 	CanManage bool
 	Scopes    []handbookScope // where the coordinator may add documents
 	Owners    []casus.User
 	Kinds     []casus.DocKind
 	MaxMB     int
 	Types     string
+}
+
+// handbookRow is a document in the list, with whether the user may add a
+// new version of it.
+type handbookRow struct {
+	casus.Document
+	CanRevise bool
 }
 
 // handbookReach returns the teams and schools whose handbooks the user
@@ -61,12 +68,20 @@ func (s *Server) handbookPage(ctx context.Context, tx *storage.Tx, u casus.User)
 	if err != nil {
 		return page, err
 	}
-	if page.Documents, err = tx.Documents(ctx, teams, schools); err != nil || !page.CanManage {
+	docs, err := tx.Documents(ctx, teams, schools)
+	if err != nil {
 		return page, err
 	}
 	chaired, err := tx.ChairedTeams(ctx, u.ID)
 	if err != nil {
 		return page, err
+	}
+	chairedIDs := idsOf(chaired, func(t casus.CareTeam) string { return t.ID })
+	for _, d := range docs {
+		page.Documents = append(page.Documents, handbookRow{Document: d, CanRevise: casus.CanReviseDocument(u, d, chairedIDs)})
+	}
+	if !page.CanManage {
+		return page, nil
 	}
 	seen := map[string]bool{u.ID: true}
 	page.Owners = append(page.Owners, u)
@@ -280,4 +295,119 @@ func (s *Server) handleHandbookDocument(w http.ResponseWriter, r *http.Request) 
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	w.Write(content)
+}
+
+type versionPage struct {
+	Document casus.Document
+	Earlier  []casus.Document
+	MaxMB    int
+	Types    string
+}
+
+// documentForRevision finds a current document the user reaches and may
+// revise: one out of reach is not found, one in reach they may not revise
+// is forbidden.
+func documentForRevision(ctx context.Context, tx *storage.Tx, u casus.User, id string) (versionPage, error) {
+	page := versionPage{MaxMB: casus.MaxUploadBytes >> 20, Types: casus.UploadExtensions}
+	if !casus.ValidID(id) {
+		return page, casus.ErrNotFound
+	}
+	teams, schools, err := handbookReach(ctx, tx, u)
+	if err != nil {
+		return page, err
+	}
+	d, _, err := tx.Document(ctx, id)
+	if err != nil {
+		return page, err
+	}
+	if !slices.Contains(teams, d.TeamID) && !slices.Contains(schools, d.SchoolID) {
+		return page, casus.ErrNotFound
+	}
+	chaired, err := tx.ChairedTeams(ctx, u.ID)
+	if err != nil {
+		return page, err
+	}
+	if d.SupersededBy != "" {
+		return page, casus.Errorf(casus.ECONFLICT, "handbook.replaced")
+	}
+	if !casus.CanReviseDocument(u, d, idsOf(chaired, func(t casus.CareTeam) string { return t.ID })) {
+		return page, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"}
+	}
+	page.Document = d
+	page.Earlier, err = tx.EarlierVersions(ctx, d.ID)
+	return page, err
+}
+
+// handleHandbookVersionForm shows the form for a new version of a document,
+// with the versions before it.
+func (s *Server) handleHandbookVersionForm(w http.ResponseWriter, r *http.Request) {
+	var page versionPage
+	err := s.db.View(r.Context(), func(tx *storage.Tx) (err error) {
+		page, err = documentForRevision(r.Context(), tx, *state(r).user, r.PathValue("id"))
+		return err
+	})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v := s.newView(r, "handbook.new_version", page)
+	v.Form = &form{Values: url.Values{"review_on": {s.today().AddDate(1, 0, 0).Format(time.DateOnly)}}}
+	s.render(w, r, http.StatusOK, "handbook_version", v)
+}
+
+// handleHandbookVersion stores a new version of a document, checked like
+// any upload; the old version stays downloadable from the new one's page.
+func (s *Server) handleHandbookVersion(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u := *state(r).user
+	var page versionPage
+	if err := s.db.View(ctx, func(tx *storage.Tx) (err error) {
+		page, err = documentForRevision(ctx, tx, u, r.PathValue("id"))
+		return err
+	}); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	f, name, content, err := readUpload(w, r)
+	status := http.StatusBadRequest
+	var verrs casus.ValidationErrors
+	if errors.As(err, &verrs) {
+		f.Errs, status = verrs, http.StatusRequestEntityTooLarge
+	} else if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	d := casus.Document{UploadedBy: u.ID, OwnerID: page.Document.OwnerID, FileName: name,
+		Version:  f.text("version", textRule{required: true, max: 40}),
+		ReviewOn: f.day("review_on", true, time.Time{}, ""),
+	}
+	if f.Errs == nil {
+		if d.ContentType, err = casus.CheckUpload(name, content); err != nil {
+			var e *casus.Error
+			if !errors.As(err, &e) {
+				s.renderError(w, r, err)
+				return
+			}
+			f.Errs = append(f.Errs, e)
+		}
+	}
+	if f.Errs != nil {
+		v := s.newView(r, "handbook.new_version", page)
+		v.Form = f
+		s.render(w, r, status, "handbook_version", v)
+		return
+	}
+	err = s.db.Update(ctx, func(tx *storage.Tx) error {
+		// Again inside the writing transaction: still current, still allowed.
+		cur, err := documentForRevision(ctx, tx, u, page.Document.ID)
+		if err != nil {
+			return err
+		}
+		return tx.AddVersion(ctx, cur.Document, &d, content)
+	})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/handbook?saved=1", http.StatusSeeOther)
 }

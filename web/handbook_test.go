@@ -26,6 +26,12 @@ func handbookMatrix() map[string][]cell {
 			// and does not work at its school.
 			demo.UserIB: notFound}),
 			cell{user: demo.UserCoordinator, relation: "none (no such document)", path: "/handbook/{unknown}", want: notFound}),
+		// A new version: the owner and the coordinator chairing its team;
+		// the others who read it may not, the IB'er does not find it.
+		"GET /handbook/{id}/version": byUser("/handbook/{document}/version", nil, forbid, map[string]int{anon: redirect,
+			demo.UserCoordinator: ok, demo.UserIB: notFound}),
+		"POST /handbook/{id}/version": byUser("/handbook/{document}/version", url.Values{"version": {""}}, forbid, map[string]int{anon: unauth,
+			demo.UserCoordinator: bad, demo.UserIB: notFound}),
 	}
 }
 
@@ -139,5 +145,65 @@ func TestHandbookUploadBodyTooLarge(t *testing.T) {
 	}
 	if n := env.Count(`SELECT COUNT(*) FROM handbook_documents`); n != docs {
 		t.Errorf("%d documents stored", n-docs)
+	}
+}
+
+// TestHandbookNewVersion: the taakdocent owns the parents' leaflet of the
+// demo and adds its new version; the handbook then lists the new version
+// only, the earlier one stays downloadable from the version page; the old
+// version cannot be replaced twice; the mentor may not add versions.
+func TestHandbookNewVersion(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			var id string
+			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(id AS TEXT) FROM handbook_documents WHERE kind = 'leaflet'`).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			owner := env.NewClient()
+			owner.Login(demo.UserCareContact)
+			if body := owner.Get("/handbook").Body; !strings.Contains(body, `href="/handbook/`+id+`/version"`) {
+				t.Fatalf("the owner has no link to add a version")
+			}
+			if res := owner.Get("/handbook/" + id + "/version"); res.Status != http.StatusOK {
+				t.Fatalf("version form: %d", res.Status)
+			}
+			pdf := []byte("%PDF-1.7\n2 0 obj\n<<>>\nendobj\n")
+			fields := url.Values{"version": {"2.0"}, "review_on": {"2028-02-01"}}
+			if res := owner.PostMultipart("/handbook/"+id+"/version", fields, "file", "folder.docx", pdf); res.Status != http.StatusBadRequest ||
+				!strings.Contains(res.Body, "past niet bij de extensie") {
+				t.Errorf("a pdf named .docx: %d", res.Status)
+			}
+			res := owner.PostMultipart("/handbook/"+id+"/version", fields, "file", "Folder ZAT 2.0.pdf", pdf)
+			if res.Status != http.StatusSeeOther {
+				t.Fatalf("new version: %d: %s", res.Status, res.Body)
+			}
+			var newID string
+			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(superseded_by AS TEXT) FROM handbook_documents WHERE id = $1`, id).Scan(&newID); err != nil {
+				t.Fatal(err)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM handbook_documents WHERE id = $1 AND version = '2.0' AND kind = 'leaflet'
+				AND superseded_by IS NULL`, newID); n != 1 {
+				t.Errorf("the new version is not current")
+			}
+			list := owner.Get("/handbook").Body
+			if !strings.Contains(list, "/handbook/"+newID) || strings.Contains(list, `href="/handbook/`+id+`"`) {
+				t.Errorf("the list does not show just the new version")
+			}
+			if page := owner.Get("/handbook/" + newID + "/version"); !strings.Contains(page.Body, `href="/handbook/`+id+`"`) {
+				t.Errorf("the version page does not offer the earlier version")
+			}
+			if res := owner.Get("/handbook/" + id); res.Status != http.StatusOK {
+				t.Errorf("the earlier version: %d", res.Status)
+			}
+			if res := owner.PostMultipart("/handbook/"+id+"/version", fields, "file", "nog een.pdf", pdf); res.Status != http.StatusConflict {
+				t.Errorf("replacing the replaced version: %d", res.Status)
+			}
+			mentor := env.NewClient()
+			mentor.Login(demo.UserMentor)
+			if res := mentor.Get("/handbook/" + newID + "/version"); res.Status != http.StatusForbidden {
+				t.Errorf("the mentor's version form: %d", res.Status)
+			}
+		})
 	}
 }

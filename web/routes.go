@@ -109,6 +109,8 @@ func (s *Server) routeTable() []Route {
 		{"GET /handbook", Staff, s.handleHandbook},
 		{"POST /handbook", Staff, s.handleHandbookUpload},
 		{"GET /handbook/{id}", Staff, s.handleHandbookDocument},
+		{"GET /handbook/{id}/version", Staff, s.handleHandbookVersionForm},
+		{"POST /handbook/{id}/version", Staff, s.handleHandbookVersion},
 		{"GET /students/{id}/meldcode", StudentData, s.handleMeldcode},
 		{"POST /students/{id}/meldcode/steps", StudentData, s.handleMeldcodeStep},
 		{"POST /students/{id}/meldcode/people", StudentData, s.handleMeldcodeName},

@@ -46,6 +46,8 @@ CREATE TABLE handbook_documents (
     content      BYTEA NOT NULL,
     uploaded_by  UUID NOT NULL REFERENCES users(id),
     created_at   TIMESTAMPTZ NOT NULL,
+    -- A newer version replaces this one; the list shows current versions.
+    superseded_by UUID REFERENCES handbook_documents(id),
     CHECK ((team_id IS NULL) <> (school_id IS NULL))
 );
 CREATE INDEX handbook_review ON handbook_documents (review_on);
