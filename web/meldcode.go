@@ -172,7 +172,12 @@ func (s *Server) handleMeldcodeName(w http.ResponseWriter, r *http.Request) {
 			return a, nil
 		}
 		c.e.ObjectID = who
-		return a, c.tx.NameForMeldcode(c.ctx, c.st.ID, who, c.u.ID)
+		if err := c.tx.NameForMeldcode(c.ctx, c.st.ID, who, c.u.ID); err != nil {
+			return a, err
+		}
+		// The named person hears of it; the message names no student.
+		return a, c.tx.AddMessage(c.ctx, &casus.Message{UserID: who, Key: "message.meldcode_named",
+			Link: "/students/" + c.st.ID + "/meldcode"})
 	})
 	if !ok {
 		return

@@ -111,6 +111,12 @@ func TestMeldcodeNamedOnly(t *testing.T) {
 			if res := coord.Post(path+"/people", url.Values{"person": {mentorID}}); res.Status != http.StatusSeeOther {
 				t.Fatalf("name the mentor: %d: %s", res.Status, res.Body)
 			}
+			if n := env.Count(`SELECT COUNT(*) FROM messages WHERE user_id = $1 AND msg_key = 'message.meldcode_named' AND link = $2`, mentorID, path); n != 1 {
+				t.Errorf("the named mentor got %d messages", n)
+			}
+			if msgs := mentor.Get("/messages").Body; !strings.Contains(msgs, `href="`+path+`"`) || strings.Contains(msgs, "Lotte") {
+				t.Errorf("the mentor's messages do not link the meldcode, or name the student")
+			}
 			before := env.Count(`SELECT COUNT(*) FROM access_log WHERE user_id = $1 AND student_id = $2 AND object_kind = 'meldcode'
 				AND outcome = 'granted' AND relation = 'meldcode_named'`, mentorID, lotte)
 			page := mentor.Get(path)
