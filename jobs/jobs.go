@@ -76,6 +76,9 @@ func New(db *storage.DB, mc MailConfig, logger *slog.Logger, opts ...Option) (*R
 	if err := river.AddWorkerSafely(workers, &deliverMailWorker{db: db, mailer: mc.Mailer, composer: composer}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &handbookReviewWorker{db: db, deliver: r.deliverSoon}); err != nil {
+		return nil, err
+	}
 	if err := river.AddWorkerSafely(workers, &pruneLoginsWorker{db: db}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
@@ -87,7 +90,7 @@ func New(db *storage.DB, mc MailConfig, logger *slog.Logger, opts ...Option) (*R
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
 		Workers: workers,
 		PeriodicJobs: []*river.PeriodicJob{pruneLoginsPeriodic(db), dispatchAgendasPeriodic(db), aftercarePeriodic(db),
-			remindersPeriodic(db), deliverMailPeriodic(),
+			remindersPeriodic(db), deliverMailPeriodic(), handbookReviewPeriodic(db),
 			destroyExpiredPeriodic(db)},
 		SoftStopTimeout: stopTimeout,
 	}

@@ -15,7 +15,7 @@ import (
 // args are arguments of every kind of message, with an owner's name the
 // mail must leave out.
 var args = map[string]string{"Team": "ZAT mbo", "Owner": "Peter Politie", "N": "2",
-	"Due": "2026-03-03T00:00:00Z", "Start": "2026-03-10T14:00:00Z"}
+	"Due": "2026-03-03T00:00:00Z", "Start": "2026-03-10T14:00:00Z", "Title": "Privacyreglement ZAT", "Version": "2.1"}
 
 // TestCompose: every kind of message in the catalog has an e-mail in both
 // languages, with its subject, text and absolute link, and the people a

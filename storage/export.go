@@ -26,8 +26,11 @@ type ExportTable struct {
 }
 
 const (
-	ofCases     = `case_id IN (SELECT id FROM cases WHERE student_id = $1)`
-	ofReferrals = `referral_id IN (SELECT id FROM referrals WHERE student_id = $1)`
+	// meldcodeWithheld holds when the student's meldcode is withheld from
+	// the export.
+	meldcodeWithheld = `EXISTS (SELECT 1 FROM export_withholdings w WHERE w.student_id = $1 AND w.table_name = 'meldcodes')`
+	ofCases          = `case_id IN (SELECT id FROM cases WHERE student_id = $1)`
+	ofReferrals      = `referral_id IN (SELECT id FROM referrals WHERE student_id = $1)`
 )
 
 // ExportTables lists, in the order of the export, every table that holds
@@ -87,16 +90,26 @@ var ExportTables = []ExportTable{
 		Where:   `own_word_id IN (SELECT id FROM own_words WHERE student_id = $1)`,
 		OrderBy: "recorded_at", Parent: "own_words", ParentCol: "own_word_id"},
 	{Name: "legal_holds", Key: []string{"id"}, Where: `student_id = $1`, OrderBy: "set_at"},
+	// The meldcode trajectory. Telling parents about it may put the student
+	// at risk: the export page warns, and withholding the meldcode also
+	// withholds its steps, the people named and the access-log entries of
+	// its pages (below).
+	{Name: "meldcodes", Key: []string{"id"}, Where: `student_id = $1`, OrderBy: "started_at"},
+	{Name: "meldcode_steps", Key: []string{"id"}, Where: `meldcode_id IN (SELECT id FROM meldcodes WHERE student_id = $1)`,
+		OrderBy: "step", Parent: "meldcodes", ParentCol: "meldcode_id"},
+	{Name: "meldcode_people", Key: []string{"student_id", "user_id"}, Where: `student_id = $1 AND NOT ` + meldcodeWithheld,
+		OrderBy: "named_at"},
 	// Messages about the student: those linking to the student's page, cases,
 	// referrals or actions. Messages never name a student; the link does.
 	{Name: "messages", Key: []string{"id"}, OrderBy: "created_at",
 		Columns: []string{"id", "user_id", "msg_key", "link", "created_at"},
-		Where: `EXISTS (SELECT 1 FROM students s WHERE s.id = $1 AND messages.link LIKE '%' || CAST(s.id AS TEXT) || '%')
+		Where: `NOT (messages.link LIKE '%/meldcode%' AND ` + meldcodeWithheld + `) AND (
+			EXISTS (SELECT 1 FROM students s WHERE s.id = $1 AND messages.link LIKE '%' || CAST(s.id AS TEXT) || '%')
 			OR EXISTS (SELECT 1 FROM cases c WHERE c.student_id = $1 AND messages.link LIKE '%' || CAST(c.id AS TEXT) || '%')
 			OR EXISTS (SELECT 1 FROM referrals r WHERE r.student_id = $1 AND messages.link LIKE '%' || CAST(r.id AS TEXT) || '%')
-			OR EXISTS (SELECT 1 FROM actions a WHERE a.student_id = $1 AND messages.link LIKE '%' || CAST(a.id AS TEXT) || '%')`},
+			OR EXISTS (SELECT 1 FROM actions a WHERE a.student_id = $1 AND messages.link LIKE '%' || CAST(a.id AS TEXT) || '%'))`},
 	// The access-log view of the file; the chain fields stay out.
-	{Name: "access_log", Key: []string{"seq"}, Where: `student_id = $1`, OrderBy: "seq",
+	{Name: "access_log", Key: []string{"seq"}, Where: `student_id = $1 AND NOT (object_kind = 'meldcode' AND ` + meldcodeWithheld + `)`, OrderBy: "seq",
 		Columns: []string{"seq", "at", "user_name", "role", "org_name", "relation", "object_kind", "object_id", "action",
 			"purpose", "outcome"}},
 }

@@ -183,9 +183,9 @@ func accessMatrix() map[string][]cell {
 var (
 	matrixParts = []func() map[string][]cell{careMatrix, referralMatrix, consentMatrix, escalationMatrix, meetingsMatrix,
 		agendaMatrix, actionsMatrix, adviceMatrix, closureMatrix, discussionMatrix, minutesMatrix, outboxMatrix,
-		logViewMatrix, retentionMatrix}
+		logViewMatrix, retentionMatrix, complaintsMatrix, handbookMatrix, meldcodeMatrix}
 	matrixIDParts = []func(*testing.T, *webtest.Env) map[string]string{careMatrixIDs, referralMatrixIDs, consentMatrixIDs, meetingsMatrixIDs, agendaItemMatrixIDs, actionMatrixIDs,
-		retentionMatrixIDs}
+		retentionMatrixIDs, privacyFlowMatrixIDs}
 )
 
 // TestAccessMatrix enumerates the registered routes, fails for any route

@@ -30,6 +30,27 @@ func withholdable(table string) bool {
 	return table != "students" && table != "access_log" && table != "messages"
 }
 
+// disclosedKind is the kind of a withheld record as the export names it:
+// that a meldcode was withheld would itself tell the family a meldcode
+// exists, so its parts are named as "a part of the file".
+func disclosedKind(l *i18n.Localizer, table string) string {
+	return l.T("export.table." + disclosedTable(table))
+}
+
+// quiet reports whether the export leaves a section out: an empty meldcode
+// section in every export would only alarm, and when the meldcode is
+// withheld its absence must look like any other file's.
+func quiet(sec storage.ExportSection) bool {
+	return strings.HasPrefix(sec.Table, "meldcode") && len(sec.Records) == 0
+}
+
+func disclosedTable(table string) string {
+	if strings.HasPrefix(table, "meldcode") {
+		return "file"
+	}
+	return table
+}
+
 // textColumns are the columns that best say what a record is, in order.
 var textColumns = []string{"body", "record", "text", "description", "reason", "note", "called", "agreed", "achieved",
 	"experience", "withdrawn_reason", "reason_not", "giver_name", "name", "question_student", "status", "kind"}
@@ -63,6 +84,7 @@ type exportPage struct {
 	Retention  time.Time
 	Months     int // the school's rule, for its text
 	Choices    []exportChoice
+	Meldcode   bool // the file holds a meldcode that is not withheld: warn before sharing
 }
 
 // loadExport reads the export inside the transaction and fills the page.
@@ -79,6 +101,7 @@ func loadExport(r *http.Request, tx *storage.Tx, st casus.Student) (*storage.Stu
 	for _, sec := range x.Sections {
 		title := l.T("export.table." + sec.Table)
 		page.Sections = append(page.Sections, exportSummary{Table: sec.Table, Title: title, Count: len(sec.Records)})
+		page.Meldcode = page.Meldcode || sec.Table == "meldcodes" && len(sec.Records) > 0
 		if !withholdable(sec.Table) {
 			continue
 		}
@@ -210,10 +233,13 @@ func buildExportJSON(l *i18n.Localizer, x *storage.StudentExport) exportJSON {
 			Accesses: rc.Accesses, First: rc.First, Last: rc.Last})
 	}
 	for _, w := range x.Withheld {
-		out.Withheld = append(out.Withheld, withheldJSON{Table: w.Table, Title: l.T("export.table." + w.Table), Reason: w.Reason, At: w.CreatedAt})
+		out.Withheld = append(out.Withheld, withheldJSON{Table: disclosedTable(w.Table), Title: disclosedKind(l, w.Table), Reason: w.Reason, At: w.CreatedAt})
 	}
 	used := map[string]bool{}
 	for _, sec := range x.Sections {
+		if quiet(sec) {
+			continue
+		}
 		so := exportSectionOut{Table: sec.Table, Title: l.T("export.table." + sec.Table), Records: []map[string]any{}}
 		for _, rec := range sec.Records {
 			m := map[string]any{}
@@ -434,10 +460,13 @@ func writeExportPDF(buf *bytes.Buffer, l *i18n.Localizer, x *storage.StudentExpo
 		para(l.T("export.withheld_none"))
 	}
 	for _, w := range x.Withheld {
-		para("• " + l.T("export.withheld_line", map[string]any{"Kind": l.T("export.table." + w.Table), "Reason": w.Reason,
+		para("• " + l.T("export.withheld_line", map[string]any{"Kind": disclosedKind(l, w.Table), "Reason": w.Reason,
 			"At": l.Date(w.CreatedAt)}))
 	}
 	for _, sec := range x.Sections {
+		if quiet(sec) {
+			continue
+		}
 		heading(13, fmt.Sprintf("%s (%d)", l.T("export.table."+sec.Table), len(sec.Records)))
 		if len(sec.Records) == 0 {
 			para(l.T("export.none"))

@@ -309,3 +309,68 @@ func TestStudentExportComplete(t *testing.T) {
 		})
 	}
 }
+
+// TestExportMeldcodeWithheld: Lotte's file holds a meldcode. The export
+// page warns the privacy officer; until it is withheld the export holds its
+// steps. Withheld with a reason, the export holds neither the steps nor the
+// visits to the meldcode page, and the notice names "the file", not the
+// meldcode: telling the family a meldcode exists could put Lotte at risk.
+func TestExportMeldcodeWithheld(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			lotte := env.StudentID(demo.LotteNumber)
+			coord := env.NewClient()
+			coord.Login(demo.UserCoordinator)
+			notes := "Blauwe plekken op beide armen gezien bij gym; Lotte wilde er niet over praten."
+			today := env.Clock.Now().In(casus.Amsterdam).Format(time.DateOnly)
+			if res := coord.Post("/students/"+lotte+"/meldcode/steps", url.Values{"step": {"1"}, "done_on": {today}, "notes": {notes}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("meldcode step 1: %d\n%s", res.Status, res.Body)
+			}
+			if res := coord.Post("/students/"+lotte+"/meldcode/people", url.Values{"person": {env.UserID(demo.UserCareContact)}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("name the taakdocent: %d\n%s", res.Status, res.Body)
+			}
+			var meldcode string
+			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(id AS TEXT) FROM meldcodes WHERE student_id = $1`, lotte).Scan(&meldcode); err != nil {
+				t.Fatal(err)
+			}
+			privacy := env.NewClient()
+			privacy.Login(demo.UserPrivacy)
+			export := func() (string, string) {
+				t.Helper()
+				j, p := privacy.Get("/students/"+lotte+"/export.json"), privacy.Get("/students/"+lotte+"/export.pdf")
+				if j.Status != http.StatusOK || p.Status != http.StatusOK {
+					t.Fatalf("export: %d %d", j.Status, p.Status)
+				}
+				return j.Body, squash(pdfText(t, p.Body))
+			}
+			page := privacy.Get("/students/" + lotte + "/export")
+			if !strings.Contains(page.Body, "Dit dossier bevat een meldcode-traject.") {
+				t.Errorf("the export page does not warn about the meldcode")
+			}
+			j, p := export()
+			if !strings.Contains(j, notes) || !strings.Contains(p, squash(notes)) || !strings.Contains(j, "message.meldcode_named") {
+				t.Errorf("before withholding, the export lacks the meldcode step or the message naming the taakdocent")
+			}
+
+			reason := "Inzage brengt de veiligheid van de leerling in gevaar (art. 41 UAVG)."
+			if res := privacy.Post("/students/"+lotte+"/export/withhold", url.Values{"record": {"meldcodes|" + meldcode}, "reason": {reason}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("withhold the meldcode: %d\n%s", res.Status, res.Body)
+			}
+			if page := privacy.Get("/students/" + lotte + "/export"); strings.Contains(page.Body, "Dit dossier bevat een meldcode-traject.") {
+				t.Errorf("the export page still warns after withholding")
+			}
+			j, p = export()
+			for what, text := range map[string]string{"JSON": j, "PDF": p} {
+				flat := squash(text)
+				if strings.Contains(flat, squash(notes)) || strings.Contains(strings.ToLower(flat), "meldcode") {
+					i := strings.Index(strings.ToLower(flat), "meldcode")
+					t.Errorf("the %s still tells of the meldcode: …%s…", what, flat[max(0, i-200):min(len(flat), i+100)])
+				}
+				if !strings.Contains(flat, squash(reason)) || !strings.Contains(flat, "Hetdossier") {
+					t.Errorf("the %s lacks the notice that part of the file was withheld", what)
+				}
+			}
+		})
+	}
+}

@@ -137,6 +137,10 @@ func navFor(u casus.User, current string) []navItem {
 		items = append(items, navItem{Href: "/rectification", Key: "nav.rectification"})
 	}
 	items = append(items, navItem{Href: "/teams", Key: "nav.teams"}, navItem{Href: "/messages", Key: "nav.messages"})
+	items = append(items, navItem{Href: "/handbook", Key: "nav.handbook"})
+	if casus.CanSeeComplaintFigures(u) {
+		items = append(items, navItem{Href: "/complaints", Key: "nav.complaints"})
+	}
 	if casus.ReadsAccessLogs(u) {
 		items = append(items, navItem{Href: "/log", Key: "nav.log"})
 	}

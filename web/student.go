@@ -46,6 +46,7 @@ type studentPage struct {
 	Closure      closureSection // goals to evaluate on closing, and the cases' history
 	CanReadLog   bool           // may read the student's access log and run the export
 	CanRetention bool           // may see the retention date, set legal holds, erase
+	CanMeldcode  bool           // may open the meldcode: the zorgcoördinator and the people named
 }
 
 // handleStudent shows a student's page with what the user's relation allows.
@@ -112,6 +113,9 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 		page.CanClose, page.CloseReasons = casus.CanCloseCase(u, rel).Allowed, casus.CloseReasons
 		page.CanReadLog = casus.CanReadAccessLog(u, rel, st.SchoolID).Allowed && !page.Anonymous
 		page.CanRetention = casus.CanManageRetention(u, rel).Allowed
+		if page.CanMeldcode, err = canMeldcode(ctx, tx, u, rel, st.ID); err != nil {
+			return err
+		}
 		if page.Anonymous {
 			return nil // the care file would tell who it is
 		}

@@ -1,0 +1,151 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"casus"
+	"casus/demo"
+	"casus/storage/storagetest"
+	"casus/web/webtest"
+)
+
+// meldcodeMatrix: Lotte's meldcode is visible to the zorgcoördinator and
+// the taakdocent the coordinator named (see privacyFlowMatrixIDs); not to
+// the mentor, management, the beheerder or partners not named, who get
+// the "not found" of any student data they may not see, logged as denied.
+// Only the coordinator names and removes people.
+func meldcodeMatrix() map[string][]cell {
+	cells := func(path string, form url.Values, allowed int, named int) []cell {
+		anonWant := redirect
+		if form != nil {
+			anonWant = unauth
+		}
+		c := func(user, rel, student string, want int) cell {
+			x := cell{user: user, relation: rel, path: strings.ReplaceAll(path, "{lotte}", "{"+student+"}"), form: form, want: want}
+			if want == notFound {
+				x.denied = student
+			}
+			return x
+		}
+		return []cell{
+			{user: anon, relation: "none", path: path, form: form, want: anonWant},
+			c(demo.UserCoordinator, "coordinator", "lotte", allowed),
+			c(demo.UserCareContact, "care_contact, named", "lotte", named),
+			c(demo.UserCareContact, "care_contact of another group, not named", "milan", notFound),
+			c(demo.UserMentor, "mentor, not named", "lotte", notFound),
+			c(demo.UserGGD, "team_member (partner), not named", "lotte", notFound),
+			c(demo.UserPolice, "invited (partner), not named", "milan", notFound),
+			c(demo.UserManagement, "none (management)", "lotte", notFound),
+			c(demo.UserAdmin, "none (beheerder)", "lotte", notFound),
+			c(demo.UserIB, "care_contact, not named", "daan", notFound),
+			c(demo.UserCoordinator, "none (other school)", "daan", notFound),
+		}
+	}
+	return map[string][]cell{
+		"GET /students/{id}/meldcode":         cells("/students/{lotte}/meldcode", nil, ok, ok),
+		"POST /students/{id}/meldcode/steps":  cells("/students/{lotte}/meldcode/steps", url.Values{"notes": {""}}, bad, bad),
+		"POST /students/{id}/meldcode/people": cells("/students/{lotte}/meldcode/people", url.Values{"person": {""}}, bad, notFound),
+		// Removing the mentor, who is not named, changes nothing.
+		"POST /students/{id}/meldcode/people/{user}/remove": cells("/students/{lotte}/meldcode/people/{user}/remove", url.Values{}, redirect, notFound),
+	}
+}
+
+// TestMeldcodeNamedOnly: the zorgcoördinator follows the meldcode for
+// Lotte through its five steps, each dated and by whom; the mentor finds
+// nothing until named, then sees it and a link on the student page, and
+// after removal finds nothing again. Every read is in the access log.
+func TestMeldcodeNamedOnly(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			lotte := env.StudentID(demo.LotteNumber)
+			path := "/students/" + lotte + "/meldcode"
+			coord, mentor := env.NewClient(), env.NewClient()
+			coord.Login(demo.UserCoordinator)
+			mentor.Login(demo.UserMentor)
+			today := env.Clock.Now().In(casus.Amsterdam).Format(time.DateOnly)
+
+			if res := mentor.Get(path); res.Status != http.StatusNotFound {
+				t.Fatalf("the mentor, not named: %d", res.Status)
+			}
+			if strings.Contains(mentor.Get("/students/"+lotte).Body, "/meldcode") {
+				t.Errorf("the student page links the mentor to the meldcode")
+			}
+			steps := []url.Values{
+				{"step": {"1"}, "notes": {"Blauwe plekken op de onderarm, wil niet naar huis na de stage."}},
+				{"step": {"2"}, "notes": {"Overlegd met de aandachtsfunctionaris; Veilig Thuis geraadpleegd."}, "veilig_thuis": {"yes"}},
+				{"step": {"3"}, "notes": {"Gesprek met Lotte; zij vertelt over spanningen thuis."}},
+				{"step": {"4"}, "notes": {"Vermoeden blijft; geen acute onveiligheid."}, "q1": {"yes"}, "q2": {"no"}, "q3": {"yes"}, "q4": {"yes"}, "q5": {"yes"}},
+				{"step": {"5"}, "notes": {"Hulp via SMW, evaluatie over zes weken."}, "decision": {"help"}},
+			}
+			// Step 4 without its answers is refused, nothing written.
+			for i, st := range steps {
+				st.Set("done_on", today)
+				if i == 3 {
+					incomplete := url.Values{"step": {"4"}, "done_on": {today}, "notes": {"x"}, "q1": {"yes"}}
+					if res := coord.Post(path+"/steps", incomplete); res.Status != http.StatusBadRequest {
+						t.Errorf("step 4 without answers: %d", res.Status)
+					}
+				}
+				if res := coord.Post(path+"/steps", st); res.Status != http.StatusSeeOther {
+					t.Fatalf("step %d: %d: %s", i+1, res.Status, res.Body)
+				}
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM meldcode_steps s JOIN meldcodes m ON m.id = s.meldcode_id
+				WHERE m.student_id = $1 AND s.by_id = $2`, lotte, env.UserID(demo.UserCoordinator)); n != 5 {
+				t.Errorf("steps recorded: %d", n)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM meldcodes WHERE student_id = $1 AND closed_at IS NOT NULL`, lotte); n != 1 {
+				t.Errorf("closed trajectories: %d", n)
+			}
+			// A stale form (step 3 again) is refused.
+			if res := coord.Post(path+"/steps", url.Values{"step": {"3"}, "done_on": {today}, "notes": {"x"}}); res.Status != http.StatusBadRequest {
+				t.Errorf("stale step: %d", res.Status)
+			}
+
+			mentorID := env.UserID(demo.UserMentor)
+			if res := coord.Post(path+"/people", url.Values{"person": {mentorID}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("name the mentor: %d: %s", res.Status, res.Body)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM messages WHERE user_id = $1 AND msg_key = 'message.meldcode_named' AND link = $2`, mentorID, path); n != 1 {
+				t.Errorf("the named mentor got %d messages", n)
+			}
+			if msgs := mentor.Get("/messages").Body; !strings.Contains(msgs, `href="`+path+`"`) || strings.Contains(msgs, "Lotte") {
+				t.Errorf("the mentor's messages do not link the meldcode, or name the student")
+			}
+			before := env.Count(`SELECT COUNT(*) FROM access_log WHERE user_id = $1 AND student_id = $2 AND object_kind = 'meldcode'
+				AND outcome = 'granted' AND relation = 'meldcode_named'`, mentorID, lotte)
+			page := mentor.Get(path)
+			if page.Status != http.StatusOK || !strings.Contains(page.Body, "Hulp via SMW") || !strings.Contains(page.Body, "Marieke Vermeer") {
+				t.Fatalf("the named mentor: %d", page.Status)
+			}
+			if strings.Contains(page.Body, `action="/students/`+lotte+`/meldcode/people"`) {
+				t.Errorf("the named mentor may name people")
+			}
+			if after := env.Count(`SELECT COUNT(*) FROM access_log WHERE user_id = $1 AND student_id = $2 AND object_kind = 'meldcode'
+				AND outcome = 'granted' AND relation = 'meldcode_named'`, mentorID, lotte); after != before+1 {
+				t.Errorf("the mentor's read is not logged: %d → %d", before, after)
+			}
+			if !strings.Contains(mentor.Get("/students/"+lotte).Body, `href="/students/`+lotte+`/meldcode"`) {
+				t.Errorf("the named mentor's student page lacks the meldcode link")
+			}
+			if res := mentor.Post(path+"/people", url.Values{"person": {env.UserID(demo.UserGGD)}}); res.Status != http.StatusNotFound {
+				t.Errorf("the named mentor names someone: %d", res.Status)
+			}
+			if res := coord.Post(path+"/people/"+mentorID+"/remove", url.Values{}); res.Status != http.StatusSeeOther {
+				t.Fatalf("remove the mentor: %d", res.Status)
+			}
+			if res := mentor.Get(path); res.Status != http.StatusNotFound {
+				t.Errorf("the removed mentor: %d", res.Status)
+			}
+			// Management can never be named.
+			if res := coord.Post(path+"/people", url.Values{"person": {env.UserID(demo.UserManagement)}}); res.Status != http.StatusBadRequest {
+				t.Errorf("naming management: %d", res.Status)
+			}
+		})
+	}
+}
