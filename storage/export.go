@@ -29,8 +29,11 @@ const (
 	// meldcodeWithheld holds when the student's meldcode is withheld from
 	// the export.
 	meldcodeWithheld = `EXISTS (SELECT 1 FROM export_withholdings w WHERE w.student_id = $1 AND w.table_name = 'meldcodes')`
-	ofCases          = `case_id IN (SELECT id FROM cases WHERE student_id = $1)`
-	ofReferrals      = `referral_id IN (SELECT id FROM referrals WHERE student_id = $1)`
+	// meldcodeWithheldInLog is meldcodeWithheld for the access log, whose
+	// student_id is text (it also logs what is not a UUID).
+	meldcodeWithheldInLog = `EXISTS (SELECT 1 FROM export_withholdings w WHERE CAST(w.student_id AS TEXT) = access_log.student_id AND w.table_name = 'meldcodes')`
+	ofCases               = `case_id IN (SELECT id FROM cases WHERE student_id = $1)`
+	ofReferrals           = `referral_id IN (SELECT id FROM referrals WHERE student_id = $1)`
 )
 
 // ExportTables lists, in the order of the export, every table that holds
@@ -109,7 +112,7 @@ var ExportTables = []ExportTable{
 			OR EXISTS (SELECT 1 FROM referrals r WHERE r.student_id = $1 AND messages.link LIKE '%' || CAST(r.id AS TEXT) || '%')
 			OR EXISTS (SELECT 1 FROM actions a WHERE a.student_id = $1 AND messages.link LIKE '%' || CAST(a.id AS TEXT) || '%'))`},
 	// The access-log view of the file; the chain fields stay out.
-	{Name: "access_log", Key: []string{"seq"}, Where: `student_id = $1 AND NOT (object_kind = 'meldcode' AND ` + meldcodeWithheld + `)`, OrderBy: "seq",
+	{Name: "access_log", Key: []string{"seq"}, Where: `student_id = $1 AND NOT (object_kind = 'meldcode' AND ` + meldcodeWithheldInLog + `)`, OrderBy: "seq",
 		Columns: []string{"seq", "at", "user_name", "role", "org_name", "relation", "object_kind", "object_id", "action",
 			"purpose", "outcome"}},
 }
