@@ -7,18 +7,28 @@ import (
 	"casus"
 )
 
+// LockStudent makes writers that read a student's state and then decide
+// on it queue per student until the transaction ends: on PostgreSQL by
+// locking the student's row; SQLite's immediate transaction already holds
+// the write lock.
+func (tx *Tx) LockStudent(ctx context.Context, studentID string) error {
+	if tx.db.Engine != Postgres {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `SELECT id FROM students WHERE id = $1 FOR UPDATE`, studentID); err != nil {
+		return notFound(err, "student lock")
+	}
+	return nil
+}
+
 // RecordRouteStep appends a decision to the student's care route. ev.Seq
 // must be the number of the event the decision was taken on (0 when none
 // was recorded yet) and ev.From its step; when another decision came in
 // between it returns ErrRouteConflict (ECONFLICT) and writes nothing. On
 // success ev.Seq is the new event's number.
 func (tx *Tx) RecordRouteStep(ctx context.Context, ev *casus.RouteEvent) error {
-	if tx.db.Engine == Postgres {
-		// Decisions on one student queue here; SQLite's immediate
-		// transaction already holds the write lock.
-		if _, err := tx.exec(ctx, `SELECT id FROM students WHERE id = $1 FOR UPDATE`, ev.StudentID); err != nil {
-			return notFound(err, "student lock")
-		}
+	if err := tx.LockStudent(ctx, ev.StudentID); err != nil {
+		return err
 	}
 	var latest int
 	if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM route_events WHERE student_id = $1`,

@@ -101,6 +101,11 @@ func (s *Server) handleMeldcodeStep(w http.ResponseWriter, r *http.Request) {
 	var page meldcodePage
 	invalid := false
 	ok := s.careTx(w, r, casus.ActCreate, "meldcode step", "meldcode", func(c *careCtx) (casus.Access, error) {
+		// Two people recording the same step at once: the second waits
+		// here, then finds the step taken (meldcode.stale_step).
+		if err := c.tx.LockStudent(c.ctx, c.st.ID); err != nil {
+			return casus.Access{}, err
+		}
 		a, err := s.loadMeldcode(c, &page)
 		if err != nil || !a.Allowed {
 			return a, err

@@ -3,7 +3,9 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -145,6 +147,70 @@ func TestMeldcodeNamedOnly(t *testing.T) {
 			// Management can never be named.
 			if res := coord.Post(path+"/people", url.Values{"person": {env.UserID(demo.UserManagement)}}); res.Status != http.StatusBadRequest {
 				t.Errorf("naming management: %d", res.Status)
+			}
+		})
+	}
+}
+
+// TestMeldcodeStepAtOnce: the zorgcoördinator and the named taakdocent record
+// the same step of Lotte's meldcode at the same moment. One is stored; the
+// other is told in Dutch that someone else was first, with a 4xx, and
+// nothing of it is written: one trajectory, each step once.
+func TestMeldcodeStepAtOnce(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			lotte := env.StudentID(demo.LotteNumber)
+			path := "/students/" + lotte + "/meldcode"
+			first, second := env.NewClient(), env.NewClient()
+			first.Login(demo.UserCoordinator)
+			if res := first.Post(path+"/people", url.Values{"person": {env.UserID(demo.UserCareContact)}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("name the care contact: %d", res.Status)
+			}
+			second.Login(demo.UserCareContact)
+			today := env.Clock.Now().In(casus.Amsterdam).Format(time.DateOnly)
+			steps := []url.Values{
+				{"step": {"1"}, "notes": {"Signalen in kaart gebracht."}},
+				{"step": {"2"}, "notes": {"Collegiale consultatie."}, "veilig_thuis": {"no"}},
+				{"step": {"3"}, "notes": {"Gesprek met Lotte."}},
+				{"step": {"4"}, "notes": {"Afweging."}, "q1": {"no"}, "q2": {"no"}, "q3": {"no"}, "q4": {"yes"}, "q5": {"yes"}},
+				{"step": {"5"}, "notes": {"Hulp georganiseerd."}, "decision": {"help"}},
+			}
+			for i, st := range steps {
+				st.Set("done_on", today)
+				var (
+					wg    sync.WaitGroup
+					start = make(chan struct{})
+					got   [2]webtest.Response
+				)
+				for j, c := range []*webtest.Client{first, second} {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						<-start
+						got[j] = c.Post(path+"/steps", st)
+					}()
+				}
+				close(start)
+				wg.Wait()
+				statuses := []int{got[0].Status, got[1].Status}
+				slices.Sort(statuses)
+				if statuses[0] != http.StatusSeeOther || statuses[1] != http.StatusBadRequest {
+					t.Fatalf("step %d twice at once: %v, want one 303 and one 400", i+1, statuses)
+				}
+				refused := got[0]
+				if refused.Status == http.StatusSeeOther {
+					refused = got[1]
+				}
+				if !strings.Contains(refused.Body, "Iemand anders heeft intussen een stap vastgelegd") {
+					t.Errorf("step %d: the refused save does not say why", i+1)
+				}
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM meldcodes WHERE student_id = $1`, lotte); n != 1 {
+				t.Errorf("%d trajectories, want 1", n)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM meldcode_steps s JOIN meldcodes m ON m.id = s.meldcode_id WHERE m.student_id = $1`, lotte); n != 5 {
+				t.Errorf("%d steps, want 5", n)
 			}
 		})
 	}
