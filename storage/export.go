@@ -257,6 +257,9 @@ func (tx *Tx) AddWithholding(ctx context.Context, w *Withholding) error {
 	if !found {
 		return casus.ErrNotFound
 	}
+	if err := tx.LockStudent(ctx, w.StudentID); err != nil {
+		return err
+	}
 	var n int
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM export_withholdings WHERE student_id = $1 AND table_name = $2 AND record_key = $3`,
 		w.StudentID, w.Table, w.RecordKey).Scan(&n); err != nil {

@@ -289,6 +289,11 @@ func (s *Server) handleDiscussionSave(w http.ResponseWriter, r *http.Request) {
 		if d.final {
 			return a, storage.ErrMinutesFinal
 		}
+		// Two saves at once: the second waits here, then finds the first
+		// one's version and gets the conflict page.
+		if err := c.tx.LockStudent(c.ctx, c.st.ID); err != nil {
+			return a, err
+		}
 		if err := s.loadDiscussion(c, d, &page); err != nil {
 			return a, err
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -162,6 +163,43 @@ func TestDiscussionRecord(t *testing.T) {
 					t.Errorf("JGZ member: %d, record shown read-only: %v", read.Status, !strings.Contains(read.Body, `action="`+page+`/discussion"`))
 				}
 			})
+		})
+	}
+}
+
+// TestDiscussionFirstSaveAtOnce: the chair and the minute taker both save
+// the first version of Milan's record at the same moment. One is stored;
+// the other gets the conflict page (409) with what the first wrote, and
+// nothing of theirs is written over it.
+func TestDiscussionFirstSaveAtOnce(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			ids := meetingsMatrixIDs(t, env)
+			item := agendaItemMatrixIDs(t, env)["{item:zat}"]
+			page := "/meetings/" + ids["{meeting:zat}"] + "/items/" + item
+			chair, notes := env.NewClient(), env.NewClient()
+			chair.Login(demo.UserCoordinator)
+			notes.Login("notulist")
+			got := postAtOnce(page+"/discussion", discussionForm("0", env.Clock.Now().AddDate(0, 2, 0)), chair, notes)
+			statuses := []int{got[0].Status, got[1].Status}
+			slices.Sort(statuses)
+			if statuses[0] != http.StatusSeeOther || statuses[1] != http.StatusConflict {
+				t.Fatalf("first save twice at once: %v, want one 303 and one 409", statuses)
+			}
+			refused := got[0]
+			if refused.Status == http.StatusSeeOther {
+				refused = got[1]
+			}
+			if !strings.Contains(refused.Body, "heeft dit verslag op") || !strings.Contains(refused.Body, `name="version" value="1"`) {
+				t.Errorf("the refused save does not show who saved first, or offers no version to save on top of")
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM discussions WHERE item_id = $1 AND version = 1`, item); n != 1 {
+				t.Errorf("%d records at version 1, want 1", n)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM discussion_versions v JOIN discussions d ON d.id = v.discussion_id WHERE d.item_id = $1`, item); n != 1 {
+				t.Errorf("%d versions, want 1", n)
+			}
 		})
 	}
 }

@@ -178,21 +178,7 @@ func TestMeldcodeStepAtOnce(t *testing.T) {
 			}
 			for i, st := range steps {
 				st.Set("done_on", today)
-				var (
-					wg    sync.WaitGroup
-					start = make(chan struct{})
-					got   [2]webtest.Response
-				)
-				for j, c := range []*webtest.Client{first, second} {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						<-start
-						got[j] = c.Post(path+"/steps", st)
-					}()
-				}
-				close(start)
-				wg.Wait()
+				got := postAtOnce(path+"/steps", st, first, second)
 				statuses := []int{got[0].Status, got[1].Status}
 				slices.Sort(statuses)
 				if statuses[0] != http.StatusSeeOther || statuses[1] != http.StatusBadRequest {
@@ -214,4 +200,25 @@ func TestMeldcodeStepAtOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// postAtOnce posts the form from every client at the same moment and
+// returns their responses in the clients' order.
+func postAtOnce(path string, form url.Values, clients ...*webtest.Client) []webtest.Response {
+	var (
+		wg    sync.WaitGroup
+		start = make(chan struct{})
+		got   = make([]webtest.Response, len(clients))
+	)
+	for i, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			got[i] = c.Post(path, form)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return got
 }
