@@ -76,6 +76,19 @@ func (s *Server) renderMeldcode(w http.ResponseWriter, r *http.Request, page mel
 	s.render(w, r, status, "meldcode", v)
 }
 
+// answerMeldcodeChange answers a change careTx allowed (ok; when not, it
+// has answered): the form again, with 400, when it was invalid, else back to
+// the page with the notice saved.
+func (s *Server) answerMeldcodeChange(w http.ResponseWriter, r *http.Request, ok, invalid bool, page meldcodePage, f *form, saved string) {
+	switch {
+	case !ok:
+	case invalid:
+		s.renderMeldcode(w, r, page, f, http.StatusBadRequest)
+	default:
+		http.Redirect(w, r, "/students/"+page.StudentID+"/meldcode?saved="+saved, http.StatusSeeOther)
+	}
+}
+
 // handleMeldcode shows the student's meldcode trajectories to the
 // zorgcoördinator and the people named; to anyone else the page does not
 // exist. The read is logged like any read of the student's data.
@@ -137,14 +150,7 @@ func (s *Server) handleMeldcodeStep(w http.ResponseWriter, r *http.Request) {
 		c.e.ObjectID = st.ID
 		return a, err
 	})
-	if !ok {
-		return
-	}
-	if invalid {
-		s.renderMeldcode(w, r, page, f, http.StatusBadRequest)
-		return
-	}
-	http.Redirect(w, r, "/students/"+page.StudentID+"/meldcode?saved=step", http.StatusSeeOther)
+	s.answerMeldcodeChange(w, r, ok, invalid, page, f, "step")
 }
 
 // handleMeldcodeName names a person who may see the student's meldcode;
@@ -179,14 +185,7 @@ func (s *Server) handleMeldcodeName(w http.ResponseWriter, r *http.Request) {
 		return a, c.tx.AddMessage(c.ctx, &casus.Message{UserID: who, Key: "message.meldcode_named",
 			Link: "/students/" + c.st.ID + "/meldcode"})
 	})
-	if !ok {
-		return
-	}
-	if invalid {
-		s.renderMeldcode(w, r, page, f, http.StatusBadRequest)
-		return
-	}
-	http.Redirect(w, r, "/students/"+page.StudentID+"/meldcode?saved=people", http.StatusSeeOther)
+	s.answerMeldcodeChange(w, r, ok, invalid, page, f, "people")
 }
 
 // handleMeldcodeUnname removes a named person; from then on the meldcode
@@ -213,9 +212,7 @@ func (s *Server) handleMeldcodeUnname(w http.ResponseWriter, r *http.Request) {
 		_, err = c.tx.UnnameForMeldcode(c.ctx, c.st.ID, who)
 		return a, err
 	})
-	if ok {
-		http.Redirect(w, r, "/students/"+page.StudentID+"/meldcode?saved=people", http.StatusSeeOther)
-	}
+	s.answerMeldcodeChange(w, r, ok, false, page, nil, "people")
 }
 
 // canMeldcode reports whether the student page offers the link to the
