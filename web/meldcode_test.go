@@ -146,6 +146,13 @@ func TestMeldcodeNamedOnly(t *testing.T) {
 			if res := coord.Post(path+"/people", url.Values{"person": {env.UserID(demo.UserManagement)}}); res.Status != http.StatusBadRequest {
 				t.Errorf("naming management: %d", res.Status)
 			}
+			// The refused forms are logged as reads, named after what was invalid.
+			for _, purpose := range []string{"meldcode (invalid step)", "meldcode (invalid person)"} {
+				if n := env.Count(`SELECT COUNT(*) FROM access_log WHERE student_id = $1 AND purpose = $2 AND action = 'read'`,
+					lotte, purpose); n == 0 {
+					t.Errorf("no access-log read %q", purpose)
+				}
+			}
 		})
 	}
 }
