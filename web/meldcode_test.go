@@ -20,17 +20,8 @@ import (
 // Only the coordinator names and removes people.
 func meldcodeMatrix() map[string][]cell {
 	cells := func(path string, form url.Values, allowed int, named int) []cell {
-		anonWant := redirect
-		if form != nil {
-			anonWant = unauth
-		}
-		c := func(user, rel, student string, want int) cell {
-			x := cell{user: user, relation: rel, path: strings.ReplaceAll(path, "{lotte}", "{"+student+"}"), form: form, want: want}
-			if want == notFound {
-				x.denied = student
-			}
-			return x
-		}
+		anonWant := anonFor(form)
+		c := studentCellOn(path, "{lotte}", form)
 		return []cell{
 			{user: anon, relation: "none", path: path, form: form, want: anonWant},
 			c(demo.UserCoordinator, "coordinator", "lotte", allowed),
