@@ -187,19 +187,6 @@ func (tx *Tx) CaseClosures(ctx context.Context, caseID string) ([]casus.CaseClos
 // CareContactsOf returns the ids of the student's care contacts (the
 // taakdocent zorg or IB'er of the student's group) whose account is active.
 func (tx *Tx) CareContactsOf(ctx context.Context, studentID string) ([]string, error) {
-	rows, err := tx.query(ctx, `SELECT CAST(u.id AS TEXT) FROM care_contacts cc JOIN students st ON st.group_id = cc.group_id
+	return tx.column(ctx, "care contacts", `SELECT CAST(u.id AS TEXT) FROM care_contacts cc JOIN students st ON st.group_id = cc.group_id
 		JOIN users u ON u.id = cc.user_id WHERE st.id = $1 AND NOT u.disabled ORDER BY u.name`, studentID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: care contacts: %w", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }

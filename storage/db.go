@@ -259,15 +259,25 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 // column runs q, which selects one text column, and returns its values;
 // what names the query in an error.
 func (tx *Tx) column(ctx context.Context, what, q string, args ...any) ([]string, error) {
+	return queryAll(ctx, tx, what, func(r scanner) (string, error) {
+		var v string
+		err := r.Scan(&v)
+		return v, err
+	}, q, args...)
+}
+
+// queryAll runs q and returns its rows, each read by scan; what names the
+// query in an error.
+func queryAll[T any](ctx context.Context, tx *Tx, what string, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
 	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: %s: %w", what, err)
 	}
 	defer rows.Close()
-	var vs []string
+	var vs []T
 	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
+		v, err := scan(rows)
+		if err != nil {
 			return nil, err
 		}
 		vs = append(vs, v)

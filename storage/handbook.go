@@ -36,21 +36,8 @@ func scanDocument(r scanner) (casus.Document, error) {
 }
 
 func (tx *Tx) documents(ctx context.Context, where string, args ...any) ([]casus.Document, error) {
-	rows, err := tx.query(ctx, `SELECT `+documentColumns+documentFrom+` WHERE `+where+
+	return queryAll(ctx, tx, "documents", scanDocument, `SELECT `+documentColumns+documentFrom+` WHERE `+where+
 		` ORDER BY COALESCE(t.name, s.name), d.kind, d.title, d.created_at DESC`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("storage: documents: %w", err)
-	}
-	defer rows.Close()
-	var ds []casus.Document
-	for rows.Next() {
-		d, err := scanDocument(rows)
-		if err != nil {
-			return nil, err
-		}
-		ds = append(ds, d)
-	}
-	return ds, rows.Err()
 }
 
 // Documents returns the current versions of the handbook documents of the
@@ -119,18 +106,5 @@ func (tx *Tx) DocumentsDue(ctx context.Context, day time.Time) ([]casus.Document
 
 // MemberTeams returns the ids of the teams the user is a member of.
 func (tx *Tx) MemberTeams(ctx context.Context, userID string) ([]string, error) {
-	rows, err := tx.query(ctx, `SELECT team_id FROM team_members WHERE user_id = $1`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: member teams: %w", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return tx.column(ctx, "member teams", `SELECT team_id FROM team_members WHERE user_id = $1`, userID)
 }

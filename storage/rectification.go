@@ -63,21 +63,15 @@ func (tx *Tx) RectificationRequest(ctx context.Context, studentID, id string) (c
 
 // RectificationRequests returns the student's requests, newest first.
 func (tx *Tx) RectificationRequests(ctx context.Context, studentID string) ([]casus.RectificationRequest, error) {
-	rows, err := tx.query(ctx, `SELECT `+rectificationColumns+rectificationFrom+`WHERE r.student_id = $1
+	return tx.rectifications(ctx, "rectification requests", `WHERE r.student_id = $1
 		ORDER BY r.received_on DESC, r.recorded_at DESC`, studentID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: rectification requests: %w", err)
-	}
-	defer rows.Close()
-	var rs []casus.RectificationRequest
-	for rows.Next() {
-		r, err := scanRectification(rows)
-		if err != nil {
-			return nil, err
-		}
-		rs = append(rs, r)
-	}
-	return rs, rows.Err()
+}
+
+// rectifications returns the requests the rest of the query (its WHERE and
+// ORDER BY) selects; what names the query in an error.
+func (tx *Tx) rectifications(ctx context.Context, what, rest string, args ...any) ([]casus.RectificationRequest, error) {
+	return queryAll(ctx, tx, what, func(r scanner) (casus.RectificationRequest, error) { return scanRectification(r) },
+		`SELECT `+rectificationColumns+rectificationFrom+rest, args...)
 }
 
 // PendingRectification is a request whose requester has not been informed
@@ -231,41 +225,15 @@ func (tx *Tx) LockRectificationRequest(ctx context.Context, id string) error {
 // been told the outcome and that came in before the day, oldest first: the
 // candidates for the overdue reminder, which checks the term itself.
 func (tx *Tx) UnansweredRectifications(ctx context.Context, receivedBefore time.Time) ([]casus.RectificationRequest, error) {
-	rows, err := tx.query(ctx, `SELECT `+rectificationColumns+rectificationFrom+`WHERE r.informed_on IS NULL
+	return tx.rectifications(ctx, "unanswered rectifications", `WHERE r.informed_on IS NULL
 		AND r.received_on < $1 ORDER BY r.received_on, r.recorded_at`, careDay(receivedBefore))
-	if err != nil {
-		return nil, fmt.Errorf("storage: unanswered rectifications: %w", err)
-	}
-	defer rows.Close()
-	var rs []casus.RectificationRequest
-	for rows.Next() {
-		r, err := scanRectification(rows)
-		if err != nil {
-			return nil, err
-		}
-		rs = append(rs, r)
-	}
-	return rs, rows.Err()
 }
 
 // SchoolChairs returns the ids of the users who chair a care team serving
 // the student's school: the people who may be the student's
 // zorgcoördinator. The policy decides who of them is.
 func (tx *Tx) SchoolChairs(ctx context.Context, studentID string) ([]string, error) {
-	rows, err := tx.query(ctx, `SELECT DISTINCT CAST(tm.user_id AS TEXT) FROM team_members tm
+	return tx.column(ctx, "school chairs", `SELECT DISTINCT CAST(tm.user_id AS TEXT) FROM team_members tm
 		JOIN care_team_schools ts ON ts.team_id = tm.team_id JOIN students st ON st.school_id = ts.school_id
 		WHERE st.id = $1 AND tm.chair ORDER BY 1`, studentID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: school chairs: %w", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }

@@ -53,21 +53,37 @@ const (
 	notFound = http.StatusNotFound
 )
 
+// anonFor is what the anonymous visitor gets: the login page for a GET,
+// 401 for a POST (a form).
+func anonFor(form url.Values) int {
+	if form != nil {
+		return unauth
+	}
+	return redirect
+}
+
+// studentCellOn returns the maker of the cells for path, in which
+// placeholder stands for the student; a user who gets "not found" has the
+// denial logged for the student.
+func studentCellOn(path, placeholder string, form url.Values) func(user, rel, student string, want int) cell {
+	return func(user, rel, student string, want int) cell {
+		x := cell{user: user, relation: rel, path: strings.ReplaceAll(path, placeholder, "{"+student+"}"), form: form, want: want}
+		if want == notFound {
+			x.denied = student
+		}
+		return x
+	}
+}
+
 // staff is the expectation for routes every logged-in user may use.
 func staff(path string, form url.Values, want int) []cell {
-	anonWant := redirect
-	if form != nil {
-		anonWant = unauth
-	}
+	anonWant := anonFor(form)
 	return byUser(path, form, want, map[string]int{anon: anonWant})
 }
 
 // admin is the expectation for the beheerder's routes.
 func admin(path string, form url.Values, want int) []cell {
-	anonWant := redirect
-	if form != nil {
-		anonWant = unauth
-	}
+	anonWant := anonFor(form)
 	return byUser(path, form, forbid, map[string]int{anon: anonWant, demo.UserAdmin: want})
 }
 

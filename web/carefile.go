@@ -296,41 +296,68 @@ type historyVersion struct {
 // careEntryFor looks up the entry of the path in the student's file. A
 // malformed or unknown id, or one of another student, gives found false.
 func careEntryFor(c *careCtx, r *http.Request) (casus.CareEntry, bool, error) {
-	id := r.PathValue("entry")
+	return pathRecord(c, r, "entry", c.tx.CareEntry)
+}
+
+// pathRecord reads, with get, the student's record that the path value
+// name gives the id of, and makes that id the object of the access-log
+// entry. A malformed or unknown id, or one of another student, gives found
+// false.
+func pathRecord[T any](c *careCtx, r *http.Request, name string,
+	get func(ctx context.Context, studentID, id string) (T, error)) (T, bool, error) {
+	id := r.PathValue(name)
 	c.e.ObjectID = truncate(id, 64)
+	return studentRecord(c, id, get)
+}
+
+// studentRecord reads the student's record id with get; found is false for
+// a malformed, unknown or other student's id.
+func studentRecord[T any](c *careCtx, id string, get func(ctx context.Context, studentID, id string) (T, error)) (T, bool, error) {
 	if !casus.ValidID(id) {
-		return casus.CareEntry{}, false, nil
+		var zero T
+		return zero, false, nil
 	}
-	e, err := c.tx.CareEntry(c.ctx, c.st.ID, id)
+	v, err := get(c.ctx, c.st.ID, id)
 	if casus.ErrorCode(err) == casus.ENOTFOUND {
-		return e, false, nil
+		return v, false, nil
 	}
-	return e, err == nil, err
+	return v, err == nil, err
+}
+
+// entryTx runs fn in careTx for the entry of the path when policy allows
+// the user that entry. An unknown entry answers "not found", as a denial
+// does.
+func (s *Server) entryTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose, objectKind string,
+	policy func(casus.User, casus.StudentRelations, casus.CareEntry) casus.Access,
+	fn func(c *careCtx, e casus.CareEntry) error) bool {
+	return s.careTx(w, r, action, purpose, objectKind, func(c *careCtx) (casus.Access, error) {
+		e, found, err := careEntryFor(c, r)
+		if err != nil || !found {
+			return casus.Access{}, err
+		}
+		a := policy(c.u, c.rel, e)
+		if !a.Allowed {
+			return a, nil
+		}
+		return a, fn(c, e)
+	})
 }
 
 // handleCareEntry shows an entry and its history: every version, who wrote
 // it, when and why it was corrected.
 func (s *Server) handleCareEntry(w http.ResponseWriter, r *http.Request) {
 	var page careHistoryPage
-	ok := s.careTx(w, r, casus.ActRead, "care entry history", "care_entry", func(c *careCtx) (casus.Access, error) {
-		e, found, err := careEntryFor(c, r)
-		if err != nil || !found {
-			return casus.Access{}, err
-		}
-		a := casus.CanReadEntryOf(c.u, c.rel, e)
-		if !a.Allowed {
-			return a, nil
-		}
+	ok := s.entryTx(w, r, casus.ActRead, "care entry history", "care_entry", casus.CanReadEntryOf, func(c *careCtx, e casus.CareEntry) error {
 		vs, err := c.tx.CareEntryVersions(c.ctx, e.ID)
 		if err != nil {
-			return a, err
+			return err
 		}
 		page = careHistoryPage{Student: c.st, Entry: e, CanCorrect: casus.CanCorrectEntry(c.u, c.rel, e).Allowed}
 		for i := len(vs) - 1; i >= 0; i-- {
 			page.Versions = append(page.Versions, historyVersion{EntryVersion: vs[i], Visible: casus.VersionVisible(c.u, c.rel, vs[i])})
 		}
 		page.Extras, err = s.loadEntryExtras(c, e, page.Versions)
-		return a, err
+		return err
 	})
 	if !ok {
 		return
@@ -355,25 +382,19 @@ func (s *Server) handleCareCorrectForm(w http.ResponseWriter, r *http.Request) {
 	var page careEntryPage
 	var cur casus.EntryVersion
 	requestID := r.URL.Query().Get("request")
-	ok := s.careTx(w, r, casus.ActRead, "care entry correction form", "care_entry", func(c *careCtx) (casus.Access, error) {
-		e, found, err := careEntryFor(c, r)
-		if err != nil || !found {
-			return casus.Access{}, err
-		}
-		a := casus.CanCorrectEntry(c.u, c.rel, e)
-		if a.Allowed {
-			cur = e.Current
-			page = careEntryPage{StudentID: c.st.ID, StudentName: c.st.Name(), Sector: c.st.Sector, Correct: true,
-				EntryID: e.ID, Visibility: correctionVisibilities(c.u, c.rel, e)}
-			if requestID != "" {
-				// A correction that grants a request for rectification.
-				if page.Request, err = correctionRequest(c, e, requestID); err != nil {
-					return a, err
-				}
-				page.RequestID = requestID
+	ok := s.entryTx(w, r, casus.ActRead, "care entry correction form", "care_entry", casus.CanCorrectEntry, func(c *careCtx, e casus.CareEntry) error {
+		cur = e.Current
+		page = careEntryPage{StudentID: c.st.ID, StudentName: c.st.Name(), Sector: c.st.Sector, Correct: true,
+			EntryID: e.ID, Visibility: correctionVisibilities(c.u, c.rel, e)}
+		if requestID != "" {
+			// A correction that grants a request for rectification.
+			var err error
+			if page.Request, err = correctionRequest(c, e, requestID); err != nil {
+				return err
 			}
+			page.RequestID = requestID
 		}
-		return a, nil
+		return nil
 	})
 	if !ok {
 		return

@@ -7,9 +7,12 @@ import (
 	"casus/storage"
 )
 
-// closureTx runs fn for the case of the path with the coordinator's access
-// to its student, logged with action (closing, reopening, aftercare).
-func (s *Server) closureTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose string, fn func(c *careCtx, cs casus.Case) error) bool {
+// caseTx runs fn in studentTx for the case of the path, logged as an
+// object of objectKind, when policy allows the user the case's student; fn
+// gets the case and the granted access. An unknown case, a denial and a
+// malformed id all answer "not found".
+func (s *Server) caseTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose, objectKind string,
+	policy func(casus.User, casus.StudentRelations) casus.Access, fn func(c *careCtx, cs casus.Case, a casus.Access) error) bool {
 	id := r.PathValue("id")
 	var cs casus.Case
 	student := func(tx *storage.Tx) (string, error) {
@@ -17,12 +20,20 @@ func (s *Server) closureTx(w http.ResponseWriter, r *http.Request, action casus.
 		cs, err = tx.Case(r.Context(), id)
 		return cs.StudentID, err
 	}
-	return s.studentTx(w, r, action, purpose, "case", id, false, student, func(c *careCtx) (casus.Access, error) {
-		a := casus.CanCloseCase(c.u, c.rel)
+	return s.studentTx(w, r, action, purpose, objectKind, id, false, student, func(c *careCtx) (casus.Access, error) {
+		a := policy(c.u, c.rel)
 		if !a.Allowed {
 			return a, nil
 		}
-		return a, fn(c, cs)
+		return a, fn(c, cs, a)
+	})
+}
+
+// closureTx runs fn for the case of the path with the coordinator's access
+// to its student, logged with action (closing, reopening, aftercare).
+func (s *Server) closureTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose string, fn func(c *careCtx, cs casus.Case) error) bool {
+	return s.caseTx(w, r, action, purpose, "case", casus.CanCloseCase, func(c *careCtx, cs casus.Case, _ casus.Access) error {
+		return fn(c, cs)
 	})
 }
 

@@ -57,10 +57,7 @@ func privacyFlowMatrixIDs(t *testing.T, env *webtest.Env) map[string]string {
 // sees the figures without names; everybody else is refused.
 func complaintsMatrix() map[string][]cell {
 	coordOnly := func(path string, form url.Values, want int) []cell {
-		anonWant := redirect
-		if form != nil {
-			anonWant = unauth
-		}
+		anonWant := anonFor(form)
 		return byUser(path, form, forbid, map[string]int{anon: anonWant, demo.UserCoordinator: want})
 	}
 	return map[string][]cell{

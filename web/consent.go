@@ -120,19 +120,8 @@ type consentCtx struct {
 // all answer "not found".
 func (s *Server) consentTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose string,
 	fn func(c *consentCtx) error) bool {
-	id := r.PathValue("id")
-	var c casus.Case
-	student := func(tx *storage.Tx) (string, error) {
-		var err error
-		c, err = tx.Case(r.Context(), id)
-		return c.StudentID, err
-	}
-	return s.studentTx(w, r, action, purpose, "consent", id, false, student, func(cc *careCtx) (casus.Access, error) {
-		a := casus.CanManageConsent(cc.u, cc.rel)
-		if !a.Allowed {
-			return a, nil
-		}
-		return a, fn(&consentCtx{careCtx: *cc, c: c})
+	return s.caseTx(w, r, action, purpose, "consent", casus.CanManageConsent, func(cc *careCtx, c casus.Case, _ casus.Access) error {
+		return fn(&consentCtx{careCtx: *cc, c: c})
 	})
 }
 

@@ -6,10 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"codeberg.org/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-
 	"casus"
 )
 
@@ -133,33 +129,14 @@ func (s *Server) handleConsentFormPDF(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var buf bytes.Buffer
-	if err := d.writePDF(&buf); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/pdf")
 	// No name in the file name: downloads folders and mail subjects leak.
-	w.Header().Set("Content-Disposition", `attachment; filename="toestemmingsformulier.pdf"`)
-	w.Write(buf.Bytes())
+	s.sendPDF(w, r, "toestemmingsformulier.pdf", d.writePDF)
 }
 
 // writePDF lays the form out on A4 with the Go fonts, which cover the
 // accented letters of Dutch names.
 func (d consentDoc) writePDF(buf *bytes.Buffer) error {
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetTitle(d.Title, true)
-	pdf.SetLang(d.Lang)
-	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
-	pdf.SetMargins(20, 20, 20)
-	pdf.SetAutoPageBreak(true, 20)
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-15)
-		pdf.SetFont("go", "", 8)
-		pdf.CellFormat(0, 5, d.Footer, "", 0, "L", false, 0, "")
-	})
-	pdf.AddPage()
+	pdf := newPDF(d.Title, d.Lang, func(int) string { return d.Footer })
 	heading := func(text string) {
 		pdf.Ln(3)
 		pdf.SetFont("go", "B", 12)

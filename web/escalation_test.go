@@ -16,10 +16,7 @@ import (
 // 403, everybody else 404, each logged as a denial of Lotte.
 func escalationMatrix() map[string][]cell {
 	cells := func(path string, form url.Values, allowed int) []cell {
-		anonWant := redirect
-		if form != nil {
-			anonWant = unauth
-		}
+		anonWant := anonFor(form)
 		c := func(user, rel string, want int) cell {
 			x := cell{user: user, relation: rel, path: path, form: form, want: want}
 			if want == notFound || want == forbid {

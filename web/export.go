@@ -9,10 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"codeberg.org/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-
 	"casus"
 	"casus/i18n"
 	"casus/storage"
@@ -293,14 +289,9 @@ func (s *Server) handleExportPDF(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := writeExportPDF(&buf, state(r).l, x, page, u.Name); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="inzage-leerling.pdf"`)
-	w.Write(buf.Bytes())
+	s.sendPDF(w, r, "inzage-leerling.pdf", func(buf *bytes.Buffer) error {
+		return writeExportPDF(buf, state(r).l, x, page, u.Name)
+	})
 }
 
 // columnLabel is a column's name in the language, or the column itself
@@ -408,21 +399,9 @@ func flattenJSON(l *i18n.Localizer, people map[string]string, prefix string, v a
 // writeExportPDF lays out the export: the student, the retention date, the
 // recipients, what was withheld and why, then every record per kind.
 func writeExportPDF(buf *bytes.Buffer, l *i18n.Localizer, x *storage.StudentExport, page exportPage, by string) error {
-	pdf := fpdf.New("P", "mm", "A4", "")
 	title := l.T("export.pdf.title")
-	pdf.SetTitle(title, true)
-	pdf.SetLang(l.Lang)
-	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
-	pdf.SetMargins(20, 20, 20)
-	pdf.SetAutoPageBreak(true, 20)
 	footer := l.T("export.pdf.footer", map[string]any{"At": l.DateTime(x.GeneratedAt), "By": by})
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-15)
-		pdf.SetFont("go", "", 8)
-		pdf.CellFormat(0, 5, footer+" · "+fmt.Sprint(pdf.PageNo()), "", 0, "L", false, 0, "")
-	})
-	pdf.AddPage()
+	pdf := newPDF(title, l.Lang, func(page int) string { return footer + " · " + fmt.Sprint(page) })
 	heading := func(size float64, text string) {
 		pdf.Ln(2)
 		pdf.SetFont("go", "B", size)

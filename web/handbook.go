@@ -132,6 +132,23 @@ func (s *Server) handleHandbook(w http.ResponseWriter, r *http.Request) {
 // maxFieldBytes bounds one text field of the upload form.
 const maxFieldBytes = 8 << 10
 
+// uploadForm reads the upload form with readUpload. A body too large comes
+// back as the file field's error, to be answered with status 413; any other
+// form error status 400 answers; an unreadable form is answered here, and ok
+// is false.
+func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request) (f *form, name string, content []byte, status int, ok bool) {
+	f, name, content, err := readUpload(w, r)
+	status = http.StatusBadRequest
+	var verrs casus.ValidationErrors
+	if errors.As(err, &verrs) {
+		f.Errs, status = verrs, http.StatusRequestEntityTooLarge
+	} else if err != nil {
+		s.renderError(w, r, err)
+		return nil, "", nil, 0, false
+	}
+	return f, name, content, status, true
+}
+
 // readUpload reads the multipart upload form: its text fields into a form,
 // and the file with the name exactly as the browser sent it (the standard
 // library's FileName would strip a path and hide a "../" we must refuse).
@@ -203,15 +220,11 @@ func (s *Server) handleHandbookUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	f, name, content, err := readUpload(w, r)
-	status := http.StatusBadRequest
-	var verrs casus.ValidationErrors
-	if errors.As(err, &verrs) {
-		f.Errs, status = verrs, http.StatusRequestEntityTooLarge
-	} else if err != nil {
-		s.renderError(w, r, err)
+	f, name, content, status, ok := s.uploadForm(w, r)
+	if !ok {
 		return
 	}
+	var err error
 	var page handbookPage
 	err = s.db.Update(ctx, func(tx *storage.Tx) error {
 		if page, err = s.handbookPage(ctx, tx, u); err != nil || f.Errs != nil {
@@ -368,15 +381,11 @@ func (s *Server) handleHandbookVersion(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	f, name, content, err := readUpload(w, r)
-	status := http.StatusBadRequest
-	var verrs casus.ValidationErrors
-	if errors.As(err, &verrs) {
-		f.Errs, status = verrs, http.StatusRequestEntityTooLarge
-	} else if err != nil {
-		s.renderError(w, r, err)
+	f, name, content, status, ok := s.uploadForm(w, r)
+	if !ok {
 		return
 	}
+	var err error
 	d := casus.Document{UploadedBy: u.ID, OwnerID: page.Document.OwnerID, FileName: name,
 		Version:  f.text("version", textRule{required: true, max: 40}),
 		ReviewOn: f.day("review_on", true, time.Time{}, ""),

@@ -13,10 +13,7 @@ import (
 // and each denial of a student is logged.
 func logViewMatrix() map[string][]cell {
 	readers := func(path string, form url.Values, want int) []cell {
-		anonWant := redirect
-		if form != nil {
-			anonWant = unauth
-		}
+		anonWant := anonFor(form)
 		return byUser(path, form, forbid, map[string]int{anon: anonWant, demo.UserCoordinator: want, demo.UserPrivacy: want})
 	}
 	student := func(path string, form url.Values, want int) []cell {
@@ -27,10 +24,7 @@ func logViewMatrix() map[string][]cell {
 			}
 			return x
 		}
-		anonWant := redirect
-		if form != nil {
-			anonWant = unauth
-		}
+		anonWant := anonFor(form)
 		return []cell{
 			{user: anon, relation: "none", path: "/students/{lotte}" + path, form: form, want: anonWant},
 			c(demo.UserCoordinator, "coordinator", "lotte", want),

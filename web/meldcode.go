@@ -89,10 +89,14 @@ func (s *Server) handleMeldcode(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// handleMeldcodeStep records the next step: dated, by the user, with what
-// the step asks (Veilig Thuis consulted; the answers of the afwegingskader;
-// the decision).
-func (s *Server) handleMeldcodeStep(w http.ResponseWriter, r *http.Request) {
+// meldcodeChange is the frame of a change to the student's meldcode: it
+// reads the form, loads the page in careTx (with manage, only for who may
+// manage the meldcode; to anyone else it does not exist) and lets change
+// check the form and, when it has no errors, write. A form with errors is
+// logged as a read, "meldcode (invalid <what>)", and shown again with 400;
+// after a change the page shows the notice saved.
+func (s *Server) meldcodeChange(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose, what, saved string,
+	manage bool, change func(c *careCtx, page meldcodePage, f *form) error) {
 	f, err := parseForm(w, r)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -100,9 +104,9 @@ func (s *Server) handleMeldcodeStep(w http.ResponseWriter, r *http.Request) {
 	}
 	var page meldcodePage
 	invalid := false
-	ok := s.careTx(w, r, casus.ActCreate, "meldcode step", "meldcode", func(c *careCtx) (casus.Access, error) {
-		// Two people recording the same step at once: the second waits
-		// here, then finds the step taken (meldcode.stale_step).
+	ok := s.careTx(w, r, action, purpose, "meldcode", func(c *careCtx) (casus.Access, error) {
+		// Two people changing the meldcode at once (the same step, say):
+		// the second waits here, then finds the first one's change.
 		if err := c.tx.LockStudent(c.ctx, c.st.ID); err != nil {
 			return casus.Access{}, err
 		}
@@ -110,6 +114,30 @@ func (s *Server) handleMeldcodeStep(w http.ResponseWriter, r *http.Request) {
 		if err != nil || !a.Allowed {
 			return a, err
 		}
+		if manage && !page.CanManage {
+			return casus.Access{Relation: casus.RelNone}, nil
+		}
+		if err := change(c, page, f); err != nil || f.Errs == nil {
+			return a, err
+		}
+		invalid = true
+		c.e.Action, c.e.Purpose = casus.ActRead, "meldcode (invalid "+what+")"
+		return a, nil
+	})
+	switch {
+	case !ok:
+	case invalid:
+		s.renderMeldcode(w, r, page, f, http.StatusBadRequest)
+	default:
+		http.Redirect(w, r, "/students/"+page.StudentID+"/meldcode?saved="+saved, http.StatusSeeOther)
+	}
+}
+
+// handleMeldcodeStep records the next step: dated, by the user, with what
+// the step asks (Veilig Thuis consulted; the answers of the afwegingskader;
+// the decision).
+func (s *Server) handleMeldcodeStep(w http.ResponseWriter, r *http.Request) {
+	s.meldcodeChange(w, r, casus.ActCreate, "meldcode step", "step", "step", false, func(c *careCtx, page meldcodePage, f *form) error {
 		st := casus.MeldcodeStep{ByID: c.u.ID, Step: page.Next,
 			DoneOn: s.careDateField(f, "done_on"),
 			Notes:  f.paragraphs("notes", textRule{required: true, max: meldcodeTextMax}),
@@ -134,93 +162,44 @@ func (s *Server) handleMeldcodeStep(w http.ResponseWriter, r *http.Request) {
 			st.Decision = f.choice("decision", true, casus.MeldDecisions...)
 		}
 		if f.Errs != nil {
-			invalid = true
-			c.e.Action, c.e.Purpose = casus.ActRead, "meldcode (invalid step)"
-			return a, nil
+			return nil
 		}
-		err = c.tx.RecordMeldcodeStep(c.ctx, c.st.ID, &st)
+		err := c.tx.RecordMeldcodeStep(c.ctx, c.st.ID, &st)
 		c.e.ObjectID = st.ID
-		return a, err
+		return err
 	})
-	if !ok {
-		return
-	}
-	if invalid {
-		s.renderMeldcode(w, r, page, f, http.StatusBadRequest)
-		return
-	}
-	http.Redirect(w, r, "/students/"+page.StudentID+"/meldcode?saved=step", http.StatusSeeOther)
 }
 
 // handleMeldcodeName names a person who may see the student's meldcode;
 // the zorgcoördinator only.
 func (s *Server) handleMeldcodeName(w http.ResponseWriter, r *http.Request) {
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	var page meldcodePage
-	invalid := false
-	ok := s.careTx(w, r, casus.ActChange, "meldcode people", "meldcode", func(c *careCtx) (casus.Access, error) {
-		a, err := s.loadMeldcode(c, &page)
-		if err != nil || !a.Allowed {
-			return a, err
-		}
-		if !page.CanManage {
-			return casus.Access{Relation: casus.RelNone}, nil
-		}
+	s.meldcodeChange(w, r, casus.ActChange, "meldcode people", "person", "people", true, func(c *careCtx, page meldcodePage, f *form) error {
 		who := f.choice("person", true, idsOf(page.Candidates, func(u casus.User) string { return u.ID })...)
 		if f.Errs != nil {
-			invalid = true
-			c.e.Action, c.e.Purpose = casus.ActRead, "meldcode (invalid person)"
-			return a, nil
+			return nil
 		}
 		c.e.ObjectID = who
 		if err := c.tx.NameForMeldcode(c.ctx, c.st.ID, who, c.u.ID); err != nil {
-			return a, err
+			return err
 		}
 		// The named person hears of it; the message names no student.
-		return a, c.tx.AddMessage(c.ctx, &casus.Message{UserID: who, Key: "message.meldcode_named",
+		return c.tx.AddMessage(c.ctx, &casus.Message{UserID: who, Key: "message.meldcode_named",
 			Link: "/students/" + c.st.ID + "/meldcode"})
 	})
-	if !ok {
-		return
-	}
-	if invalid {
-		s.renderMeldcode(w, r, page, f, http.StatusBadRequest)
-		return
-	}
-	http.Redirect(w, r, "/students/"+page.StudentID+"/meldcode?saved=people", http.StatusSeeOther)
 }
 
 // handleMeldcodeUnname removes a named person; from then on the meldcode
 // does not exist for them.
 func (s *Server) handleMeldcodeUnname(w http.ResponseWriter, r *http.Request) {
-	if _, err := parseForm(w, r); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	var page meldcodePage
-	ok := s.careTx(w, r, casus.ActChange, "meldcode people", "meldcode", func(c *careCtx) (casus.Access, error) {
-		a, err := s.loadMeldcode(c, &page)
-		if err != nil || !a.Allowed {
-			return a, err
-		}
-		if !page.CanManage {
-			return casus.Access{Relation: casus.RelNone}, nil
-		}
+	s.meldcodeChange(w, r, casus.ActChange, "meldcode people", "", "people", true, func(c *careCtx, _ meldcodePage, _ *form) error {
 		who := r.PathValue("user")
 		c.e.ObjectID = truncate(who, 64)
 		if !casus.ValidID(who) {
-			return a, casus.ErrNotFound
+			return casus.ErrNotFound
 		}
-		_, err = c.tx.UnnameForMeldcode(c.ctx, c.st.ID, who)
-		return a, err
+		_, err := c.tx.UnnameForMeldcode(c.ctx, c.st.ID, who)
+		return err
 	})
-	if ok {
-		http.Redirect(w, r, "/students/"+page.StudentID+"/meldcode?saved=people", http.StatusSeeOther)
-	}
 }
 
 // canMeldcode reports whether the student page offers the link to the

@@ -22,17 +22,8 @@ import (
 // Only the coordinator names and removes people.
 func meldcodeMatrix() map[string][]cell {
 	cells := func(path string, form url.Values, allowed int, named int) []cell {
-		anonWant := redirect
-		if form != nil {
-			anonWant = unauth
-		}
-		c := func(user, rel, student string, want int) cell {
-			x := cell{user: user, relation: rel, path: strings.ReplaceAll(path, "{lotte}", "{"+student+"}"), form: form, want: want}
-			if want == notFound {
-				x.denied = student
-			}
-			return x
-		}
+		anonWant := anonFor(form)
+		c := studentCellOn(path, "{lotte}", form)
 		return []cell{
 			{user: anon, relation: "none", path: path, form: form, want: anonWant},
 			c(demo.UserCoordinator, "coordinator", "lotte", allowed),
@@ -147,6 +138,13 @@ func TestMeldcodeNamedOnly(t *testing.T) {
 			// Management can never be named.
 			if res := coord.Post(path+"/people", url.Values{"person": {env.UserID(demo.UserManagement)}}); res.Status != http.StatusBadRequest {
 				t.Errorf("naming management: %d", res.Status)
+			}
+			// The refused forms are logged as reads, named after what was invalid.
+			for _, purpose := range []string{"meldcode (invalid step)", "meldcode (invalid person)"} {
+				if n := env.Count(`SELECT COUNT(*) FROM access_log WHERE student_id = $1 AND purpose = $2 AND action = 'read'`,
+					lotte, purpose); n == 0 {
+					t.Errorf("no access-log read %q", purpose)
+				}
 			}
 		})
 	}

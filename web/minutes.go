@@ -7,10 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"codeberg.org/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-
 	"casus"
 	"casus/i18n"
 	"casus/storage"
@@ -140,14 +136,7 @@ func (s *Server) handleMinutesPDF(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := minutesPDF(&buf, page, state(r).l); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="notulen.pdf"`)
-	w.Write(buf.Bytes())
+	s.sendPDF(w, r, "notulen.pdf", func(buf *bytes.Buffer) error { return minutesPDF(buf, page, state(r).l) })
 }
 
 // handleMinutesFinal makes the minutes final and tells each attendee they
@@ -205,19 +194,7 @@ func (s *Server) handleMinutesFinal(w http.ResponseWriter, r *http.Request) {
 // minutesPDF lays the minutes out on A4 with the Go fonts.
 func minutesPDF(buf *bytes.Buffer, page minutesPage, l *i18n.Localizer) error {
 	title := l.T("minutes.heading", map[string]any{"Team": page.Team.Name, "When": l.DateTime(page.Meeting.StartsAt)})
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetTitle(title, true)
-	pdf.SetLang(l.Lang)
-	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
-	pdf.SetMargins(20, 20, 20)
-	pdf.SetAutoPageBreak(true, 20)
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-15)
-		pdf.SetFont("go", "", 8)
-		pdf.CellFormat(0, 5, l.T("minutes.confidential"), "", 0, "L", false, 0, "")
-	})
-	pdf.AddPage()
+	pdf := newPDF(title, l.Lang, func(int) string { return l.T("minutes.confidential") })
 	pdf.SetFont("go", "B", 16)
 	pdf.MultiCell(0, 8, title, "", "L", false)
 	pdf.SetFont("go", "", 10)

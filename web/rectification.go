@@ -44,29 +44,33 @@ type rectificationNewPage struct {
 // rectificationFor looks up the request of the path among the student's. A
 // malformed or unknown id, or one of another student, gives found false.
 func rectificationFor(c *careCtx, r *http.Request) (casus.RectificationRequest, bool, error) {
-	id := r.PathValue("request")
-	c.e.ObjectID = truncate(id, 64)
-	if !casus.ValidID(id) {
-		return casus.RectificationRequest{}, false, nil
-	}
-	req, err := c.tx.RectificationRequest(c.ctx, c.st.ID, id)
-	if casus.ErrorCode(err) == casus.ENOTFOUND {
-		return req, false, nil
-	}
-	return req, err == nil, err
+	return pathRecord(c, r, "request", c.tx.RectificationRequest)
 }
 
-// entryByID reads an entry of the student's file by id; found is false for
-// a malformed, unknown or other student's id.
-func entryByID(c *careCtx, id string) (casus.CareEntry, bool, error) {
-	if !casus.ValidID(id) {
-		return casus.CareEntry{}, false, nil
-	}
-	e, err := c.tx.CareEntry(c.ctx, c.st.ID, id)
-	if casus.ErrorCode(err) == casus.ENOTFOUND {
-		return e, false, nil
-	}
-	return e, err == nil, err
+// rectificationTx runs fn in careTx for the request of the path when the
+// user handles the student's requests. An unknown request answers "not
+// found", as a denial does.
+func (s *Server) rectificationTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose string,
+	fn func(c *careCtx, req casus.RectificationRequest) error) bool {
+	return s.careTx(w, r, action, purpose, "rectification_request", func(c *careCtx) (casus.Access, error) {
+		req, found, err := rectificationFor(c, r)
+		if err != nil || !found {
+			return casus.Access{}, err
+		}
+		a := casus.CanHandleRectification(c.u, c.rel)
+		if !a.Allowed {
+			return a, nil
+		}
+		return a, fn(c, req)
+	})
+}
+
+// renderRectificationAgain shows the request's form only again, after a
+// validation error; nothing was read.
+func (s *Server) renderRectificationAgain(w http.ResponseWriter, r *http.Request, only string, f *form) {
+	v := s.newView(r, "rect.title", rectificationPage{StudentID: r.PathValue("id"), RequestID: r.PathValue("request"), Only: only})
+	v.Form = f
+	s.render(w, r, http.StatusBadRequest, "rectification", v)
 }
 
 func (s *Server) rectificationNewView(r *http.Request, page rectificationNewPage, f *form) *view {
@@ -88,7 +92,7 @@ func (s *Server) handleRectificationNew(w http.ResponseWriter, r *http.Request) 
 		}
 		page = rectificationNewPage{StudentID: c.st.ID, StudentName: c.st.Name(), Sector: c.st.Sector}
 		if entryID != "" {
-			e, found, err := entryByID(c, entryID)
+			e, found, err := studentRecord(c, entryID, c.tx.CareEntry)
 			if err != nil || !found {
 				return casus.Access{}, err
 			}
@@ -137,7 +141,7 @@ func (s *Server) handleRectificationCreate(w http.ResponseWriter, r *http.Reques
 			return a, nil
 		}
 		if req.EntryID != "" {
-			_, found, err := entryByID(c, req.EntryID)
+			_, found, err := studentRecord(c, req.EntryID, c.tx.CareEntry)
 			if err != nil {
 				return a, err
 			}
@@ -161,26 +165,18 @@ func (s *Server) handleRectificationCreate(w http.ResponseWriter, r *http.Reques
 // the decision and whether the requester was told.
 func (s *Server) handleRectification(w http.ResponseWriter, r *http.Request) {
 	var page rectificationPage
-	ok := s.careTx(w, r, casus.ActRead, "rectification request", "rectification_request", func(c *careCtx) (casus.Access, error) {
-		req, found, err := rectificationFor(c, r)
-		if err != nil || !found {
-			return casus.Access{}, err
-		}
-		a := casus.CanHandleRectification(c.u, c.rel)
-		if !a.Allowed {
-			return a, nil
-		}
+	ok := s.rectificationTx(w, r, casus.ActRead, "rectification request", func(c *careCtx, req casus.RectificationRequest) error {
 		today := s.today()
 		page = rectificationPage{StudentID: c.st.ID, StudentName: c.st.Name(), Sector: c.st.Sector, RequestID: req.ID, Request: &req,
 			Overdue: req.Overdue(today), DaysLeft: req.DaysLeft(today)}
 		if req.EntryID != "" {
 			e, err := c.tx.CareEntry(c.ctx, c.st.ID, req.EntryID)
 			if err != nil {
-				return a, err
+				return err
 			}
 			page.Entry = &e
 		}
-		return a, nil
+		return nil
 	})
 	if !ok {
 		return
@@ -229,38 +225,29 @@ func (s *Server) handleRectificationDecision(w http.ResponseWriter, r *http.Requ
 		if only == "" {
 			only = string(casus.RectificationRefused)
 		}
-		v := s.newView(r, "rect.title", rectificationPage{StudentID: id, RequestID: r.PathValue("request"), Only: only})
-		v.Form = f
-		s.render(w, r, http.StatusBadRequest, "rectification", v)
+		s.renderRectificationAgain(w, r, only, f)
 		return
 	}
 	var reqID string
-	ok := s.careTx(w, r, casus.ActChange, "rectification decision", "rectification_request", func(c *careCtx) (casus.Access, error) {
-		req, found, err := rectificationFor(c, r)
-		if err != nil || !found {
-			return casus.Access{}, err
-		}
-		a := casus.CanHandleRectification(c.u, c.rel)
-		if !a.Allowed {
-			return a, nil
-		}
+	ok := s.rectificationTx(w, r, casus.ActChange, "rectification decision", func(c *careCtx, req casus.RectificationRequest) error {
 		if err := c.tx.LockRectificationRequest(c.ctx, req.ID); err != nil {
-			return a, err
+			return err
 		}
-		if req, err = c.tx.RectificationRequest(c.ctx, c.st.ID, req.ID); err != nil {
-			return a, err
+		req, err := c.tx.RectificationRequest(c.ctx, c.st.ID, req.ID)
+		if err != nil {
+			return err
 		}
 		switch {
 		case req.Status != casus.RectificationOpen:
-			return a, storage.ErrRectificationDecided
+			return storage.ErrRectificationDecided
 		case decision == casus.RectificationGranted && req.EntryID != "":
-			return a, &casus.Error{Code: casus.EINVALID, Key: "error.rectification_grant_by_correction"}
+			return &casus.Error{Code: casus.EINVALID, Key: "error.rectification_grant_by_correction"}
 		case on.Before(req.ReceivedOn):
-			return a, &casus.Error{Code: casus.EINVALID, Key: "error.rectification_before_received"}
+			return &casus.Error{Code: casus.EINVALID, Key: "error.rectification_before_received"}
 		}
 		req.Status, req.DecidedOn, req.DecidedBy, req.Decision = decision, on, c.u.ID, text
 		reqID = req.ID
-		return a, c.tx.DecideRectification(c.ctx, &req)
+		return c.tx.DecideRectification(c.ctx, &req)
 	})
 	if ok {
 		http.Redirect(w, r, "/students/"+id+"/rectification/"+reqID+"?saved=decided", http.StatusSeeOther)
@@ -278,31 +265,21 @@ func (s *Server) handleRectificationInformed(w http.ResponseWriter, r *http.Requ
 	on := s.careDateField(f, "informed_on")
 	id := r.PathValue("id")
 	if f.Errs != nil {
-		v := s.newView(r, "rect.title", rectificationPage{StudentID: id, RequestID: r.PathValue("request"), Only: "informed"})
-		v.Form = f
-		s.render(w, r, http.StatusBadRequest, "rectification", v)
+		s.renderRectificationAgain(w, r, "informed", f)
 		return
 	}
 	var reqID string
-	ok := s.careTx(w, r, casus.ActChange, "rectification requester informed", "rectification_request", func(c *careCtx) (casus.Access, error) {
-		req, found, err := rectificationFor(c, r)
-		if err != nil || !found {
-			return casus.Access{}, err
-		}
-		a := casus.CanHandleRectification(c.u, c.rel)
-		if !a.Allowed {
-			return a, nil
-		}
+	ok := s.rectificationTx(w, r, casus.ActChange, "rectification requester informed", func(c *careCtx, req casus.RectificationRequest) error {
 		switch {
 		case req.Status == casus.RectificationOpen:
-			return a, &casus.Error{Code: casus.ECONFLICT, Key: "error.rectification_not_decided"}
+			return &casus.Error{Code: casus.ECONFLICT, Key: "error.rectification_not_decided"}
 		case req.Informed():
-			return a, storage.ErrRectificationDecided
+			return storage.ErrRectificationDecided
 		case on.Before(req.DecidedOn):
-			return a, &casus.Error{Code: casus.EINVALID, Key: "error.rectification_informed_before_decision"}
+			return &casus.Error{Code: casus.EINVALID, Key: "error.rectification_informed_before_decision"}
 		}
 		reqID = req.ID
-		return a, c.tx.MarkRectificationInformed(c.ctx, req.ID, on, c.u.ID)
+		return c.tx.MarkRectificationInformed(c.ctx, req.ID, on, c.u.ID)
 	})
 	if ok {
 		http.Redirect(w, r, "/students/"+id+"/rectification/"+reqID+"?saved=informed", http.StatusSeeOther)
@@ -317,6 +294,13 @@ type rectificationRow struct {
 	StudentName string
 	Overdue     bool
 	DaysLeft    int
+}
+
+// newRectificationRow is the line of request q about the student, with its
+// term as it stands today; name may be empty where the page names the
+// student already.
+func newRectificationRow(q casus.RectificationRequest, studentID, name string, today time.Time) rectificationRow {
+	return rectificationRow{Request: q, StudentID: studentID, StudentName: name, Overdue: q.Overdue(today), DaysLeft: q.DaysLeft(today)}
 }
 
 // handleRectificationQueue lists the requests the coordinator still has to
@@ -346,8 +330,7 @@ func (s *Server) handleRectificationQueue(w http.ResponseWriter, r *http.Request
 			if err := logAccess(ctx, tx, e, a); err != nil {
 				return err
 			}
-			rows = append(rows, rectificationRow{Request: p.Request, StudentID: p.Student.ID, StudentName: p.Student.Name(),
-				Overdue: p.Request.Overdue(today), DaysLeft: p.Request.DaysLeft(today)})
+			rows = append(rows, newRectificationRow(p.Request, p.Student.ID, p.Student.Name(), today))
 		}
 		return nil
 	})
@@ -388,8 +371,7 @@ func (s *Server) loadRectificationSection(c *careCtx) (rectificationSection, err
 	}
 	today := s.today()
 	for _, q := range reqs {
-		rs.Requests = append(rs.Requests, rectificationRow{Request: q, StudentID: c.st.ID, Overdue: q.Overdue(today),
-			DaysLeft: q.DaysLeft(today)})
+		rs.Requests = append(rs.Requests, newRectificationRow(q, c.st.ID, "", today))
 	}
 	return rs, nil
 }
@@ -422,16 +404,9 @@ func (s *Server) ownWordView(r *http.Request, page ownWordPage, f *form) *view {
 // what the comment is about.
 func (s *Server) handleOwnWordForm(w http.ResponseWriter, r *http.Request) {
 	var page ownWordPage
-	ok := s.careTx(w, r, casus.ActRead, "own word form", "care_entry", func(c *careCtx) (casus.Access, error) {
-		e, found, err := careEntryFor(c, r)
-		if err != nil || !found {
-			return casus.Access{}, err
-		}
-		a := casus.CanRecordOwnWord(c.u, c.rel, e)
-		if a.Allowed {
-			page = ownWordPage{StudentID: c.st.ID, StudentName: c.st.Name(), Sector: c.st.Sector, EntryID: e.ID, Entry: &e}
-		}
-		return a, nil
+	ok := s.entryTx(w, r, casus.ActRead, "own word form", "care_entry", casus.CanRecordOwnWord, func(c *careCtx, e casus.CareEntry) error {
+		page = ownWordPage{StudentID: c.st.ID, StudentName: c.st.Name(), Sector: c.st.Sector, EntryID: e.ID, Entry: &e}
+		return nil
 	})
 	if !ok {
 		return
@@ -461,21 +436,13 @@ func (s *Server) handleOwnWordCreate(w http.ResponseWriter, r *http.Request) {
 			s.ownWordView(r, ownWordPage{StudentID: id, Sector: sector, EntryID: entryID}, f))
 		return
 	}
-	ok := s.careTx(w, r, casus.ActCreate, "own word", "own_word", func(c *careCtx) (casus.Access, error) {
-		e, found, err := careEntryFor(c, r)
-		if err != nil || !found {
-			return casus.Access{}, err
-		}
-		a := casus.CanRecordOwnWord(c.u, c.rel, e)
-		if !a.Allowed {
-			return a, nil
-		}
+	ok := s.entryTx(w, r, casus.ActCreate, "own word", "own_word", casus.CanRecordOwnWord, func(c *careCtx, e casus.CareEntry) error {
 		ow.StudentID, ow.EntryID, ow.RecordedBy = c.st.ID, e.ID, c.u.ID
 		if err := c.tx.AddOwnWord(c.ctx, &ow); err != nil {
-			return a, err
+			return err
 		}
 		c.e.ObjectID = ow.ID
-		return a, nil
+		return nil
 	})
 	if ok {
 		http.Redirect(w, r, "/students/"+id+"/care/"+entryID+"?saved=own_word", http.StatusSeeOther)
@@ -578,8 +545,7 @@ func (s *Server) loadEntryExtras(c *careCtx, e casus.CareEntry, versions []histo
 			}
 		}
 		if handles {
-			x.Requests = append(x.Requests, rectificationRow{Request: q, StudentID: c.st.ID, Overdue: q.Overdue(today),
-				DaysLeft: q.DaysLeft(today)})
+			x.Requests = append(x.Requests, newRectificationRow(q, c.st.ID, "", today))
 		}
 	}
 	return x, nil

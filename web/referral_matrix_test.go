@@ -54,10 +54,7 @@ func referralMatrix() map[string][]cell {
 		demo.UserGGD, demo.UserPolice, demo.UserManagement, demo.UserIB}
 	// expand gives every logged-in user the status in want, or def.
 	expand := func(path string, form url.Values, student string, def int, want map[string]int) []cell {
-		anonWant := redirect
-		if form != nil {
-			anonWant = unauth
-		}
+		anonWant := anonFor(form)
 		cs := []cell{{user: anon, relation: "none", path: path, form: form, want: anonWant}}
 		for _, u := range users {
 			w, ok := want[u]

@@ -22,17 +22,8 @@ import (
 // beheerder edits the rules.
 func retentionMatrix() map[string][]cell {
 	cells := func(path string, form url.Values, allowed int) []cell {
-		anonWant := redirect
-		if form != nil {
-			anonWant = unauth
-		}
-		c := func(user, rel, student string, want int) cell {
-			x := cell{user: user, relation: rel, path: strings.ReplaceAll(path, "{student}", "{"+student+"}"), form: form, want: want}
-			if want == notFound {
-				x.denied = student
-			}
-			return x
-		}
+		anonWant := anonFor(form)
+		c := studentCellOn(path, "{student}", form)
 		return []cell{
 			{user: anon, relation: "none", path: strings.ReplaceAll(path, "{student}", "{lotte}"), form: form, want: anonWant},
 			c(demo.UserCoordinator, "coordinator", "lotte", allowed),
