@@ -33,10 +33,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	proxies := f.str("trusted-proxies", "", "comma-separated networks of load balancers whose X-Forwarded-For is trusted, e.g. 10.0.0.0/8")
 	oidcIssuer := f.str("oidc-issuer", "", "OpenID Connect issuer URL; empty disables single sign-on")
 	oidcClient := f.str("oidc-client-id", "", "OpenID Connect client ID")
-	oidcSecret := f.str("oidc-client-secret", "", "OpenID Connect client secret")
+	oidcSecret := f.secret("oidc-client-secret", "OpenID Connect client secret")
 	oidcRedirect := f.str("oidc-redirect-url", "", "OpenID Connect redirect URL, ending in /login/oidc/callback")
 	logLevel := f.str("log-level", "info", "log level: debug, info, warn, error")
-	smtpURL := f.str("smtp-url", "", "SMTP server for e-mail: smtp://user:password@host:587 (STARTTLS), smtps://user:password@host:465, or smtp://host:25?tls=none for a local relay; empty (and --demo) keeps mail in the outbox at /outbox")
+	smtpURL := f.secret("smtp-url", "SMTP server for e-mail: smtp://user:password@host:587 (STARTTLS), smtps://user:password@host:465, or smtp://host:25?tls=none for a local relay; empty (and --demo) keeps mail in the outbox at /outbox")
 	mailFrom := f.str("mail-from", "", "sender of e-mail, e.g. 'Casus <casus@school.nl>'; required with --smtp-url")
 	baseURL := f.str("base-url", "", "address users reach Casus at, for the links in e-mail, e.g. https://casus.school.nl (default http:// and --addr)")
 	if err := f.Parse(args); err != nil {

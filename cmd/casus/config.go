@@ -41,6 +41,22 @@ func (f *flags) str(name, def, help string) *string {
 	return f.String(name, def, help+" ("+envName(name)+")")
 }
 
+// secret is a string setting that holds a password or key (a URL with
+// credentials, say). Like str it comes from its variable unless the flag
+// is given, but --help and usage errors never print its value.
+func (f *flags) secret(name, help string) *string {
+	v := &secretValue{v: f.getenv(envName(name))}
+	f.Var(v, name, help+"; its value is never printed ("+envName(name)+")")
+	return &v.v
+}
+
+// secretValue is a flag.Value whose String is always empty, so the flag
+// package shows no default.
+type secretValue struct{ v string }
+
+func (s *secretValue) String() string     { return "" }
+func (s *secretValue) Set(v string) error { s.v = v; return nil }
+
 func (f *flags) boolean(name string, def bool, help string) *bool {
 	if v := f.getenv(envName(name)); v != "" {
 		def = v == "1" || strings.EqualFold(v, "true")
@@ -65,8 +81,8 @@ type dbFlags struct {
 func (f *flags) database() dbFlags {
 	return dbFlags{
 		dir:       f.str("data", "casus-data", "directory for the SQLite database and its key file"),
-		url:       f.str("database-url", "", "PostgreSQL URL (postgres://…); empty uses SQLite under --data"),
-		secretKey: f.str("secret-key", "", "base64 32-byte key that encrypts secrets at rest; required with PostgreSQL, generated under --data with SQLite"),
+		url:       f.secret("database-url", "PostgreSQL URL (postgres://…); empty uses SQLite under --data"),
+		secretKey: f.secret("secret-key", "base64 32-byte key that encrypts secrets at rest; required with PostgreSQL, generated under --data with SQLite"),
 	}
 }
 

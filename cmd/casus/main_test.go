@@ -204,7 +204,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 
 // helpFlag is one flag as the flag package documents it.
 type helpFlag struct {
-	kind string // "string", "duration", or "" for a boolean
+	kind string // "string", "duration", "value" for a secret, or "" for a boolean
 	text string // the description, with its env variable and default
 }
 
@@ -297,14 +297,62 @@ func TestServeFlagsTakeEnvironment(t *testing.T) {
 			env[envName(n)], want[n] = "7m", "(default 7m0s)"
 		case "":
 			env[envName(n)], want[n] = "true", "(default true)"
+		case "value": // a secret: taken from the variable, never shown
+			env[envName(n)] = "hunter2-" + n
 		default:
 			t.Fatalf("--%s has unexpected type %q", n, f.kind)
 		}
 	}
-	got := parseHelp(t, mustSucceed(t, cli(t, env, "serve", "--help")).stderr)
+	out := mustSucceed(t, cli(t, env, "serve", "--help")).stderr
+	got := parseHelp(t, out)
 	for n, w := range want {
 		if !strings.Contains(got[n].text, w) {
 			t.Errorf("with %s set, --%s reads %q, want %s", envName(n), n, got[n].text, w)
+		}
+	}
+	secrets := 0
+	for n, f := range flags {
+		if f.kind == "value" {
+			secrets++
+			if strings.Contains(out, "hunter2-"+n) {
+				t.Errorf("--help shows the value of %s", envName(n))
+			}
+		}
+	}
+	if secrets != 4 {
+		t.Errorf("%d secret settings in serve --help, want 4 (database URL, secret key, OIDC client secret, SMTP URL)", secrets)
+	}
+}
+
+// TestSecretFlags: a secret setting comes from its variable unless the
+// flag is given, like any other; it is just never printed.
+func TestSecretFlags(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		env, args []string
+		want      string
+	}{
+		{nil, nil, ""},
+		{[]string{"CASUS_SMTP_URL", "smtp://u:pw@host"}, nil, "smtp://u:pw@host"},
+		{[]string{"CASUS_SMTP_URL", "smtp://u:pw@host"}, []string{"--smtp-url", "smtp://other"}, "smtp://other"},
+	} {
+		var stderr strings.Builder
+		f := newFlags("serve", &stderr, func(k string) string {
+			if len(tc.env) == 2 && k == tc.env[0] {
+				return tc.env[1]
+			}
+			return ""
+		})
+		got := f.secret("smtp-url", "SMTP server")
+		if err := f.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		if *got != tc.want {
+			t.Errorf("env %v, args %v: %q, want %q", tc.env, tc.args, *got, tc.want)
+		}
+		f.PrintDefaults()
+		if strings.Contains(stderr.String(), "pw") {
+			t.Errorf("the usage shows the secret: %s", stderr.String())
 		}
 	}
 }
