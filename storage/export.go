@@ -117,6 +117,15 @@ var ExportTables = []ExportTable{
 			"purpose", "outcome"}},
 }
 
+// ExportBooleans are the exported columns that hold yes or no, as
+// "table.column". PostgreSQL returns them as booleans, SQLite as 0 or 1;
+// the export gives "true" or "false" on both. TestExportCoversEveryStudentTable
+// checks the list against PostgreSQL's schema.
+var ExportBooleans = map[string]bool{
+	"guardians.parental_authority": true, "consents.refused": true, "case_informed.informed": true,
+	"agenda_items.late": true, "meldcode_steps.veilig_thuis": true,
+}
+
 // ExportExclusions names the tables about a student that the export leaves
 // out on purpose, each with the reason.
 var ExportExclusions = map[string]string{
@@ -313,6 +322,9 @@ func (tx *Tx) exportRows(ctx context.Context, t ExportTable, studentID string) (
 		}
 		r := ExportRecord{}
 		for i, n := range names {
+			if x, ok := vals[i].(int64); ok && ExportBooleans[t.Name+"."+n] {
+				vals[i] = x != 0
+			}
 			r.Fields = append(r.Fields, ExportField{Name: n, Value: exportValue(vals[i])})
 		}
 		var key []string

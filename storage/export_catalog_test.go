@@ -3,6 +3,8 @@ package storage_test
 import (
 	"context"
 	"database/sql"
+	"maps"
+	"slices"
 	"sort"
 	"testing"
 
@@ -10,28 +12,32 @@ import (
 	"casus/storage/storagetest"
 )
 
+// catalogQuery runs a catalog query of two columns and hands each row to fn.
+func catalogQuery(t *testing.T, db *storage.DB, query string, fn func(a, b string)) {
+	t.Helper()
+	rows, err := db.ReadSQL().QueryContext(context.Background(), query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a string
+		var b sql.NullString
+		if err := rows.Scan(&a, &b); err != nil {
+			t.Fatal(err)
+		}
+		fn(a, b.String)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // catalog reads, from the engine's schema catalog, the tables with a
 // student_id column and every foreign key (table → referenced table).
 func catalog(t *testing.T, db *storage.DB) (withStudent map[string]bool, refs map[string][]string) {
 	t.Helper()
-	q := func(query string, fn func(a, b string)) {
-		rows, err := db.ReadSQL().QueryContext(context.Background(), query)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var a string
-			var b sql.NullString
-			if err := rows.Scan(&a, &b); err != nil {
-				t.Fatal(err)
-			}
-			fn(a, b.String)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	q := func(query string, fn func(a, b string)) { catalogQuery(t, db, query, fn) }
 	withStudent, refs = map[string]bool{}, map[string][]string{}
 	switch db.Engine {
 	case storage.SQLite:
@@ -110,5 +116,23 @@ func TestExportCoversEveryStudentTable(t *testing.T) {
 		}
 		t.Logf("%d student tables in the catalog: %d exported, %d excluded with a reason; %d tables exported in all",
 			len(names), len(names)-excluded, excluded, len(storage.ExportTables))
+
+		// The yes/no columns the export turns into true/false: SQLite
+		// declares them INTEGER, so PostgreSQL's schema is the reference.
+		if db.Engine == storage.Postgres {
+			bools := map[string]bool{}
+			catalogQuery(t, db, `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()
+				AND data_type = 'boolean'`, func(table, col string) {
+				for _, et := range storage.ExportTables {
+					if et.Name == table && (len(et.Columns) == 0 || slices.Contains(et.Columns, col)) {
+						bools[table+"."+col] = true
+					}
+				}
+			})
+			if !maps.Equal(bools, storage.ExportBooleans) {
+				t.Errorf("exported boolean columns %v, storage.ExportBooleans %v", slices.Sorted(maps.Keys(bools)),
+					slices.Sorted(maps.Keys(storage.ExportBooleans)))
+			}
+		}
 	})
 }

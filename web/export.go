@@ -241,6 +241,9 @@ func buildExportJSON(l *i18n.Localizer, x *storage.StudentExport) exportJSON {
 			m := map[string]any{}
 			for _, f := range rec.Fields {
 				m[f.Name] = jsonValue(f.Value)
+				if storage.ExportBooleans[sec.Table+"."+f.Name] && (f.Value == "true" || f.Value == "false") {
+					m[f.Name] = f.Value == "true"
+				}
 				if _, ok := x.People[f.Value]; ok {
 					used[f.Value] = true
 				}
@@ -317,16 +320,13 @@ var valueKeys = map[string]string{
 	"access_log.role": "role.", "access_log.object_kind": "log.object.",
 }
 
-// boolColumns hold yes or no (1/0 on SQLite, true/false on PostgreSQL).
-var boolColumns = map[string]bool{"parental_authority": true, "refused": true, "informed": true, "late": true}
-
 // readableValue translates a coded value for the PDF when the catalog has it.
 func readableValue(l *i18n.Localizer, table, col, v string) string {
-	if boolColumns[col] {
+	if storage.ExportBooleans[table+"."+col] {
 		switch v {
-		case "1", "true":
+		case "true":
 			return l.T("common.yes")
-		case "0", "false":
+		case "false":
 			return l.T("common.no")
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"casus"
 	"casus/demo"
 	"casus/jobs"
+	"casus/storage"
 	"casus/storage/storagetest"
 	"casus/web/webtest"
 )
@@ -212,6 +213,30 @@ func TestStudentExportComplete(t *testing.T) {
 			}
 			var raw any
 			json.Unmarshal([]byte(jres.Body), &raw)
+			// Yes/no columns are JSON booleans on both engines.
+			var sections struct {
+				Sections []struct {
+					Table   string
+					Records []map[string]any
+				}
+			}
+			json.Unmarshal([]byte(jres.Body), &sections)
+			bools := 0
+			for _, sec := range sections.Sections {
+				for _, rec := range sec.Records {
+					for col, v := range rec {
+						if storage.ExportBooleans[sec.Table+"."+col] {
+							if _, ok := v.(bool); !ok {
+								t.Errorf("%s.%s is %#v in the JSON, want true or false", sec.Table, col, v)
+							}
+							bools++
+						}
+					}
+				}
+			}
+			if bools < 3 {
+				t.Errorf("%d yes/no values in Milan's export, want at least 3 (guardians, consent, agenda item)", bools)
+			}
 			var jb strings.Builder
 			jsonStrings(raw, &jb)
 			jsonText := jb.String()
