@@ -153,6 +153,7 @@ func (l *loader) load() error {
 	l.careFiles()
 	l.consents()
 	l.crises()
+	l.meldcode()
 	l.followUp()
 	l.handbook()
 	return l.err

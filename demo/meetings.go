@@ -48,3 +48,33 @@ func (l *loader) crises() {
 		RecordedBy: l.users[UserCoordinator].ID})
 	l.fail("crisis", err)
 }
+
+// meldcode records scenario C's meldcode for Milan, all on the day of the
+// crisis: signals mapped, Veilig Thuis consulted, the talk with Milan, the
+// weighing and the decision to report. Only the zorgcoördinator sees it;
+// she names no one else.
+func (l *loader) meldcode() {
+	if l.err != nil || l.scenario.milanZAT == nil {
+		return
+	}
+	y, m, d := l.now.AddDate(0, 0, -3).In(casus.Amsterdam).Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	coord := l.users[UserCoordinator].ID
+	steps := []casus.MeldcodeStep{
+		{Step: 1, Notes: "Milan vertelt zijn mentor over geweld tussen zijn ouders; hij wil na school niet naar huis. Signalen en wat hij zei letterlijk vastgelegd."},
+		{Step: 2, Notes: "Overleg met de aandachtsfunctionaris en dezelfde dag advies gevraagd aan Veilig Thuis.", VeiligThuis: true},
+		{Step: 3, Notes: "Gesprek met Milan samen met de mentor; daarna moeder gebeld. Milan kan voorlopig bij zijn oom logeren."},
+		{Step: 4, Notes: "Vermoeden van huiselijk geweld blijft; de veiligheid thuis is niet gewaarborgd.",
+			Answers: []string{"yes", "yes", "no", "yes", "no"}},
+		{Step: 5, Notes: "Melding gedaan bij Veilig Thuis; hulp via SMW loopt, nabespreken in het ZAT.", Decision: casus.MeldDecisionReport},
+	}
+	var id string
+	for _, st := range steps {
+		st.MeldcodeID, st.ByID, st.DoneOn = id, coord, day
+		if err := l.tx.RecordMeldcodeStep(l.ctx, l.scenario.milanZAT.StudentID, &st); err != nil {
+			l.fail("meldcode", err)
+			return
+		}
+		id = st.MeldcodeID
+	}
+}

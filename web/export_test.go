@@ -49,6 +49,8 @@ var exportProbes = []exportProbe{
 	{"goal_outcomes", "CAST(goal_id AS TEXT)", []string{"description"}, "case_id IN (SELECT id FROM cases WHERE student_id %s $1)"},
 	{"own_words", "CAST(id AS TEXT)", []string{"giver_name", "body"}, "student_id %s $1"},
 	{"rectification_requests", "CAST(id AS TEXT)", []string{"requester_name", "request"}, "student_id %s $1"},
+	{"meldcodes", "CAST(id AS TEXT)", nil, "student_id %s $1"},
+	{"meldcode_steps", "CAST(id AS TEXT)", []string{"notes"}, "meldcode_id IN (SELECT id FROM meldcodes WHERE student_id %s $1)"},
 }
 
 // jsonStrings collects every string in a decoded JSON document.
