@@ -271,7 +271,7 @@ func (tx *Tx) DestroyStudent(ctx context.Context, studentID string, opt DestroyO
 	if opt.Cause == casus.CauseErasure {
 		d.Rule = "erasure: " + string(opt.Ground)
 	}
-	if d.PeriodFrom, err = tx.fileStart(ctx, studentID); err != nil {
+	if d.PeriodFrom, err = tx.FileStart(ctx, studentID); err != nil {
 		return d, err
 	}
 	if b := status.Basis(); b != nil {
@@ -447,9 +447,9 @@ func (tx *Tx) studentRefs(ctx context.Context, studentID string) ([]string, erro
 	return refs, nil
 }
 
-// fileStart is the month the student's file began: the first case,
-// referral or care entry.
-func (tx *Tx) fileStart(ctx context.Context, studentID string) (*time.Time, error) {
+// FileStart is the month the student's file began: the first case,
+// referral or care entry; nil when there is none.
+func (tx *Tx) FileStart(ctx context.Context, studentID string) (*time.Time, error) {
 	var first *time.Time
 	for _, q := range []string{
 		`SELECT opened_at FROM cases WHERE student_id = $1 ORDER BY opened_at LIMIT 1`,

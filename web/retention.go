@@ -67,7 +67,7 @@ func (s *Server) handleRetention(w http.ResponseWriter, r *http.Request) {
 // shows the page again with them (400), logged as a refused read; nothing is
 // written.
 func (s *Server) retentionChange(w http.ResponseWriter, r *http.Request, purpose, which string,
-	validate func(f *form) func(c *careCtx) error) (bool, *careCtx) {
+	validate func(c *careCtx, f *form) func(c *careCtx) error) (bool, *careCtx) {
 	f, err := parseForm(w, r)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -81,7 +81,7 @@ func (s *Server) retentionChange(w http.ResponseWriter, r *http.Request, purpose
 		if !a.Allowed {
 			return a, nil
 		}
-		do := validate(f)
+		do := validate(c, f)
 		if f.Errs != nil {
 			invalid = true
 			c.e.Action, c.e.Purpose = casus.ActRead, purpose+" (refused)"
@@ -107,7 +107,7 @@ func (s *Server) retentionChange(w http.ResponseWriter, r *http.Request, purpose
 
 // handleHoldCreate sets a legal hold on the student's file with a reason.
 func (s *Server) handleHoldCreate(w http.ResponseWriter, r *http.Request) {
-	ok, _ := s.retentionChange(w, r, "legal hold", "hold", func(f *form) func(c *careCtx) error {
+	ok, _ := s.retentionChange(w, r, "legal hold", "hold", func(_ *careCtx, f *form) func(c *careCtx) error {
 		reason := f.paragraphs("hold_reason", textRule{required: true, max: holdReasonMax})
 		return func(c *careCtx) error {
 			return c.tx.AddLegalHold(c.ctx, &casus.LegalHold{StudentID: c.st.ID, Reason: reason, SetBy: c.u.ID})
@@ -125,7 +125,7 @@ func (s *Server) handleHoldLift(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, casus.ErrNotFound)
 		return
 	}
-	ok, _ := s.retentionChange(w, r, "legal hold lifted", "lift:"+hold, func(f *form) func(c *careCtx) error {
+	ok, _ := s.retentionChange(w, r, "legal hold lifted", "lift:"+hold, func(_ *careCtx, f *form) func(c *careCtx) error {
 		reason := f.paragraphs("lift_reason", textRule{required: true, max: holdReasonMax})
 		return func(c *careCtx) error { return c.tx.LiftLegalHold(c.ctx, c.st.ID, hold, c.u.ID, reason) }
 	})
@@ -138,11 +138,21 @@ func (s *Server) handleHoldLift(w http.ResponseWriter, r *http.Request) {
 // period runs from it), or, with enrolled=yes, that the student is enrolled
 // after all. The day may not lie in the future.
 func (s *Server) handleStudentLeft(w http.ResponseWriter, r *http.Request) {
-	ok, _ := s.retentionChange(w, r, "student left school", "left", func(f *form) func(c *careCtx) error {
+	ok, _ := s.retentionChange(w, r, "student left school", "left", func(c *careCtx, f *form) func(c *careCtx) error {
 		if f.Values.Get("enrolled") == "yes" {
 			return func(c *careCtx) error { return c.tx.SetStudentLeft(c.ctx, c.st.ID, nil) }
 		}
-		day := f.day("left_on", true, time.Time{}, "")
+		// Not before the file began (nor the student was born): a slip of
+		// the year would otherwise have the file destroyed the next night.
+		notBefore := c.st.DateOfBirth
+		start, err := c.tx.FileStart(c.ctx, c.st.ID)
+		if err != nil {
+			return func(*careCtx) error { return err }
+		}
+		if start != nil {
+			notBefore = *start
+		}
+		day := f.day("left_on", true, notBefore, "retention.left_before_file")
 		if day.After(s.today()) {
 			f.fail("left_on", "retention.left_future", nil)
 		}
@@ -158,7 +168,7 @@ func (s *Server) handleStudentLeft(w http.ResponseWriter, r *http.Request) {
 // recorded. The form asks for an explicit confirmation. A file under a
 // legal hold is not erased.
 func (s *Server) handleErase(w http.ResponseWriter, r *http.Request) {
-	ok, _ := s.retentionChange(w, r, "erasure", "erase", func(f *form) func(c *careCtx) error {
+	ok, _ := s.retentionChange(w, r, "erasure", "erase", func(_ *careCtx, f *form) func(c *careCtx) error {
 		ground := casus.ErasureGround(f.choice("ground", true, stringsOf(casus.ErasureGrounds)...))
 		if f.Values.Get("confirm") != "yes" {
 			f.fail("confirm", "retention.erase_confirm_required", nil)

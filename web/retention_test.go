@@ -275,6 +275,9 @@ func TestStudentLeft(t *testing.T) {
 				{"", "Vul dit veld in."},
 				{env.Clock.Now().AddDate(0, 0, 2).Format(time.DateOnly), "Kies vandaag of een dag in het verleden."},
 				{"31-07-2026", "datum"},
+				// A slip of the year would have the file destroyed the next night.
+				{"0025-06-30", "Deze datum ligt vóór het begin van het dossier van de leerling."},
+				{env.Clock.Now().AddDate(-1, 0, 0).Format(time.DateOnly), "Deze datum ligt vóór het begin van het dossier van de leerling."},
 			} {
 				before := env.Snapshot("sessions", "access_log", "access_log_head")
 				res := c.Post(base+"/left", url.Values{"left_on": {tc.day}})
