@@ -32,8 +32,11 @@ const (
 	// meldcodeWithheldInLog is meldcodeWithheld for the access log, whose
 	// student_id is text (it also logs what is not a UUID).
 	meldcodeWithheldInLog = `EXISTS (SELECT 1 FROM export_withholdings w WHERE CAST(w.student_id AS TEXT) = access_log.student_id AND w.table_name = 'meldcodes')`
-	ofCases               = `case_id IN (SELECT id FROM cases WHERE student_id = $1)`
-	ofReferrals           = `referral_id IN (SELECT id FROM referrals WHERE student_id = $1)`
+	// logShown leaves out the access-log lines that would tell of a
+	// withheld meldcode: in the log section and in the recipients.
+	logShown    = `NOT (object_kind = 'meldcode' AND ` + meldcodeWithheldInLog + `)`
+	ofCases     = `case_id IN (SELECT id FROM cases WHERE student_id = $1)`
+	ofReferrals = `referral_id IN (SELECT id FROM referrals WHERE student_id = $1)`
 )
 
 // ExportTables lists, in the order of the export, every table that holds
@@ -112,7 +115,7 @@ var ExportTables = []ExportTable{
 			OR EXISTS (SELECT 1 FROM referrals r WHERE r.student_id = $1 AND messages.link LIKE '%' || CAST(r.id AS TEXT) || '%')
 			OR EXISTS (SELECT 1 FROM actions a WHERE a.student_id = $1 AND messages.link LIKE '%' || CAST(a.id AS TEXT) || '%'))`},
 	// The access-log view of the file; the chain fields stay out.
-	{Name: "access_log", Key: []string{"seq"}, Where: `student_id = $1 AND NOT (object_kind = 'meldcode' AND ` + meldcodeWithheldInLog + `)`, OrderBy: "seq",
+	{Name: "access_log", Key: []string{"seq"}, Where: `student_id = $1 AND ` + logShown, OrderBy: "seq",
 		Columns: []string{"seq", "at", "user_name", "role", "org_name", "relation", "object_kind", "object_id", "action",
 			"purpose", "outcome"}},
 }
@@ -399,7 +402,7 @@ func (tx *Tx) StudentExport(ctx context.Context, studentID string) (*StudentExpo
 // recipients lists the partners who saw the student's data, from the log.
 func (tx *Tx) recipients(ctx context.Context, studentID string) ([]Recipient, error) {
 	rows, err := tx.query(ctx, `SELECT user_name, org_name, role, COUNT(*), MIN(at), MAX(at) FROM access_log
-		WHERE student_id = $1 AND outcome = 'granted' AND role = $2
+		WHERE student_id = $1 AND outcome = 'granted' AND role = $2 AND `+logShown+`
 		GROUP BY user_id, user_name, org_name, role ORDER BY org_name, user_name`, studentID, string(casus.RolePartner))
 	if err != nil {
 		return nil, fmt.Errorf("storage: recipients: %w", err)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -397,6 +398,57 @@ func TestExportMeldcodeWithheld(t *testing.T) {
 				if !strings.Contains(flat, squash(reason)) || !strings.Contains(flat, "Hetdossier") {
 					t.Errorf("the %s lacks the notice that part of the file was withheld", what)
 				}
+			}
+		})
+	}
+}
+
+// TestExportRecipientsMeldcodeWithheld: a partner named for Milan's
+// meldcode opens it; the export lists that partner as a recipient until the
+// meldcode is withheld, then no longer (the visit would tell of it).
+func TestExportRecipientsMeldcodeWithheld(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			milan := env.StudentID(demo.CrisisNumber)
+			coord, ggd, privacy := env.NewClient(), env.NewClient(), env.NewClient()
+			coord.Login(demo.UserCoordinator)
+			ggd.Login(demo.UserGGD)
+			privacy.Login(demo.UserPrivacy)
+			if res := coord.Post("/students/"+milan+"/meldcode/people", url.Values{"person": {env.UserID(demo.UserGGD)}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("name the JGZ member: %d\n%s", res.Status, res.Body)
+			}
+			if res := ggd.Get("/students/" + milan + "/meldcode"); res.Status != http.StatusOK {
+				t.Fatalf("the named JGZ member opens the meldcode: %d", res.Status)
+			}
+			recipients := func() []string {
+				t.Helper()
+				var doc struct {
+					Recipients []struct{ Name string } `json:"recipients"`
+				}
+				if err := json.Unmarshal([]byte(privacy.Get("/students/"+milan+"/export.json").Body), &doc); err != nil {
+					t.Fatal(err)
+				}
+				var names []string
+				for _, r := range doc.Recipients {
+					names = append(names, r.Name)
+				}
+				return names
+			}
+			ggdName := "Nienke Haverkamp"
+			if got := recipients(); !slices.Contains(got, ggdName) {
+				t.Fatalf("before withholding, recipients %v lack %s", got, ggdName)
+			}
+			var meldcode string
+			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(id AS TEXT) FROM meldcodes WHERE student_id = $1`, milan).Scan(&meldcode); err != nil {
+				t.Fatal(err)
+			}
+			if res := privacy.Post("/students/"+milan+"/export/withhold", url.Values{"record": {"meldcodes|" + meldcode},
+				"reason": {"Inzage brengt de veiligheid van de leerling in gevaar."}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("withhold the meldcode: %d\n%s", res.Status, res.Body)
+			}
+			if got := recipients(); slices.Contains(got, ggdName) {
+				t.Errorf("after withholding the meldcode, recipients %v still name %s, who only saw the meldcode", got, ggdName)
 			}
 		})
 	}
