@@ -453,3 +453,25 @@ func TestExportRecipientsMeldcodeWithheld(t *testing.T) {
 		})
 	}
 }
+
+// TestExportPDFBeyondTheFont: a care entry with an emoji (outside the
+// fonts' plane) still gives the export PDF, the emoji replaced, the rest
+// of the text intact.
+func TestExportPDFBeyondTheFont(t *testing.T) {
+	env := webtest.Start(t, "sqlite", webtest.Options{})
+	milan := env.StudentID(demo.CrisisNumber)
+	coord := env.NewClient()
+	coord.Login(demo.UserCoordinator)
+	text := "Milan stuurde zijn mentor 😀 na het gesprek: het gaat beter."
+	if res := coord.Post("/students/"+milan+"/care", url.Values{"kind": {"contact"}, "occurred_on": {env.Clock.Now().In(casus.Amsterdam).Format(time.DateOnly)},
+		"text": {text}, "visibility": {"care_team"}, "sector": {"mbo"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("care entry: %d", res.Status)
+	}
+	res := coord.Get("/students/" + milan + "/export.pdf")
+	if res.Status != http.StatusOK {
+		t.Fatalf("export PDF with an emoji in the file: %d", res.Status)
+	}
+	if got := squash(pdfText(t, res.Body)); !strings.Contains(got, squash("na het gesprek: het gaat beter.")) {
+		t.Errorf("the entry's text is not in the PDF")
+	}
+}
