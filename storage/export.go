@@ -355,6 +355,11 @@ func (tx *Tx) StudentExport(ctx context.Context, studentID string) (*StudentExpo
 		}
 		withheld[w.Table][w.RecordKey] = true
 	}
+	// A record is withheld with what belongs to it: its parent's children,
+	// whatever hangs off a withheld case (case_id), the children of those in
+	// turn (ExportTables lists parents first), and the log lines and
+	// messages that point at any of them.
+	hidden := map[string]bool{}
 	for _, t := range ExportTables {
 		recs, err := tx.exportRows(ctx, t, studentID)
 		if err != nil {
@@ -362,7 +367,12 @@ func (tx *Tx) StudentExport(ctx context.Context, studentID string) (*StudentExpo
 		}
 		sec := ExportSection{Table: t.Name}
 		for _, r := range recs {
-			if withheld[t.Name][r.Key] || (t.Parent != "" && withheld[t.Parent][r.Field(t.ParentCol)]) {
+			if withheld[t.Name][r.Key] || (t.Parent != "" && withheld[t.Parent][r.Field(t.ParentCol)]) ||
+				withheld["cases"][r.Field("case_id")] || hidden[r.Field("object_id")] || pointsAt(r.Field("link"), hidden) {
+				if withheld[t.Name] == nil {
+					withheld[t.Name] = map[string]bool{}
+				}
+				withheld[t.Name][r.Key], hidden[r.Key] = true, true
 				continue
 			}
 			sec.Records = append(sec.Records, r)
@@ -397,6 +407,16 @@ func (tx *Tx) StudentExport(ctx context.Context, studentID string) (*StudentExpo
 		x.People[id] = name
 	}
 	return x, rows.Err()
+}
+
+// pointsAt reports whether a message's link names a withheld record.
+func pointsAt(link string, hidden map[string]bool) bool {
+	for _, part := range strings.Split(link, "/") {
+		if hidden[part] {
+			return true
+		}
+	}
+	return false
 }
 
 // recipients lists the partners who saw the student's data, from the log.

@@ -475,3 +475,55 @@ func TestExportPDFBeyondTheFont(t *testing.T) {
 		t.Errorf("the entry's text is not in the PDF")
 	}
 }
+
+// TestExportCaseWithheld: withholding Milan's ZAT case also withholds what
+// belongs to it — the police invitation, the consent exception and its
+// reason, the agenda item and its guests, the crisis, the actions — and the
+// log lines and messages about them.
+func TestExportCaseWithheld(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			milan := env.StudentID(demo.CrisisNumber)
+			coord, privacy := env.NewClient(), env.NewClient()
+			coord.Login(demo.UserCoordinator)
+			privacy.Login(demo.UserPrivacy)
+			var zat string
+			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(c.id AS TEXT) FROM cases c JOIN care_teams t ON t.id = c.team_id
+				WHERE c.student_id = $1 AND t.kind = 'zat'`, milan).Scan(&zat); err != nil {
+				t.Fatal(err)
+			}
+			if res := coord.Get("/cases/" + zat + "/consent"); res.Status != http.StatusOK {
+				t.Fatalf("coordinator opens the case's consent page: %d", res.Status)
+			}
+			belonging := map[string]string{
+				"the consent exception's reason": "Meldcode: signalen van huiselijk geweld",
+				"the crisis":                     "Milan verblijft tijdelijk bij zijn oom",
+				"the police invitation":          env.UserID(demo.UserPolice),
+			}
+			var item string
+			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(id AS TEXT) FROM agenda_items WHERE case_id = $1`, zat).Scan(&item); err == nil {
+				belonging["the agenda item"] = item
+			}
+			body := privacy.Get("/students/" + milan + "/export.json").Body
+			for what, s := range belonging {
+				if !strings.Contains(body, s) {
+					t.Fatalf("before withholding, the export lacks %s", what)
+				}
+			}
+			if res := privacy.Post("/students/"+milan+"/export/withhold", url.Values{"record": {"cases|" + zat},
+				"reason": {"Informatie van de politie over een lopend onderzoek."}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("withhold the case: %d\n%s", res.Status, res.Body)
+			}
+			j, p := privacy.Get("/students/"+milan+"/export.json").Body, squash(pdfText(t, privacy.Get("/students/"+milan+"/export.pdf").Body))
+			for what, s := range belonging {
+				if strings.Contains(j, s) || strings.Contains(p, squash(s)) {
+					t.Errorf("with the case withheld, the export still holds %s", what)
+				}
+			}
+			if strings.Contains(j, zat) || strings.Contains(p, zat) {
+				t.Errorf("with the case withheld, the export still names it (a record, a log line or a message)")
+			}
+		})
+	}
+}
