@@ -59,6 +59,15 @@ func (s *Server) loadMeldcode(c *careCtx, page *meldcodePage) (casus.Access, err
 			slices.ContainsFunc(page.People, func(p casus.User) bool { return p.ID == u.ID }) {
 			continue
 		}
+		// A partner can only be named who may see the student by name
+		// (invited or a team member, with consent): anyone else would be
+		// told of a meldcode they cannot open.
+		if ok, err := partnerNamed(c.ctx, c.tx, u, c.st.ID); err != nil || !ok {
+			if err != nil {
+				return a, err
+			}
+			continue
+		}
 		page.Candidates = append(page.Candidates, u)
 	}
 	return a, nil

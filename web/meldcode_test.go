@@ -220,3 +220,36 @@ func postAtOnce(path string, form url.Values, clients ...*webtest.Client) []webt
 	wg.Wait()
 	return got
 }
+
+// TestMeldcodeNameOnlyWhoCanOpen: the police, not invited for Lotte, is
+// not offered and cannot be named for her meldcode (they would be told of
+// a meldcode they cannot open); the JGZ member on Milan's case can be named
+// for his, and opens it.
+func TestMeldcodeNameOnlyWhoCanOpen(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			lotte, milan := env.StudentID(demo.LotteNumber), env.StudentID(demo.CrisisNumber)
+			coord := env.NewClient()
+			coord.Login(demo.UserCoordinator)
+			police := env.UserID(demo.UserPolice)
+			if body := coord.Get("/students/" + lotte + "/meldcode").Body; strings.Contains(body, `value="`+police+`"`) {
+				t.Errorf("the police is offered for Lotte's meldcode")
+			}
+			if res := coord.Post("/students/"+lotte+"/meldcode/people", url.Values{"person": {police}}); res.Status != http.StatusBadRequest {
+				t.Errorf("naming the police for Lotte: %d, want 400", res.Status)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM messages WHERE user_id = $1 AND msg_key = 'message.meldcode_named'`, police); n != 0 {
+				t.Errorf("the police got %d meldcode messages", n)
+			}
+			ggd := env.NewClient()
+			ggd.Login(demo.UserGGD)
+			if res := coord.Post("/students/"+milan+"/meldcode/people", url.Values{"person": {env.UserID(demo.UserGGD)}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("naming the JGZ member for Milan: %d", res.Status)
+			}
+			if res := ggd.Get("/students/" + milan + "/meldcode"); res.Status != http.StatusOK {
+				t.Errorf("the named JGZ member opens Milan's meldcode: %d", res.Status)
+			}
+		})
+	}
+}
