@@ -176,7 +176,7 @@ func (s *Server) handleStudentLogCSV(w http.ResponseWriter, r *http.Request) {
 // shows. A user whose roles read no logs is refused (403), and that
 // refusal is logged too.
 func (s *Server) privacyScopeTx(r *http.Request, action casus.AccessAction, purpose, objectKind, objectID string,
-	fn func(tx *storage.Tx, schools []string, a casus.Access) error) error {
+	fn func(tx *storage.Tx, schools []string, a casus.Access, e *casus.AccessEntry) error) error {
 	ctx := r.Context()
 	u := *state(r).user
 	return s.updateLogged(ctx, func(tx *storage.Tx) error {
@@ -193,7 +193,7 @@ func (s *Server) privacyScopeTx(r *http.Request, action casus.AccessAction, purp
 		if err != nil {
 			return err
 		}
-		if err := fn(tx, schools, a); err != nil {
+		if err := fn(tx, schools, a, e); err != nil {
 			return refused(ctx, tx, e, a, err)
 		}
 		return logAccess(ctx, tx, e, a)
@@ -217,7 +217,7 @@ func (s *Server) userLog(r *http.Request, csv bool) (userLogPage, error) {
 	if csv {
 		action, purpose, limit = casus.ActExport, "access log (user) CSV", 1_000_000
 	}
-	err := s.privacyScopeTx(r, action, purpose, "access_log_user", id, func(tx *storage.Tx, schools []string, a casus.Access) error {
+	err := s.privacyScopeTx(r, action, purpose, "access_log_user", id, func(tx *storage.Tx, schools []string, a casus.Access, _ *casus.AccessEntry) error {
 		if !casus.ValidID(id) {
 			return casus.ErrNotFound
 		}
@@ -280,7 +280,7 @@ type logOverviewPage struct {
 func (s *Server) logOverview(r *http.Request, action casus.AccessAction, purpose string) (logOverviewPage, error) {
 	ctx := r.Context()
 	var page logOverviewPage
-	err := s.privacyScopeTx(r, action, purpose, "access_log_anomalies", "", func(tx *storage.Tx, schools []string, a casus.Access) error {
+	err := s.privacyScopeTx(r, action, purpose, "access_log_anomalies", "", func(tx *storage.Tx, schools []string, a casus.Access, _ *casus.AccessEntry) error {
 		page.Since, page.Threshold = tx.Now().Add(-logWindow), casus.ManyStudentsPerDay
 		es, err := tx.ScopedAccessEntries(ctx, storage.ScopedFilter{Schools: schools, Since: page.Since, Limit: 100_000})
 		if err != nil {
@@ -352,12 +352,15 @@ func (s *Server) handleLogFind(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var id string
-	err = s.privacyScopeTx(r, casus.ActSearch, "access log (find student)", "student", "", func(tx *storage.Tx, schools []string, a casus.Access) error {
+	err = s.privacyScopeTx(r, casus.ActSearch, "access log (find student)", "student", "", func(tx *storage.Tx, schools []string, a casus.Access, e *casus.AccessEntry) error {
 		var err error
 		id, err = tx.StudentByNumber(r.Context(), schools, strings.TrimSpace(number))
 		if casus.ErrorCode(err) == casus.ENOTFOUND {
 			return &casus.Error{Code: casus.EINVALID, Key: "log.find.none"}
 		}
+		// The lookup is in the found student's own log, even when their
+		// log is then not opened.
+		e.StudentID, e.ObjectID = id, id
 		return err
 	})
 	if err != nil {

@@ -120,6 +120,10 @@ func TestAccessLogViews(t *testing.T) {
 			if res := privacy.Post("/log/find", url.Values{"number": {demo.LotteNumber}}); res.Status != http.StatusSeeOther || res.Location != "/students/"+lotte+"/log" {
 				t.Errorf("find Lotte: %d → %s", res.Status, res.Location)
 			}
+			if n := env.Count(`SELECT COUNT(*) FROM access_log WHERE student_id = $1 AND purpose = 'access log (find student)'
+				AND user_id = $2 AND outcome = 'granted'`, lotte, env.UserID(demo.UserPrivacy)); n != 1 {
+				t.Errorf("finding Lotte left %d entries in her own log, want 1", n)
+			}
 			if res := privacy.Post("/log/find", url.Values{"number": {demo.DaanNumber}}); res.Status != http.StatusBadRequest ||
 				!strings.Contains(res.Body, "Er is geen leerling met dit nummer op uw school.") {
 				t.Errorf("find a pupil of another school: %d", res.Status)
