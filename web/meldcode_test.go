@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -176,16 +177,7 @@ func TestMeldcodeStepAtOnce(t *testing.T) {
 			}
 			for i, st := range steps {
 				st.Set("done_on", today)
-				got := postAtOnce(path+"/steps", st, first, second)
-				statuses := []int{got[0].Status, got[1].Status}
-				slices.Sort(statuses)
-				if statuses[0] != http.StatusSeeOther || statuses[1] != http.StatusBadRequest {
-					t.Fatalf("step %d twice at once: %v, want one 303 and one 400", i+1, statuses)
-				}
-				refused := got[0]
-				if refused.Status == http.StatusSeeOther {
-					refused = got[1]
-				}
+				refused := oneSaves(t, fmt.Sprintf("step %d", i+1), http.StatusBadRequest, postAtOnce(path+"/steps", st, first, second))
 				if !strings.Contains(refused.Body, "Iemand anders heeft intussen een stap vastgelegd") {
 					t.Errorf("step %d: the refused save does not say why", i+1)
 				}
@@ -198,6 +190,21 @@ func TestMeldcodeStepAtOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// oneSaves checks that of two saves at once one went through (303) and
+// the other was refused with status refusedWith, and returns the refusal.
+func oneSaves(t *testing.T, what string, refusedWith int, got []webtest.Response) webtest.Response {
+	t.Helper()
+	statuses := []int{got[0].Status, got[1].Status}
+	slices.Sort(statuses)
+	if statuses[0] != http.StatusSeeOther || statuses[1] != refusedWith {
+		t.Fatalf("%s twice at once: %v, want one 303 and one %d", what, statuses, refusedWith)
+	}
+	if got[0].Status == http.StatusSeeOther {
+		return got[1]
+	}
+	return got[0]
 }
 
 // postAtOnce posts the form from every client at the same moment and
