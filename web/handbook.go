@@ -149,6 +149,25 @@ func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request) (f *form, na
 	return f, name, content, status, true
 }
 
+// checkUpload checks the file as casus.CheckUpload does and puts what is
+// wrong beside the file field; a file over the limit answers 413, like a
+// body over it. Only an unexpected failure is returned.
+func checkUpload(f *form, name string, content []byte, status *int) (string, error) {
+	t, err := casus.CheckUpload(name, content)
+	var e *casus.Error
+	switch {
+	case err == nil:
+		return t, nil
+	case !errors.As(err, &e):
+		return "", err
+	}
+	f.Errs = append(f.Errs, e)
+	if e.Key == "upload.too_large" {
+		*status = http.StatusRequestEntityTooLarge
+	}
+	return "", nil
+}
+
 // readUpload reads the multipart upload form: its text fields into a form,
 // and the file with the name exactly as the browser sent it (the standard
 // library's FileName would strip a path and hide a "../" we must refuse).
@@ -247,12 +266,8 @@ func (s *Server) handleHandbookUpload(w http.ResponseWriter, r *http.Request) {
 			d.SchoolID = id
 		}
 		d.ReviewOn = f.day("review_on", true, time.Time{}, "")
-		if d.ContentType, err = casus.CheckUpload(name, content); err != nil {
-			var e *casus.Error
-			if !errors.As(err, &e) {
-				return err
-			}
-			f.Errs = append(f.Errs, e)
+		if d.ContentType, err = checkUpload(f, name, content, &status); err != nil {
+			return err
 		}
 		if f.Errs != nil {
 			return nil
@@ -391,13 +406,9 @@ func (s *Server) handleHandbookVersion(w http.ResponseWriter, r *http.Request) {
 		ReviewOn: f.day("review_on", true, time.Time{}, ""),
 	}
 	if f.Errs == nil {
-		if d.ContentType, err = casus.CheckUpload(name, content); err != nil {
-			var e *casus.Error
-			if !errors.As(err, &e) {
-				s.renderError(w, r, err)
-				return
-			}
-			f.Errs = append(f.Errs, e)
+		if d.ContentType, err = checkUpload(f, name, content, &status); err != nil {
+			s.renderError(w, r, err)
+			return
 		}
 	}
 	if f.Errs != nil {
