@@ -60,6 +60,14 @@ type RectificationRequest struct {
 	InformedOn        time.Time
 	InformedBy        string
 	InformedName      string
+
+	// The extension of the term by two further months (AVG art. 12(3)):
+	// zero while not extended.
+	ExtendedOn      time.Time // the day the requester was told of the extension, with its reasons
+	ExtensionReason string
+	ExtendedBy      string
+	ExtendedName    string
+	ExtendedAt      time.Time
 }
 
 // Rectification limits.
@@ -69,12 +77,33 @@ const (
 	MaxDecisionText   = 2000 // characters of a decision's reason
 	MaxConcernsText   = 300  // characters naming the record a request concerns
 	MaxWithdrawalNote = 500
+	MaxExtensionText  = MaxDecisionText // characters of the reasons for an extension
 )
 
 // Deadline is the last day of the legal term: one month after receipt,
 // the same day of the next month, or that month's last day when it has no
 // such day (31 January → 28 or 29 February), as EU time limits are counted.
-func (r RectificationRequest) Deadline() time.Time { return AddMonth(r.ReceivedOn) }
+// An extended term ends three months after receipt, counted the same way
+// (31 January → 30 April).
+func (r RectificationRequest) Deadline() time.Time {
+	if r.Extended() {
+		return AddMonths(r.ReceivedOn, 3)
+	}
+	return r.FirstDeadline()
+}
+
+// FirstDeadline is the last day of the first month, by which an extension
+// must be decided and told.
+func (r RectificationRequest) FirstDeadline() time.Time { return AddMonth(r.ReceivedOn) }
+
+// Extended reports whether the term was extended by two further months.
+func (r RectificationRequest) Extended() bool { return !r.ExtendedOn.IsZero() }
+
+// CanExtend reports whether the term may still be extended today: the
+// request is open, not extended yet, and its first month has not passed.
+func (r RectificationRequest) CanExtend(today time.Time) bool {
+	return r.Status == RectificationOpen && !r.Extended() && !today.After(r.FirstDeadline())
+}
 
 // Informed reports whether the requester has been told the outcome: the
 // request is then done.
@@ -93,9 +122,13 @@ func (r RectificationRequest) DaysLeft(today time.Time) int {
 
 // AddMonth returns the same calendar day one month after t, or the last day
 // of that month when it is shorter.
-func AddMonth(t time.Time) time.Time {
+func AddMonth(t time.Time) time.Time { return AddMonths(t, 1) }
+
+// AddMonths returns the same calendar day n months after t, or the last day
+// of that month when it is shorter.
+func AddMonths(t time.Time, n int) time.Time {
 	y, m, d := t.Date()
-	first := time.Date(y, m+1, 1, 0, 0, 0, 0, t.Location())
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, t.Location())
 	last := first.AddDate(0, 1, -1).Day()
 	return time.Date(first.Year(), first.Month(), min(d, last), 0, 0, 0, 0, t.Location())
 }

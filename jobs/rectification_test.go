@@ -24,7 +24,7 @@ func TestRemindOverdueRectifications(t *testing.T) {
 			db, clock, _ := demoDB(t, engine, hash)
 			received := clock.Now().In(casus.Amsterdam)
 			received = time.Date(received.Year(), received.Month(), received.Day(), 0, 0, 0, 0, time.UTC)
-			var open, answered string
+			var open, answered, extended string
 			update(t, db, func(ctx context.Context, tx *storage.Tx) error {
 				chair, _, err := tx.UserForLogin(ctx, demo.UserCoordinator)
 				if err != nil {
@@ -51,7 +51,15 @@ func TestRemindOverdueRectifications(t *testing.T) {
 				if err := tx.DecideRectification(ctx, &b); err != nil {
 					return err
 				}
-				open, answered = a.ID, b.ID
+				x, err := add("Piet de Vries")
+				if err != nil {
+					return err
+				}
+				x.ExtendedOn, x.ExtensionReason, x.ExtendedBy = received, "Veel verzoeken tegelijk.", chair.ID
+				if err := tx.ExtendRectification(ctx, &x); err != nil {
+					return err
+				}
+				open, answered, extended = a.ID, b.ID, x.ID
 				return tx.MarkRectificationInformed(ctx, b.ID, received, chair.ID)
 			})
 			run := func() int {
@@ -83,6 +91,21 @@ func TestRemindOverdueRectifications(t *testing.T) {
 				if strings.Contains(args, name) {
 					t.Errorf("the reminder names %s: %s", name, args)
 				}
+			}
+			// The extended request follows its term of three months.
+			last := casus.AddMonths(received, 3)
+			clock.Set(last.Add(12 * time.Hour))
+			if n := run(); n != 0 {
+				t.Errorf("on the last day of the extended term: %d reminders, want none", n)
+			}
+			clock.Set(last.AddDate(0, 0, 1).Add(12 * time.Hour))
+			if n := run(); n != 1 {
+				t.Errorf("the day after the extended term: %d reminders, want 1", n)
+			}
+			var n int
+			if err := db.ReadSQL().QueryRow(`SELECT COUNT(*) FROM messages WHERE msg_key = 'message.rectification_overdue'
+				AND link LIKE $1`, "%/rectification/"+extended).Scan(&n); err != nil || n != 1 {
+				t.Errorf("reminders of the extended request: %d (%v), want 1", n, err)
 			}
 		})
 	}

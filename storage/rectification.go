@@ -13,6 +13,10 @@ import (
 // requester informed) by someone else first.
 var ErrRectificationDecided = &casus.Error{Code: casus.ECONFLICT, Key: "error.rectification_decided"}
 
+// ErrRectificationExtended is returned when a request's term was extended
+// already, or the request decided, so it can no longer be extended.
+var ErrRectificationExtended = &casus.Error{Code: casus.ECONFLICT, Key: "error.rectification_extended"}
+
 // ErrOwnWordWithdrawn is returned when a comment was withdrawn already.
 var ErrOwnWordWithdrawn = &casus.Error{Code: casus.ECONFLICT, Key: "error.own_word_withdrawn"}
 
@@ -30,17 +34,20 @@ func (tx *Tx) AddRectificationRequest(ctx context.Context, r *casus.Rectificatio
 const rectificationColumns = `r.id, r.student_id, COALESCE(CAST(r.entry_id AS TEXT), ''), r.concerns, r.requester,
 	r.requester_name, r.received_on, r.request, r.recorded_by, rb.name, r.recorded_at, r.status, r.decided_on,
 	COALESCE(CAST(r.decided_by AS TEXT), ''), COALESCE(db.name, ''), r.decision, COALESCE(r.correction_version, 0),
-	r.informed_on, COALESCE(CAST(r.informed_by AS TEXT), ''), COALESCE(ib.name, '')`
+	r.informed_on, COALESCE(CAST(r.informed_by AS TEXT), ''), COALESCE(ib.name, ''), r.extended_on, r.extension_reason,
+	COALESCE(CAST(r.extended_by AS TEXT), ''), COALESCE(xb.name, ''), r.extended_at`
 
 const rectificationFrom = ` FROM rectification_requests r JOIN users rb ON rb.id = r.recorded_by
-	LEFT JOIN users db ON db.id = r.decided_by LEFT JOIN users ib ON ib.id = r.informed_by `
+	LEFT JOIN users db ON db.id = r.decided_by LEFT JOIN users ib ON ib.id = r.informed_by
+	LEFT JOIN users xb ON xb.id = r.extended_by `
 
 func scanRectification(row scanner, extra ...any) (casus.RectificationRequest, error) {
 	var r casus.RectificationRequest
-	var decided, informed sql.NullTime
+	var decided, informed, extended, extendedAt sql.NullTime
 	dest := append([]any{&r.ID, &r.StudentID, &r.EntryID, &r.Concerns, &r.Requester, &r.RequesterName, &r.ReceivedOn,
 		&r.Request, &r.RecordedBy, &r.RecordedName, &r.RecordedAt, &r.Status, &decided, &r.DecidedBy, &r.DecidedName,
-		&r.Decision, &r.CorrectionVersion, &informed, &r.InformedBy, &r.InformedName}, extra...)
+		&r.Decision, &r.CorrectionVersion, &informed, &r.InformedBy, &r.InformedName, &extended, &r.ExtensionReason,
+		&r.ExtendedBy, &r.ExtendedName, &extendedAt}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return r, err
 	}
@@ -50,6 +57,12 @@ func scanRectification(row scanner, extra ...any) (casus.RectificationRequest, e
 	}
 	if informed.Valid {
 		r.InformedOn = careDay(informed.Time)
+	}
+	if extended.Valid {
+		r.ExtendedOn = careDay(extended.Time)
+	}
+	if extendedAt.Valid {
+		r.ExtendedAt = extendedAt.Time.UTC()
 	}
 	return r, nil
 }
@@ -128,6 +141,25 @@ func (tx *Tx) DecideRectification(ctx context.Context, r *casus.RectificationReq
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrRectificationDecided
+	}
+	return nil
+}
+
+// ExtendRectification records the extension of an open request's term by
+// two further months: the day the requester was told, the reasons and who
+// recorded it (r.ExtendedOn, r.ExtensionReason, r.ExtendedBy); it fills in
+// r.ExtendedAt. A request decided or extended already gives
+// ErrRectificationExtended; the caller checks the first month.
+func (tx *Tx) ExtendRectification(ctx context.Context, r *casus.RectificationRequest) error {
+	r.ExtendedAt = tx.Now()
+	res, err := tx.exec(ctx, `UPDATE rectification_requests SET extended_on = $1, extension_reason = $2, extended_by = $3,
+		extended_at = $4 WHERE id = $5 AND status = 'open' AND extended_on IS NULL`,
+		careDay(r.ExtendedOn), r.ExtensionReason, r.ExtendedBy, r.ExtendedAt, r.ID)
+	if err != nil {
+		return fmt.Errorf("storage: extend rectification: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrRectificationExtended
 	}
 	return nil
 }

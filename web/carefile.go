@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -87,7 +88,12 @@ func (s *Server) studentTx(w http.ResponseWriter, r *http.Request, action casus.
 		return nil
 	})
 	if err != nil {
-		s.renderError(w, r, err)
+		var fr *formRefusal
+		if errors.As(err, &fr) {
+			fr.render(fr.errs)
+		} else {
+			s.renderError(w, r, err)
+		}
 		return false
 	}
 	if !allowed {

@@ -29,8 +29,21 @@ type rectificationPage struct {
 	Entry       *casus.CareEntry // the entry it concerns, when it is one
 	Overdue     bool
 	DaysLeft    int
-	Only        string // after a validation error, the one form shown again: "granted", "refused" or "informed"
+	CanExtend   bool   // the term may still be extended
+	Only        string // after a validation error, the one form shown again: "granted", "refused", "informed" or "extend"
 }
+
+// formRefusal is a field error a handler finds only inside its
+// transaction, once the record is read: studentTx logs it as a refusal,
+// writes nothing else, and render shows the form again with the message
+// beside the field.
+type formRefusal struct {
+	errs   casus.ValidationErrors
+	render func(casus.ValidationErrors)
+}
+
+func (e *formRefusal) Error() string { return e.errs.Error() }
+func (e *formRefusal) Unwrap() error { return e.errs }
 
 // rectificationNewPage is the form that records a request.
 type rectificationNewPage struct {
@@ -168,7 +181,7 @@ func (s *Server) handleRectification(w http.ResponseWriter, r *http.Request) {
 	ok := s.rectificationTx(w, r, casus.ActRead, "rectification request", func(c *careCtx, req casus.RectificationRequest) error {
 		today := s.today()
 		page = rectificationPage{StudentID: c.st.ID, StudentName: c.st.Name(), Sector: c.st.Sector, RequestID: req.ID, Request: &req,
-			Overdue: req.Overdue(today), DaysLeft: req.DaysLeft(today)}
+			Overdue: req.Overdue(today), DaysLeft: req.DaysLeft(today), CanExtend: req.CanExtend(today)}
 		if req.EntryID != "" {
 			e, err := c.tx.CareEntry(c.ctx, c.st.ID, req.EntryID)
 			if err != nil {
@@ -183,7 +196,7 @@ func (s *Server) handleRectification(w http.ResponseWriter, r *http.Request) {
 	}
 	today := s.today().Format(time.DateOnly)
 	v := s.newView(r, "rect.title", page)
-	v.Form = &form{Values: url.Values{"granted_on": {today}, "refused_on": {today}, "informed_on": {today}}}
+	v.Form = &form{Values: url.Values{"granted_on": {today}, "refused_on": {today}, "informed_on": {today}, "extended_on": {today}}}
 	switch r.URL.Query().Get("saved") {
 	case "recorded":
 		v.Notice = "rect.recorded_notice"
@@ -193,6 +206,8 @@ func (s *Server) handleRectification(w http.ResponseWriter, r *http.Request) {
 		v.Notice = "rect.corrected"
 	case "informed":
 		v.Notice = "rect.informed_saved"
+	case "extended":
+		v.Notice = "rect.extended_notice"
 	}
 	s.render(w, r, http.StatusOK, "rectification", v)
 }
@@ -283,6 +298,57 @@ func (s *Server) handleRectificationInformed(w http.ResponseWriter, r *http.Requ
 	})
 	if ok {
 		http.Redirect(w, r, "/students/"+id+"/rectification/"+reqID+"?saved=informed", http.StatusSeeOther)
+	}
+}
+
+// handleRectificationExtend extends the term of an open request by two
+// further months (AVG art. 12(3)), once, within the first month: the
+// coordinator records the reasons and the day the requester was told of
+// the extension, which cannot be after the first month.
+func (s *Server) handleRectificationExtend(w http.ResponseWriter, r *http.Request) {
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	reason := f.paragraphs("extension_reason", textRule{required: true, max: casus.MaxExtensionText})
+	on := s.careDateField(f, "extended_on")
+	id := r.PathValue("id")
+	if f.Errs != nil {
+		s.renderRectificationAgain(w, r, "extend", f)
+		return
+	}
+	again := func(key string) error {
+		return &formRefusal{errs: casus.ValidationErrors{casus.FieldError("extended_on", key, nil)},
+			render: func(errs casus.ValidationErrors) { f.Errs = errs; s.renderRectificationAgain(w, r, "extend", f) }}
+	}
+	var reqID string
+	ok := s.rectificationTx(w, r, casus.ActChange, "rectification extension", func(c *careCtx, req casus.RectificationRequest) error {
+		if err := c.tx.LockRectificationRequest(c.ctx, req.ID); err != nil {
+			return err
+		}
+		req, err := c.tx.RectificationRequest(c.ctx, c.st.ID, req.ID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case req.Status != casus.RectificationOpen:
+			return storage.ErrRectificationDecided
+		case req.Extended():
+			return storage.ErrRectificationExtended
+		case s.today().After(req.FirstDeadline()):
+			return &casus.Error{Code: casus.ECONFLICT, Key: "error.rectification_extension_late"}
+		case on.Before(req.ReceivedOn):
+			return again("error.rectification_extension_before_received")
+		case on.After(req.FirstDeadline()):
+			return again("error.rectification_extension_told_late")
+		}
+		req.ExtendedOn, req.ExtensionReason, req.ExtendedBy = on, reason, c.u.ID
+		reqID = req.ID
+		return c.tx.ExtendRectification(c.ctx, &req)
+	})
+	if ok {
+		http.Redirect(w, r, "/students/"+id+"/rectification/"+reqID+"?saved=extended", http.StatusSeeOther)
 	}
 }
 

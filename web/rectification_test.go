@@ -63,7 +63,18 @@ func seedRectification(t *testing.T, env *webtest.Env, entryID string) (open, re
 func rectificationMatrixIDs(t *testing.T, env *webtest.Env) map[string]string {
 	t.Helper()
 	open, refused, word := seedRectification(t, env, careMatrixIDs(t, env)["{lotte_signal}"])
-	return map[string]string{"{rect_open}": open, "{rect_refused}": refused, "{own_word}": word}
+	// A request received three days ago, within its first month: its term
+	// can still be extended.
+	now := env.Clock.Now().In(casus.Amsterdam)
+	recent := casus.RectificationRequest{StudentID: env.StudentID(demo.LotteNumber), Concerns: "Matrix: verslag",
+		Requester: casus.PartyParent, RequesterName: "Matrix Ouder", Request: "Matrix: naam klopt niet.",
+		ReceivedOn: time.Date(now.Year(), now.Month(), now.Day()-3, 0, 0, 0, 0, time.UTC), RecordedBy: env.UserID(demo.UserCoordinator)}
+	if err := env.DB.Update(context.Background(), func(tx *storage.Tx) error {
+		return tx.AddRectificationRequest(context.Background(), &recent)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{"{rect_open}": open, "{rect_refused}": refused, "{own_word}": word, "{rect_recent}": recent.ID}
 }
 
 // rectificationMatrix: only the zorgcoördinator of a team serving Lotte's
@@ -120,6 +131,9 @@ func rectificationMatrix() map[string][]cell {
 	ownWord := url.Values{"giver": {"parent"}, "giver_name": {"M. Ouder"}, "given_on": {"2025-01-15"},
 		"text": {"Matrix: wij zien het anders."}, "sector": {"mbo"}}
 	withdraw := url.Values{"requested_on": {"2025-01-15"}, "note": {"Matrix."}}
+	// Told two days ago: after the receipt of {rect_recent}, not in the future.
+	extend := url.Values{"extension_reason": {"Matrix: veel verzoeken tegelijk."},
+		"extended_on": {time.Now().In(casus.Amsterdam).AddDate(0, 0, -2).Format(time.DateOnly)}}
 	emptyForm := url.Values{"requester": {""}}
 
 	const (
@@ -131,6 +145,7 @@ func rectificationMatrix() map[string][]cell {
 		ownPath     = "/students/{student}/care/{lotte_signal}/own-word"
 		teamOwnPath = "/students/{student}/care/{lotte_team_note}/own-word"
 		withdrawP   = "/students/{student}/care/{lotte_signal}/own-word/{own_word}/withdraw"
+		extendPath  = "/students/{student}/rectification/{rect_recent}/extend"
 	)
 	ownWriters := func(anonE expect, allowed int) []expect {
 		return with(anonE, expect{demo.UserCoordinator, "coordinator", allowed}, expect{demo.UserCareContact, "care_contact", allowed},
@@ -165,6 +180,15 @@ func rectificationMatrix() map[string][]cell {
 			otherClass(informPath, informed),
 			cells(informPath, informed, "lotte", coordinatorOnly(anonPost, redirect)...),
 			cells(informPath, informed, "lotte", expect{demo.UserCoordinator, "coordinator (informed already)", http.StatusConflict})),
+		// The first allowed extension extends; the next is a conflict, as is
+		// extending a decided request.
+		"POST /students/{id}/rectification/{request}/extend": cat(
+			cells(extendPath, url.Values{"extended_on": {"gisteren"}}, "lotte", expect{demo.UserCoordinator, "coordinator (bad input)", bad}),
+			otherClass(extendPath, extend),
+			cells(extendPath, extend, "lotte", coordinatorOnly(anonPost, redirect)...),
+			cells(extendPath, extend, "lotte", expect{demo.UserCoordinator, "coordinator (extended already)", http.StatusConflict}),
+			cells("/students/{student}/rectification/{rect_refused}/extend", extend, "lotte",
+				expect{demo.UserCoordinator, "coordinator (decided already)", http.StatusConflict})),
 		"GET /students/{id}/care/{entry}/own-word": cat(
 			cells(ownPath, nil, "lotte", ownWriters(anonGet, ok)...),
 			cells(teamOwnPath, nil, "lotte", denied(demo.UserMentor, "mentor (care-team entry)"),
@@ -568,5 +592,184 @@ func TestAddMonth(t *testing.T) {
 	r.InformedOn = d("2026-03-05")
 	if r.Overdue(d("2026-04-01")) {
 		t.Errorf("an answered request is not overdue")
+	}
+}
+
+// TestRectificationDeadlineExtended: an extended term ends three months
+// after receipt, counted as the legal month is (31 January → 30 April, not
+// 1 May); overdue and the days left follow it.
+func TestRectificationDeadlineExtended(t *testing.T) {
+	d := func(s string) time.Time {
+		x, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	r := casus.RectificationRequest{ReceivedOn: d("2026-01-31"), Status: casus.RectificationOpen}
+	if got := r.Deadline().Format(time.DateOnly); got != "2026-02-28" || r.Extended() {
+		t.Errorf("without extension: deadline %s, want 2026-02-28", got)
+	}
+	if !r.CanExtend(d("2026-02-28")) || r.CanExtend(d("2026-03-01")) {
+		t.Errorf("an extension is possible up to and including the first deadline only")
+	}
+	r.ExtendedOn, r.ExtensionReason = d("2026-02-10"), "Veel verzoeken."
+	if got := r.Deadline().Format(time.DateOnly); got != "2026-04-30" {
+		t.Errorf("extended: deadline %s, want 2026-04-30", got)
+	}
+	if got := r.FirstDeadline().Format(time.DateOnly); got != "2026-02-28" {
+		t.Errorf("extended: first deadline %s, want 2026-02-28", got)
+	}
+	if r.Overdue(d("2026-03-01")) || r.Overdue(d("2026-04-30")) || !r.Overdue(d("2026-05-01")) {
+		t.Errorf("an extended request is overdue from the day after three months only")
+	}
+	if n := r.DaysLeft(d("2026-04-20")); n != 10 {
+		t.Errorf("days left on 20 April: %d, want 10", n)
+	}
+	if r.CanExtend(d("2026-02-11")) {
+		t.Errorf("a term is extended once")
+	}
+	for in, want := range map[string]string{"2026-11-30": "2027-02-28", "2027-11-30": "2028-02-29", "2026-03-15": "2026-06-15"} {
+		if got := casus.AddMonths(d(in), 3).Format(time.DateOnly); got != want {
+			t.Errorf("AddMonths(%s, 3) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestRectificationExtension: the coordinator extends the term of Lotte's
+// request by two months within its first month, with the reasons and the
+// day the requester was told; bad input is refused beside the field and
+// writes nothing, an extension is made once, and the request is overdue
+// only after the three months.
+func TestRectificationExtension(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			lotte := env.StudentID(demo.LotteNumber)
+			c := env.NewClient()
+			c.Login(demo.UserCoordinator)
+			now := env.Clock.Now().In(casus.Amsterdam)
+			received := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+			today := received.Format(time.DateOnly)
+			record := func(on time.Time, concerns string) string {
+				res := c.Post("/students/"+lotte+"/rectification", url.Values{"requester": {"parent"}, "requester_name": {"Marieke de Vries"},
+					"received_on": {on.Format(time.DateOnly)}, "concerns": {concerns}, "sector": {"mbo"},
+					"request": {"Het verslag noemt de verkeerde school van herkomst."}})
+				if res.Status != http.StatusSeeOther {
+					t.Fatalf("record request: %d", res.Status)
+				}
+				return strings.SplitN(res.Location, "?", 2)[0]
+			}
+			path := record(received, "Aanmelding ZAT")
+			reqID := path[strings.LastIndex(path, "/")+1:]
+			page := c.Get(path)
+			if !strings.Contains(page.Body, `action="`+path+`/extend"`) || !strings.Contains(page.Body, "Termijn verlengen") {
+				t.Fatalf("the open request's page offers no extension form")
+			}
+			first := casus.AddMonth(received)
+			reason := "Het verzoek raakt drie verslagen van verschillende overleggen; we hebben meer tijd nodig om ze na te gaan."
+			extension := func(mod func(url.Values)) url.Values {
+				v := url.Values{"extension_reason": {reason}, "extended_on": {today}}
+				mod(v)
+				return v
+			}
+			for _, tc := range []struct {
+				name    string
+				form    url.Values
+				message string
+			}{
+				{"no reason", extension(func(v url.Values) { v.Set("extension_reason", " ") }), "Vul dit veld in"},
+				{"told after the first deadline", extension(func(v url.Values) { v.Set("extended_on", first.AddDate(0, 0, 1).Format(time.DateOnly)) }),
+					"Deze datum ligt in de toekomst"},
+				{"told before receipt", extension(func(v url.Values) { v.Set("extended_on", received.AddDate(0, 0, -1).Format(time.DateOnly)) }),
+					"vóór de ontvangst van het verzoek over de verlenging"},
+				{"no date", extension(func(v url.Values) { v.Del("extended_on") }), "Vul dit veld in"},
+			} {
+				snap := env.Snapshot("sessions", "access_log", "access_log_head")
+				res := c.Post(path+"/extend", tc.form)
+				if res.Status != bad {
+					t.Errorf("%s: status %d, want 400", tc.name, res.Status)
+				}
+				// The message stands beside the field, on the form shown again.
+				if !strings.Contains(res.Body, tc.message) || !strings.Contains(res.Body, `action="`+path+`/extend"`) ||
+					!strings.Contains(res.Body, "utrecht-form-field--invalid") {
+					t.Errorf("%s: answer lacks the form with the Dutch message %q beside the field", tc.name, tc.message)
+				}
+				if diff := webtest.Changed(snap, env.Snapshot("sessions", "access_log", "access_log_head")); len(diff) > 0 {
+					t.Errorf("%s: the database changed:\n%s", tc.name, strings.Join(diff, "\n"))
+				}
+			}
+
+			res := c.Post(path+"/extend", extension(func(url.Values) {}))
+			if res.Status != http.StatusSeeOther || res.Location != path+"?saved=extended" {
+				t.Fatalf("extend: %d → %q", res.Status, res.Location)
+			}
+			coord := env.UserID(demo.UserCoordinator)
+			if n := env.Count(`SELECT COUNT(*) FROM rectification_requests WHERE id = $1 AND extended_on IS NOT NULL
+				AND extension_reason = $2 AND extended_by = $3 AND extended_at IS NOT NULL AND status = 'open'`, reqID, reason, coord); n != 1 {
+				t.Errorf("the extension is not stored with its day, reasons, recorder and time")
+			}
+			if logCount(env, lotte, "change", "rectification_request", "granted") == 0 {
+				t.Errorf("the extension is not in the access log")
+			}
+			deadline := casus.AddMonths(received, 3)
+			page = c.Get(res.Location)
+			for _, want := range []string{"De termijn is met twee maanden verlengd.", "Termijn verlengd", reason, dutchDate(deadline),
+				"verzoeker geïnformeerd op " + dutchDate(received)} {
+				if !strings.Contains(page.Body, want) {
+					t.Errorf("extended request page lacks %q", want)
+				}
+			}
+			if strings.Contains(page.Body, `action="`+path+`/extend"`) {
+				t.Errorf("the extended request still offers the extension form")
+			}
+
+			snap := env.Snapshot("sessions", "access_log", "access_log_head")
+			res = c.Post(path+"/extend", extension(func(v url.Values) { v.Set("extension_reason", "Nog eens.") }))
+			if res.Status != http.StatusConflict || !strings.Contains(res.Body, "al verlengd") {
+				t.Errorf("second extension: %d, want 409 with the Dutch message", res.Status)
+			}
+			if diff := webtest.Changed(snap, env.Snapshot("sessions", "access_log", "access_log_head")); len(diff) > 0 {
+				t.Errorf("the second extension changed the database:\n%s", strings.Join(diff, "\n"))
+			}
+
+			// A request past its first month, and a decided one, cannot be extended.
+			late := record(received.AddDate(0, 0, -40), "Verslag")
+			if p := c.Get(late); strings.Contains(p.Body, `action="`+late+`/extend"`) {
+				t.Errorf("a request past its first month offers the extension form")
+			}
+			res = c.Post(late+"/extend", extension(func(v url.Values) { v.Set("extended_on", received.AddDate(0, 0, -39).Format(time.DateOnly)) }))
+			if res.Status != http.StatusConflict || !strings.Contains(res.Body, "eerste maand na ontvangst is voorbij") {
+				t.Errorf("extension after the first month: %d, want 409 with the Dutch message", res.Status)
+			}
+			decided := record(received, "Rooster")
+			if res := c.Post(decided+"/decision", url.Values{"decision": {"refused"}, "refuse_reason": {"Klopt."}, "refused_on": {today}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("refuse: %d", res.Status)
+			}
+			if res := c.Post(decided+"/extend", extension(func(url.Values) {})); res.Status != http.StatusConflict {
+				t.Errorf("extension of a decided request: %d, want 409", res.Status)
+			}
+			if res := c.Post(decided+"/informed", url.Values{"informed_on": {today}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("informed: %d", res.Status)
+			}
+
+			// Past the first month the extended request is not overdue; past
+			// the three months it is.
+			env.Clock.Set(first.AddDate(0, 0, 1).Add(12 * time.Hour))
+			c = env.NewClient()
+			c.Login(demo.UserCoordinator)
+			if p := c.Get(path); p.Status != http.StatusOK || strings.Contains(p.Body, "Termijn verstreken") {
+				t.Errorf("after the first month the extended request is flagged overdue (%d)", p.Status)
+			}
+			if q := c.Get("/rectification"); !strings.Contains(q.Body, path) || strings.Count(q.Body, "Termijn verstreken") != 1 {
+				t.Errorf("after the first month the queue should flag the late request only")
+			}
+			env.Clock.Set(deadline.AddDate(0, 0, 1).Add(12 * time.Hour))
+			c = env.NewClient()
+			c.Login(demo.UserCoordinator)
+			if p := c.Get(path); !strings.Contains(p.Body, "Termijn verstreken") || !strings.Contains(p.Body, "De verlengde termijn liep af op "+dutchDate(deadline)) {
+				t.Errorf("after the three months the extended request is not flagged overdue")
+			}
+		})
 	}
 }

@@ -95,6 +95,7 @@ func (s *Server) routeTable() []Route {
 		{"GET /students/{id}/rectification/{request}", StudentData, s.handleRectification},
 		{"POST /students/{id}/rectification/{request}/decision", StudentData, s.handleRectificationDecision},
 		{"POST /students/{id}/rectification/{request}/informed", StudentData, s.handleRectificationInformed},
+		{"POST /students/{id}/rectification/{request}/extend", StudentData, s.handleRectificationExtend},
 		{"GET /rectification", StudentData, s.handleRectificationQueue},
 		{"GET /students/{id}/route", StudentData, s.handleCareRoute},
 		{"POST /students/{id}/route", StudentData, s.handleCareRouteChange},
