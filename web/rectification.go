@@ -33,6 +33,19 @@ type rectificationPage struct {
 	Only        string // after a validation error, the one form shown again: "granted", "refused", "informed" or "extend"
 }
 
+// lockOpenRequest locks the request against a concurrent decision or
+// extension and reads it again: it must still be open.
+func lockOpenRequest(c *careCtx, id string) (casus.RectificationRequest, error) {
+	if err := c.tx.LockRectificationRequest(c.ctx, id); err != nil {
+		return casus.RectificationRequest{}, err
+	}
+	req, err := c.tx.RectificationRequest(c.ctx, c.st.ID, id)
+	if err == nil && req.Status != casus.RectificationOpen {
+		err = storage.ErrRectificationDecided
+	}
+	return req, err
+}
+
 // formRefusal is a field error a handler finds only inside its
 // transaction, once the record is read: studentTx logs it as a refusal,
 // writes nothing else, and render shows the form again with the message
@@ -245,16 +258,11 @@ func (s *Server) handleRectificationDecision(w http.ResponseWriter, r *http.Requ
 	}
 	var reqID string
 	ok := s.rectificationTx(w, r, casus.ActChange, "rectification decision", func(c *careCtx, req casus.RectificationRequest) error {
-		if err := c.tx.LockRectificationRequest(c.ctx, req.ID); err != nil {
-			return err
-		}
-		req, err := c.tx.RectificationRequest(c.ctx, c.st.ID, req.ID)
+		req, err := lockOpenRequest(c, req.ID)
 		if err != nil {
 			return err
 		}
 		switch {
-		case req.Status != casus.RectificationOpen:
-			return storage.ErrRectificationDecided
 		case decision == casus.RectificationGranted && req.EntryID != "":
 			return &casus.Error{Code: casus.EINVALID, Key: "error.rectification_grant_by_correction"}
 		case on.Before(req.ReceivedOn):
@@ -324,16 +332,11 @@ func (s *Server) handleRectificationExtend(w http.ResponseWriter, r *http.Reques
 	}
 	var reqID string
 	ok := s.rectificationTx(w, r, casus.ActChange, "rectification extension", func(c *careCtx, req casus.RectificationRequest) error {
-		if err := c.tx.LockRectificationRequest(c.ctx, req.ID); err != nil {
-			return err
-		}
-		req, err := c.tx.RectificationRequest(c.ctx, c.st.ID, req.ID)
+		req, err := lockOpenRequest(c, req.ID)
 		if err != nil {
 			return err
 		}
 		switch {
-		case req.Status != casus.RectificationOpen:
-			return storage.ErrRectificationDecided
 		case req.Extended():
 			return storage.ErrRectificationExtended
 		case s.today().After(req.FirstDeadline()):
