@@ -1,0 +1,57 @@
+package casus
+
+import "time"
+
+// SecurityEventKind names what happened to an account or a setting. The
+// kinds are the events NEN 7513 and ASVS ask an installation to keep: who
+// logged in or failed to, who changed whose account, and which settings.
+type SecurityEventKind string
+
+// Security-event kinds. Their Dutch and English names are in the catalog
+// under "security.kind.<kind>".
+const (
+	SecLoginSucceeded         SecurityEventKind = "login.succeeded"
+	SecLoginFailed            SecurityEventKind = "login.failed"
+	SecLoginLocked            SecurityEventKind = "login.locked" // refused by throttling
+	Sec2FAEnrolled            SecurityEventKind = "2fa.enrolled"
+	Sec2FARemoved             SecurityEventKind = "2fa.removed"
+	SecAccountCreated         SecurityEventKind = "account.created"
+	SecRolesChanged           SecurityEventKind = "account.roles_changed"
+	SecAccountDeactivated     SecurityEventKind = "account.deactivated"
+	SecPasswordResetStarted   SecurityEventKind = "password.reset_started"
+	SecPasswordResetCompleted SecurityEventKind = "password.reset_completed"
+	SecPasswordChanged        SecurityEventKind = "password.changed"
+	SecSessionsEnded          SecurityEventKind = "sessions.ended" // "log out everywhere"
+	SecSettingsChanged        SecurityEventKind = "settings.changed"
+	SecRetentionChanged       SecurityEventKind = "retention.changed"
+)
+
+// SecurityEventKinds lists every kind, in the order the security-event log
+// offers them as a filter.
+var SecurityEventKinds = []SecurityEventKind{
+	SecLoginSucceeded, SecLoginFailed, SecLoginLocked, Sec2FAEnrolled, Sec2FARemoved,
+	SecAccountCreated, SecRolesChanged, SecAccountDeactivated,
+	SecPasswordResetStarted, SecPasswordResetCompleted, SecPasswordChanged,
+	SecSessionsEnded, SecSettingsChanged, SecRetentionChanged,
+}
+
+// SecurityEvent is one line of the security-event log: who (the actor) did
+// what to which account or setting (the target), from where. Like the access
+// log it is append-only and chained. It holds no student data: Detail names
+// roles, settings or a reason, never a student.
+type SecurityEvent struct {
+	Seq        int64
+	At         time.Time // UTC
+	Kind       SecurityEventKind
+	ActorID    string // empty when nobody was logged in (a failed login)
+	ActorName  string
+	TargetID   string // the account acted on; empty for a setting
+	TargetName string // for a failed login of an unknown account: the login name typed
+	Detail     string
+	ClientAddr string
+	UserAgent  string // the class of the client, e.g. "Chrome on Windows"
+	RequestID  string
+	Instance   string
+	PrevHash   string
+	Hash       string
+}
