@@ -31,3 +31,20 @@ type Clock func() time.Time
 
 // SystemClock is the wall clock in UTC.
 func SystemClock() time.Time { return time.Now().UTC() }
+
+// EarliestDay and MaxYearsAhead bound every day a person types: nothing in
+// a care file lies before 1900, and no plan reaches further than ten years
+// ahead. A slip of the year (9999 for 2025) is refused with a message
+// instead of being stored, where it would break dates computed from it.
+var EarliestDay = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// MaxYearsAhead is how far ahead a typed day may lie; see EarliestDay.
+const MaxYearsAhead = 10
+
+// LatestDay is the last day a person may type on the given day.
+func LatestDay(today time.Time) time.Time { return today.AddDate(MaxYearsAhead, 0, 0) }
+
+// DayInRange reports whether d lies between EarliestDay and LatestDay(today).
+func DayInRange(d, today time.Time) bool {
+	return !d.Before(EarliestDay) && !d.After(LatestDay(today))
+}

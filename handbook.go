@@ -98,7 +98,10 @@ func CheckUpload(name string, content []byte) (string, error) {
 	case name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > 200:
 		return fail("upload.bad_name")
 	case strings.Contains(name, "..") || strings.ContainsAny(name, `/\:`) ||
-		strings.IndexFunc(name, unicode.IsControl) >= 0 || strings.HasPrefix(name, "."):
+		strings.IndexFunc(name, unicode.IsControl) >= 0 || strings.HasPrefix(name, "."),
+		// Format characters (Cf) such as U+202E RIGHT-TO-LEFT OVERRIDE make
+		// "rapport‮fdp.exe" read as "rapportexe.pdf".
+		strings.IndexFunc(name, func(r rune) bool { return unicode.Is(unicode.Cf, r) }) >= 0:
 		return fail("upload.bad_name")
 	}
 	t, ok := uploadTypes[strings.ToLower(path.Ext(name))]

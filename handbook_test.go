@@ -31,6 +31,8 @@ func TestCheckUpload(t *testing.T) {
 		{"C:bestand.pdf", pdf, "", "upload.bad_name"},
 		{".verborgen.pdf", pdf, "", "upload.bad_name"},
 		{"regel\nbreuk.pdf", pdf, "", "upload.bad_name"},
+		{"rapport\u202Efdp.exe.pdf", pdf, "", "upload.bad_name"}, // bidi override: reads as another name
+		{"zero\u200Bwidth.pdf", pdf, "", "upload.bad_name"},
 		{"", pdf, "", "upload.bad_name"},
 		{"leeg.pdf", nil, "", "upload.empty"},
 		{"groot.pdf", append(append([]byte{}, pdf...), bytes.Repeat([]byte{' '}, MaxUploadBytes)...), "", "upload.too_large"},

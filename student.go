@@ -77,3 +77,20 @@ type Case struct {
 	Status    CaseStatus
 	OpenedAt  time.Time
 }
+
+// AgeBand is the band of the student's age on day t that an anonymous page
+// shows instead of the age: "4–8", "8–12", "12–16" or "16+" (the lower
+// bound included). With the school and the year group an exact age can
+// point to one pupil of a primary-school class; a band of four years cannot.
+func (s Student) AgeBand(t time.Time) string {
+	switch age := s.AgeOn(t); {
+	case age < 8:
+		return "4–8"
+	case age < 12:
+		return "8–12"
+	case age < 16:
+		return "12–16"
+	default:
+		return "16+"
+	}
+}

@@ -61,6 +61,11 @@ func DispatchAgendas(ctx context.Context, db *storage.DB) (int, error) {
 	sent := 0
 	err := db.Update(ctx, func(tx *storage.Tx) error {
 		now := tx.Now()
+		// Meetings are stored ahead, so pages read them without writing
+		// and their agendas go out on time.
+		if err := tx.PlanAllMeetings(ctx); err != nil {
+			return err
+		}
 		meetings, err := tx.UndispatchedMeetings(ctx, now, now.Add(dispatchHorizon))
 		if err != nil {
 			return err

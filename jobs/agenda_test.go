@@ -128,10 +128,22 @@ func demoDB(t *testing.T, engine, hash string) (*storage.DB, *storagetest.Clock,
 	var meeting casus.Meeting
 	view(t, db, func(ctx context.Context, tx *storage.Tx) error {
 		ms, err := tx.UndispatchedMeetings(ctx, clock.Now(), clock.Now().AddDate(0, 2, 0))
-		if err != nil || len(ms) == 0 {
-			t.Fatalf("no stored meeting ahead: %v", err)
+		if err != nil {
+			return err
 		}
-		meeting = ms[0]
+		// Meetings are stored ahead (storage.MeetingsAhead): the first one
+		// with something on its agenda.
+		for _, m := range ms {
+			items, err := tx.Agenda(ctx, m.ID)
+			if err != nil {
+				return err
+			}
+			if len(items) > 0 {
+				meeting = m
+				return nil
+			}
+		}
+		t.Fatalf("no stored meeting ahead with an agenda")
 		return nil
 	})
 	return db, clock, meeting

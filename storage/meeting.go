@@ -29,9 +29,13 @@ func (tx *Tx) SetRecurrence(ctx context.Context, teamID string, r casus.Recurren
 	if _, err := tx.exec(ctx, `UPDATE meeting_series SET ended_at = $1 WHERE team_id = $2 AND ended_at IS NULL`, now, teamID); err != nil {
 		return fmt.Errorf("storage: end meeting series: %w", err)
 	}
-	return tx.insert(ctx, "meeting series", `INSERT INTO meeting_series (id, team_id, first_at, every_weeks, month_week,
+	if err := tx.insert(ctx, "meeting series", `INSERT INTO meeting_series (id, team_id, first_at, every_weeks, month_week,
 		duration_minutes, location, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		casus.NewID(), teamID, utc(r.First), r.EveryWeeks, r.MonthWeek, int(r.Duration/time.Minute), location, now)
+		casus.NewID(), teamID, utc(r.First), r.EveryWeeks, r.MonthWeek, int(r.Duration/time.Minute), location, now); err != nil {
+		return err
+	}
+	_, err := tx.PlanMeetings(ctx, teamID, now, MeetingsAhead)
+	return err
 }
 
 type series struct {
@@ -285,9 +289,15 @@ func (tx *Tx) Recurrence(ctx context.Context, teamID string) (r casus.Recurrence
 	return s.r, s.location, ok, err
 }
 
-// UpcomingMeetings returns the team's next n planned meetings after t,
-// storing the slots of its rhythm on the way (see NextMeeting).
-func (tx *Tx) UpcomingMeetings(ctx context.Context, teamID string, t time.Time, n int) ([]casus.Meeting, error) {
+// MeetingsAhead is how many coming meetings of a team's rhythm are kept
+// stored, so pages can show and link them without writing: a change of the
+// rhythm or of a meeting stores them at once (PlanMeetings), and the hourly
+// agenda job tops them up as meetings pass (PlanAllMeetings).
+const MeetingsAhead = 4
+
+// PlanMeetings stores the team's next n meetings after t that its rhythm
+// brings and returns them, with the meetings planned on their own.
+func (tx *Tx) PlanMeetings(ctx context.Context, teamID string, t time.Time, n int) ([]casus.Meeting, error) {
 	var ms []casus.Meeting
 	for len(ms) < n {
 		m, err := tx.NextMeeting(ctx, teamID, t)
@@ -301,6 +311,29 @@ func (tx *Tx) UpcomingMeetings(ctx context.Context, teamID string, t time.Time, 
 		t = m.StartsAt
 	}
 	return ms, nil
+}
+
+// PlanAllMeetings runs PlanMeetings with MeetingsAhead for every team that
+// has a rhythm.
+func (tx *Tx) PlanAllMeetings(ctx context.Context) error {
+	teams, err := tx.column(ctx, "teams with a rhythm", `SELECT DISTINCT CAST(team_id AS TEXT) FROM meeting_series WHERE ended_at IS NULL`)
+	if err != nil {
+		return err
+	}
+	now := tx.Now()
+	for _, id := range teams {
+		if _, err := tx.PlanMeetings(ctx, id, now, MeetingsAhead); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UpcomingMeetings returns the team's next n stored, planned meetings after
+// t. It only reads: see MeetingsAhead for how they come to be stored.
+func (tx *Tx) UpcomingMeetings(ctx context.Context, teamID string, t time.Time, n int) ([]casus.Meeting, error) {
+	return queryAll(ctx, tx, "upcoming meetings", scanMeeting, `SELECT `+meetingColumns+` FROM meetings
+		WHERE team_id = $1 AND status = 'planned' AND starts_at > $2 ORDER BY starts_at LIMIT $3`, teamID, utc(t), n)
 }
 
 // MoveAgendaItem swaps the item with its neighbour above (up) or below; at

@@ -275,6 +275,7 @@ func (s *Server) handleConsentRecord(w http.ResponseWriter, r *http.Request) {
 			switch {
 			case err != nil:
 				f.fail("expires_on", "error.date", nil)
+			case !f.dayInRange("expires_on", t):
 			case !t.After(cn.GivenAt) || !t.After(s.today()):
 				f.fail("expires_on", "consent.expiry_past", nil)
 			default:

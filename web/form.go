@@ -21,6 +21,9 @@ const maxFormBytes = 64 << 10
 type form struct {
 	Values url.Values
 	Errs   casus.ValidationErrors
+	// today is the request's day (the server's clock, in Dutch time): typed
+	// days are bounded by it.
+	today time.Time
 }
 
 // parseForm reads a form body. A body that is too large or not a form is
@@ -37,7 +40,7 @@ func parseFormMax(w http.ResponseWriter, r *http.Request, max int64) (*form, err
 	if err := r.ParseForm(); err != nil {
 		return nil, &casus.Error{Code: casus.EINVALID, Key: "error.unreadable_form"}
 	}
-	return &form{Values: r.PostForm}, nil
+	return &form{Values: r.PostForm, today: state(r).today}, nil
 }
 
 // Value returns a field as entered, for re-rendering. Bytes that are not
@@ -211,6 +214,22 @@ func (f *form) day(name string, required bool, notBefore time.Time, beforeKey st
 		return time.Time{}
 	case !notBefore.IsZero() && d.Before(notBefore):
 		f.fail(name, beforeKey, nil)
+	case !f.dayInRange(name, d):
+		return time.Time{}
 	}
 	return d
+}
+
+// dayInRange checks that a typed day lies between casus.EarliestDay and ten
+// years from today, and fails the field when it does not.
+func (f *form) dayInRange(name string, d time.Time) bool {
+	today := f.today
+	if today.IsZero() {
+		today = time.Now()
+	}
+	if casus.DayInRange(d, today) {
+		return true
+	}
+	f.fail(name, "error.date_range", map[string]any{"From": casus.EarliestDay.Year(), "Until": casus.LatestDay(today).Year()})
+	return false
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // meetingsShown is how many coming meetings the team page lists.
-const meetingsShown = 4
+const meetingsShown = storage.MeetingsAhead
 
 // teamMeetings is the meetings part of a team page.
 type teamMeetings struct {
@@ -94,7 +94,12 @@ func (s *Server) teamTx(w http.ResponseWriter, r *http.Request, f *form, fn func
 		if !casus.CanPlanMeetings(u, members) {
 			return &casus.Error{Code: casus.EFORBIDDEN, Key: "meetings.not_chair"}
 		}
-		return fn(tx, team, members)
+		if err := fn(tx, team, members); err != nil {
+			return err
+		}
+		// A moved or cancelled meeting leaves room for the next of the rhythm.
+		_, err = tx.PlanMeetings(r.Context(), team.ID, tx.Now(), storage.MeetingsAhead)
+		return err
 	})
 	if f != nil && f.Errs != nil && casus.ErrorCode(err) == casus.EINVALID {
 		s.team(w, r, f, http.StatusBadRequest)
@@ -197,6 +202,8 @@ func (s *Server) dayAndTime(f *form, dayField, timeField string, future bool) ti
 	day, err := time.Parse(time.DateOnly, f.text(dayField, textRule{required: true, max: 10}))
 	if f.Error(dayField) == nil && (err != nil || day.Year() < 2000) {
 		f.fail(dayField, "error.date", nil)
+	} else if f.Error(dayField) == nil {
+		f.dayInRange(dayField, day)
 	}
 	hm, err2 := time.Parse("15:04", f.text(timeField, textRule{required: true, max: 5}))
 	if f.Error(timeField) == nil && err2 != nil {

@@ -27,6 +27,7 @@ type reqState struct {
 	l      *i18n.Localizer
 	route  string
 	status int
+	today  time.Time // the day the request came in, Dutch time, as UTC midnight
 }
 
 func state(r *http.Request) *reqState { return r.Context().Value(reqKey).(*reqState) }
@@ -69,7 +70,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
 			h.Set("Cache-Control", "no-store")
 		}
-		st := &reqState{id: newToken(), status: http.StatusOK}
+		st := &reqState{id: newToken(), status: http.StatusOK, today: s.today()}
 		h.Set("X-Request-ID", st.id)
 		st.l = s.i18n.For(s.i18n.Match(r, cookieValue(r, cookieLang)))
 		r = r.WithContext(context.WithValue(r.Context(), reqKey, st))

@@ -29,6 +29,7 @@ func logAccess(ctx context.Context, tx *storage.Tx, e *casus.AccessEntry, a casu
 type studentPage struct {
 	Student      casus.Student
 	Age          int
+	AgeBand      string // instead of the age on an anonymous page
 	Relation     casus.Relation
 	View         casus.StudentView
 	Guardians    []casus.Guardian
@@ -90,6 +91,7 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 		if page.Anonymous {
 			// What a partner without consent may know: the case, not the person.
 			page.Student = casus.Student{ID: st.ID, SchoolID: st.SchoolID, SchoolName: st.SchoolName, Sector: st.Sector, Level: st.Level}
+			page.Age, page.AgeBand = 0, st.AgeBand(tx.Now())
 			page.View = casus.StudentView{Cases: page.View.Cases}
 		}
 		page.CanRefer = referAccess.Allowed

@@ -50,7 +50,7 @@ func (s *Server) team(w http.ResponseWriter, r *http.Request, f *form, status in
 	}
 	u := *state(r).user
 	var page teamPage
-	err := s.db.Update(r.Context(), func(tx *storage.Tx) error {
+	err := s.db.View(r.Context(), func(tx *storage.Tx) error {
 		var err error
 		if page.Team, page.Schools, err = tx.Team(r.Context(), id); err != nil {
 			return err

@@ -233,7 +233,10 @@ func (c *Client) PostMultipart(path string, fields url.Values, fileField, fileNa
 		}
 	}
 	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename=%q`, fileField, fileName))
+	// Quoted as browsers and mime/multipart do: only \ and " escaped, every
+	// other character sent as it is (Go's %q would escape U+202E to "\u202e").
+	quote := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace
+	h.Set("Content-Disposition", `form-data; name="`+quote(fileField)+`"; filename="`+quote(fileName)+`"`)
 	h.Set("Content-Type", "application/octet-stream")
 	fw, err := mw.CreatePart(h)
 	if err != nil {
