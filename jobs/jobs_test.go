@@ -90,10 +90,7 @@ func TestPruneLogins(t *testing.T) {
 // application servers do. Both configure the hourly job; it runs once per
 // hour of the database clock, also when leadership moves between them.
 func TestTwoInstances(t *testing.T) {
-	for _, engine := range storagetest.Engines(t) {
-		if engine != storage.Postgres {
-			continue // one process owns a SQLite file
-		}
+	for _, engine := range storagetest.PostgresOnly(t) { // one process owns a SQLite file
 		t.Run(engine, func(t *testing.T) {
 			url := storagetest.DatabaseURL(t)
 			clock := storagetest.NewClock(now)
