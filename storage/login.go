@@ -34,6 +34,20 @@ func (tx *Tx) Failures(ctx context.Context, kind, subject string, since time.Tim
 	return n, nil
 }
 
+// RecentFailures counts failed attempts for the subject since t, whatever
+// succeeded in between: a sliding window, for counts a success must not
+// reset (a client address, where one owned account would otherwise reset the
+// count of guesses at others).
+func (tx *Tx) RecentFailures(ctx context.Context, kind, subject string, since time.Time) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM login_attempts WHERE kind = $1 AND subject = $2 AND at >= $3 AND NOT ok`,
+		kind, subject, since.UTC().Truncate(time.Microsecond)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("storage: recent failures: %w", err)
+	}
+	return n, nil
+}
+
 // PruneAttempts deletes attempts older than t.
 func (tx *Tx) PruneAttempts(ctx context.Context, before time.Time) error {
 	_, err := tx.exec(ctx, `DELETE FROM login_attempts WHERE at < $1`, before.UTC().Truncate(time.Microsecond))
