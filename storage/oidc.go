@@ -41,4 +41,4 @@ func (tx *Tx) BindOIDC(ctx context.Context, userID, issuer, subject string) erro
 }
 
 // ErrOIDCBound says an account is bound to another single sign-on identity.
-var ErrOIDCBound = &casus.Error{Code: casus.ECONFLICT, Key: "error.oidc_failed"}
+var ErrOIDCBound = &casus.Error{Code: casus.ECONFLICT, Key: "error.oidc_bound"}

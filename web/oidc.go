@@ -101,27 +101,27 @@ func (s *Server) handleOIDCCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	// From here the provider vouches for who this is: refusals are
 	// security events. (Before, they cost an attacker nothing to make.)
-	refuse := func(u casus.User, reason string) {
+	refuse := func(u casus.User, reason, key string) {
 		e := s.loginEvent(r, casus.SecLoginFailed, u, claims.Email, loginBySSO+": "+reason)
 		if err := s.db.Update(ctx, func(tx *storage.Tx) error { return tx.LogSecurityEvent(ctx, e) }); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
-		fail()
+		s.loginFailed(w, r, nil, &casus.Error{Code: casus.EUNAUTH, Key: key}, nil)
 	}
 	u, bound, err := s.oidcUser(ctx, idt.Issuer, idt.Subject, claims)
 	switch {
 	case casus.ErrorCode(err) == casus.ENOTFOUND:
-		refuse(u, "no account with this verified e-mail address")
+		refuse(u, "no account with this verified e-mail address", "error.oidc_failed")
 		return
 	case errors.Is(err, storage.ErrOIDCBound):
-		refuse(u, "the account is bound to another single sign-on identity")
+		refuse(u, "the account is bound to another single sign-on identity", "error.oidc_bound")
+		return
+	case errors.Is(err, errOIDCDisabled):
+		refuse(u, "account deactivated", "error.oidc_failed")
 		return
 	case err != nil:
 		s.renderError(w, r, err)
-		return
-	case u.Disabled:
-		refuse(u, "account deactivated")
 		return
 	}
 	via := loginBySSO
@@ -144,6 +144,9 @@ func (s *Server) handleOIDCCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	s.startSession(w, r, u, required, via)
 }
+
+// errOIDCDisabled refuses a sign-on to a deactivated account.
+var errOIDCDisabled = &casus.Error{Code: casus.EUNAUTH, Key: "error.oidc_failed"}
 
 // oidcClaims are the ID token claims Casus reads.
 type oidcClaims struct {
@@ -174,7 +177,9 @@ func (p *oidcProvider) mfaProof(c oidcClaims) string {
 func (s *Server) oidcUser(ctx context.Context, issuer, subject string, c oidcClaims) (u casus.User, bound bool, err error) {
 	err = s.db.Update(ctx, func(tx *storage.Tx) error {
 		var err error
-		if u, err = tx.UserByOIDC(ctx, issuer, subject); casus.ErrorCode(err) != casus.ENOTFOUND {
+		if u, err = tx.UserByOIDC(ctx, issuer, subject); err == nil && u.Disabled {
+			return errOIDCDisabled
+		} else if casus.ErrorCode(err) != casus.ENOTFOUND {
 			return err
 		}
 		if c.Email == "" || !c.Verified {
@@ -187,6 +192,9 @@ func (s *Server) oidcUser(ctx context.Context, issuer, subject string, c oidcCla
 		if !strings.EqualFold(u.Email, c.Email) {
 			u = casus.User{}
 			return &casus.Error{Code: casus.ENOTFOUND, Key: "error.oidc_failed"}
+		}
+		if u.Disabled {
+			return errOIDCDisabled
 		}
 		if err := tx.BindOIDC(ctx, u.ID, issuer, subject); err != nil {
 			return err
