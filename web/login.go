@@ -60,14 +60,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			// Count per account, whichever name it was typed as.
 			a.Login = u.ID
 		}
-		if tok := cookieValue(r, cookieDevice); tok != "" && u.ID != "" {
-			trusted, err := tx.DeviceTrusted(ctx, s.cfg.Throttle.DeviceHash(tok), u.ID, tx.Now().AddDate(0, 0, -auth.DeviceTrustDays))
-			if err != nil {
-				return err
-			}
-			if trusted {
-				a.Device = s.cfg.Throttle.DeviceHash(tok)
-			}
+		if a.Device, err = s.trustedDevice(ctx, tx, r, u.ID); err != nil {
+			return err
 		}
 		delay, err = s.cfg.Throttle.Allow(ctx, tx, a)
 		return err
@@ -105,6 +99,22 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.startSession(w, r, u, required, loginByPassword)
+}
+
+// trustedDevice returns the hash of the browser's device cookie when the
+// browser completed a login of the user before, within the trust period;
+// otherwise "".
+func (s *Server) trustedDevice(ctx context.Context, tx *storage.Tx, r *http.Request, userID string) (string, error) {
+	tok := cookieValue(r, cookieDevice)
+	if tok == "" || userID == "" {
+		return "", nil
+	}
+	h := s.cfg.Throttle.DeviceHash(tok)
+	trusted, err := tx.DeviceTrusted(ctx, h, userID, tx.Now().AddDate(0, 0, -auth.DeviceTrustDays))
+	if err != nil || !trusted {
+		return "", err
+	}
+	return h, nil
 }
 
 // How a login was made, as the security-event log says it.
@@ -261,6 +271,10 @@ func (s *Server) handleTOTP(w http.ResponseWriter, r *http.Request) {
 	err = s.db.View(ctx, func(tx *storage.Tx) error {
 		var err error
 		if u, err = tx.User(ctx, uid); err != nil {
+			return err
+		}
+		// A known browser is not refused by its address's limit here either.
+		if a.Device, err = s.trustedDevice(ctx, tx, r, uid); err != nil {
 			return err
 		}
 		delay, err = s.cfg.Throttle.Allow(ctx, tx, a)
