@@ -160,7 +160,7 @@ func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, f *form, er
 		return
 	}
 	if code == casus.ETHROTTLED && locked != nil {
-		if err := s.db.Update(r.Context(), func(tx *storage.Tx) error { return tx.LogSecurityEvent(r.Context(), locked) }); err != nil {
+		if err := s.recordLockout(r.Context(), locked); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
@@ -171,6 +171,19 @@ func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, f *form, er
 		w.Header().Set("Retry-After", "900")
 	}
 	s.render(w, r, statusFor(code), "login", v)
+}
+
+// recordLockout records a refusal by the throttle, once per target and
+// address in the throttle's window: the first refusal is the lockout, the
+// ones after it are the same lockout.
+func (s *Server) recordLockout(ctx context.Context, e *casus.SecurityEvent) error {
+	since := s.now().Add(-s.cfg.Throttle.Window)
+	var seen bool
+	if err := s.db.View(ctx, func(tx *storage.Tx) (err error) { seen, err = tx.LockoutRecorded(ctx, e, since); return err }); err != nil || seen {
+		return err
+	}
+	e.Detail += "; refusals after it within the throttle's window are not recorded again"
+	return s.db.Update(ctx, func(tx *storage.Tx) error { return tx.LogSecurityEvent(ctx, e) })
 }
 
 // requires2FA reports whether u must use two-factor authentication: every

@@ -201,7 +201,8 @@ func TestLoginSlowsBeforeRefusing(t *testing.T) {
 
 // TestLoginsAreSecurityEvents: a login, a failed login of a known and of an
 // unknown account, a wrong two-factor code and a refusal by the throttle
-// are each recorded with the client's address; the password never is.
+// are each recorded with the client's address; the password never is. One
+// lockout is recorded once, however often it refuses.
 func TestLoginsAreSecurityEvents(t *testing.T) {
 	const addr, password = "192.0.2.44", "geheim-wachtwoord-9876"
 	for _, engine := range storagetest.Engines(t) {
@@ -233,7 +234,7 @@ func TestLoginsAreSecurityEvents(t *testing.T) {
 			c.Post("/logout", url.Values{})
 			other := env.NewClient()
 			other.Forwarded = addr
-			for i := 0; i < 4; i++ {
+			for i := 0; i < 6; i++ {
 				other.Post("/login", url.Values{"login": {demo.UserCareContact}, "password": {password}})
 			}
 
@@ -267,12 +268,19 @@ func TestLoginsAreSecurityEvents(t *testing.T) {
 			if e := find(casus.SecLoginLocked, env.UserID(demo.UserCareContact), "password"); e != nil && e.UserAgent == "" {
 				t.Errorf("refusal without the browser class")
 			}
+			locked := 0
 			for _, e := range events {
+				if e.Kind == casus.SecLoginLocked {
+					locked++
+				}
 				for _, f := range []string{e.ActorName, e.TargetName, e.Detail, e.ClientAddr, e.UserAgent} {
 					if strings.Contains(f, password) {
 						t.Errorf("%s event holds the password", e.Kind)
 					}
 				}
+			}
+			if locked != 1 {
+				t.Errorf("three refusals of one lockout: %d events, want 1", locked)
 			}
 			if n, err := env.DB.VerifySecurityEvents(ctx); err != nil || n == 0 {
 				t.Errorf("security-event chain: %d events, %v", n, err)
