@@ -99,8 +99,10 @@ func (s *Server) handleOIDCCallback(w http.ResponseWriter, r *http.Request) {
 		fail()
 		return
 	}
-	// From here the provider vouches for who this is: refusals are
-	// security events. (Before, they cost an attacker nothing to make.)
+	// From here the provider vouches for who this is, and a refusal is a
+	// security event. The failures above (a forged, replayed or stale
+	// callback) are not: anyone can make them for free, and they would
+	// only flood the log.
 	refuse := func(u casus.User, reason, key string) {
 		e := s.loginEvent(r, casus.SecLoginFailed, u, claims.Email, loginBySSO+": "+reason)
 		if err := s.db.Update(ctx, func(tx *storage.Tx) error { return tx.LogSecurityEvent(ctx, e) }); err != nil {
