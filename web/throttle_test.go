@@ -288,3 +288,38 @@ func TestLoginsAreSecurityEvents(t *testing.T) {
 		})
 	}
 }
+
+// TestAddressLimitSharedAcrossInstances: two instances on one PostgreSQL
+// database see one address count, and both let the known browser through.
+func TestAddressLimitSharedAcrossInstances(t *testing.T) {
+	if !contains(storagetest.Engines(t), storage.Postgres) {
+		t.Skip("needs PostgreSQL: set CASUS_TEST_DATABASE_URL (.ci/run does)")
+	}
+	th := &auth.Throttle{Window: 15 * time.Minute, MaxAccount: 10, MaxAddress: 4, MaxDevice: 10, Key: webtest.Key}
+	one := webtest.Start(t, storage.Postgres, webtest.Options{Throttle: th})
+	two := webtest.Start(t, storage.Postgres, webtest.Options{Throttle: th, DatabaseURL: one.DatabaseURL})
+	const school = "192.0.2.60"
+	teacher := one.NewClient()
+	teacher.Forwarded = school
+	teacher.Login(demo.UserMentor)
+	teacher.Post("/logout", url.Values{})
+	for i, env := range []*webtest.Env{one, two, one, two} {
+		c := env.NewClient()
+		c.Forwarded = school
+		if res := c.Post("/login", url.Values{"login": {fmt.Sprintf("leerling%d", i)}, "password": {"gok"}}); res.Status != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i, res.Status)
+		}
+	}
+	for _, env := range []*webtest.Env{one, two} {
+		c := env.NewClient()
+		c.Forwarded = school
+		if res := c.Post("/login", url.Values{"login": {demo.UserCareContact}, "password": {demo.Password}}); res.Status != http.StatusTooManyRequests {
+			t.Errorf("new browser after four failures over two instances: %d, want 429", res.Status)
+		}
+	}
+	known := two.ClientWithJar(teacher)
+	known.Forwarded = school
+	if res := known.Post("/login", url.Values{"login": {demo.UserMentor}, "password": {demo.Password}}); res.Status != http.StatusSeeOther {
+		t.Errorf("known browser on the other instance: %d, want in", res.Status)
+	}
+}
