@@ -12,20 +12,40 @@ import (
 
 // Throttle limits login attempts per account, per client address and per
 // trusted device, counting in the database so every instance sees the same
-// numbers. Attempts from a browser the account holder logged in from before
-// (a trusted device) are counted per device only: an attacker who hammers an
-// account from many addresses locks out new browsers, never the holder's own.
+// numbers.
+//
+// Attempts from a browser the account holder logged in from before (a
+// trusted device) are limited per device only: an attacker who hammers an
+// account from many addresses locks out new browsers, never the holder's own;
+// and a pupil who fails a hundred logins from the school's one NAT address
+// locks out new browsers at that address, never the teachers' own.
+//
+// Address failures count in a sliding window, whatever succeeded in between:
+// an attacker who owns one account cannot reset the address's count by
+// logging in to it between guesses. Account and device counts do restart at
+// a success, which only the account holder's password can bring.
+//
+// Before refusing, the throttle slows down: from half a limit on, each
+// further failure doubles the wait before the password is checked, up to
+// MaxDelay.
 type Throttle struct {
 	Window     time.Duration // how far back failures count
 	MaxAccount int           // failures per account from untrusted browsers
-	MaxAddress int           // failures per client address, any account
+	MaxAddress int           // failures per client address from untrusted browsers, any account
 	MaxDevice  int           // failures per trusted device
 	Key        []byte        // keys the hashes of subjects stored
+
+	BaseDelay time.Duration // the first delay, at half a limit; zero never slows down
+	MaxDelay  time.Duration // the longest delay
+	// Sleep waits d or until ctx ends; nil sleeps for real. Tests inject
+	// one that records the delays instead.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // DefaultThrottle returns the production limits.
 func DefaultThrottle(key []byte) *Throttle {
-	return &Throttle{Window: 15 * time.Minute, MaxAccount: 10, MaxAddress: 100, MaxDevice: 10, Key: key}
+	return &Throttle{Window: 15 * time.Minute, MaxAccount: 10, MaxAddress: 100, MaxDevice: 10, Key: key,
+		BaseDelay: 250 * time.Millisecond, MaxDelay: 4 * time.Second}
 }
 
 // Subject hashes an account, address or device token for storage.
@@ -42,35 +62,88 @@ type Attempt struct {
 	Device  string // the trusted-device token hash for this login, "" when none
 }
 
-func (t *Throttle) subjects(a Attempt) [][2]string {
-	s := [][2]string{{storage.AttemptAddress, t.Subject("address", a.Address)}}
-	if a.Device != "" {
-		return append(s, [2]string{storage.AttemptDevice, t.Subject("device", a.Device)})
-	}
-	return append(s, [2]string{storage.AttemptAccount, t.Subject("account", a.Login)})
+// subject is one count an attempt is recorded under.
+type subject struct {
+	kind, hash string
+	max        int
+	checked    bool // whether the limit applies to this attempt
+	sliding    bool // whether failures count across successes
 }
 
-// Allow returns ErrThrottled when the attempt is over a limit. It is checked
-// before the password, so refused attempts cost no hashing.
-func (t *Throttle) Allow(ctx context.Context, tx *storage.Tx, a Attempt) error {
-	since := tx.Now().Add(-t.Window)
-	for _, s := range t.subjects(a) {
-		max := map[string]int{storage.AttemptAddress: t.MaxAddress, storage.AttemptDevice: t.MaxDevice, storage.AttemptAccount: t.MaxAccount}[s[0]]
-		n, err := tx.Failures(ctx, s[0], s[1], since)
-		if err != nil {
-			return err
-		}
-		if n >= max {
-			return ErrThrottled
-		}
+func (t *Throttle) subjects(a Attempt) []subject {
+	// Every failure counts against the address, but a trusted device is
+	// never refused by it.
+	s := []subject{{kind: storage.AttemptAddress, hash: t.Subject("address", a.Address), max: t.MaxAddress,
+		checked: a.Device == "", sliding: true}}
+	if a.Device != "" {
+		return append(s, subject{kind: storage.AttemptDevice, hash: t.Subject("device", a.Device), max: t.MaxDevice, checked: true})
 	}
-	return nil
+	return append(s, subject{kind: storage.AttemptAccount, hash: t.Subject("account", a.Login), max: t.MaxAccount, checked: true})
+}
+
+// Allow returns ErrThrottled when the attempt is over a limit, and otherwise
+// how long to wait (see Wait) before checking the password. It is called
+// before the password, so refused attempts cost no hashing.
+func (t *Throttle) Allow(ctx context.Context, tx *storage.Tx, a Attempt) (time.Duration, error) {
+	since := tx.Now().Add(-t.Window)
+	var delay time.Duration
+	for _, s := range t.subjects(a) {
+		if !s.checked {
+			continue
+		}
+		count := tx.Failures
+		if s.sliding {
+			count = tx.RecentFailures
+		}
+		n, err := count(ctx, s.kind, s.hash, since)
+		if err != nil {
+			return 0, err
+		}
+		if n >= s.max {
+			return 0, ErrThrottled
+		}
+		delay = max(delay, t.delay(n, s.max))
+	}
+	return delay, nil
+}
+
+// delay is the wait after n failures of at most limit: none below half the
+// limit, then BaseDelay doubling with every failure, up to MaxDelay.
+func (t *Throttle) delay(n, limit int) time.Duration {
+	half := max(limit/2, 1)
+	if t.BaseDelay <= 0 || n < half {
+		return 0
+	}
+	d := t.BaseDelay
+	for i := half; i < n && d < t.MaxDelay; i++ {
+		d *= 2
+	}
+	return min(d, max(t.MaxDelay, t.BaseDelay))
+}
+
+// Wait sleeps the delay Allow asked for; it returns early with the
+// context's error when the client goes away.
+func (t *Throttle) Wait(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	if t.Sleep != nil {
+		return t.Sleep(ctx, d)
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Record stores the outcome of an attempt that was allowed.
 func (t *Throttle) Record(ctx context.Context, tx *storage.Tx, a Attempt, ok bool) error {
 	for _, s := range t.subjects(a) {
-		if err := tx.RecordAttempt(ctx, s[0], s[1], ok); err != nil {
+		if err := tx.RecordAttempt(ctx, s.kind, s.hash, ok); err != nil {
 			return err
 		}
 	}

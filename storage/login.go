@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"casus"
 )
 
 // Login-attempt subject kinds.
@@ -32,6 +34,36 @@ func (tx *Tx) Failures(ctx context.Context, kind, subject string, since time.Tim
 		return 0, fmt.Errorf("storage: failures: %w", err)
 	}
 	return n, nil
+}
+
+// RecentFailures counts failed attempts for the subject since t, whatever
+// succeeded in between: a sliding window, for counts a success must not
+// reset (a client address, where one owned account would otherwise reset the
+// count of guesses at others).
+func (tx *Tx) RecentFailures(ctx context.Context, kind, subject string, since time.Time) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM login_attempts WHERE kind = $1 AND subject = $2 AND at >= $3 AND NOT ok`,
+		kind, subject, since.UTC().Truncate(time.Microsecond)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("storage: recent failures: %w", err)
+	}
+	return n, nil
+}
+
+// LockoutRecorded reports whether the security-event log has a refusal by
+// the login throttle (casus.SecLoginLocked) of the same target from the same
+// client address since t. One lockout is recorded once, not once for every
+// refused attempt: refusals cost an attacker nothing, so each must cost the
+// database little too.
+func (tx *Tx) LockoutRecorded(ctx context.Context, e *casus.SecurityEvent, since time.Time) (bool, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM security_events WHERE kind = $1 AND at >= $2
+		AND client_addr = $3 AND target_id = $4 AND target_name = $5`,
+		string(casus.SecLoginLocked), since.UTC().Truncate(time.Microsecond), e.ClientAddr, e.TargetID, e.TargetName).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("storage: lockout recorded: %w", err)
+	}
+	return n > 0, nil
 }
 
 // PruneAttempts deletes attempts older than t.

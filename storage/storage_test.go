@@ -796,6 +796,27 @@ func TestLoginAttempts(t *testing.T) {
 				}
 			})
 
+			t.Run("RecentFailuresNotResetBySuccess", func(t *testing.T) {
+				recent := func(since time.Time) int {
+					t.Helper()
+					return viewValue(t, db, func(ctx context.Context, tx *storage.Tx) (int, error) {
+						return tx.RecentFailures(ctx, storage.AttemptAddress, "addr-a", since)
+					})
+				}
+				from := clock.Now()
+				record(storage.AttemptAddress, "addr-a", false)
+				record(storage.AttemptAddress, "addr-a", true)
+				clock.Add(time.Minute)
+				record(storage.AttemptAddress, "addr-a", false)
+				record(storage.AttemptAddress, "addr-b", false)
+				if n := recent(from); n != 2 {
+					t.Errorf("RecentFailures across a success = %d, want 2", n)
+				}
+				if n := recent(from.Add(30 * time.Second)); n != 1 {
+					t.Errorf("RecentFailures in the last 30s = %d, want 1", n)
+				}
+			})
+
 			t.Run("Prune", func(t *testing.T) {
 				record(storage.AttemptAccount, "acct-b", false)
 				if n := failures(storage.AttemptAccount, "acct-b", start); n != 2 {

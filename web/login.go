@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"image/png"
 	"net/http"
+	"time"
 
 	"casus"
 	"casus/auth"
@@ -45,6 +46,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	a := auth.Attempt{Login: login, Address: s.clientAddr(r)}
 	var u casus.User
 	var hash string
+	var delay time.Duration
 	err = s.db.View(ctx, func(tx *storage.Tx) error {
 		var err error
 		u, hash, err = tx.UserForLogin(ctx, login)
@@ -58,38 +60,37 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			// Count per account, whichever name it was typed as.
 			a.Login = u.ID
 		}
-		if tok := cookieValue(r, cookieDevice); tok != "" && u.ID != "" {
-			trusted, err := tx.DeviceTrusted(ctx, s.cfg.Throttle.DeviceHash(tok), u.ID, tx.Now().AddDate(0, 0, -auth.DeviceTrustDays))
-			if err != nil {
-				return err
-			}
-			if trusted {
-				a.Device = s.cfg.Throttle.DeviceHash(tok)
-			}
+		if a.Device, err = s.trustedDevice(ctx, tx, r, u.ID); err != nil {
+			return err
 		}
-		return s.cfg.Throttle.Allow(ctx, tx, a)
+		delay, err = s.cfg.Throttle.Allow(ctx, tx, a)
+		return err
 	})
 	if err != nil {
-		s.loginFailed(w, r, f, err)
+		s.loginFailed(w, r, f, err, s.loginEvent(r, casus.SecLoginLocked, u, login, loginByPassword))
+		return
+	}
+	// Slow down before refusing; the client may give up meanwhile.
+	if err := s.cfg.Throttle.Wait(ctx, delay); err != nil {
 		return
 	}
 	// Hash outside the transaction: it takes tens of milliseconds.
 	ok := auth.CheckPassword(password, hash) && !u.Disabled
-	if err := s.db.Update(ctx, func(tx *storage.Tx) error { return s.cfg.Throttle.Record(ctx, tx, a, ok) }); err != nil {
+	if err := s.db.Update(ctx, func(tx *storage.Tx) error {
+		if err := s.cfg.Throttle.Record(ctx, tx, a, ok); err != nil || ok {
+			return err
+		}
+		return tx.LogSecurityEvent(ctx, s.loginEvent(r, casus.SecLoginFailed, u, login, loginByPassword))
+	}); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	if !ok {
-		s.loginFailed(w, r, f, auth.ErrBadCredentials)
-		return
-	}
-	if err := s.sessions.RenewToken(ctx); err != nil {
-		s.renderError(w, r, err)
+		s.loginFailed(w, r, f, auth.ErrBadCredentials, nil)
 		return
 	}
 	if u.TOTPEnabled {
-		s.sessions.Put(ctx, sessPending, u.ID)
-		http.Redirect(w, r, "/login/2fa", http.StatusSeeOther)
+		s.askTOTP(w, r, u, loginByPassword)
 		return
 	}
 	required, err := s.requires2FA(ctx, u)
@@ -97,14 +98,72 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.completeLogin(w, r, u, required)
+	s.startSession(w, r, u, required, loginByPassword)
 }
 
-func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, f *form, err error) {
+// trustedDevice returns the hash of the browser's device cookie when the
+// browser completed a login of the user before, within the trust period;
+// otherwise "".
+func (s *Server) trustedDevice(ctx context.Context, tx *storage.Tx, r *http.Request, userID string) (string, error) {
+	tok := cookieValue(r, cookieDevice)
+	if tok == "" || userID == "" {
+		return "", nil
+	}
+	h := s.cfg.Throttle.DeviceHash(tok)
+	trusted, err := tx.DeviceTrusted(ctx, h, userID, tx.Now().AddDate(0, 0, -auth.DeviceTrustDays))
+	if err != nil || !trusted {
+		return "", err
+	}
+	return h, nil
+}
+
+// How a login was made, as the security-event log says it.
+const (
+	loginByPassword = "password"
+	loginBySSO      = "single sign-on"
+	loginWithTOTP   = " + two-factor code"
+)
+
+// loginEvent starts the security event of a login attempt for account u,
+// or for the name typed when no account has it. The password is never in it.
+func (s *Server) loginEvent(r *http.Request, kind casus.SecurityEventKind, u casus.User, typed, detail string) *casus.SecurityEvent {
+	e := s.securityEvent(r, kind)
+	e.TargetID, e.TargetName, e.Detail = u.ID, u.Name, detail
+	if u.ID == "" {
+		e.TargetName = typed
+	}
+	return e
+}
+
+// askTOTP keeps the user between the first factor and the code: the
+// session knows who, and how the first factor was given, not yet a login.
+func (s *Server) askTOTP(w http.ResponseWriter, r *http.Request, u casus.User, via string) {
+	ctx := r.Context()
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.sessions.Put(ctx, sessPending, u.ID)
+	s.sessions.Put(ctx, sessPendingVia, via)
+	http.Redirect(w, r, "/login/2fa", http.StatusSeeOther)
+}
+
+// sessPendingVia says how the pending user gave the first factor.
+const sessPendingVia = "pending_via"
+
+// loginFailed answers a refused login. A refusal by the throttle is recorded
+// as a security event first (locked, when given).
+func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, f *form, err error, locked *casus.SecurityEvent) {
 	code := casus.ErrorCode(err)
 	if code != casus.EUNAUTH && code != casus.ETHROTTLED {
 		s.renderError(w, r, err)
 		return
+	}
+	if code == casus.ETHROTTLED && locked != nil {
+		if err := s.recordLockout(r.Context(), locked); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 	}
 	v := s.loginView(r, f)
 	v.Error = err.(*casus.Error).Key
@@ -112,6 +171,19 @@ func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, f *form, er
 		w.Header().Set("Retry-After", "900")
 	}
 	s.render(w, r, statusFor(code), "login", v)
+}
+
+// recordLockout records a refusal by the throttle, once per target and
+// address in the throttle's window: the first refusal is the lockout, the
+// ones after it are the same lockout.
+func (s *Server) recordLockout(ctx context.Context, e *casus.SecurityEvent) error {
+	since := s.now().Add(-s.cfg.Throttle.Window)
+	var seen bool
+	if err := s.db.View(ctx, func(tx *storage.Tx) (err error) { seen, err = tx.LockoutRecorded(ctx, e, since); return err }); err != nil || seen {
+		return err
+	}
+	e.Detail += "; refusals after it within the throttle's window are not recorded again"
+	return s.db.Update(ctx, func(tx *storage.Tx) error { return tx.LogSecurityEvent(ctx, e) })
 }
 
 // requires2FA reports whether u must use two-factor authentication: every
@@ -136,24 +208,46 @@ func (s *Server) requires2FA(ctx context.Context, u casus.User) (bool, error) {
 // completeLogin starts the user's session with a new token. enroll keeps the
 // user on the two-factor setup until it is done.
 func (s *Server) completeLogin(w http.ResponseWriter, r *http.Request, u casus.User, enroll bool) {
+	s.startSession(w, r, u, enroll, "")
+}
+
+// startSession starts the user's session with a new token; enroll keeps the
+// user on the two-factor setup until it is done. A login (via says how it
+// was made) is recorded as a security event, in the transaction that trusts
+// the browser; an empty via records none (the session only leaves the setup).
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u casus.User, enroll bool, via string) {
 	ctx := r.Context()
+	tok := newToken()
+	if err := s.db.Update(ctx, func(tx *storage.Tx) error {
+		if !enroll {
+			if err := tx.TrustDevice(ctx, s.cfg.Throttle.DeviceHash(tok), u.ID); err != nil {
+				return err
+			}
+		}
+		if via == "" {
+			return nil
+		}
+		e := s.securityEvent(r, casus.SecLoginSucceeded)
+		e.ActorID, e.ActorName, e.TargetID, e.TargetName, e.Detail = u.ID, u.Name, u.ID, u.Name, via
+		if enroll {
+			e.Detail += "; two-factor setup required"
+		}
+		return tx.LogSecurityEvent(ctx, e)
+	}); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	s.sessions.Remove(ctx, sessPending)
+	s.sessions.Remove(ctx, sessPendingVia)
 	s.sessions.Put(ctx, sessUser, u.ID)
 	s.sessions.Put(ctx, sessEpoch, u.SessionEpoch)
 	s.sessions.Put(ctx, sessEnroll, enroll)
 	if enroll {
 		http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
-		return
-	}
-	tok := newToken()
-	if err := s.db.Update(ctx, func(tx *storage.Tx) error {
-		return tx.TrustDevice(ctx, s.cfg.Throttle.DeviceHash(tok), u.ID)
-	}); err != nil {
-		s.renderError(w, r, err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieDevice, Value: tok, Path: "/login", MaxAge: auth.DeviceTrustDays * 86400,
@@ -180,17 +274,34 @@ func (s *Server) handleTOTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	uid := s.sessions.GetString(ctx, sessPending)
+	via := s.sessions.GetString(ctx, sessPendingVia)
+	if via == "" {
+		via = loginByPassword
+	}
 	a := auth.Attempt{Login: "totp:" + uid, Address: s.clientAddr(r)}
 	var u casus.User
-	ok := false
-	err = s.db.Update(ctx, func(tx *storage.Tx) error {
-		if err := s.cfg.Throttle.Allow(ctx, tx, a); err != nil {
-			return err
-		}
+	var delay time.Duration
+	err = s.db.View(ctx, func(tx *storage.Tx) error {
 		var err error
 		if u, err = tx.User(ctx, uid); err != nil {
 			return err
 		}
+		// A known browser is not refused by its address's limit here either.
+		if a.Device, err = s.trustedDevice(ctx, tx, r, uid); err != nil {
+			return err
+		}
+		delay, err = s.cfg.Throttle.Allow(ctx, tx, a)
+		return err
+	})
+	if err != nil {
+		s.loginFailed(w, r, f, err, s.loginEvent(r, casus.SecLoginLocked, u, "", via+loginWithTOTP))
+		return
+	}
+	if err := s.cfg.Throttle.Wait(ctx, delay); err != nil {
+		return
+	}
+	ok := false
+	err = s.db.Update(ctx, func(tx *storage.Tx) error {
 		sealed, err := tx.TOTPSecret(ctx, uid)
 		if err != nil {
 			return err
@@ -204,10 +315,13 @@ func (s *Server) handleTOTP(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
-		return s.cfg.Throttle.Record(ctx, tx, a, ok)
+		if err := s.cfg.Throttle.Record(ctx, tx, a, ok); err != nil || ok {
+			return err
+		}
+		return tx.LogSecurityEvent(ctx, s.loginEvent(r, casus.SecLoginFailed, u, "", via+loginWithTOTP))
 	})
 	if err != nil {
-		s.loginFailed(w, r, f, err)
+		s.loginFailed(w, r, f, err, nil)
 		return
 	}
 	if !ok {
@@ -215,7 +329,7 @@ func (s *Server) handleTOTP(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnauthorized, "totp", v)
 		return
 	}
-	s.completeLogin(w, r, u, false)
+	s.startSession(w, r, u, false, via+loginWithTOTP)
 }
 
 const sessTOTPSetup = "totp_setup"

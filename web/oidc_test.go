@@ -153,8 +153,11 @@ func TestOIDC(t *testing.T) {
 			})
 
 			t.Run("ErrUnverified", func(t *testing.T) {
+				// A first sign-on is matched by e-mail only when the
+				// provider verified it. (sub-coordinator is bound by now,
+				// and a bound subject no longer needs the e-mail.)
 				c := env.NewClient()
-				m.QueueUser(&mockoidc.MockUser{Subject: "sub-coordinator", Email: coordinator, EmailVerified: false})
+				m.QueueUser(&mockoidc.MockUser{Subject: "sub-unverified", Email: coordinator, EmailVerified: false})
 				cb := oidcCallback(t, env, c)
 				wantFailed(t, c, c.Get(cb.RequestURI()), failed)
 			})

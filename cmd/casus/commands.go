@@ -35,6 +35,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	oidcClient := f.str("oidc-client-id", "", "OpenID Connect client ID")
 	oidcSecret := f.secret("oidc-client-secret", "OpenID Connect client secret")
 	oidcRedirect := f.str("oidc-redirect-url", "", "OpenID Connect redirect URL, ending in /login/oidc/callback")
+	oidcMFA := f.str("oidc-mfa-values", strings.Join(web.DefaultOIDCMFAValues, ","),
+		"comma-separated acr and amr values (RFC 8176) in the ID token that prove the provider did multi-factor authentication; without one Casus asks its own two-factor code; empty trusts none")
 	logLevel := f.str("log-level", "info", "log level: debug, info, warn, error")
 	smtpURL := f.secret("smtp-url", "SMTP server for e-mail: smtp://user:password@host:587 (STARTTLS), smtps://user:password@host:465, or smtp://host:25?tls=none for a local relay; empty (and --demo) keeps mail in the outbox at /outbox")
 	mailFrom := f.str("mail-from", "", "sender of e-mail, e.g. 'Casus <casus@school.nl>'; required with --smtp-url")
@@ -94,7 +96,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	if *oidcIssuer != "" {
-		cfg.OIDC = &web.OIDCConfig{Issuer: *oidcIssuer, ClientID: *oidcClient, ClientSecret: *oidcSecret, RedirectURL: *oidcRedirect}
+		cfg.OIDC = &web.OIDCConfig{Issuer: *oidcIssuer, ClientID: *oidcClient, ClientSecret: *oidcSecret, RedirectURL: *oidcRedirect,
+			MFAValues: splitList(*oidcMFA)}
 	}
 	srv, err := web.New(ctx, cfg)
 	if err != nil {

@@ -128,3 +128,14 @@ func subkey(key []byte, purpose string) []byte {
 	sum := sha256.Sum256(append([]byte("casus:"+purpose+":"), key...))
 	return sum[:]
 }
+
+// splitList splits a comma-separated setting, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

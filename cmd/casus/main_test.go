@@ -238,7 +238,7 @@ func TestSubcommandHelpDocumentsEveryFlag(t *testing.T) {
 		env   bool // every flag has a CASUS_* variable
 	}{
 		{[]string{"serve"}, joined(dbFlagNames, []string{"addr", "demo", "cookie-secure", "session-idle", "session-lifetime",
-			"trusted-proxies", "oidc-issuer", "oidc-client-id", "oidc-client-secret", "oidc-redirect-url", "log-level",
+			"trusted-proxies", "oidc-issuer", "oidc-client-id", "oidc-client-secret", "oidc-redirect-url", "oidc-mfa-values", "log-level",
 			"smtp-url", "mail-from", "base-url"}), true},
 		{[]string{"migrate"}, dbFlagNames, true},
 		{[]string{"demo"}, dbFlagNames, true},

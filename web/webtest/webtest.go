@@ -62,6 +62,8 @@ type Env struct {
 	Key    []byte
 	// DatabaseURL is the PostgreSQL database's URL, for a second instance.
 	DatabaseURL string
+
+	delays *delayLog
 }
 
 // Key is the fixed test key for sealed secrets and throttling.
@@ -112,9 +114,15 @@ func Start(t testing.TB, engine string, opt Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	th := opt.Throttle
-	if th == nil {
-		th = auth.DefaultThrottle(Key)
+	th := auth.DefaultThrottle(Key)
+	if opt.Throttle != nil {
+		c := *opt.Throttle
+		th = &c
+	}
+	// The throttle's delays are recorded, not slept.
+	delays := &delayLog{}
+	if th.Sleep == nil {
+		th.Sleep = delays.sleep
 	}
 	// The listener exists before the server, so the OIDC redirect can point at it.
 	hs := httptest.NewUnstartedServer(nil)
@@ -139,7 +147,30 @@ func Start(t testing.TB, engine string, opt Options) *Env {
 	hs.Config.Handler = srv
 	hs.Start()
 	return &Env{T: t, Engine: engine, DB: db, Clock: clock, Server: srv, HTTP: hs, URL: hs.URL, Key: Key,
-		DatabaseURL: opt.DatabaseURL}
+		DatabaseURL: opt.DatabaseURL, delays: delays}
+}
+
+// delayLog records the login throttle's delays instead of sleeping them.
+type delayLog struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (l *delayLog) sleep(_ context.Context, d time.Duration) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.d = append(l.d, d)
+	return nil
+}
+
+// Delays returns, and forgets, the delays the login throttle asked for since
+// the last call: in tests the server does not sleep them.
+func (e *Env) Delays() []time.Duration {
+	e.delays.mu.Lock()
+	defer e.delays.mu.Unlock()
+	d := e.delays.d
+	e.delays.d = nil
+	return d
 }
 
 // testLog sends the server's warnings and errors to the test log.
