@@ -185,3 +185,10 @@ func (tx *Tx) SetSetting(ctx context.Context, key, value string) error {
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
 }
+
+// PasswordHash returns the user's password hash, or ENOTFOUND.
+func (tx *Tx) PasswordHash(ctx context.Context, userID string) (string, error) {
+	var h string
+	err := tx.queryRow(ctx, `SELECT password_hash FROM users WHERE id = $1`, userID).Scan(&h)
+	return h, notFound(err, "password hash")
+}
