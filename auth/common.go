@@ -59,7 +59,9 @@ func IsCommonPassword(password string) bool {
 	// The list holds the words; people add a year or "123!" to reach the
 	// length rule. A short remainder (under 4 characters) is not judged by
 	// itself: "ab" followed by twelve digits is caught by the digits.
-	core := strings.TrimFunc(lower, func(r rune) bool { return unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r) })
+	core := strings.TrimFunc(lower, func(r rune) bool {
+		return unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r)
+	})
 	if core == "" {
 		// Only digits and symbols: judged as a whole above.
 		return false

@@ -284,3 +284,303 @@ func startReset(env *webtest.Env, userID string) string {
 	}
 	return token
 }
+
+// TestSessionTokensStoredHashed: after a login the sessions table holds the
+// session under the SHA-256 of the cookie's token, never the token itself.
+func TestSessionTokensStoredHashed(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			c := env.NewClient()
+			c.Login(demo.UserMentor)
+			u, _ := url.Parse(env.URL)
+			var token string
+			for _, ck := range c.Jar.Cookies(u) {
+				if ck.Name == "casus_session" {
+					token = ck.Value
+				}
+			}
+			if token == "" {
+				t.Fatal("no session cookie after login")
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM sessions WHERE token = $1`, token); n != 0 {
+				t.Errorf("the sessions table has a row keyed by the cookie's token")
+			}
+			sum := sha256.Sum256([]byte(token))
+			if n := env.Count(`SELECT COUNT(*) FROM sessions WHERE token = $1`, hex.EncodeToString(sum[:])); n != 1 {
+				t.Errorf("%d rows keyed by the token's hash, want 1", n)
+			}
+			// The session works, and logging out removes its row.
+			if res := c.Get("/"); res.Status != http.StatusOK {
+				t.Fatalf("home after login: %d", res.Status)
+			}
+			if res := c.Post("/logout", url.Values{}); res.Status != http.StatusSeeOther {
+				t.Fatalf("logout: %d", res.Status)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM sessions WHERE token = $1`, hex.EncodeToString(sum[:])); n != 0 {
+				t.Errorf("the session is still stored after logging out")
+			}
+		})
+	}
+}
+
+// TestCommonPasswordsRefused: wherever a password is chosen, one that is
+// long enough but common ("password1234") or of one character repeated
+// ("aaaaaaaaaaaa") is refused with a Dutch message, and nothing is saved.
+func TestCommonPasswordsRefused(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			admin := env.NewClient()
+			admin.Login(demo.UserAdmin)
+			mentor := env.NewClient()
+			mentor.Login(demo.UserMentor)
+			for _, pw := range []string{"aaaaaaaaaaaa", "password1234"} {
+				res := admin.Post("/admin/users", url.Values{"name": {"Nieuwe Collega"}, "email": {"nieuw@school.nl"},
+					"role": {"mentor"}, "discipline": {"docent"}, "password": {pw}})
+				if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, nlCommon) || !strings.Contains(res.Body, `value="nieuw@school.nl"`) {
+					t.Errorf("new account with %q: %d\n%s", pw, res.Status, res.Body)
+				}
+				res = mentor.Post("/account/password", url.Values{"current": {demo.Password}, "password": {pw}})
+				if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, nlCommon) {
+					t.Errorf("own password %q: %d", pw, res.Status)
+				}
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM users WHERE email = 'nieuw@school.nl'`); n != 0 {
+				t.Error("an account was created with a common password")
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM security_events`); n != 0 {
+				t.Errorf("%d security events for refused passwords", n)
+			}
+		})
+	}
+}
+
+// TestSelfServicePasswordChange: a user changes their own password with the
+// current one and, with two-factor on, a current code. A wrong current
+// password or code changes nothing; a change ends the user's other
+// sessions, keeps this one, is a security event, and is told by mail.
+func TestSelfServicePasswordChange(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			mentorID := env.UserID(demo.UserMentor)
+			c := env.NewClient()
+			c.Login(demo.UserMentor)
+			other := env.NewClient()
+			other.Login(demo.UserMentor)
+			if res := c.Get("/account"); res.Status != http.StatusOK || !strings.Contains(res.Body, `action="/account/password"`) {
+				t.Fatalf("account page: %d", res.Status)
+			}
+			newPassword := "een nieuwe zin voor mij 2026"
+			t.Run("ErrWrongCurrentPassword", func(t *testing.T) {
+				res := c.Post("/account/password", url.Values{"current": {"niet mijn wachtwoord"}, "password": {newPassword}})
+				if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "Je huidige wachtwoord klopt niet.") {
+					t.Errorf("wrong current password: %d\n%s", res.Status, res.Body)
+				}
+				if res := loginWith2FA(t, env, env.NewClient(), demo.UserMentor, newPassword, ""); res.Status != http.StatusUnauthorized {
+					t.Errorf("the new password works after a refused change: %d", res.Status)
+				}
+			})
+			res := c.Post("/account/password", url.Values{"current": {demo.Password}, "password": {newPassword}})
+			if res.Status != http.StatusSeeOther || res.Location != "/account?done=1" {
+				t.Fatalf("change: %d → %q\n%s", res.Status, res.Location, res.Body)
+			}
+			if res := c.Get("/account?done=1"); res.Status != http.StatusOK || !strings.Contains(res.Body, "Je wachtwoord is gewijzigd.") {
+				t.Errorf("this session ended or was not told: %d → %q", res.Status, res.Location)
+			}
+			if res := other.Get("/"); res.Status != http.StatusSeeOther || res.Location != "/login" {
+				t.Errorf("the other session goes on: %d → %q", res.Status, res.Location)
+			}
+			if es := securityEvents(t, env, casus.SecPasswordChanged, mentorID); len(es) != 1 || es[0].ActorID != mentorID {
+				t.Errorf("password changed events: %+v", es)
+			}
+			if res := loginWith2FA(t, env, env.NewClient(), demo.UserMentor, newPassword, ""); res.Location != "/" {
+				t.Errorf("login with the new password: %d → %q", res.Status, res.Location)
+			}
+			deliverMail(t, env)
+			if n := env.Count(`SELECT COUNT(*) FROM outbox WHERE subject = $1`, "Casus: je wachtwoord is gewijzigd"); n != 1 {
+				t.Errorf("%d mails about the change", n)
+			}
+
+			t.Run("With2FA", func(t *testing.T) {
+				m := secretRe.FindStringSubmatch(c.Get("/account/2fa").Body)
+				if m == nil {
+					t.Fatal("setup page shows no secret")
+				}
+				if res := c.Post("/account/2fa", url.Values{"code": {auth.TOTPCode(m[1], env.Clock.Now())}}); res.Location != "/" {
+					t.Fatalf("two-factor setup: %d → %q", res.Status, res.Location)
+				}
+				third := "en nog een derde zin 2026"
+				env.Clock.Add(time.Minute)
+				for name, form := range map[string]url.Values{
+					"no code":    {"current": {newPassword}, "password": {third}},
+					"wrong code": {"current": {newPassword}, "password": {third}, "code": {"000000"}},
+				} {
+					if res := c.Post("/account/password", form); res.Status != http.StatusBadRequest {
+						t.Errorf("%s: %d", name, res.Status)
+					}
+				}
+				res := c.Post("/account/password", url.Values{"current": {newPassword}, "password": {third},
+					"code": {auth.TOTPCode(m[1], env.Clock.Now())}})
+				if res.Status != http.StatusSeeOther {
+					t.Fatalf("change with a code: %d\n%s", res.Status, res.Body)
+				}
+				if n := len(securityEvents(t, env, casus.SecPasswordChanged, mentorID)); n != 2 {
+					t.Errorf("%d password changed events, want 2", n)
+				}
+			})
+		})
+	}
+}
+
+// TestSecurityEventsRecordAdminActions: every action of the beheerder —
+// creating an account, starting a reset, changing settings and retention
+// rules — and a user's "log out everywhere" is a security event with the
+// actor, the target and what changed; a refused action records nothing, and
+// the chain verifies.
+func TestSecurityEventsRecordAdminActions(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			adminID, mentorID := env.UserID(demo.UserAdmin), env.UserID(demo.UserMentor)
+			admin := env.NewClient()
+			admin.Login(demo.UserAdmin)
+			events := func() int { return env.Count(`SELECT COUNT(*) FROM security_events`) }
+
+			// Refused: nothing recorded.
+			admin.Post("/admin/users", url.Values{"name": {"Nieuwe Collega"}, "email": {"geen-adres"}, "role": {"mentor"},
+				"discipline": {"docent"}, "password": {strongPassword}})
+			admin.Post("/admin/settings", url.Values{"require_2fa_all": {"misschien"}})
+			admin.Post("/admin/users/"+mentorID+"/reset", url.Values{"reset_2fa": {"ja"}})
+			if n := events(); n != 0 {
+				t.Fatalf("%d security events after refused actions", n)
+			}
+
+			if res := admin.Post("/admin/users", url.Values{"name": {"Nieuwe Collega"}, "email": {"nieuw@school.nl"}, "role": {"mentor"},
+				"discipline": {"docent"}, "password": {strongPassword}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("create: %d", res.Status)
+			}
+			var newID string
+			env.SQL().QueryRow(`SELECT CAST(id AS TEXT) FROM users WHERE email = 'nieuw@school.nl'`).Scan(&newID)
+			if res := admin.Post("/admin/users/"+mentorID+"/reset", url.Values{}); res.Status != http.StatusSeeOther {
+				t.Fatalf("reset: %d", res.Status)
+			}
+			if res := admin.Post("/admin/settings", url.Values{"require_2fa_all": {"on"}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("settings: %d", res.Status)
+			}
+			form := url.Values{"access_log_months": {"48"}}
+			rows, err := env.DB.ReadSQL().Query(`SELECT CAST(id AS TEXT) FROM schools`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var id string
+				rows.Scan(&id)
+				form.Set("months_student_file_"+id, "36")
+			}
+			rows.Close()
+			if res := admin.Post("/admin/retention", form); res.Status != http.StatusSeeOther {
+				t.Fatalf("retention: %d %s", res.Status, res.Body)
+			}
+			mentor := env.NewClient()
+			mentor.Login(demo.UserMentor)
+			if res := mentor.Post("/logout/everywhere", url.Values{}); res.Status != http.StatusSeeOther {
+				t.Fatalf("log out everywhere: %d", res.Status)
+			}
+
+			for _, want := range []struct {
+				kind           casus.SecurityEventKind
+				actor, target  string
+				detailContains string
+			}{
+				{casus.SecAccountCreated, adminID, newID, "mentor"},
+				{casus.SecPasswordResetStarted, adminID, mentorID, ""},
+				{casus.SecSettingsChanged, adminID, "", "require_2fa_all"},
+				{casus.SecRetentionChanged, adminID, "", "48 months"},
+				{casus.SecSessionsEnded, mentorID, mentorID, ""},
+			} {
+				es := securityEvents(t, env, want.kind, want.target)
+				if want.target == "" {
+					es = nil
+					env.DB.View(context.Background(), func(tx *storage.Tx) error {
+						es, _ = tx.SecurityEvents(context.Background(), storage.SecurityFilter{Kind: want.kind})
+						return nil
+					})
+				}
+				if len(es) != 1 {
+					t.Errorf("%s: %d events, want 1", want.kind, len(es))
+					continue
+				}
+				e := es[0]
+				if e.ActorID != want.actor || e.ActorName == "" || e.At.IsZero() || e.ClientAddr == "" ||
+					!strings.Contains(e.Detail, want.detailContains) {
+					t.Errorf("%s: %+v", want.kind, e)
+				}
+			}
+			// Saving the settings unchanged records nothing.
+			before := events()
+			admin.Post("/admin/settings", url.Values{"require_2fa_all": {"on"}})
+			if events() != before {
+				t.Error("saving unchanged settings recorded an event")
+			}
+			if n, err := env.DB.VerifySecurityEvents(context.Background()); err != nil || n != int64(before) {
+				t.Errorf("verify: %d, %v", n, err)
+			}
+		})
+	}
+}
+
+// TestSecurityEventLogForPrivacyOfficer: the privacy officer reads the
+// security-event log with each kind's Dutch name, filters it by kind,
+// account and period, and downloads it as CSV; the beheerder, whose actions
+// it records, and care staff may not read it; a bad filter is a 400 in Dutch.
+func TestSecurityEventLogForPrivacyOfficer(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			admin := env.NewClient()
+			admin.Login(demo.UserAdmin)
+			mentorID := env.UserID(demo.UserMentor)
+			admin.Post("/admin/users/"+mentorID+"/reset", url.Values{})
+			admin.Post("/admin/settings", url.Values{"require_2fa_all": {"on"}})
+
+			privacy := env.NewClient()
+			privacy.Login(demo.UserPrivacy)
+			res := privacy.Get("/security-events")
+			if res.Status != http.StatusOK || !strings.Contains(res.Body, "Wachtwoordherstel gestart") ||
+				!strings.Contains(res.Body, "Instellingen gewijzigd") || !strings.Contains(res.Body, `href="/security-events"`) {
+				t.Fatalf("the log: %d\n%s", res.Status, res.Body)
+			}
+			res = privacy.Get("/security-events?kind=settings.changed")
+			if strings.Contains(res.Body, `data-kind="password.reset_started"`) || !strings.Contains(res.Body, `data-kind="settings.changed"`) {
+				t.Errorf("filtered by kind:\n%s", res.Body)
+			}
+			res = privacy.Get("/security-events?account=" + mentorID)
+			if !strings.Contains(res.Body, `data-kind="password.reset_started"`) || strings.Contains(res.Body, `data-kind="settings.changed"`) {
+				t.Errorf("filtered by account:\n%s", res.Body)
+			}
+			tomorrow := env.Clock.Now().AddDate(0, 0, 2).Format(time.DateOnly)
+			if res := privacy.Get("/security-events?from=" + tomorrow); strings.Contains(res.Body, `data-kind=`) {
+				t.Errorf("filtered by a period without events, still shows some")
+			}
+			csvRes := privacy.Get("/security-events.csv?kind=password.reset_started")
+			if csvRes.Status != http.StatusOK || !strings.HasPrefix(csvRes.Body, "\ufeff") ||
+				!strings.Contains(csvRes.Body, "Wachtwoordherstel gestart") || strings.Contains(csvRes.Body, "Instellingen gewijzigd") {
+				t.Errorf("CSV: %d\n%s", csvRes.Status, csvRes.Body)
+			}
+			for _, bad := range []string{"?kind=iets", "?account=" + casus.NewID(), "?from=gisteren", "?from=2026-05-02&until=2026-05-01"} {
+				if res := privacy.Get("/security-events" + bad); res.Status != http.StatusBadRequest || strings.Contains(res.Body, "data-kind=") {
+					t.Errorf("filter %s: %d", bad, res.Status)
+				}
+			}
+			for _, who := range []string{demo.UserAdmin, demo.UserCoordinator, demo.UserManagement} {
+				c := env.NewClient()
+				c.Login(who)
+				if res := c.Get("/security-events"); res.Status != http.StatusForbidden || strings.Contains(res.Body, "Wachtwoordherstel gestart") {
+					t.Errorf("%s reads the log: %d", who, res.Status)
+				}
+			}
+		})
+	}
+}
