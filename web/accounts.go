@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"casus"
@@ -316,4 +318,158 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sessions.Put(ctx, sessEpoch, epoch)
 	http.Redirect(w, r, "/account?done=1", http.StatusSeeOther)
+}
+
+// userPage is the data of the beheerder's page of one account.
+type userPage struct {
+	Account casus.User
+	Roles   []casus.Role
+	Self    bool
+}
+
+func (s *Server) userView(r *http.Request, id string, f *form) (*view, error) {
+	page := userPage{Roles: casus.Roles, Self: id == state(r).user.ID}
+	err := s.db.View(r.Context(), func(tx *storage.Tx) error {
+		var err error
+		page.Account, err = tx.User(r.Context(), id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if f == nil {
+		f = &form{Values: map[string][]string{"roles": stringsOf(page.Account.Roles)}}
+	}
+	v := s.newView(r, "useradmin.title", page)
+	v.Form = f
+	return v, nil
+}
+
+// handleAdminUser shows one account to the beheerder: its roles, and
+// deactivating it.
+func (s *Server) handleAdminUser(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !casus.ValidID(id) {
+		s.renderError(w, r, casus.ErrNotFound)
+		return
+	}
+	v, err := s.userView(r, id, nil)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	switch r.URL.Query().Get("done") {
+	case "roles":
+		v.Notice = "useradmin.roles_saved"
+	case "deactivated":
+		v.Notice = "useradmin.deactivated"
+	}
+	s.render(w, r, http.StatusOK, "user_admin", v)
+}
+
+// handleAdminUserRoles replaces an account's roles, as a security event
+// naming the roles before and after. The beheerder cannot take the
+// beheerder role from themselves: nobody would be left to give it back.
+func (s *Server) handleAdminUserRoles(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	if !casus.ValidID(id) {
+		s.renderError(w, r, casus.ErrNotFound)
+		return
+	}
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var roles []casus.Role
+	for _, v := range f.Values["roles"] {
+		role := casus.Role(v)
+		if !role.Valid() || slices.Contains(roles, role) {
+			f.fail("roles", "error.choice", nil)
+			break
+		}
+		roles = append(roles, role)
+	}
+	if f.Errs == nil && len(roles) == 0 {
+		f.fail("roles", "useradmin.roles_required", nil)
+	}
+	if f.Errs == nil && id == state(r).user.ID && !slices.Contains(roles, casus.RoleAdmin) {
+		f.fail("roles", "useradmin.own_admin_role", nil)
+	}
+	if f.Errs != nil {
+		v, err := s.userView(r, id, f)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusBadRequest, "user_admin", v)
+		return
+	}
+	// Compared and recorded in the order of casus.Roles.
+	inOrder := func(rs []casus.Role) {
+		slices.SortFunc(rs, func(a, b casus.Role) int { return slices.Index(casus.Roles, a) - slices.Index(casus.Roles, b) })
+	}
+	inOrder(roles)
+	err = s.db.Update(ctx, func(tx *storage.Tx) error {
+		u, err := tx.User(ctx, id)
+		if err != nil {
+			return err
+		}
+		inOrder(u.Roles)
+		if slices.Equal(u.Roles, roles) {
+			return nil // saved as it was: nothing to record
+		}
+		if err := tx.SetRoles(ctx, id, roles); err != nil {
+			return err
+		}
+		e := s.securityEvent(r, casus.SecRolesChanged)
+		e.TargetID, e.TargetName = u.ID, u.Name
+		e.Detail = strings.Join(stringsOf(u.Roles), ", ") + " → " + strings.Join(stringsOf(roles), ", ")
+		return tx.LogSecurityEvent(ctx, e)
+	})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/users/"+id+"?done=roles", http.StatusSeeOther)
+}
+
+// handleAdminDeactivate disables an account and ends its sessions, as a
+// security event. The beheerder cannot deactivate themselves.
+func (s *Server) handleAdminDeactivate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	if !casus.ValidID(id) {
+		s.renderError(w, r, casus.ErrNotFound)
+		return
+	}
+	if _, err := parseForm(w, r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if id == state(r).user.ID {
+		s.renderError(w, r, &casus.Error{Code: casus.ECONFLICT, Key: "useradmin.own_deactivate"})
+		return
+	}
+	err := s.db.Update(ctx, func(tx *storage.Tx) error {
+		u, err := tx.User(ctx, id)
+		if err != nil {
+			return err
+		}
+		if u.Disabled {
+			return &casus.Error{Code: casus.ECONFLICT, Key: "useradmin.already_deactivated"}
+		}
+		if err := tx.Deactivate(ctx, id); err != nil {
+			return err
+		}
+		e := s.securityEvent(r, casus.SecAccountDeactivated)
+		e.TargetID, e.TargetName = u.ID, u.Name
+		return tx.LogSecurityEvent(ctx, e)
+	})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/users/"+id+"?done=deactivated", http.StatusSeeOther)
 }

@@ -30,13 +30,16 @@ func accountsMatrix() map[string][]cell {
 		return byUser(path, nil, forbid, map[string]int{anon: redirect, demo.UserPrivacy: ok})
 	}
 	return map[string][]cell{
-		"POST /admin/users/{id}/reset": admin("/admin/users/{user}/reset", url.Values{"reset_2fa": {"maybe"}}, bad),
-		"GET /password-reset/{token}":  byUser("/password-reset/no-such-token", nil, notFound, nil),
-		"POST /password-reset/{token}": byUser("/password-reset/no-such-token", url.Values{"password": {strongPassword}}, notFound, nil),
-		"GET /account":                 staff("/account", nil, ok),
-		"POST /account/password":       staff("/account/password", url.Values{"current": {""}}, bad),
-		"GET /security-events":         privacyOnly("/security-events"),
-		"GET /security-events.csv":     privacyOnly("/security-events.csv"),
+		"POST /admin/users/{id}/reset":      admin("/admin/users/{user}/reset", url.Values{"reset_2fa": {"maybe"}}, bad),
+		"GET /admin/users/{id}":             append(admin("/admin/users/{user}", nil, ok), admin("/admin/users/{unknown}", nil, notFound)...),
+		"POST /admin/users/{id}/roles":      admin("/admin/users/{user}/roles", url.Values{"roles": {"koning"}}, bad),
+		"POST /admin/users/{id}/deactivate": admin("/admin/users/{unknown}/deactivate", url.Values{}, notFound),
+		"GET /password-reset/{token}":       byUser("/password-reset/no-such-token", nil, notFound, nil),
+		"POST /password-reset/{token}":      byUser("/password-reset/no-such-token", url.Values{"password": {strongPassword}}, notFound, nil),
+		"GET /account":                      staff("/account", nil, ok),
+		"POST /account/password":            staff("/account/password", url.Values{"current": {""}}, bad),
+		"GET /security-events":              privacyOnly("/security-events"),
+		"GET /security-events.csv":          privacyOnly("/security-events.csv"),
 	}
 }
 
@@ -488,6 +491,33 @@ func TestSecurityEventsRecordAdminActions(t *testing.T) {
 			if res := mentor.Post("/logout/everywhere", url.Values{}); res.Status != http.StatusSeeOther {
 				t.Fatalf("log out everywhere: %d", res.Status)
 			}
+			if res := admin.Post("/admin/users/"+newID+"/roles", url.Values{"roles": {"mentor", "taakdocent"}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("roles: %d\n%s", res.Status, res.Body)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM user_roles WHERE user_id = $1`, newID); n != 2 {
+				t.Errorf("%d roles stored, want 2", n)
+			}
+			// The beheerder cannot take their own role, nor deactivate themselves.
+			if res := admin.Post("/admin/users/"+adminID+"/roles", url.Values{"roles": {"mentor"}}); res.Status != http.StatusBadRequest ||
+				!strings.Contains(res.Body, "Je kunt de rol beheerder niet van jezelf afnemen.") {
+				t.Errorf("own admin role: %d", res.Status)
+			}
+			if res := admin.Post("/admin/users/"+adminID+"/deactivate", url.Values{}); res.Status != http.StatusConflict {
+				t.Errorf("deactivate self: %d", res.Status)
+			}
+			newcomer := env.NewClient()
+			if res := newcomer.Post("/login", url.Values{"login": {"nieuw@school.nl"}, "password": {strongPassword}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("the new account logs in: %d", res.Status)
+			}
+			if res := admin.Post("/admin/users/"+newID+"/deactivate", url.Values{}); res.Status != http.StatusSeeOther {
+				t.Fatalf("deactivate: %d\n%s", res.Status, res.Body)
+			}
+			if res := newcomer.Get("/"); res.Status != http.StatusSeeOther || res.Location != "/login" {
+				t.Errorf("the deactivated account's session goes on: %d → %q", res.Status, res.Location)
+			}
+			if res := admin.Post("/admin/users/"+newID+"/deactivate", url.Values{}); res.Status != http.StatusConflict {
+				t.Errorf("deactivate twice: %d", res.Status)
+			}
 
 			for _, want := range []struct {
 				kind           casus.SecurityEventKind
@@ -499,6 +529,8 @@ func TestSecurityEventsRecordAdminActions(t *testing.T) {
 				{casus.SecSettingsChanged, adminID, "", "require_2fa_all"},
 				{casus.SecRetentionChanged, adminID, "", "48 months"},
 				{casus.SecSessionsEnded, mentorID, mentorID, ""},
+				{casus.SecRolesChanged, adminID, newID, "mentor → taakdocent, mentor"},
+				{casus.SecAccountDeactivated, adminID, newID, ""},
 			} {
 				es := securityEvents(t, env, want.kind, want.target)
 				if want.target == "" {

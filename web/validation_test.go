@@ -80,6 +80,7 @@ func repeated(s string, n int) string { return strings.Repeat(s, n) }
 func badForms(env *webtest.Env) []badForm {
 	mentorID := env.UserID(demo.UserMentor)
 	resetPath := "/admin/users/" + mentorID + "/reset"
+	rolesPath := "/admin/users/" + mentorID + "/roles"
 	completePath := "/password-reset/" + startReset(env, mentorID)
 	tooBig := repeated("a", 70<<10) // over the 64 KiB form limit
 	user := func(name, email, role, discipline, password string) url.Values {
@@ -314,6 +315,31 @@ func badForms(env *webtest.Env) []badForm {
 			raw: "reset_2fa=on&reset_2fa=on", status: 400, alert: []string{nlInvalid}},
 		{name: "reset-password/body too large", as: demo.UserAdmin, path: resetPath,
 			raw: "reset_2fa=" + tooBig, status: 400, alert: []string{nlUnreadable}},
+
+		// POST /admin/users/{id}/roles: roles (check boxes, at least one
+		// known role, each once).
+		{name: "roles/unknown role", as: demo.UserAdmin, path: rolesPath,
+			form: url.Values{"roles": {"koning"}}, status: 400, field: map[string]string{"roles": nlChoice}},
+		{name: "roles/no role", as: demo.UserAdmin, path: rolesPath,
+			form: url.Values{}, status: 400, field: map[string]string{"roles": "Kies minstens één rol."}},
+		{name: "roles/script as role", as: demo.UserAdmin, path: rolesPath,
+			form: url.Values{"roles": {scriptInput}}, status: 400, field: map[string]string{"roles": nlChoice}},
+		{name: "roles/role sent twice", as: demo.UserAdmin, path: rolesPath,
+			raw: "roles=mentor&roles=mentor", status: 400, field: map[string]string{"roles": nlChoice}},
+		{name: "roles/unknown user", as: demo.UserAdmin, path: "/admin/users/00000000-0000-4000-8000-000000000000/roles",
+			form: url.Values{"roles": {"mentor"}}, status: 404, alert: []string{nlNotFound}},
+		{name: "roles/body too large", as: demo.UserAdmin, path: rolesPath,
+			raw: "roles=" + tooBig, status: 400, alert: []string{nlUnreadable}},
+
+		// POST /admin/users/{id}/deactivate: no fields.
+		{name: "deactivate/id is no id", as: demo.UserAdmin, path: "/admin/users/not-an-id/deactivate",
+			form: url.Values{}, status: 404, alert: []string{nlNotFound}},
+		{name: "deactivate/unknown user", as: demo.UserAdmin, path: "/admin/users/00000000-0000-4000-8000-000000000000/deactivate",
+			form: url.Values{}, status: 404, alert: []string{nlNotFound}},
+		{name: "deactivate/own account", as: demo.UserAdmin, path: "/admin/users/" + env.UserID(demo.UserAdmin) + "/deactivate",
+			form: url.Values{}, status: 409, alert: []string{"Je kunt je eigen account niet uitschakelen."}},
+		{name: "deactivate/body is no form", as: demo.UserAdmin, path: "/admin/users/" + mentorID + "/deactivate",
+			raw: "a=b&%", status: 400, alert: []string{nlUnreadable}},
 
 		// POST /password-reset/{token}: the user completes the reset with a
 		// new password (secret, 256 characters, not a common one).
