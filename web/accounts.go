@@ -54,6 +54,9 @@ func (s *Server) handleAdminStartReset(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
+		if u.Disabled {
+			return &casus.Error{Code: casus.ECONFLICT, Key: "useradmin.already_deactivated"}
+		}
 		if err := tx.StartPasswordReset(ctx, &storage.PasswordReset{TokenHash: tokenHash(token), UserID: u.ID,
 			StartedBy: actor.ID, Reset2FA: reset2FA, ExpiresAt: tx.Now().Add(passwordResetTTL)}); err != nil {
 			return err
