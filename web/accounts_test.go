@@ -556,6 +556,18 @@ func TestSecurityEventsRecordAdminActions(t *testing.T) {
 			if events() != before {
 				t.Error("saving unchanged settings recorded an event")
 			}
+			// The referral form's required fields are settings too.
+			if res := admin.Post("/admin/referral-form", url.Values{"required_intern": {"reason"}, "required_zat": {"reason"}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("referral form: %d", res.Status)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM security_events WHERE kind = 'settings.changed' AND detail LIKE '%referral form%'`); n != 1 {
+				t.Errorf("%d events for the referral form, want 1", n)
+			}
+			before = events()
+			admin.Post("/admin/referral-form", url.Values{"required_intern": {"reason"}, "required_zat": {"reason"}})
+			if events() != before {
+				t.Error("saving the referral form unchanged recorded an event")
+			}
 			if n, err := env.DB.VerifySecurityEvents(context.Background()); err != nil || n != int64(before) {
 				t.Errorf("verify: %d, %v", n, err)
 			}
