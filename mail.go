@@ -13,4 +13,7 @@ type Mail struct {
 	Subject   string
 	Body      string
 	CreatedAt time.Time
+	// Secret says the mail holds a one-time link (SecretLinkMessage): only
+	// its recipient may read it.
+	Secret bool
 }

@@ -14,3 +14,16 @@ type Message struct {
 	Link      string
 	CreatedAt time.Time
 }
+
+// Account message keys: a reset of the password was started (its link,
+// which carries a one-time token, goes by mail) and the password was
+// changed.
+const (
+	MsgPasswordResetStarted = "message.password_reset_started"
+	MsgPasswordChanged      = "message.password_changed"
+)
+
+// SecretLinkMessage reports whether a message's link is a secret: a
+// one-time token only its recipient may see. Its link is blanked once the
+// mail is out, and the outbox shows that mail to its recipient only.
+func SecretLinkMessage(key string) bool { return key == MsgPasswordResetStarted }

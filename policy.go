@@ -99,6 +99,12 @@ func ViewFor(r Relation) StudentView {
 // CanAdminister reports whether u may manage users and settings.
 func CanAdminister(u User) bool { return u.HasRole(RoleAdmin) && !u.Disabled }
 
+// CanReadSecurityEvents reports whether u may read the security-event log:
+// the privacy officer, who oversees the beheerder. The beheerder, whose own
+// actions the log records, may not; neither may care staff, who have no need.
+// The log names staff and settings, never a student.
+func CanReadSecurityEvents(u User) bool { return u.HasRole(RolePrivacy) && !u.Disabled }
+
 // CanRecordCrisis decides whether u may record a crisis or help started
 // outside the meetings for the student: the zorgcoördinator of a team
 // serving the student's school, or the student's care contact (taakdocent

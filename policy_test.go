@@ -90,6 +90,28 @@ func TestCanRecordCrisis(t *testing.T) {
 	}
 }
 
+func TestCanReadSecurityEvents(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		u    casus.User
+		want bool
+	}{
+		{"OK/privacy officer", casus.User{Roles: []casus.Role{casus.RolePrivacy}}, true},
+		{"OK/privacy officer who is also a mentor", casus.User{Roles: []casus.Role{casus.RoleMentor, casus.RolePrivacy}}, true},
+		{"Denied/disabled privacy officer", casus.User{Roles: []casus.Role{casus.RolePrivacy}, Disabled: true}, false},
+		{"Denied/beheerder, whose actions the log records", casus.User{Roles: []casus.Role{casus.RoleAdmin}}, false},
+		{"Denied/coordinator", casus.User{Roles: []casus.Role{casus.RoleCoordinator}}, false},
+		{"Denied/management", casus.User{Roles: []casus.Role{casus.RoleManagement}}, false},
+		{"Denied/no roles", casus.User{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := casus.CanReadSecurityEvents(tc.u); got != tc.want {
+				t.Errorf("CanReadSecurityEvents = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestCanAdminister(t *testing.T) {
 	admin := casus.User{Roles: []casus.Role{casus.RoleAdmin}}
 	if !casus.CanAdminister(admin) {

@@ -42,7 +42,8 @@ func CheckPassword(password, hash string) bool {
 	return err == nil && ok
 }
 
-// ValidateNewPassword checks a password someone chooses.
+// ValidateNewPassword checks a password someone chooses: its length, and
+// that it is not a common or breached one (IsCommonPassword).
 func ValidateNewPassword(field, password string) *casus.Error {
 	switch n := utf8.RuneCountInString(password); {
 	case !utf8.ValidString(password):
@@ -51,6 +52,8 @@ func ValidateNewPassword(field, password string) *casus.Error {
 		return casus.FieldError(field, "error.password_short", map[string]any{"Min": MinPasswordLen})
 	case n > MaxPasswordLen:
 		return casus.FieldError(field, "error.too_long", map[string]any{"Max": MaxPasswordLen})
+	case IsCommonPassword(password):
+		return casus.FieldError(field, "error.password_common", nil)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"casus"
 	"casus/mail"
 	"casus/storage"
 )
@@ -98,6 +99,12 @@ func DeliverMail(ctx context.Context, db *storage.DB, mailer mail.Mailer, c *mai
 				m.CreatedAt = tx.Now()
 				if err := mailer.Send(ctx, tx, m); err != nil {
 					return err
+				}
+				if casus.SecretLinkMessage(p.Message.Key) {
+					// The one-time link is out; keep it nowhere in the clear.
+					if err := tx.ForgetMessageLink(ctx, p.Message.ID); err != nil {
+						return err
+					}
 				}
 				mailed = true
 				return nil

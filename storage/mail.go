@@ -86,8 +86,9 @@ func (tx *Tx) AddOutboxMail(ctx context.Context, m *casus.Mail) error {
 // OutboxMails returns the newest mails in the outbox, up to limit: those to
 // the address to, or all of them when to is empty.
 func (tx *Tx) OutboxMails(ctx context.Context, to string, limit int) ([]casus.Mail, error) {
-	rows, err := tx.query(ctx, `SELECT id, message_id, to_addr, subject, body, created_at FROM outbox
-		WHERE $1 = '' OR to_addr = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, to, limit)
+	rows, err := tx.query(ctx, `SELECT o.id, o.message_id, o.to_addr, o.subject, o.body, o.created_at, COALESCE(m.msg_key, '')
+		FROM outbox o LEFT JOIN messages m ON m.id = o.message_id
+		WHERE $1 = '' OR o.to_addr = $1 ORDER BY o.created_at DESC, o.id DESC LIMIT $2`, to, limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: outbox: %w", err)
 	}
@@ -95,9 +96,11 @@ func (tx *Tx) OutboxMails(ctx context.Context, to string, limit int) ([]casus.Ma
 	var ms []casus.Mail
 	for rows.Next() {
 		var m casus.Mail
-		if err := rows.Scan(&m.ID, &m.MessageID, &m.To, &m.Subject, &m.Body, &m.CreatedAt); err != nil {
+		var key string
+		if err := rows.Scan(&m.ID, &m.MessageID, &m.To, &m.Subject, &m.Body, &m.CreatedAt, &key); err != nil {
 			return nil, err
 		}
+		m.Secret = casus.SecretLinkMessage(key)
 		m.CreatedAt = m.CreatedAt.UTC()
 		ms = append(ms, m)
 	}

@@ -185,3 +185,33 @@ func (tx *Tx) SetSetting(ctx context.Context, key, value string) error {
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
 }
+
+// PasswordHash returns the user's password hash, or ENOTFOUND.
+func (tx *Tx) PasswordHash(ctx context.Context, userID string) (string, error) {
+	var h string
+	err := tx.queryRow(ctx, `SELECT password_hash FROM users WHERE id = $1`, userID).Scan(&h)
+	return h, notFound(err, "password hash")
+}
+
+// SetRoles replaces the user's roles. It returns ENOTFOUND for an unknown
+// user.
+func (tx *Tx) SetRoles(ctx context.Context, userID string, roles []casus.Role) error {
+	if err := tx.updateUser(ctx, userID, `name = name`); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM user_roles WHERE user_id = $1`, userID); err != nil {
+		return fmt.Errorf("storage: user roles: %w", err)
+	}
+	for _, r := range roles {
+		if _, err := tx.exec(ctx, `INSERT INTO user_roles (user_id, role) VALUES ($1, $2)`, userID, string(r)); err != nil {
+			return fmt.Errorf("storage: user role: %w", err)
+		}
+	}
+	return nil
+}
+
+// Deactivate disables the account and ends its sessions: it can no longer
+// log in, and receives no mail. The account and its history stay.
+func (tx *Tx) Deactivate(ctx context.Context, userID string) error {
+	return tx.updateUser(ctx, userID, `disabled = $2, session_epoch = session_epoch + 1`, true)
+}

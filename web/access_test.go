@@ -167,30 +167,29 @@ func accessMatrix() map[string][]cell {
 	noSeeStudentsPost := map[string]int{anon: unauth, demo.UserAdmin: forbid, demo.UserManagement: forbid}
 	loggedIn := func(def int) map[string]int { return map[string]int{anon: def} }
 	return map[string][]cell{
-		"GET /healthz":                    byUser("/healthz", nil, ok, nil),
-		"GET /static/{file...}":           byUser("/static/casus.css", nil, ok, nil),
-		"GET /login":                      byUser("/login", nil, redirect, loggedIn(ok)),
-		"POST /login":                     byUser("/login", url.Values{"login": {"coordinator"}, "password": {"wrong-password"}}, unauth, nil),
-		"POST /lang":                      byUser("/lang", url.Values{"lang": {"en"}, "back": {"/"}}, redirect, nil),
-		"GET /login/2fa":                  byUser("/login/2fa", nil, redirect, nil),
-		"POST /login/2fa":                 byUser("/login/2fa", url.Values{"code": {"123456"}}, redirect, nil),
-		"GET /account/2fa":                staff("/account/2fa", nil, ok),
-		"POST /account/2fa":               staff("/account/2fa", url.Values{"code": {""}}, bad),
-		"POST /logout":                    staff("/logout", url.Values{}, redirect),
-		"POST /logout/everywhere":         staff("/logout/everywhere", url.Values{}, redirect),
-		"GET /{$}":                        staff("/", nil, ok),
-		"GET /teams":                      staff("/teams", nil, ok),
-		"GET /teams/{id}":                 append(staff("/teams/{team}", nil, ok), staff("/teams/{unknown}", nil, notFound)...),
-		"GET /students":                   byUser("/students", nil, ok, noSeeStudents),
-		"POST /students":                  byUser("/students", search, ok, noSeeStudentsPost),
-		"GET /students/{id}":              studentCells(),
-		"GET /students/{id}/crisis":       crisisCells(false),
-		"POST /students/{id}/crisis":      crisisCells(true),
-		"GET /admin/users":                admin("/admin/users", nil, ok),
-		"POST /admin/users":               admin("/admin/users", url.Values{"name": {""}}, bad),
-		"POST /admin/users/{id}/password": admin("/admin/users/{user}/password", url.Values{"password": {"short"}}, bad),
-		"GET /admin/settings":             admin("/admin/settings", nil, ok),
-		"POST /admin/settings":            admin("/admin/settings", url.Values{"require_2fa_all": {"maybe"}}, bad),
+		"GET /healthz":               byUser("/healthz", nil, ok, nil),
+		"GET /static/{file...}":      byUser("/static/casus.css", nil, ok, nil),
+		"GET /login":                 byUser("/login", nil, redirect, loggedIn(ok)),
+		"POST /login":                byUser("/login", url.Values{"login": {"coordinator"}, "password": {"wrong-password"}}, unauth, nil),
+		"POST /lang":                 byUser("/lang", url.Values{"lang": {"en"}, "back": {"/"}}, redirect, nil),
+		"GET /login/2fa":             byUser("/login/2fa", nil, redirect, nil),
+		"POST /login/2fa":            byUser("/login/2fa", url.Values{"code": {"123456"}}, redirect, nil),
+		"GET /account/2fa":           staff("/account/2fa", nil, ok),
+		"POST /account/2fa":          staff("/account/2fa", url.Values{"code": {""}}, bad),
+		"POST /logout":               staff("/logout", url.Values{}, redirect),
+		"POST /logout/everywhere":    staff("/logout/everywhere", url.Values{}, redirect),
+		"GET /{$}":                   staff("/", nil, ok),
+		"GET /teams":                 staff("/teams", nil, ok),
+		"GET /teams/{id}":            append(staff("/teams/{team}", nil, ok), staff("/teams/{unknown}", nil, notFound)...),
+		"GET /students":              byUser("/students", nil, ok, noSeeStudents),
+		"POST /students":             byUser("/students", search, ok, noSeeStudentsPost),
+		"GET /students/{id}":         studentCells(),
+		"GET /students/{id}/crisis":  crisisCells(false),
+		"POST /students/{id}/crisis": crisisCells(true),
+		"GET /admin/users":           admin("/admin/users", nil, ok),
+		"POST /admin/users":          admin("/admin/users", url.Values{"name": {""}}, bad),
+		"GET /admin/settings":        admin("/admin/settings", nil, ok),
+		"POST /admin/settings":       admin("/admin/settings", url.Values{"require_2fa_all": {"maybe"}}, bad),
 	}
 }
 
@@ -199,7 +198,7 @@ func accessMatrix() map[string][]cell {
 var (
 	matrixParts = []func() map[string][]cell{careMatrix, referralMatrix, consentMatrix, escalationMatrix, meetingsMatrix,
 		agendaMatrix, actionsMatrix, adviceMatrix, closureMatrix, discussionMatrix, minutesMatrix, outboxMatrix,
-		logViewMatrix, retentionMatrix, complaintsMatrix, handbookMatrix, meldcodeMatrix}
+		logViewMatrix, retentionMatrix, complaintsMatrix, handbookMatrix, meldcodeMatrix, accountsMatrix}
 	matrixIDParts = []func(*testing.T, *webtest.Env) map[string]string{careMatrixIDs, referralMatrixIDs, consentMatrixIDs, meetingsMatrixIDs, agendaItemMatrixIDs, actionMatrixIDs,
 		retentionMatrixIDs, privacyFlowMatrixIDs}
 )

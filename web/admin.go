@@ -1,7 +1,9 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 
 	"casus"
 	"casus/auth"
@@ -13,13 +15,18 @@ type usersPage struct {
 	Roles       []casus.Role
 	Disciplines []casus.Discipline
 	Created     bool
+	// ResetPending holds the ids of users with a reset link that still works.
+	ResetPending map[string]bool
 }
 
 func (s *Server) usersView(r *http.Request, f *form) (*view, error) {
 	page := usersPage{Roles: casus.Roles, Disciplines: casus.Disciplines}
 	err := s.db.View(r.Context(), func(tx *storage.Tx) error {
 		var err error
-		page.Users, err = tx.Users(r.Context())
+		if page.Users, err = tx.Users(r.Context()); err != nil {
+			return err
+		}
+		page.ResetPending, err = tx.PendingPasswordResets(r.Context())
 		return err
 	})
 	v := s.newView(r, "users.title", page)
@@ -33,8 +40,11 @@ func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if r.URL.Query().Get("done") == "1" {
+	switch r.URL.Query().Get("done") {
+	case "1":
 		v.Notice = "users.saved"
+	case "reset":
+		v.Notice = "users.reset_sent"
 	}
 	s.render(w, r, http.StatusOK, "users", v)
 }
@@ -71,7 +81,14 @@ func (s *Server) handleAdminCreateUser(w http.ResponseWriter, r *http.Request) {
 	if f.Errs == nil {
 		var hash string
 		if hash, err = auth.HashPassword(password); err == nil {
-			err = s.db.Update(ctx, func(tx *storage.Tx) error { return tx.CreateUser(ctx, &u, hash) })
+			err = s.db.Update(ctx, func(tx *storage.Tx) error {
+				if err := tx.CreateUser(ctx, &u, hash); err != nil {
+					return err
+				}
+				e := s.securityEvent(r, casus.SecAccountCreated)
+				e.TargetID, e.TargetName, e.Detail = u.ID, u.Name, "roles: "+strings.Join(stringsOf(u.Roles), ", ")
+				return tx.LogSecurityEvent(ctx, e)
+			})
 		}
 		var e *casus.Error
 		if casus.ErrorCode(err) == casus.ECONFLICT || casus.ErrorCode(err) == casus.EINVALID {
@@ -90,48 +107,6 @@ func (s *Server) handleAdminCreateUser(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.render(w, r, http.StatusBadRequest, "users", v)
-		return
-	}
-	http.Redirect(w, r, "/admin/users?done=1", http.StatusSeeOther)
-}
-
-// handleAdminResetPassword sets a new password for a user, ends their
-// sessions and, when asked, removes their two-factor setup (a lost phone).
-func (s *Server) handleAdminResetPassword(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	id := r.PathValue("id")
-	if !casus.ValidID(id) {
-		s.renderError(w, r, casus.ErrNotFound)
-		return
-	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	password := f.secret("password", auth.MaxPasswordLen)
-	if e := auth.ValidateNewPassword("password", password); e != nil && f.Error("password") == nil {
-		f.Errs = append(f.Errs, e)
-	}
-	reset2FA := f.choice("reset_2fa", false, "on") == "on"
-	if f.Errs != nil {
-		s.renderError(w, r, f.Errs)
-		return
-	}
-	hash, err := auth.HashPassword(password)
-	if err == nil {
-		err = s.db.Update(ctx, func(tx *storage.Tx) error {
-			if err := tx.SetPassword(ctx, id, hash); err != nil {
-				return err
-			}
-			if reset2FA {
-				return tx.SetTOTP(ctx, id, "", false)
-			}
-			return nil
-		})
-	}
-	if err != nil {
-		s.renderError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/admin/users?done=1", http.StatusSeeOther)
@@ -169,7 +144,18 @@ func (s *Server) handleAdminSaveSettings(w http.ResponseWriter, r *http.Request)
 		s.renderError(w, r, f.Errs)
 		return
 	}
-	if err := s.db.Update(ctx, func(tx *storage.Tx) error { return tx.SetSetting(ctx, settingRequire2FAAll, all) }); err != nil {
+	if err := s.db.Update(ctx, func(tx *storage.Tx) error {
+		old, err := tx.Setting(ctx, settingRequire2FAAll, "")
+		if err != nil || old == all {
+			return err // saved as it was: nothing to record
+		}
+		if err := tx.SetSetting(ctx, settingRequire2FAAll, all); err != nil {
+			return err
+		}
+		e := s.securityEvent(r, casus.SecSettingsChanged)
+		e.Detail = fmt.Sprintf("%s: %q → %q", settingRequire2FAAll, old, all)
+		return tx.LogSecurityEvent(ctx, e)
+	}); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

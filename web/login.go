@@ -402,8 +402,12 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 		if err := tx.SetTOTP(ctx, u.ID, s.cfg.Sealer.Seal(secret, u.ID), true); err != nil {
 			return err
 		}
-		_, err := tx.UseTOTPStep(ctx, u.ID, step)
-		return err
+		if _, err := tx.UseTOTPStep(ctx, u.ID, step); err != nil {
+			return err
+		}
+		e := s.securityEvent(r, casus.Sec2FAEnrolled)
+		e.TargetID, e.TargetName = u.ID, u.Name
+		return tx.LogSecurityEvent(ctx, e)
 	}); err != nil {
 		s.renderError(w, r, err)
 		return
@@ -436,7 +440,15 @@ func (s *Server) handleLogoutEverywhere(w http.ResponseWriter, r *http.Request) 
 		s.renderError(w, r, err)
 		return
 	}
-	if err := s.db.Update(ctx, func(tx *storage.Tx) error { return tx.EndSessions(ctx, state(r).user.ID) }); err != nil {
+	if err := s.db.Update(ctx, func(tx *storage.Tx) error {
+		u := state(r).user
+		if err := tx.EndSessions(ctx, u.ID); err != nil {
+			return err
+		}
+		e := s.securityEvent(r, casus.SecSessionsEnded)
+		e.TargetID, e.TargetName = u.ID, u.Name
+		return tx.LogSecurityEvent(ctx, e)
+	}); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

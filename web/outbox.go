@@ -36,5 +36,12 @@ func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	// The beheerder sees that a reset link went out, never the link: it
+	// would let them set the user's password.
+	for i := range ms {
+		if ms[i].Secret && ms[i].To != u.Email {
+			ms[i].Body = state(r).l.T("outbox.secret")
+		}
+	}
 	s.render(w, r, http.StatusOK, "outbox", s.newView(r, "outbox.title", outboxPage{All: to == "", Mails: ms}))
 }

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 
 	"casus"
 	"casus/storage"
@@ -79,12 +81,26 @@ func (s *Server) handleAdminSaveReferralForm(w http.ResponseWriter, r *http.Requ
 		return
 	}
 	err = s.db.Update(ctx, func(tx *storage.Tx) error {
+		var changes []string
 		for _, k := range referralFormKinds {
+			old, err := tx.ReferralRequired(ctx, k)
+			if err != nil {
+				return err
+			}
+			sorted := func(fs []casus.ReferralField) string { return casus.FormatRequired(slices.Sorted(slices.Values(fs))) }
+			if before, after := sorted(old), sorted(required[k]); before != after {
+				changes = append(changes, fmt.Sprintf("referral form %s required: %q → %q", k, before, after))
+			}
 			if err := tx.SetReferralRequired(ctx, k, required[k]); err != nil {
 				return err
 			}
 		}
-		return nil
+		if len(changes) == 0 {
+			return nil // saved as it was: nothing to record
+		}
+		e := s.securityEvent(r, casus.SecSettingsChanged)
+		e.Detail = strings.Join(changes, "; ")
+		return tx.LogSecurityEvent(ctx, e)
 	})
 	if err != nil {
 		s.renderError(w, r, err)

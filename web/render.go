@@ -144,6 +144,9 @@ func navFor(u casus.User, current string) []navItem {
 	if casus.ReadsAccessLogs(u) {
 		items = append(items, navItem{Href: "/log", Key: "nav.log"})
 	}
+	if casus.CanReadSecurityEvents(u) {
+		items = append(items, navItem{Href: "/security-events", Key: "nav.security"})
+	}
 	if casus.CanAdminister(u) {
 		items = append(items, navItem{Href: "/admin/users", Key: "nav.users"}, navItem{Href: "/admin/settings", Key: "nav.settings"})
 	}

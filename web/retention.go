@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -252,6 +253,7 @@ func (s *Server) handleAdminSaveRetention(w http.ResponseWriter, r *http.Request
 	}
 	u := state(r).user
 	err = s.db.Update(ctx, func(tx *storage.Tx) error {
+		var changes []string
 		for i, rule := range page.Rules {
 			if months[i] == rule.Months && rule.Default {
 				continue // the default stays the default
@@ -259,8 +261,22 @@ func (s *Server) handleAdminSaveRetention(w http.ResponseWriter, r *http.Request
 			if err := tx.SetRetentionRule(ctx, rule.SchoolID, rule.Kind, months[i], u.ID); err != nil {
 				return err
 			}
+			if months[i] != rule.Months {
+				changes = append(changes, fmt.Sprintf("%s, %s: %d → %d months", rule.SchoolName, rule.Kind, rule.Months, months[i]))
+			}
 		}
-		return tx.SetAccessLogMonths(ctx, logMonths)
+		if logMonths != page.AccessLogMonths {
+			changes = append(changes, fmt.Sprintf("access log: %d → %d months", page.AccessLogMonths, logMonths))
+		}
+		if err := tx.SetAccessLogMonths(ctx, logMonths); err != nil {
+			return err
+		}
+		if len(changes) == 0 {
+			return nil // saved as it was: nothing to record
+		}
+		e := s.securityEvent(r, casus.SecRetentionChanged)
+		e.Detail = strings.Join(changes, "; ")
+		return tx.LogSecurityEvent(ctx, e)
 	})
 	if err != nil {
 		s.renderError(w, r, err)

@@ -84,9 +84,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	sm := scs.New()
 	if cfg.DB.Engine == storage.Postgres {
-		sm.Store = pgxstore.NewWithCleanupInterval(cfg.DB.Pool, 10*time.Minute)
+		sm.Store = hashedStore{pgxstore.NewWithCleanupInterval(cfg.DB.Pool, 10*time.Minute)}
 	} else {
-		sm.Store = sqlite3store.NewWithCleanupInterval(cfg.DB.SQL(), 10*time.Minute)
+		sm.Store = hashedStore{sqlite3store.NewWithCleanupInterval(cfg.DB.SQL(), 10*time.Minute)}
 	}
 	sm.IdleTimeout = cfg.IdleTimeout
 	sm.Lifetime = cfg.Lifetime

@@ -20,17 +20,18 @@ import (
 // test's clients send no Accept-Language header and no casus_lang cookie, so
 // every page they get is in Dutch, the default.
 const (
-	nlRequired   = "Vul dit veld in."                                                                       // error.required
-	nlInvalid    = "Dit veld bevat ongeldige tekens."                                                       // error.invalid_text
-	nlNoMarkup   = "Gebruik geen < of > in dit veld."                                                       // error.no_markup
-	nlChoice     = "Kies een van de mogelijkheden."                                                         // error.choice
-	nlEmail      = "Vul een geldig e-mailadres in, zoals naam@school.nl."                                   // error.email
-	nlCode       = "Vul een code van 6 cijfers in."                                                         // error.code_digits
-	nlShort      = "Het wachtwoord moet minstens 12 tekens hebben."                                         // error.password_short
-	nlExists     = "Er is al een gebruiker met dit e-mailadres of deze gebruikersnaam."                     // error.user_exists
-	nlNotFound   = "Deze pagina bestaat niet of je hebt er geen toegang toe."                               // error.not_found
-	nlFormErrors = "Het formulier is niet goed ingevuld. Bekijk de meldingen."                              // error.invalid_form
-	nlUnreadable = "Het formulier kon niet worden gelezen. Laad de pagina opnieuw en probeer het nog eens." // error.unreadable_form
+	nlRequired   = "Vul dit veld in."                                                                                                                                                                                           // error.required
+	nlInvalid    = "Dit veld bevat ongeldige tekens."                                                                                                                                                                           // error.invalid_text
+	nlNoMarkup   = "Gebruik geen < of > in dit veld."                                                                                                                                                                           // error.no_markup
+	nlChoice     = "Kies een van de mogelijkheden."                                                                                                                                                                             // error.choice
+	nlEmail      = "Vul een geldig e-mailadres in, zoals naam@school.nl."                                                                                                                                                       // error.email
+	nlCode       = "Vul een code van 6 cijfers in."                                                                                                                                                                             // error.code_digits
+	nlShort      = "Het wachtwoord moet minstens 12 tekens hebben."                                                                                                                                                             // error.password_short
+	nlCommonFull = "Dit wachtwoord is te makkelijk te raden: het staat op een lijst van veelgebruikte of uitgelekte wachtwoorden, of het heeft te weinig verschillende tekens. Kies bijvoorbeeld een zin van een paar woorden." // error.password_common
+	nlExists     = "Er is al een gebruiker met dit e-mailadres of deze gebruikersnaam."                                                                                                                                         // error.user_exists
+	nlNotFound   = "Deze pagina bestaat niet of je hebt er geen toegang toe."                                                                                                                                                   // error.not_found
+	nlFormErrors = "Het formulier is niet goed ingevuld. Bekijk de meldingen."                                                                                                                                                  // error.invalid_form
+	nlUnreadable = "Het formulier kon niet worden gelezen. Laad de pagina opnieuw en probeer het nog eens."                                                                                                                     // error.unreadable_form
 )
 
 // nlTooLong is error.too_long for a maximum.
@@ -78,7 +79,9 @@ func repeated(s string, n int) string { return strings.Repeat(s, n) }
 // that is no form and a body over the size limit.
 func badForms(env *webtest.Env) []badForm {
 	mentorID := env.UserID(demo.UserMentor)
-	resetPath := "/admin/users/" + mentorID + "/password"
+	resetPath := "/admin/users/" + mentorID + "/reset"
+	rolesPath := "/admin/users/" + mentorID + "/roles"
+	completePath := "/password-reset/" + startReset(env, mentorID)
 	tooBig := repeated("a", 70<<10) // over the 64 KiB form limit
 	user := func(name, email, role, discipline, password string) url.Values {
 		return url.Values{"name": {name}, "email": {email}, "role": {role}, "discipline": {discipline}, "password": {password}}
@@ -293,32 +296,83 @@ func badForms(env *webtest.Env) []badForm {
 		{name: "create-user/body too large", as: demo.UserAdmin, path: "/admin/users",
 			raw: "name=" + tooBig, status: 400, alert: []string{nlUnreadable}},
 
-		// POST /admin/users/{id}/password: the id in the path, password,
-		// reset_2fa (optional checkbox "on").
-		{name: "reset-password/id is no id", as: demo.UserAdmin, path: "/admin/users/not-an-id/password",
-			form: url.Values{"password": {strongPassword}}, status: 404, alert: []string{nlNotFound}},
-		{name: "reset-password/id is a number", as: demo.UserAdmin, path: "/admin/users/1/password",
-			form: url.Values{"password": {strongPassword}}, status: 404, alert: []string{nlNotFound}},
-		{name: "reset-password/sql in id", as: demo.UserAdmin, path: "/admin/users/%27%20OR%20%271%27=%271/password",
-			form: url.Values{"password": {strongPassword}}, status: 404, alert: []string{nlNotFound}},
-		{name: "reset-password/unknown user", as: demo.UserAdmin, path: "/admin/users/00000000-0000-4000-8000-000000000000/password",
-			form: url.Values{"password": {strongPassword}}, status: 404, alert: []string{nlNotFound}},
-		{name: "reset-password/empty password", as: demo.UserAdmin, path: resetPath,
-			form: url.Values{"password": {""}}, status: 400, alert: []string{nlFormErrors, nlRequired}},
-		{name: "reset-password/password too short", as: demo.UserAdmin, path: resetPath,
-			form: url.Values{"password": {"kort"}}, status: 400, alert: []string{nlShort}},
-		{name: "reset-password/password too long in multibyte characters", as: demo.UserAdmin, path: resetPath,
-			form: url.Values{"password": {repeated("é", auth.MaxPasswordLen+1)}}, status: 400, alert: []string{nlTooLong(auth.MaxPasswordLen)}},
-		{name: "reset-password/invalid UTF-8 password", as: demo.UserAdmin, path: resetPath,
-			raw: "password=" + badUTF8 + strongPassword, status: 400, alert: []string{nlInvalid}},
-		{name: "reset-password/password sent twice", as: demo.UserAdmin, path: resetPath,
-			raw: "password=" + strongPassword + "&password=" + strongPassword, status: 400, alert: []string{nlInvalid}},
-		{name: "reset-password/good password but unknown reset_2fa", as: demo.UserAdmin, path: resetPath,
-			form: url.Values{"password": {strongPassword}, "reset_2fa": {"yes"}}, status: 400, alert: []string{nlChoice}},
-		{name: "reset-password/good password but script as reset_2fa", as: demo.UserAdmin, path: resetPath,
-			form: url.Values{"password": {strongPassword}, "reset_2fa": {scriptInput}}, status: 400, alert: []string{nlNoMarkup}},
+		// POST /admin/users/{id}/reset: the id in the path, reset_2fa
+		// (optional checkbox "on"). The beheerder starts a reset; no
+		// password is sent.
+		{name: "reset-password/id is no id", as: demo.UserAdmin, path: "/admin/users/not-an-id/reset",
+			form: url.Values{"reset_2fa": {"on"}}, status: 404, alert: []string{nlNotFound}},
+		{name: "reset-password/id is a number", as: demo.UserAdmin, path: "/admin/users/1/reset",
+			form: url.Values{"reset_2fa": {"on"}}, status: 404, alert: []string{nlNotFound}},
+		{name: "reset-password/sql in id", as: demo.UserAdmin, path: "/admin/users/%27%20OR%20%271%27=%271/reset",
+			form: url.Values{"reset_2fa": {"on"}}, status: 404, alert: []string{nlNotFound}},
+		{name: "reset-password/unknown user", as: demo.UserAdmin, path: "/admin/users/00000000-0000-4000-8000-000000000000/reset",
+			form: url.Values{"reset_2fa": {"on"}}, status: 404, alert: []string{nlNotFound}},
+		{name: "reset-password/unknown reset_2fa", as: demo.UserAdmin, path: resetPath,
+			form: url.Values{"reset_2fa": {"yes"}}, status: 400, alert: []string{nlChoice}},
+		{name: "reset-password/script as reset_2fa", as: demo.UserAdmin, path: resetPath,
+			form: url.Values{"reset_2fa": {scriptInput}}, status: 400, alert: []string{nlNoMarkup}},
+		{name: "reset-password/reset_2fa sent twice", as: demo.UserAdmin, path: resetPath,
+			raw: "reset_2fa=on&reset_2fa=on", status: 400, alert: []string{nlInvalid}},
 		{name: "reset-password/body too large", as: demo.UserAdmin, path: resetPath,
+			raw: "reset_2fa=" + tooBig, status: 400, alert: []string{nlUnreadable}},
+
+		// POST /admin/users/{id}/roles: roles (check boxes, at least one
+		// known role, each once).
+		{name: "roles/unknown role", as: demo.UserAdmin, path: rolesPath,
+			form: url.Values{"roles": {"koning"}}, status: 400, field: map[string]string{"roles": nlChoice}},
+		{name: "roles/no role", as: demo.UserAdmin, path: rolesPath,
+			form: url.Values{}, status: 400, field: map[string]string{"roles": "Kies minstens één rol."}},
+		{name: "roles/script as role", as: demo.UserAdmin, path: rolesPath,
+			form: url.Values{"roles": {scriptInput}}, status: 400, field: map[string]string{"roles": nlChoice}},
+		{name: "roles/role sent twice", as: demo.UserAdmin, path: rolesPath,
+			raw: "roles=mentor&roles=mentor", status: 400, field: map[string]string{"roles": nlChoice}},
+		{name: "roles/unknown user", as: demo.UserAdmin, path: "/admin/users/00000000-0000-4000-8000-000000000000/roles",
+			form: url.Values{"roles": {"mentor"}}, status: 404, alert: []string{nlNotFound}},
+		{name: "roles/body too large", as: demo.UserAdmin, path: rolesPath,
+			raw: "roles=" + tooBig, status: 400, alert: []string{nlUnreadable}},
+
+		// POST /admin/users/{id}/deactivate: no fields.
+		{name: "deactivate/id is no id", as: demo.UserAdmin, path: "/admin/users/not-an-id/deactivate",
+			form: url.Values{}, status: 404, alert: []string{nlNotFound}},
+		{name: "deactivate/unknown user", as: demo.UserAdmin, path: "/admin/users/00000000-0000-4000-8000-000000000000/deactivate",
+			form: url.Values{}, status: 404, alert: []string{nlNotFound}},
+		{name: "deactivate/own account", as: demo.UserAdmin, path: "/admin/users/" + env.UserID(demo.UserAdmin) + "/deactivate",
+			form: url.Values{}, status: 409, alert: []string{"Je kunt je eigen account niet uitschakelen."}},
+		{name: "deactivate/body is no form", as: demo.UserAdmin, path: "/admin/users/" + mentorID + "/deactivate",
+			raw: "a=b&%", status: 400, alert: []string{nlUnreadable}},
+
+		// POST /password-reset/{token}: the user completes the reset with a
+		// new password (secret, 256 characters, not a common one).
+		{name: "complete-reset/empty password", as: asNobody, path: completePath,
+			form: url.Values{"password": {""}}, status: 400, field: map[string]string{"password": nlRequired}},
+		{name: "complete-reset/password too short", as: asNobody, path: completePath,
+			form: url.Values{"password": {"kort"}}, status: 400, field: map[string]string{"password": nlShort}},
+		{name: "complete-reset/one character repeated", as: asNobody, path: completePath,
+			form: url.Values{"password": {"aaaaaaaaaaaa"}}, status: 400, field: map[string]string{"password": nlCommonFull}},
+		{name: "complete-reset/common password with digits", as: asNobody, path: completePath,
+			form: url.Values{"password": {"password1234"}}, status: 400, field: map[string]string{"password": nlCommonFull}},
+		{name: "complete-reset/password too long in multibyte characters", as: asNobody, path: completePath,
+			form: url.Values{"password": {repeated("é", auth.MaxPasswordLen+1)}}, status: 400,
+			field: map[string]string{"password": nlTooLong(auth.MaxPasswordLen)}},
+		{name: "complete-reset/invalid UTF-8 password", as: asNobody, path: completePath,
+			raw: "password=" + badUTF8 + strongPassword, status: 400, field: map[string]string{"password": nlInvalid}},
+		{name: "complete-reset/password sent twice", as: asNobody, path: completePath,
+			raw: "password=" + strongPassword + "&password=" + strongPassword, status: 400, field: map[string]string{"password": nlInvalid}},
+		{name: "complete-reset/unknown link", as: asNobody, path: "/password-reset/" + strings.Repeat("x", 43),
+			form: url.Values{"password": {strongPassword}}, status: 404, alert: []string{nlResetLink}},
+		{name: "complete-reset/body too large", as: asNobody, path: completePath,
 			raw: "password=" + tooBig, status: 400, alert: []string{nlUnreadable}},
+
+		// POST /account/password: current, new password.
+		{name: "change-password/both empty", as: demo.UserMentor, path: "/account/password",
+			form: url.Values{"current": {""}, "password": {""}}, status: 400,
+			field: map[string]string{"current": nlRequired, "password": nlRequired}},
+		{name: "change-password/common new password", as: demo.UserMentor, path: "/account/password",
+			form: url.Values{"current": {demo.Password}, "password": {"password1234"}}, status: 400,
+			field: map[string]string{"password": nlCommonFull}},
+		{name: "change-password/new password too short", as: demo.UserMentor, path: "/account/password",
+			form: url.Values{"current": {demo.Password}, "password": {"kort"}}, status: 400,
+			field: map[string]string{"password": nlShort}},
 
 		// POST /admin/settings: require_2fa_all (optional checkbox "on").
 		{name: "settings/unknown value", as: demo.UserAdmin, path: "/admin/settings",

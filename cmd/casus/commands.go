@@ -242,7 +242,7 @@ func cmdUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		return errors.New("unknown --role or --discipline")
 	}
 	if e := auth.ValidateNewPassword("password", *password); e != nil {
-		return fmt.Errorf("password: at least %d and at most %d characters", auth.MinPasswordLen, auth.MaxPasswordLen)
+		return passwordError(e)
 	}
 	hash, err := auth.HashPassword(*password)
 	if err != nil {
@@ -255,7 +255,12 @@ func cmdUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	defer store.Close()
 	u := casus.User{Email: *email, Username: *username, Name: *name, Discipline: casus.Discipline(*discipline),
 		Roles: []casus.Role{casus.Role(*role)}}
-	err = store.Update(ctx, func(tx *storage.Tx) error { return tx.CreateUser(ctx, &u, hash) })
+	err = store.Update(ctx, func(tx *storage.Tx) error {
+		if err := tx.CreateUser(ctx, &u, hash); err != nil {
+			return err
+		}
+		return tx.LogSecurityEvent(ctx, cliEvent(casus.SecAccountCreated, "casus user add", u, "roles: "+*role))
+	})
 	if casus.ErrorCode(err) == casus.ECONFLICT {
 		if *username != "" {
 			return fmt.Errorf("an account with e-mail address %s or username %s already exists", *email, *username)
@@ -297,7 +302,7 @@ func cmdUserReset(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		*password = getenv("CASUS_PASSWORD")
 	}
 	if e := auth.ValidateNewPassword("password", *password); e != nil {
-		return fmt.Errorf("password: at least %d and at most %d characters", auth.MinPasswordLen, auth.MaxPasswordLen)
+		return passwordError(e)
 	}
 	hash, err := auth.HashPassword(*password)
 	if err != nil {
@@ -316,10 +321,19 @@ func cmdUserReset(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		if err := tx.SetPassword(ctx, u.ID, hash); err != nil {
 			return err
 		}
-		if *reset2FA {
-			return tx.SetTOTP(ctx, u.ID, "", false)
+		if err := tx.LogSecurityEvent(ctx, cliEvent(casus.SecPasswordChanged, "casus user reset-password", u, "")); err != nil {
+			return err
 		}
-		return nil
+		if *reset2FA && u.TOTPEnabled {
+			if err := tx.SetTOTP(ctx, u.ID, "", false); err != nil {
+				return err
+			}
+			if err := tx.LogSecurityEvent(ctx, cliEvent(casus.Sec2FARemoved, "casus user reset-password", u, "")); err != nil {
+				return err
+			}
+		}
+		// The user is told, in Casus and by mail.
+		return tx.AddMessage(ctx, &casus.Message{UserID: u.ID, Key: casus.MsgPasswordChanged, Args: map[string]string{}})
 	})
 	if casus.ErrorCode(err) == casus.ENOTFOUND {
 		return errors.New("no such account")
@@ -348,4 +362,20 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	fmt.Fprintf(stdout, "access log intact: %d entries verified\n", n)
 	return nil
+}
+
+// passwordError says why the command line refuses a password.
+func passwordError(e *casus.Error) error {
+	if e.Key == "error.password_common" {
+		return errors.New("password: too common (on the list of common and breached passwords, or too few different characters)")
+	}
+	return fmt.Errorf("password: at least %d and at most %d characters", auth.MinPasswordLen, auth.MaxPasswordLen)
+}
+
+// cliEvent is a security event of an administrator at the server's command
+// line: someone with access to the server and its database, named by the
+// command, not an account.
+func cliEvent(kind casus.SecurityEventKind, command string, target casus.User, detail string) *casus.SecurityEvent {
+	return &casus.SecurityEvent{Kind: kind, ActorName: "command line (" + command + ")", TargetID: target.ID,
+		TargetName: target.Name, Detail: detail, ClientAddr: "local", UserAgent: "command line"}
 }

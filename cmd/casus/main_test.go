@@ -627,6 +627,7 @@ func TestUserResetPassword(t *testing.T) {
 		mustFail(t, reset(nil, "--login", "nobody@school.example.nl", "--password", newPassword), "no such account")
 		mustFail(t, reset(nil, "--login", login, "--password", "short"), "password: at least 12")
 		mustFail(t, reset(nil, "--login", login), "password: at least 12")
+		mustFail(t, reset(nil, "--login", login, "--password", "password1234"), "password: too common")
 		if hashOf() != oldHash {
 			t.Fatal("a refused reset changed the password hash")
 		}
@@ -666,6 +667,17 @@ func TestUserResetPassword(t *testing.T) {
 		}
 		if u.TOTPEnabled || secret != "" {
 			t.Errorf("after --reset-2fa: enabled %v, secret %q; want both cleared", u.TOTPEnabled, secret)
+		}
+		// Each reset is a security event, and the user is told.
+		var changed, removed, created, told int
+		raw := d.raw(t)
+		raw.QueryRow(`SELECT COUNT(*) FROM security_events WHERE kind = 'password.changed' AND target_id = $1`, u.ID).Scan(&changed)
+		raw.QueryRow(`SELECT COUNT(*) FROM security_events WHERE kind = '2fa.removed' AND target_id = $1`, u.ID).Scan(&removed)
+		raw.QueryRow(`SELECT COUNT(*) FROM security_events WHERE kind = 'account.created' AND target_id = $1`, u.ID).Scan(&created)
+		raw.QueryRow(`SELECT COUNT(*) FROM messages WHERE msg_key = 'message.password_changed' AND user_id = $1`, u.ID).Scan(&told)
+		if changed != 3 || removed != 1 || created != 1 || told != 3 {
+			t.Errorf("security events: %d password changed (want 3), %d two-factor removed (want 1), %d created (want 1); %d messages (want 3)",
+				changed, removed, created, told)
 		}
 	})
 }
