@@ -352,7 +352,7 @@ func TestCommonPasswordsRefused(t *testing.T) {
 			if n := env.Count(`SELECT COUNT(*) FROM users WHERE email = 'nieuw@school.nl'`); n != 0 {
 				t.Error("an account was created with a common password")
 			}
-			if n := env.Count(`SELECT COUNT(*) FROM security_events`); n != 0 {
+			if n := env.Count(`SELECT COUNT(*) FROM security_events WHERE kind NOT LIKE 'login.%'`); n != 0 {
 				t.Errorf("%d security events for refused passwords", n)
 			}
 		})
@@ -449,7 +449,7 @@ func TestSecurityEventsRecordAdminActions(t *testing.T) {
 			adminID, mentorID := env.UserID(demo.UserAdmin), env.UserID(demo.UserMentor)
 			admin := env.NewClient()
 			admin.Login(demo.UserAdmin)
-			events := func() int { return env.Count(`SELECT COUNT(*) FROM security_events`) }
+			events := func() int { return env.Count(`SELECT COUNT(*) FROM security_events WHERE kind NOT LIKE 'login.%'`) }
 
 			// Refused: nothing recorded.
 			admin.Post("/admin/users", url.Values{"name": {"Nieuwe Collega"}, "email": {"geen-adres"}, "role": {"mentor"},
@@ -568,7 +568,8 @@ func TestSecurityEventsRecordAdminActions(t *testing.T) {
 			if events() != before {
 				t.Error("saving the referral form unchanged recorded an event")
 			}
-			if n, err := env.DB.VerifySecurityEvents(context.Background()); err != nil || n != int64(before) {
+			// The chain holds these and the logins of the test's clients.
+			if n, err := env.DB.VerifySecurityEvents(context.Background()); err != nil || n != int64(env.Count(`SELECT COUNT(*) FROM security_events`)) || n <= int64(before) {
 				t.Errorf("verify: %d, %v", n, err)
 			}
 		})
