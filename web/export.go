@@ -122,6 +122,9 @@ func loadExport(r *http.Request, tx *storage.Tx, st casus.Student, scope casus.E
 	}
 	for _, sec := range x.Sections {
 		title := l.T("export.table." + sec.Table)
+		if quiet(sec) {
+			continue // as the export leaves it out
+		}
 		page.Sections = append(page.Sections, exportSummary{Table: sec.Table, Title: title, Count: len(sec.Records)})
 		page.Meldcode = page.Meldcode || sec.Table == "meldcodes" && len(sec.Records) > 0
 		if !withholdable(sec.Table) {
