@@ -68,6 +68,9 @@ func (s *Server) loadAccessRequest(r *http.Request, tx *storage.Tx, st casus.Stu
 		}
 	}
 	_, page.exportPage, err = loadExport(r, tx, st, scope, req)
+	// The warning to consult the coordinator is for the others: her review
+	// form asks about the meldcode itself.
+	page.Meldcode = page.Meldcode && !page.CanReview
 	return page, err
 }
 
