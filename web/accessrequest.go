@@ -152,7 +152,7 @@ func (s *Server) handleAccessRequestCreate(w http.ResponseWriter, r *http.Reques
 			return err
 		}
 		e.ObjectID = q.ID
-		return nil
+		return notifyReviewers(r, tx, q)
 	})
 	if f.Errs != nil && casus.ErrorCode(err) == casus.EINVALID {
 		v := s.newView(r, "access.new_title", page)
@@ -165,6 +165,35 @@ func (s *Server) handleAccessRequestCreate(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	http.Redirect(w, r, "/students/"+r.PathValue("id")+"/access-requests/"+q.ID+"?saved=registered", http.StatusSeeOther)
+}
+
+// notifyReviewers tells the student's zorgcoördinator(s) that a request
+// awaits their review, in the same transaction; the message names no
+// student, the link does.
+func notifyReviewers(r *http.Request, tx *storage.Tx, q casus.AccessRequest) error {
+	ctx := r.Context()
+	chairs, err := tx.SchoolChairs(ctx, q.StudentID)
+	if err != nil {
+		return err
+	}
+	for _, id := range chairs {
+		u, err := tx.User(ctx, id)
+		if err != nil {
+			return err
+		}
+		_, rel, err := tx.StudentFor(ctx, id, q.StudentID)
+		if err != nil {
+			return err
+		}
+		if id == q.RecordedBy || !casus.CanReviewAccessRequest(u, rel).Allowed {
+			continue
+		}
+		if err := tx.AddMessage(ctx, &casus.Message{UserID: id, Key: "message.access_request_registered",
+			Link: "/students/" + q.StudentID + "/access-requests/" + q.ID}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // handleAccessRequest shows a request, its review, and once reviewed the
@@ -260,7 +289,15 @@ func (s *Server) handleAccessRequestReview(w http.ResponseWriter, r *http.Reques
 			return f.Errs
 		}
 		q.ReviewedBy, id = u.ID, q.ID
-		return tx.ReviewAccessRequest(r.Context(), &q)
+		if err := tx.ReviewAccessRequest(r.Context(), &q); err != nil {
+			return err
+		}
+		// Whoever registered it hears that the export can be made.
+		if q.RecordedBy == u.ID {
+			return nil
+		}
+		return tx.AddMessage(r.Context(), &casus.Message{UserID: q.RecordedBy, Key: "message.access_request_reviewed",
+			Link: "/students/" + st.ID + "/access-requests/" + q.ID})
 	})
 	if f.Errs != nil && casus.ErrorCode(err) == casus.EINVALID {
 		v := s.newView(r, "access.title", page)

@@ -249,6 +249,10 @@ func TestExportWithholdsMeldcodeUntilReleased(t *testing.T) {
 			page := registerAccessRequest(t, env, privacy, lotte, f)
 			reqID := page[strings.LastIndex(page, "/")+1:]
 
+			if n := env.Count(`SELECT COUNT(*) FROM messages WHERE msg_key = 'message.access_request_registered' AND user_id = $1 AND link = $2`,
+				env.UserID(demo.UserCoordinator), page); n != 1 {
+				t.Errorf("%d messages to the coordinator about the request, want 1", n)
+			}
 			// The coordinator sees it in her list, and reviews with the defaults.
 			if list := coord.Get("/access-requests"); !strings.Contains(list.Body, page) || !strings.Contains(list.Body, "Wacht op uw beoordeling") {
 				t.Errorf("the coordinator's list lacks the request awaiting her review")
@@ -266,6 +270,10 @@ func TestExportWithholdsMeldcodeUntilReleased(t *testing.T) {
 				t.Errorf("a second review: %d, want 409", res.Status)
 			}
 
+			if n := env.Count(`SELECT COUNT(*) FROM messages WHERE msg_key = 'message.access_request_reviewed' AND user_id = $1 AND link = $2`,
+				env.UserID(demo.UserPrivacy), page); n != 1 {
+				t.Errorf("%d messages to the privacy officer about the review, want 1", n)
+			}
 			j := privacy.Get(page + "/export.json")
 			p := privacy.Get(page + "/export.pdf")
 			if j.Status != http.StatusOK || p.Status != http.StatusOK {
@@ -318,6 +326,16 @@ func TestExportWithholdsMeldcodeUntilReleased(t *testing.T) {
 				t.Errorf("the privacy officer's page of the request tells of the meldcode kept withheld")
 			}
 
+			// Withholding a record from the request's page without a reason
+			// shows that page again, the choice kept.
+			var entry string
+			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(id AS TEXT) FROM guardians WHERE student_id = $1 LIMIT 1`, lotte).Scan(&entry); err != nil {
+				t.Fatal(err)
+			}
+			if res := privacy.Post("/students/"+lotte+"/export/withhold", url.Values{"request": {reqID}, "record": {"guardians|" + entry}, "reason": {""}}); res.Status != http.StatusBadRequest ||
+				!strings.Contains(res.Body, "Inzageverzoek (AVG art. 15)") || !strings.Contains(res.Body, `value="guardians|`+entry+`" selected`) {
+				t.Errorf("withholding from the request's page without a reason: %d, or not the request's page with the choice", res.Status)
+			}
 			// A new request, released: the export holds both.
 			released := releasedRequest(t, env, lotte)
 			j = privacy.Get(released + "/export.json")
