@@ -93,7 +93,9 @@ func (r AccessRequest) Deadline() time.Time { return AddMonth(r.ReceivedOn) }
 
 // Overdue reports whether the request still waits for its review after the
 // last day of the term; today is a calendar day.
-func (r AccessRequest) Overdue(today time.Time) bool { return !r.Reviewed() && today.After(r.Deadline()) }
+func (r AccessRequest) Overdue(today time.Time) bool {
+	return !r.Reviewed() && today.After(r.Deadline())
+}
 
 // ExportScope is what the review released: it decides which parts of the
 // file an export for the request holds.
