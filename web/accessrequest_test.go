@@ -348,3 +348,35 @@ func TestExportWithholdsMeldcodeUntilReleased(t *testing.T) {
 		})
 	}
 }
+
+// TestAccessRequestErasedWithTheFile: a request for access names the
+// student and a guardian; erasing the file takes it along, nothing refers
+// to the student afterwards.
+func TestAccessRequestErasedWithTheFile(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			lotte := env.StudentID(demo.LotteNumber)
+			privacy, coord := env.NewClient(), env.NewClient()
+			privacy.Login(demo.UserPrivacy)
+			coord.Login(demo.UserCoordinator)
+			var guardian string
+			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(id AS TEXT) FROM guardians WHERE student_id = $1 LIMIT 1`, lotte).Scan(&guardian); err != nil {
+				t.Fatal(err)
+			}
+			page := registerAccessRequest(t, env, privacy, lotte, url.Values{"who": {guardian}, "identity": {"known_parent"},
+				"received_on": {env.Clock.Now().In(casus.Amsterdam).Format(time.DateOnly)}})
+			reviewAccessRequest(t, coord, page, false)
+			res := coord.Post("/students/"+lotte+"/erase", url.Values{"ground": {string(casus.GroundObjection)}, "confirm": {"yes"}})
+			if res.Status != http.StatusSeeOther {
+				t.Fatalf("erase: %d\n%.500s", res.Status, res.Body)
+			}
+			if refs := storagetest.Referencing(t, env.DB, lotte, "access_log"); len(refs) > 0 {
+				t.Errorf("rows still refer to Lotte after erasure: %v", refs)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM access_requests WHERE CAST(id AS TEXT) = $1`, page[strings.LastIndex(page, "/")+1:]); n != 0 {
+				t.Errorf("%d access requests left after erasing Lotte's file", n)
+			}
+		})
+	}
+}
