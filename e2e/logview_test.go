@@ -5,9 +5,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"casus"
 	"casus/demo"
 	"casus/storage/storagetest"
 	"casus/web/webtest"
@@ -30,6 +32,11 @@ func TestBrowserAccessLogAndExport(t *testing.T) {
 			coord := env.NewClient()
 			coord.Login(demo.UserCoordinator)
 			coord.Get("/students/" + lotte)
+			// A confidential entry: the coordinator's review decides on it.
+			if res := coord.Post("/students/"+lotte+"/care", url.Values{"kind": {"contact"}, "occurred_on": {env.Clock.Now().In(casus.Amsterdam).Format(time.DateOnly)},
+				"text": {"Moeder vertelt in vertrouwen over de scheiding."}, "visibility": {"confidential"}, "sector": {"mbo"}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("confidential entry: %d\n%s", res.Status, res.Body)
+			}
 			mentor := env.NewClient()
 			mentor.Login(demo.UserMentor)
 			mentor.Get("/students/" + milan)
@@ -76,8 +83,21 @@ func TestBrowserAccessLogAndExport(t *testing.T) {
 			if eval[int](b, `document.querySelectorAll('main a[href$="/export.pdf"]').length`) != 0 {
 				t.Errorf("the request offers the export before the coordinator's review")
 			}
-			if res := coord.Post(request+"/review", url.Values{"meldcode": {"release"}, "confidential": {"release"}}); res.Status != http.StatusSeeOther {
-				t.Fatalf("the coordinator reviews the request: %d\n%s", res.Status, res.Body)
+			// The coordinator finds it in her list and releases everything.
+			cb := newBrowser(t, exe, env.URL)
+			cb.open("/login", http.StatusOK)
+			cb.login(demo.UserCoordinator, demo.Password, http.StatusOK)
+			cb.follow("open the access requests from the navigation", http.StatusOK, chromedp.Click(chromedp.CSS(`nav a[href="/access-requests"]`)))
+			cb.follow("open Lotte's request", http.StatusOK, chromedp.Click(chromedp.CSS(`main a[href="`+request+`"]`)))
+			cb.shoot("access-request-review")
+			released := eval[int](cb, `(() => { let n = 0; for (const id of ['f-meldcode-release', 'f-confidential-release']) {
+				const e = document.getElementById(id); if (e) { e.checked = true; n++ } } return n })()`)
+			if released != 1 {
+				t.Errorf("%d parts to release on the review form, want 1 (the confidential entry)", released)
+			}
+			cb.follow("record the review", http.StatusOK, chromedp.Click(chromedp.CSS(`main form[action$="/review"] button[type="submit"]`)))
+			if body := eval[string](cb, `document.querySelector('main').innerText`); !strings.Contains(body, "Beoordeeld door Marieke Vermeer") {
+				t.Errorf("the request's page does not show the review")
 			}
 			b.open(request, http.StatusOK)
 			b.shoot("access-request")
