@@ -154,6 +154,7 @@ func (l *loader) load() error {
 	l.consents()
 	l.crises()
 	l.meldcode()
+	l.accessRequest()
 	l.followUp()
 	l.handbook()
 	return l.err

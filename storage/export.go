@@ -91,6 +91,12 @@ var ExportTables = []ExportTable{
 	{Name: "aftercare_answers", Key: []string{"id"}, Where: `aftercare_id IN (SELECT id FROM aftercare WHERE student_id = $1)`,
 		OrderBy: "recorded_at", Parent: "aftercare", ParentCol: "aftercare_id"},
 	{Name: "rectification_requests", Key: []string{"id"}, Where: `student_id = $1`, OrderBy: "recorded_at"},
+	// The requests for access themselves, as the requester sees them; what
+	// the review released or kept back is the withheld notice, which names
+	// no meldcode.
+	{Name: "access_requests", Key: []string{"id"}, Where: `student_id = $1`, OrderBy: "recorded_at",
+		Columns: []string{"id", "requester", "requester_name", "requester_relation", "received_on", "identity",
+			"identity_note", "recorded_by", "recorded_at", "reviewed_by", "reviewed_at"}},
 	{Name: "own_words", Key: []string{"id"}, Where: `student_id = $1`, OrderBy: "recorded_at"},
 	{Name: "own_word_withdrawals", Key: []string{"own_word_id"},
 		Where:   `own_word_id IN (SELECT id FROM own_words WHERE student_id = $1)`,
@@ -174,6 +180,7 @@ type Withholding struct {
 	ByID      string
 	ByName    string
 	CreatedAt time.Time
+	Review    bool // a part the review of the access request kept back, not a withholding of one record
 }
 
 // Recipient is someone outside the school who saw the student's data,
@@ -195,7 +202,9 @@ type StudentExport struct {
 	Withheld    []Withholding
 	Recipients  []Recipient
 	Retention   casus.RetentionStatus
-	People      map[string]string // user, school, group and team id → name, for the ids in the records
+	People      map[string]string    // user, school, group and team id → name, for the ids in the records
+	Request     *casus.AccessRequest // the request the export answers; nil for a preview
+	Kept        map[string]bool      // the parts the scope withheld that the file holds: "meldcodes", "care_entries"
 }
 
 // exportValue renders a column value the same on both engines.
@@ -258,7 +267,7 @@ func (tx *Tx) AddWithholding(ctx context.Context, w *Withholding) error {
 	if !ok || w.Table == "students" || w.Table == "access_log" {
 		return casus.ErrNotFound
 	}
-	recs, err := tx.exportRows(ctx, t, w.StudentID)
+	recs, err := tx.exportRows(ctx, t, w.StudentID, casus.FullScope)
 	if err != nil {
 		return err
 	}
@@ -285,6 +294,17 @@ func (tx *Tx) AddWithholding(ctx context.Context, w *Withholding) error {
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, w.ID, w.StudentID, w.Table, w.RecordKey, w.Reason, w.ByID, w.CreatedAt)
 }
 
+// scoped is a query of the export for an export that releases the meldcode
+// or not: a meldcode not released is withheld as if withheld by a
+// withholding, with its people, messages and log lines.
+func scoped(q string, scope casus.ExportScope) string {
+	if scope.Meldcode {
+		return q
+	}
+	q = strings.ReplaceAll(q, meldcodeWithheld, "(1 = 1)")
+	return strings.ReplaceAll(q, meldcodeWithheldInLog, "(1 = 1)")
+}
+
 func exportTable(name string) (ExportTable, bool) {
 	for _, t := range ExportTables {
 		if t.Name == name {
@@ -294,8 +314,9 @@ func exportTable(name string) (ExportTable, bool) {
 	return ExportTable{}, false
 }
 
-// exportRows reads the student's rows of one table.
-func (tx *Tx) exportRows(ctx context.Context, t ExportTable, studentID string) ([]ExportRecord, error) {
+// exportRows reads the student's rows of one table, with the meldcode
+// when the scope releases it.
+func (tx *Tx) exportRows(ctx context.Context, t ExportTable, studentID string, scope casus.ExportScope) ([]ExportRecord, error) {
 	cols := "*"
 	if len(t.Columns) > 0 {
 		cols = strings.Join(t.Columns, ", ")
@@ -304,7 +325,7 @@ func (tx *Tx) exportRows(ctx context.Context, t ExportTable, studentID string) (
 	if t.OrderBy != "" {
 		q += ` ORDER BY ` + t.OrderBy
 	}
-	rows, err := tx.query(ctx, q, studentID)
+	rows, err := tx.query(ctx, scoped(q, scope), studentID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: export %s: %w", t.Name, err)
 	}
@@ -340,46 +361,81 @@ func (tx *Tx) exportRows(ctx context.Context, t ExportTable, studentID string) (
 	return recs, rows.Err()
 }
 
-// StudentExport collects everything about the student, leaving out the
-// withheld records (and the rows belonging to them).
-func (tx *Tx) StudentExport(ctx context.Context, studentID string) (*StudentExport, error) {
-	x := &StudentExport{StudentID: studentID, GeneratedAt: tx.Now(), People: map[string]string{}}
+// StudentExport collects what the student's export holds within the
+// scope, leaving out the withheld records (and the rows belonging to them).
+// A meldcode or confidential entries the scope does not release are
+// withheld as a withholding would; when req is the reviewed request the
+// export answers, the notice of each part it keeps back gives the
+// reviewer's reason.
+func (tx *Tx) StudentExport(ctx context.Context, studentID string, scope casus.ExportScope, req *casus.AccessRequest) (*StudentExport, error) {
+	x := &StudentExport{StudentID: studentID, GeneratedAt: tx.Now(), People: map[string]string{}, Request: req}
 	var err error
 	if x.Withheld, err = tx.ExportWithholdings(ctx, studentID); err != nil {
 		return nil, err
 	}
 	withheld := map[string]map[string]bool{}
-	for _, w := range x.Withheld {
-		if withheld[w.Table] == nil {
-			withheld[w.Table] = map[string]bool{}
+	withhold := func(table, key string) {
+		if withheld[table] == nil {
+			withheld[table] = map[string]bool{}
 		}
-		withheld[w.Table][w.RecordKey] = true
+		withheld[table][key] = true
+	}
+	for _, w := range x.Withheld {
+		withhold(w.Table, w.RecordKey)
+	}
+	// Parts withheld by the scope, by default until the coordinator
+	// releases them.
+	kept := map[string]bool{}
+	if !scope.Confidential {
+		ids, err := tx.confidentialEntries(ctx, studentID)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			withhold("care_entries", id)
+			kept["care_entries"] = true
+		}
 	}
 	// A record is withheld with what belongs to it: its parent's children,
-	// whatever hangs off a withheld case (case_id), the children of those in
-	// turn (ExportTables lists parents first), and the log lines and
-	// messages that point at any of them.
+	// whatever hangs off a withheld case (case_id) or care-file entry
+	// (entry_id), the children of those in turn (ExportTables lists parents
+	// first), and the log lines and messages that point at any of them.
 	hidden := map[string]bool{}
 	for _, t := range ExportTables {
-		recs, err := tx.exportRows(ctx, t, studentID)
+		recs, err := tx.exportRows(ctx, t, studentID, scope)
 		if err != nil {
 			return nil, err
 		}
 		sec := ExportSection{Table: t.Name}
 		for _, r := range recs {
+			if t.Name == "meldcodes" && !scope.Meldcode {
+				withhold(t.Name, r.Key)
+				kept["meldcodes"] = true
+			}
 			if withheld[t.Name][r.Key] || (t.Parent != "" && withheld[t.Parent][r.Field(t.ParentCol)]) ||
-				withheld["cases"][r.Field("case_id")] || hidden[r.Field("object_id")] || pointsAt(r.Field("link"), hidden) {
-				if withheld[t.Name] == nil {
-					withheld[t.Name] = map[string]bool{}
-				}
-				withheld[t.Name][r.Key], hidden[r.Key] = true, true
+				withheld["cases"][r.Field("case_id")] || withheld["care_entries"][r.Field("entry_id")] ||
+				hidden[r.Field("object_id")] || pointsAt(r.Field("link"), hidden) {
+				withhold(t.Name, r.Key)
+				hidden[r.Key] = true
 				continue
 			}
 			sec.Records = append(sec.Records, r)
 		}
 		x.Sections = append(x.Sections, sec)
 	}
-	if x.Recipients, err = tx.recipients(ctx, studentID); err != nil {
+	if req != nil && req.Reviewed() {
+		// The notices of the parts the review kept back, meldcode first.
+		var notices []Withholding
+		for _, k := range []struct{ table, reason string }{{"meldcodes", req.MeldcodeReason}, {"care_entries", req.ConfidentialReason}} {
+			if kept[k.table] {
+				notices = append(notices, Withholding{StudentID: studentID, Table: k.table, Reason: k.reason,
+					ByID: req.ReviewedBy, ByName: req.ReviewedName, CreatedAt: req.ReviewedAt, Review: true})
+			}
+		}
+		x.Withheld = append(notices, x.Withheld...)
+	}
+	x.Kept = kept
+	if x.Recipients, err = tx.recipients(ctx, studentID, scope); err != nil {
 		return nil, err
 	}
 	if x.Retention, err = tx.RetentionStatus(ctx, studentID); err != nil {
@@ -420,10 +476,10 @@ func pointsAt(link string, hidden map[string]bool) bool {
 }
 
 // recipients lists the partners who saw the student's data, from the log.
-func (tx *Tx) recipients(ctx context.Context, studentID string) ([]Recipient, error) {
-	rows, err := tx.query(ctx, `SELECT user_name, org_name, role, COUNT(*), MIN(at), MAX(at) FROM access_log
+func (tx *Tx) recipients(ctx context.Context, studentID string, scope casus.ExportScope) ([]Recipient, error) {
+	rows, err := tx.query(ctx, scoped(`SELECT user_name, org_name, role, COUNT(*), MIN(at), MAX(at) FROM access_log
 		WHERE student_id = $1 AND outcome = 'granted' AND role = $2 AND `+logShown+`
-		GROUP BY user_id, user_name, org_name, role ORDER BY org_name, user_name`, studentID, string(casus.RolePartner))
+		GROUP BY user_id, user_name, org_name, role ORDER BY org_name, user_name`, scope), studentID, string(casus.RolePartner))
 	if err != nil {
 		return nil, fmt.Errorf("storage: recipients: %w", err)
 	}

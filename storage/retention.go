@@ -370,6 +370,7 @@ var studentSteps = []struct{ table, sql string }{
 	{"own_word_withdrawals", `DELETE FROM own_word_withdrawals WHERE own_word_id IN (SELECT id FROM own_words WHERE student_id = $1)`},
 	{"own_words", `DELETE FROM own_words WHERE student_id = $1`},
 	{"rectification_requests", `DELETE FROM rectification_requests WHERE student_id = $1`},
+	{"access_requests", `DELETE FROM access_requests WHERE student_id = $1`},
 	{"care_entry_versions", `DELETE FROM care_entry_versions WHERE entry_id IN (` + subEntries + `)`},
 	{"care_entries", `DELETE FROM care_entries WHERE student_id = $1`},
 	{"route_events", `DELETE FROM route_events WHERE student_id = $1`},

@@ -75,27 +75,56 @@ type exportSummary struct {
 type exportPage struct {
 	Student    casus.Student
 	Sections   []exportSummary
-	Withheld   []storage.Withholding
+	Withheld   []withheldItem
 	Recipients []storage.Recipient
 	Retention  time.Time
 	Months     int // the school's rule, for its text
 	Choices    []exportChoice
 	Meldcode   bool // the file holds a meldcode that is not withheld: warn before sharing
+	Requests   []casus.AccessRequest
+	RequestID  string // the request the page shows the export of, for the withhold form
 }
 
-// loadExport reads the export inside the transaction and fills the page.
-func loadExport(r *http.Request, tx *storage.Tx, st casus.Student) (*storage.StudentExport, exportPage, error) {
+// withheldItem is a withheld part as the page names it: the coordinator
+// reads what it is; everyone else reads it as the export names it, so a
+// withheld meldcode is "a part of the file" to the privacy officer too.
+type withheldItem struct {
+	storage.Withholding
+	Kind string
+}
+
+// loadExport reads the export within the scope inside the transaction and
+// fills the page; req is the request it answers, if any.
+func loadExport(r *http.Request, tx *storage.Tx, st casus.Student, scope casus.ExportScope, req *casus.AccessRequest) (*storage.StudentExport, exportPage, error) {
 	l := state(r).l
-	x, err := tx.StudentExport(r.Context(), st.ID)
+	x, err := tx.StudentExport(r.Context(), st.ID, scope, req)
 	if err != nil {
 		return nil, exportPage{}, err
 	}
-	page := exportPage{Student: st, Withheld: x.Withheld, Recipients: x.Recipients, Months: x.Retention.Months}
+	page := exportPage{Student: st, Recipients: x.Recipients, Months: x.Retention.Months}
+	if req != nil {
+		page.RequestID = req.ID
+	}
+	_, rel, err := tx.StudentFor(r.Context(), state(r).user.ID, st.ID)
+	if err != nil {
+		return nil, page, err
+	}
+	coordinator := casus.CanReviewAccessRequest(*state(r).user, rel).Allowed
+	for _, w := range x.Withheld {
+		kind := disclosedKind(l, w.Table)
+		if coordinator {
+			kind = l.T("export.table." + w.Table)
+		}
+		page.Withheld = append(page.Withheld, withheldItem{Withholding: w, Kind: kind})
+	}
 	if until := x.Retention.Due(); until != nil {
 		page.Retention = *until
 	}
 	for _, sec := range x.Sections {
 		title := l.T("export.table." + sec.Table)
+		if quiet(sec) {
+			continue // as the export leaves it out
+		}
 		page.Sections = append(page.Sections, exportSummary{Table: sec.Table, Title: title, Count: len(sec.Records)})
 		page.Meldcode = page.Meldcode || sec.Table == "meldcodes" && len(sec.Records) > 0
 		if !withholdable(sec.Table) {
@@ -115,7 +144,10 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	var page exportPage
 	err := s.privacyStudentTx(r, casus.ActRead, "export page", "export", func(tx *storage.Tx, st casus.Student, a casus.Access, e *casus.AccessEntry) error {
 		var err error
-		_, page, err = loadExport(r, tx, st)
+		if _, page, err = loadExport(r, tx, st, casus.ExportScope{}, nil); err != nil {
+			return err
+		}
+		page.Requests, err = tx.AccessRequests(r.Context(), st.ID)
 		return err
 	})
 	if err != nil {
@@ -143,11 +175,34 @@ func (s *Server) handleExportWithhold(w http.ResponseWriter, r *http.Request) {
 	if record != "" && (!okSplit || !withholdable(table)) {
 		f.fail("record", "export.withhold.bad_record", nil)
 	}
+	// From a request's page, the answer returns there.
+	reqID := f.text("request", textRule{max: 64})
 	var page exportPage
+	var reqPage *accessRequestPage
 	err = s.privacyStudentTx(r, casus.ActChange, "export withholding", "export", func(tx *storage.Tx, st casus.Student, a casus.Access, e *casus.AccessEntry) error {
+		if reqID != "" {
+			if !casus.ValidID(reqID) {
+				return casus.ErrNotFound
+			}
+			q, err := tx.AccessRequest(r.Context(), st.ID, reqID)
+			if err != nil {
+				return err
+			}
+			if f.Errs != nil {
+				p, err := s.loadAccessRequest(r, tx, st, q)
+				if err != nil {
+					return err
+				}
+				reqPage = &p
+				return f.Errs
+			}
+		}
 		if f.Errs != nil {
 			var err error
-			if _, page, err = loadExport(r, tx, st); err != nil {
+			if _, page, err = loadExport(r, tx, st, casus.ExportScope{}, nil); err != nil {
+				return err
+			}
+			if page.Requests, err = tx.AccessRequests(r.Context(), st.ID); err != nil {
 				return err
 			}
 			return f.Errs
@@ -160,6 +215,12 @@ func (s *Server) handleExportWithhold(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	if f.Errs != nil && casus.ErrorCode(err) == casus.EINVALID {
+		if reqPage != nil {
+			v := s.newView(r, "access.title", *reqPage)
+			v.Form = f
+			s.render(w, r, http.StatusBadRequest, "access_request", v)
+			return
+		}
 		v := s.newView(r, "export.title", page)
 		v.Form = f
 		s.render(w, r, http.StatusBadRequest, "export", v)
@@ -167,6 +228,10 @@ func (s *Server) handleExportWithhold(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.renderError(w, r, err)
+		return
+	}
+	if reqID != "" {
+		http.Redirect(w, r, "/students/"+r.PathValue("id")+"/access-requests/"+reqID+"?saved=withheld", http.StatusSeeOther)
 		return
 	}
 	http.Redirect(w, r, "/students/"+r.PathValue("id")+"/export?saved=withheld", http.StatusSeeOther)
@@ -180,6 +245,7 @@ type exportJSON struct {
 	RetentionUntil *string            `json:"retention_until"`
 	RetentionRule  string             `json:"retention_rule"`
 	Recipients     []recipientJSON    `json:"recipients"`
+	Request        *requestJSON       `json:"request"`
 	Withheld       []withheldJSON     `json:"withheld"`
 	Sections       []exportSectionOut `json:"sections"`
 	People         map[string]string  `json:"people"`
@@ -195,10 +261,36 @@ type recipientJSON struct {
 }
 
 type withheldJSON struct {
-	Table  string    `json:"table"`
-	Title  string    `json:"title"`
-	Reason string    `json:"reason"`
-	At     time.Time `json:"at"`
+	Table    string    `json:"table"`
+	Title    string    `json:"title"`
+	Reason   string    `json:"reason"`
+	At       time.Time `json:"at"`
+	ByReview bool      `json:"by_review"` // kept back in the review of the request, not one record withheld
+}
+
+// requestJSON names the request the export answers.
+type requestJSON struct {
+	ID            string    `json:"id"`
+	Requester     string    `json:"requester"`
+	RequesterName string    `json:"requester_name"`
+	Relation      string    `json:"relation,omitempty"`
+	ReceivedOn    string    `json:"received_on"`
+	Identity      string    `json:"identity_check"`
+	IdentityTitle string    `json:"identity_check_title"`
+	IdentityNote  string    `json:"identity_note,omitempty"`
+	RegisteredBy  string    `json:"registered_by"`
+	RegisteredAt  time.Time `json:"registered_at"`
+	ReviewedBy    string    `json:"reviewed_by"`
+	ReviewedAt    time.Time `json:"reviewed_at"`
+}
+
+// withheldReason is the reason a notice gives: a part the review kept back
+// that came into the file after the review has none of its own.
+func withheldReason(l *i18n.Localizer, w storage.Withholding) string {
+	if w.Reason == "" {
+		return l.T("export.withheld_after_review")
+	}
+	return w.Reason
 }
 
 type exportSectionOut struct {
@@ -228,8 +320,15 @@ func buildExportJSON(l *i18n.Localizer, x *storage.StudentExport) exportJSON {
 		out.Recipients = append(out.Recipients, recipientJSON{Name: rc.UserName, Organisation: rc.OrgName, Role: string(rc.Role),
 			Accesses: rc.Accesses, First: rc.First, Last: rc.Last})
 	}
+	if q := x.Request; q != nil {
+		out.Request = &requestJSON{ID: q.ID, Requester: string(q.Requester), RequesterName: q.RequesterName,
+			Relation: q.RequesterRelation, ReceivedOn: q.ReceivedOn.Format(time.DateOnly), Identity: string(q.Identity),
+			IdentityTitle: l.T("access.identity." + string(q.Identity)), IdentityNote: q.IdentityNote,
+			RegisteredBy: q.RecordedName, RegisteredAt: q.RecordedAt, ReviewedBy: q.ReviewedName, ReviewedAt: q.ReviewedAt}
+	}
 	for _, w := range x.Withheld {
-		out.Withheld = append(out.Withheld, withheldJSON{Table: disclosedTable(w.Table), Title: disclosedKind(l, w.Table), Reason: w.Reason, At: w.CreatedAt})
+		out.Withheld = append(out.Withheld, withheldJSON{Table: disclosedTable(w.Table), Title: disclosedKind(l, w.Table),
+			Reason: withheldReason(l, w), At: w.CreatedAt, ByReview: w.Review})
 	}
 	used := map[string]bool{}
 	for _, sec := range x.Sections {
@@ -258,12 +357,34 @@ func buildExportJSON(l *i18n.Localizer, x *storage.StudentExport) exportJSON {
 	return out
 }
 
+// errExportNeedsRequest answers a download that names no request: an
+// export is made only for a registered request the coordinator reviewed.
+var errExportNeedsRequest = &casus.Error{Code: casus.ECONFLICT, Key: "error.export_needs_request"}
+
+// handleExportWithoutRequest answers the student's old download addresses:
+// never the data, always what to do instead. The attempt is in the log.
+func (s *Server) handleExportWithoutRequest(w http.ResponseWriter, r *http.Request) {
+	err := s.privacyStudentTx(r, casus.ActExport, "export (AVG art. 15) without a request", "export", func(*storage.Tx, casus.Student, casus.Access, *casus.AccessEntry) error {
+		return errExportNeedsRequest
+	})
+	s.renderError(w, r, err)
+}
+
+// exportTx makes the export for the request of the path: a reviewed
+// request of the student, within what its review released.
 func (s *Server) exportTx(r *http.Request, format string) (*storage.StudentExport, exportPage, *casus.User, error) {
 	var x *storage.StudentExport
 	var page exportPage
 	err := s.privacyStudentTx(r, casus.ActExport, "export (AVG art. 15) "+format, "export", func(tx *storage.Tx, st casus.Student, a casus.Access, e *casus.AccessEntry) error {
-		var err error
-		x, page, err = loadExport(r, tx, st)
+		q, err := accessRequestFor(r, tx, st)
+		if err != nil {
+			return err
+		}
+		e.ObjectID = q.ID
+		if !q.Reviewed() {
+			return storage.ErrAccessRequestNotReviewed
+		}
+		x, page, err = loadExport(r, tx, st, q.Scope(), &q)
 		return err
 	})
 	return x, page, state(r).user, err
@@ -318,6 +439,7 @@ var valueKeys = map[string]string{
 	"aftercare_answers.goals_met": "aftercare.goals.", "agenda_items.kind": "agenda.kind.", "crises.kind": "crisis.kind.",
 	"access_log.action": "log.action.", "access_log.outcome": "log.outcome.", "access_log.relation": "relation.",
 	"access_log.role": "role.", "access_log.object_kind": "log.object.",
+	"access_requests.requester": "access.requester_kind.", "access_requests.identity": "access.identity.",
 }
 
 // readableValue translates a coded value for the PDF when the catalog has it.
@@ -419,6 +541,24 @@ func writeExportPDF(buf *bytes.Buffer, l *i18n.Localizer, x *storage.StudentExpo
 	} {
 		para(kv[0] + ": " + kv[1])
 	}
+	if q := x.Request; q != nil {
+		heading(12, l.T("export.pdf.request"))
+		who := q.RequesterName
+		if q.RequesterRelation != "" {
+			who += " (" + q.RequesterRelation + ")"
+		}
+		identity := l.T("access.identity." + string(q.Identity))
+		if q.IdentityNote != "" {
+			identity += ": " + q.IdentityNote
+		}
+		for _, kv := range [][2]string{
+			{l.T("access.requester"), who}, {l.T("access.received_on"), l.Date(q.ReceivedOn)},
+			{l.T("access.identity"), identity}, {l.T("access.registered_by"), q.RecordedName + ", " + l.Date(q.RecordedAt)},
+			{l.T("access.reviewed_by"), q.ReviewedName + ", " + l.Date(q.ReviewedAt)}, {l.T("access.request_id"), q.ID},
+		} {
+			para(kv[0] + ": " + kv[1])
+		}
+	}
 	heading(12, l.T("export.retention"))
 	if page.Retention.IsZero() {
 		para(l.T("export.retention_open"))
@@ -439,7 +579,11 @@ func writeExportPDF(buf *bytes.Buffer, l *i18n.Localizer, x *storage.StudentExpo
 		para(l.T("export.withheld_none"))
 	}
 	for _, w := range x.Withheld {
-		para("• " + l.T("export.withheld_line", map[string]any{"Kind": disclosedKind(l, w.Table), "Reason": w.Reason,
+		line := "export.withheld_line"
+		if w.Review {
+			line = "export.withheld_review_line"
+		}
+		para("• " + l.T(line, map[string]any{"Kind": disclosedKind(l, w.Table), "Reason": withheldReason(l, w),
 			"At": l.Date(w.CreatedAt)}))
 	}
 	for _, sec := range x.Sections {

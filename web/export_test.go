@@ -171,7 +171,10 @@ func TestStudentExportComplete(t *testing.T) {
 			}
 			privacy := env.NewClient()
 			privacy.Login(demo.UserPrivacy)
-			page := privacy.Get("/students/" + milan + "/export")
+			// The export answers a registered request the coordinator
+			// reviewed, releasing everything: the whole file.
+			request := releasedRequest(t, env, milan)
+			page := privacy.Get(request)
 			if page.Status != http.StatusOK || !strings.Contains(page.Body, `value="care_entries|`+policeEntry+`"`) {
 				t.Fatalf("export page: %d, or the police note is not offered to withhold", page.Status)
 			}
@@ -193,8 +196,8 @@ func TestStudentExportComplete(t *testing.T) {
 			}
 
 			before := env.Count(`SELECT COUNT(*) FROM access_log WHERE student_id = $1 AND action = 'export' AND user_id = $2`, milan, env.UserID(demo.UserPrivacy))
-			jres := privacy.Get("/students/" + milan + "/export.json")
-			pres := privacy.Get("/students/" + milan + "/export.pdf")
+			jres := privacy.Get(request + "/export.json")
+			pres := privacy.Get(request + "/export.pdf")
 			if jres.Status != http.StatusOK || pres.Status != http.StatusOK || pres.Header.Get("Content-Type") != "application/pdf" {
 				t.Fatalf("export: JSON %d, PDF %d %s", jres.Status, pres.Status, pres.Header.Get("Content-Type"))
 			}
@@ -330,7 +333,7 @@ func TestStudentExportComplete(t *testing.T) {
 			if _, err := env.SQL().Exec(`UPDATE students SET left_at = $1 WHERE id = $2`, left, milan); err != nil {
 				t.Fatal(err)
 			}
-			json.Unmarshal([]byte(privacy.Get("/students/"+milan+"/export.json").Body), &doc)
+			json.Unmarshal([]byte(privacy.Get(request+"/export.json").Body), &doc)
 			if want := left.AddDate(2, 0, 0).UTC().Format(time.DateOnly); doc.RetentionUntil == nil || *doc.RetentionUntil != want {
 				t.Errorf("retention until %v, want %s", doc.RetentionUntil, want)
 			}
@@ -364,15 +367,17 @@ func TestExportMeldcodeWithheld(t *testing.T) {
 			}
 			privacy := env.NewClient()
 			privacy.Login(demo.UserPrivacy)
+			// A request the coordinator reviewed, releasing the meldcode.
+			request := releasedRequest(t, env, lotte)
 			export := func() (string, string) {
 				t.Helper()
-				j, p := privacy.Get("/students/"+lotte+"/export.json"), privacy.Get("/students/"+lotte+"/export.pdf")
+				j, p := privacy.Get(request+"/export.json"), privacy.Get(request+"/export.pdf")
 				if j.Status != http.StatusOK || p.Status != http.StatusOK {
 					t.Fatalf("export: %d %d", j.Status, p.Status)
 				}
 				return j.Body, squash(pdfText(t, p.Body))
 			}
-			page := privacy.Get("/students/" + lotte + "/export")
+			page := privacy.Get(request)
 			if !strings.Contains(page.Body, "Dit dossier bevat een meldcode-traject.") {
 				t.Errorf("the export page does not warn about the meldcode")
 			}
@@ -385,7 +390,7 @@ func TestExportMeldcodeWithheld(t *testing.T) {
 			if res := privacy.Post("/students/"+lotte+"/export/withhold", url.Values{"record": {"meldcodes|" + meldcode}, "reason": {reason}}); res.Status != http.StatusSeeOther {
 				t.Fatalf("withhold the meldcode: %d\n%s", res.Status, res.Body)
 			}
-			if page := privacy.Get("/students/" + lotte + "/export"); strings.Contains(page.Body, "Dit dossier bevat een meldcode-traject.") {
+			if page := privacy.Get(request); strings.Contains(page.Body, "Dit dossier bevat een meldcode-traject.") {
 				t.Errorf("the export page still warns after withholding")
 			}
 			j, p = export()
@@ -421,12 +426,13 @@ func TestExportRecipientsMeldcodeWithheld(t *testing.T) {
 			if res := ggd.Get("/students/" + milan + "/meldcode"); res.Status != http.StatusOK {
 				t.Fatalf("the named JGZ member opens the meldcode: %d", res.Status)
 			}
+			request := releasedRequest(t, env, milan)
 			recipients := func() []string {
 				t.Helper()
 				var doc struct {
 					Recipients []struct{ Name string } `json:"recipients"`
 				}
-				if err := json.Unmarshal([]byte(privacy.Get("/students/"+milan+"/export.json").Body), &doc); err != nil {
+				if err := json.Unmarshal([]byte(privacy.Get(request+"/export.json").Body), &doc); err != nil {
 					t.Fatal(err)
 				}
 				var names []string
@@ -467,7 +473,7 @@ func TestExportPDFBeyondTheFont(t *testing.T) {
 		"text": {text}, "visibility": {"care_team"}, "sector": {"mbo"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("care entry: %d", res.Status)
 	}
-	res := coord.Get("/students/" + milan + "/export.pdf")
+	res := coord.Get(releasedRequest(t, env, milan) + "/export.pdf")
 	if res.Status != http.StatusOK {
 		t.Fatalf("export PDF with an emoji in the file: %d", res.Status)
 	}
@@ -505,7 +511,8 @@ func TestExportCaseWithheld(t *testing.T) {
 			if err := env.DB.ReadSQL().QueryRow(`SELECT CAST(id AS TEXT) FROM agenda_items WHERE case_id = $1`, zat).Scan(&item); err == nil {
 				belonging["the agenda item"] = item
 			}
-			body := privacy.Get("/students/" + milan + "/export.json").Body
+			request := releasedRequest(t, env, milan)
+			body := privacy.Get(request + "/export.json").Body
 			for what, s := range belonging {
 				if !strings.Contains(body, s) {
 					t.Fatalf("before withholding, the export lacks %s", what)
@@ -515,7 +522,7 @@ func TestExportCaseWithheld(t *testing.T) {
 				"reason": {"Informatie van de politie over een lopend onderzoek."}}); res.Status != http.StatusSeeOther {
 				t.Fatalf("withhold the case: %d\n%s", res.Status, res.Body)
 			}
-			j, p := privacy.Get("/students/"+milan+"/export.json").Body, squash(pdfText(t, privacy.Get("/students/"+milan+"/export.pdf").Body))
+			j, p := privacy.Get(request+"/export.json").Body, squash(pdfText(t, privacy.Get(request+"/export.pdf").Body))
 			for what, s := range belonging {
 				if strings.Contains(j, s) || strings.Contains(p, squash(s)) {
 					t.Errorf("with the case withheld, the export still holds %s", what)

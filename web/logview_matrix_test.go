@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/http"
 	"net/url"
 
 	"casus/demo"
@@ -44,16 +45,17 @@ func logViewMatrix() map[string][]cell {
 	}
 	withhold := url.Values{"record": {""}, "reason": {""}}
 	return map[string][]cell{
-		"GET /log":                            readers("/log", nil, ok),
-		"GET /log/anomalies.csv":              readers("/log/anomalies.csv", nil, ok),
-		"POST /log/find":                      readers("/log/find", url.Values{"number": {""}}, bad),
-		"GET /users/{id}/log":                 append(readers("/users/{user}/log", nil, ok), cell{user: demo.UserPrivacy, relation: "no such user", path: "/users/{unknown}/log", want: notFound}),
-		"GET /users/{id}/log.csv":             readers("/users/{user}/log.csv", nil, ok),
-		"GET /students/{id}/log":              student("/log", nil, ok),
-		"GET /students/{id}/log.csv":          student("/log.csv", nil, ok),
-		"GET /students/{id}/export":           student("/export", nil, ok),
-		"GET /students/{id}/export.pdf":       student("/export.pdf", nil, ok),
-		"GET /students/{id}/export.json":      student("/export.json", nil, ok),
+		"GET /log":                   readers("/log", nil, ok),
+		"GET /log/anomalies.csv":     readers("/log/anomalies.csv", nil, ok),
+		"POST /log/find":             readers("/log/find", url.Values{"number": {""}}, bad),
+		"GET /users/{id}/log":        append(readers("/users/{user}/log", nil, ok), cell{user: demo.UserPrivacy, relation: "no such user", path: "/users/{unknown}/log", want: notFound}),
+		"GET /users/{id}/log.csv":    readers("/users/{user}/log.csv", nil, ok),
+		"GET /students/{id}/log":     student("/log", nil, ok),
+		"GET /students/{id}/log.csv": student("/log.csv", nil, ok),
+		"GET /students/{id}/export":  student("/export", nil, ok),
+		// Without a request there is no export: 409 with what to do.
+		"GET /students/{id}/export.pdf":       student("/export.pdf", nil, http.StatusConflict),
+		"GET /students/{id}/export.json":      student("/export.json", nil, http.StatusConflict),
 		"POST /students/{id}/export/withhold": student("/export/withhold", withhold, bad),
 	}
 }

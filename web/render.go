@@ -142,7 +142,7 @@ func navFor(u casus.User, current string) []navItem {
 		items = append(items, navItem{Href: "/complaints", Key: "nav.complaints"})
 	}
 	if casus.ReadsAccessLogs(u) {
-		items = append(items, navItem{Href: "/log", Key: "nav.log"})
+		items = append(items, navItem{Href: "/log", Key: "nav.log"}, navItem{Href: "/access-requests", Key: "nav.access_requests"})
 	}
 	if casus.CanReadSecurityEvents(u) {
 		items = append(items, navItem{Href: "/security-events", Key: "nav.security"})
