@@ -213,7 +213,7 @@ func startMailing(t *testing.T, db *storage.DB, ins *inserts, mailer mail.Mailer
 // open opens another instance's connection to the PostgreSQL database at url.
 func open(t *testing.T, url string, clock *storagetest.Clock, instance string) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(t.Context(), storage.Config{URL: url, Now: clock.Now, Instance: instance})
+	db, err := storage.Open(t.Context(), storage.Config{URL: url, Now: clock.Now, Instance: instance, AuditKey: storagetest.AuditKey})
 	must(t, err)
 	t.Cleanup(func() { db.Close() })
 	return db

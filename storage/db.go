@@ -55,6 +55,8 @@ type DB struct {
 	Now casus.Clock
 	// Instance names this process in the access log.
 	Instance string
+	// keys sign the audit chains and their checkpoints (chain.go).
+	keys auditKeys
 }
 
 // Config says which database to open.
@@ -65,6 +67,11 @@ type Config struct {
 	Dir      string
 	Now      casus.Clock
 	Instance string
+	// AuditKey keys the access log's and the security-event log's hash
+	// chains and signs their checkpoints. It must not be kept in the
+	// database, and every instance on one database needs the same key; at
+	// least 32 bytes. Open refuses to start without it.
+	AuditKey []byte
 }
 
 // Open opens the database and runs pending migrations.
@@ -75,6 +82,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.Instance == "" {
 		host, _ := os.Hostname()
 		cfg.Instance = fmt.Sprintf("%s:%d", host, os.Getpid())
+	}
+	if len(cfg.AuditKey) < 32 {
+		return nil, errors.New("storage: an audit key of at least 32 bytes is required (Config.AuditKey)")
 	}
 	var db *DB
 	var err error
@@ -88,8 +98,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.Now, db.Instance = cfg.Now, cfg.Instance
+	db.Now, db.Instance, db.keys = cfg.Now, cfg.Instance, deriveAuditKeys(cfg.AuditKey)
 	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.sealLegacy(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -66,7 +66,7 @@ func TestStudentPageViewLogged(t *testing.T) {
 			if want.RequestID == "" || e.OrgName == "" || e.Hash == "" || e.Instance == "" {
 				t.Errorf("empty request id %q, organisation %q, hash %q or instance %q", want.RequestID, e.OrgName, e.Hash, e.Instance)
 			}
-			if e.Hash != storage.EntryHash(&e) {
+			if e.Hash != env.DB.EntryHash(&e) {
 				t.Errorf("stored hash does not cover the entry")
 			}
 

@@ -65,26 +65,34 @@ func newKey() string {
 	return base64.StdEncoding.EncodeToString(k)
 }
 
-// args are the flags that select the database.
+// args are the flags that select the database, with the secret key every
+// command needs on PostgreSQL (the audit key derives from it).
 func (d *testDB) args() []string {
 	if d.url != "" {
-		return []string{"--database-url", d.url}
+		return []string{"--database-url", d.url, "--secret-key", d.key}
 	}
 	return []string{"--data", d.dir}
 }
 
 // serveArgs are the flags serve needs for the database.
-func (d *testDB) serveArgs() []string {
-	if d.key != "" {
-		return append(d.args(), "--secret-key", d.key)
+func (d *testDB) serveArgs() []string { return d.args() }
+
+// auditKey is the audit key the commands derive, as an operator's
+// configuration gives it.
+func (d *testDB) auditKey(t *testing.T) []byte {
+	t.Helper()
+	none := ""
+	k, err := dbFlags{dir: &d.dir, url: &d.url, secretKey: &d.key, auditKey: &none}.auditKeyBytes()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return d.args()
+	return k
 }
 
 // open opens the database through storage, closed when the test ends.
 func (d *testDB) open(t *testing.T) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(context.Background(), storage.Config{URL: d.url, Dir: d.dir, Instance: "cli-test"})
+	db, err := storage.Open(context.Background(), storage.Config{URL: d.url, Dir: d.dir, Instance: "cli-test", AuditKey: d.auditKey(t)})
 	if err != nil {
 		t.Fatalf("open %s: %v", d.engine, err)
 	}
@@ -194,7 +202,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 	for _, arg := range []string{"help", "--help", "-h"} {
 		o := mustSucceed(t, cli(t, nil, arg))
 		for _, c := range []string{"casus serve", "casus migrate", "casus demo", "casus user add",
-			"casus user reset-password", "casus audit verify", "casus retention", "casus version", "--data", "CASUS_DATABASE_URL"} {
+			"casus user reset-password", "casus audit verify", "casus audit checkpoint", "casus retention", "casus version", "--data", "CASUS_DATABASE_URL"} {
 			if !strings.Contains(o.stdout, c) {
 				t.Errorf("%s output lacks %q:\n%s", arg, c, o.stdout)
 			}
@@ -228,7 +236,7 @@ func parseHelp(t *testing.T, out string) map[string]*helpFlag {
 	return flags
 }
 
-var dbFlagNames = []string{"data", "database-url", "secret-key"}
+var dbFlagNames = []string{"data", "database-url", "secret-key", "audit-key"}
 
 func TestSubcommandHelpDocumentsEveryFlag(t *testing.T) {
 	t.Parallel()
@@ -239,10 +247,11 @@ func TestSubcommandHelpDocumentsEveryFlag(t *testing.T) {
 	}{
 		{[]string{"serve"}, joined(dbFlagNames, []string{"addr", "demo", "cookie-secure", "session-idle", "session-lifetime",
 			"trusted-proxies", "oidc-issuer", "oidc-client-id", "oidc-client-secret", "oidc-redirect-url", "log-level",
-			"smtp-url", "mail-from", "base-url"}), true},
+			"smtp-url", "mail-from", "base-url", "audit-checkpoint-dir"}), true},
 		{[]string{"migrate"}, dbFlagNames, true},
 		{[]string{"demo"}, dbFlagNames, true},
-		{[]string{"audit", "verify"}, dbFlagNames, true},
+		{[]string{"audit", "verify"}, joined(dbFlagNames, []string{"checkpoint"}), true},
+		{[]string{"audit", "checkpoint"}, joined(dbFlagNames, []string{"audit-checkpoint-dir"}), true},
 		{[]string{"retention"}, joined(dbFlagNames, []string{"dry-run"}), true},
 		{[]string{"user", "add"}, joined(dbFlagNames, []string{"email", "username", "name", "role", "discipline", "password"}), false},
 		{[]string{"user", "reset-password"}, joined(dbFlagNames, []string{"login", "password", "reset-2fa"}), false},
@@ -695,7 +704,7 @@ func auditDB(t *testing.T, engine string, entries int) *testDB {
 func verifyOK(t *testing.T, d *testDB, want int) {
 	t.Helper()
 	o := mustSucceed(t, cli(t, nil, append([]string{"audit", "verify"}, d.args()...)...))
-	if w := fmt.Sprintf("access log intact: %d entries verified\n", want); o.stdout != w {
+	if w := fmt.Sprintf("access log intact: %d entries verified\nsecurity-event log intact: 0 events verified\n", want); o.stdout != w {
 		t.Errorf("audit verify printed %q, want %q", o.stdout, w)
 	}
 }
@@ -977,7 +986,7 @@ func TestServe(t *testing.T) {
 
 		// The listing was logged, and the log verifies.
 		o := mustSucceed(t, cli(t, nil, append([]string{"audit", "verify"}, d.args()...)...))
-		m := regexp.MustCompile(`^access log intact: (\d+) entries verified\n$`).FindStringSubmatch(o.stdout)
+		m := regexp.MustCompile(`^access log intact: (\d+) entries verified\nsecurity-event log intact: \d+ events verified\n$`).FindStringSubmatch(o.stdout)
 		if m == nil {
 			t.Fatalf("audit verify printed %q", o.stdout)
 		}

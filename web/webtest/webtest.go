@@ -87,7 +87,7 @@ func Start(t testing.TB, engine string, opt Options) *Env {
 	var db *storage.DB
 	if opt.DatabaseURL != "" {
 		var err error
-		db, err = storage.Open(ctx, storage.Config{URL: opt.DatabaseURL, Now: clock.Now, Instance: "second"})
+		db, err = storage.Open(ctx, storage.Config{URL: opt.DatabaseURL, Now: clock.Now, Instance: "second", AuditKey: storagetest.AuditKey})
 		if err != nil {
 			t.Fatalf("webtest: open: %v", err)
 		}
@@ -96,7 +96,7 @@ func Start(t testing.TB, engine string, opt Options) *Env {
 		if engine == storage.Postgres {
 			opt.DatabaseURL = storagetest.DatabaseURL(t)
 			var err error
-			db, err = storage.Open(ctx, storage.Config{URL: opt.DatabaseURL, Now: clock.Now, Instance: "first"})
+			db, err = storage.Open(ctx, storage.Config{URL: opt.DatabaseURL, Now: clock.Now, Instance: "first", AuditKey: storagetest.AuditKey})
 			if err != nil {
 				t.Fatalf("webtest: open: %v", err)
 			}
