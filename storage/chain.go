@@ -24,27 +24,31 @@ import (
 //
 // Entries written before the keyed chain (migration 00040) were hashed with
 // plain SHA-256. The migration records, per chain, the last such entry in
-// audit_chains (legacy_seq, legacy_hash); the first Open with a key seals
-// that boundary with the key (sealLegacy). Entries up to legacy_seq verify
-// with SHA-256 and must end exactly at the sealed legacy_hash, so they cannot
-// be changed afterwards either; every entry after it must carry an HMAC. A
-// changed boundary breaks the seal. Whoever holds the database could clear
-// the seal before a restart to have it set again over a rewritten chain: the
-// checkpoints record the boundary too, and verification against one says so.
+// audit_chains (legacy_seq, legacy_hash), and the Open that applied it seals
+// that boundary with the key (sealLegacy); no later Open seals again, so a
+// cleared or moved seal stays broken. Entries up to legacy_seq verify with
+// SHA-256 and must end exactly at the sealed legacy_hash, so they cannot be
+// changed afterwards either; every entry after it must carry an HMAC.
+// Whoever holds the database could still stage the state before the upgrade
+// (undo the migration's bookkeeping so it runs again) to have a rewritten
+// chain sealed as old: the checkpoints record the boundary, verification
+// against one fails when it moved, and verify prints how many entries are
+// from before the keyed chain.
 
 // chain describes one keyed hash chain and the tables that hold it.
 type chain struct {
 	name   string // the name in audit_chains and in checkpoints
 	label  string // for messages: "access log"
 	unit   string // for messages: "entry"
+	units  string // for messages: "entries"
 	table  string
 	head   string
 	anchor string // the table with the start after pruning; "" when the chain is never pruned
 }
 
 var (
-	accessChain   = chain{name: "access_log", label: "access log", unit: "entry", table: "access_log", head: "access_log_head", anchor: "access_log_anchor"}
-	securityChain = chain{name: "security_events", label: "security-event log", unit: "event", table: "security_events", head: "security_events_head"}
+	accessChain   = chain{name: "access_log", label: "access log", unit: "entry", units: "entries", table: "access_log", head: "access_log_head", anchor: "access_log_anchor"}
+	securityChain = chain{name: "security_events", label: "security-event log", unit: "event", units: "events", table: "security_events", head: "security_events_head"}
 )
 
 // auditKeys are the keys derived from Config.AuditKey, one per use, so a
@@ -238,7 +242,7 @@ func verifyChain(ctx context.Context, db *DB, c chain, columns string, row func(
 		return count(), s, err
 	}
 	if n != s.headSeq || prev != s.headHash {
-		return count(), s, fail(n+1, "%ss after the last one present are missing", c.unit)
+		return count(), s, fail(n+1, "%s after the last one present are missing: the head says the log reaches entry %d", c.units, s.headSeq)
 	}
 	return count(), s, nil
 }
@@ -258,9 +262,12 @@ func (db *DB) snapshot(ctx context.Context) (*sql.Tx, func(), error) {
 	return tx, func() { tx.Rollback() }, nil
 }
 
+// keyedChainMigration is the migration that starts the keyed chains.
+const keyedChainMigration = 40
+
 // sealLegacy seals, with the key, the boundary the keyed-chain migration
 // recorded for each chain, and signs an anchor left by a pruning from
-// before it. It runs at Open and does nothing once sealed.
+// before it. Open runs it only right after applying that migration.
 func (db *DB) sealLegacy(ctx context.Context) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		for _, c := range []chain{accessChain, securityChain} {

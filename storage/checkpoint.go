@@ -145,8 +145,15 @@ func (db *DB) ReadCheckpoint(path string) (Checkpoint, error) {
 type AuditReport struct {
 	AccessEntries  int64
 	SecurityEvents int64
-	Checkpoint     *Checkpoint
+	// AccessLegacy and SecurityLegacy count the verified entries from
+	// before the keyed chain: protected by its seal, not by their own HMAC.
+	AccessLegacy, SecurityLegacy int64
+	Checkpoint                   *Checkpoint
 }
+
+// legacyCount is how many of a chain's present entries are from before the
+// keyed chain.
+func (s chainState) legacyCount() int64 { return max(0, s.legacySeq-s.anchorSeq) }
 
 // VerifyAudit verifies both audit chains and, given a checkpoint, compares
 // them with it: the entry at each recorded sequence number must still be
@@ -165,6 +172,7 @@ func (db *DB) VerifyAudit(ctx context.Context, cp *Checkpoint) (AuditReport, err
 	if err != nil {
 		return r, err
 	}
+	r.AccessLegacy, r.SecurityLegacy = access.legacyCount(), security.legacyCount()
 	if cp == nil {
 		return r, nil
 	}
@@ -206,7 +214,7 @@ func (db *DB) compareCheckpoint(ctx context.Context, c chain, s chainState, at t
 		}
 		return nil
 	case s.headSeq < l.Seq:
-		return fail(l.Seq, "recorded in the checkpoint of %s, but the log now ends at entry %d: %ss were removed from the end", when, s.headSeq, c.unit)
+		return fail(l.Seq, "recorded in the checkpoint of %s, but the log now ends at entry %d: %s were removed from the end", when, s.headSeq, c.units)
 	}
 	var hash string
 	if err := db.read.QueryRowContext(ctx, `SELECT hash FROM `+c.table+` WHERE seq = $1`, l.Seq).Scan(&hash); err != nil {

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,13 +100,16 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, err
 	}
 	db.Now, db.Instance, db.keys = cfg.Now, cfg.Instance, deriveAuditKeys(cfg.AuditKey)
-	if err := db.Migrate(ctx); err != nil {
+	applied, err := db.migrate(ctx)
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	if err := db.sealLegacy(ctx); err != nil {
-		db.Close()
-		return nil, err
+	if slices.Contains(applied, keyedChainMigration) {
+		if err := db.sealLegacy(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return db, nil
 }
@@ -170,9 +174,15 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 // queue's. On PostgreSQL session locks keep several instances starting at
 // once from racing.
 func (db *DB) Migrate(ctx context.Context) error {
+	_, err := db.migrate(ctx)
+	return err
+}
+
+// migrate runs the pending migrations and returns the versions it applied.
+func (db *DB) migrate(ctx context.Context) ([]int64, error) {
 	dir, err := fs.Sub(migrations, "migrations/"+db.Engine)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var opts []goose.ProviderOption
 	dialect := goose.DialectSQLite3
@@ -180,18 +190,23 @@ func (db *DB) Migrate(ctx context.Context) error {
 		dialect = goose.DialectPostgres
 		locker, err := lock.NewPostgresSessionLocker()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
 	p, err := goose.NewProvider(dialect, db.write, dir, opts...)
 	if err != nil {
-		return fmt.Errorf("storage: migrations: %w", err)
+		return nil, fmt.Errorf("storage: migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("storage: migrate: %w", err)
+	results, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("storage: migrate: %w", err)
 	}
-	return db.migrateJobs(ctx)
+	var applied []int64
+	for _, r := range results {
+		applied = append(applied, r.Source.Version)
+	}
+	return applied, db.migrateJobs(ctx)
 }
 
 // Close closes the database.

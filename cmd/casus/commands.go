@@ -356,16 +356,29 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 		cp = &c
 	}
 	r, err := store.VerifyAudit(ctx, cp)
-	if err != nil {
-		return fmt.Errorf("audit verification FAILED (%d access-log entries and %d security events good before it): %w",
-			r.AccessEntries, r.SecurityEvents, err)
+	var ce *storage.ChainError
+	switch {
+	case errors.As(err, &ce) && ce.Log == "security-event log":
+		return fmt.Errorf("audit verification FAILED: %w (the %d events before it verified)", err, r.SecurityEvents)
+	case errors.As(err, &ce):
+		return fmt.Errorf("audit verification FAILED: %w (the %d entries before it verified)", err, r.AccessEntries)
+	case err != nil:
+		return fmt.Errorf("audit verification FAILED: %w", err)
 	}
-	fmt.Fprintf(stdout, "access log intact: %d entries verified\n", r.AccessEntries)
-	fmt.Fprintf(stdout, "security-event log intact: %d events verified\n", r.SecurityEvents)
+	fmt.Fprintf(stdout, "access log intact: %d entries verified%s\n", r.AccessEntries, legacyNote(r.AccessLegacy))
+	fmt.Fprintf(stdout, "security-event log intact: %d events verified%s\n", r.SecurityEvents, legacyNote(r.SecurityLegacy))
 	if cp != nil {
 		fmt.Fprintf(stdout, "consistent with the checkpoint of %s\n", cp.Summary())
 	}
 	return nil
+}
+
+// legacyNote says how many verified entries predate the keyed chain.
+func legacyNote(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (the first %d from before the keyed chain, protected by its seal)", n)
 }
 
 func cmdAuditCheckpoint(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {

@@ -791,7 +791,7 @@ func TestAuditVerify(t *testing.T) {
 				d := auditDB(t, engine, entries)
 				dropTriggers(t, d)
 				execSQL(t, d, `UPDATE access_log SET purpose = 'tampered' WHERE seq = 3`)
-				verifyFails(t, d, "after 2 good entries: access log chain broken at entry 3: entry content does not match its hash")
+				verifyFails(t, d, "access log chain broken at entry 3: entry content does not match its hash (the 2 entries before it verified)")
 			})
 
 			t.Run("ChangedUser", func(t *testing.T) {
@@ -807,7 +807,7 @@ func TestAuditVerify(t *testing.T) {
 				d := auditDB(t, engine, entries)
 				dropTriggers(t, d)
 				execSQL(t, d, `DELETE FROM access_log WHERE seq = 3`)
-				verifyFails(t, d, "after 2 good entries: access log chain broken at entry 3: entry missing")
+				verifyFails(t, d, "access log chain broken at entry 3: entry missing (the 2 entries before it verified)")
 			})
 
 			t.Run("DeletedFirstEntry", func(t *testing.T) {
@@ -823,7 +823,7 @@ func TestAuditVerify(t *testing.T) {
 				d := auditDB(t, engine, entries)
 				dropTriggers(t, d)
 				execSQL(t, d, `DELETE FROM access_log WHERE seq = 5`)
-				verifyFails(t, d, "after 4 good entries: access log chain broken at entry 5: entries after the last one present are missing")
+				verifyFails(t, d, "access log chain broken at entry 5: entries after the last one present are missing: the head says the log reaches entry 5 (the 4 entries before it verified)")
 			})
 
 			t.Run("DeletedLastEntries", func(t *testing.T) {
@@ -831,7 +831,7 @@ func TestAuditVerify(t *testing.T) {
 				d := auditDB(t, engine, entries)
 				dropTriggers(t, d)
 				execSQL(t, d, `DELETE FROM access_log WHERE seq >= 4`)
-				verifyFails(t, d, "after 3 good entries: access log chain broken at entry 4: entries after the last one present are missing")
+				verifyFails(t, d, "access log chain broken at entry 4: entries after the last one present are missing: the head says the log reaches entry 5 (the 3 entries before it verified)")
 			})
 
 			t.Run("DeletedAllEntries", func(t *testing.T) {
@@ -839,7 +839,7 @@ func TestAuditVerify(t *testing.T) {
 				d := auditDB(t, engine, entries)
 				dropTriggers(t, d)
 				execSQL(t, d, `DELETE FROM access_log`)
-				verifyFails(t, d, "after 0 good entries: access log chain broken at entry 1: entries after the last one present are missing")
+				verifyFails(t, d, "access log chain broken at entry 1: entries after the last one present are missing: the head says the log reaches entry 5 (the 0 entries before it verified)")
 			})
 		})
 	}
