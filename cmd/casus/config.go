@@ -83,7 +83,7 @@ func (f *flags) database() dbFlags {
 		dir:       f.str("data", "casus-data", "directory for the SQLite database and its key file"),
 		url:       f.secret("database-url", "PostgreSQL URL (postgres://…); empty uses SQLite under --data"),
 		secretKey: f.secret("secret-key", "base64 32-byte key that encrypts secrets at rest; required with PostgreSQL, generated under --data with SQLite"),
-		auditKey: f.secret("audit-key", "base64 32-byte key that keys the audit logs' hash chains and signs their checkpoints; default: derived from --secret-key. Keep it outside the database and its backups"),
+		auditKey:  f.secret("audit-key", "base64 32-byte key that keys the audit logs' hash chains and signs their checkpoints; default: derived from --secret-key. Keep it outside the database and its backups"),
 	}
 }
 
