@@ -181,7 +181,7 @@ func start(t *testing.T, db *storage.DB, ins *inserts) *jobs.Runner {
 }
 
 // startMailing starts a runner as start does, sending mail with mailer.
-func startMailing(t *testing.T, db *storage.DB, ins *inserts, mailer mail.Mailer) *jobs.Runner {
+func startMailing(t *testing.T, db *storage.DB, ins *inserts, mailer mail.Mailer, extra ...jobs.Option) *jobs.Runner {
 	t.Helper()
 	opts := []jobs.Option{func(cfg *river.Config) {
 		cfg.TestOnly = true
@@ -199,6 +199,7 @@ func startMailing(t *testing.T, db *storage.DB, ins *inserts, mailer mail.Mailer
 	if ins != nil {
 		opts = append(opts, ins.option)
 	}
+	opts = append(opts, extra...)
 	r, err := jobs.New(db, jobs.MailConfig{Mailer: mailer, BaseURL: baseURL}, testLogger(t), opts...)
 	must(t, err)
 	must(t, r.Start(context.Background()))
