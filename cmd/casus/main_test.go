@@ -328,8 +328,8 @@ func TestServeFlagsTakeEnvironment(t *testing.T) {
 			}
 		}
 	}
-	if secrets != 4 {
-		t.Errorf("%d secret settings in serve --help, want 4 (database URL, secret key, OIDC client secret, SMTP URL)", secrets)
+	if secrets != 5 {
+		t.Errorf("%d secret settings in serve --help, want 5 (database URL, secret key, audit key, OIDC client secret, SMTP URL)", secrets)
 	}
 }
 
@@ -405,7 +405,9 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"serve", "--data", dir, "--log-level", "loud"}, "--log-level"},
 		{[]string{"serve", "--data", dir, "--secret-key", "c2hvcnQ="}, "--secret-key must be 32 bytes"},
 		{[]string{"serve", "--database-url", "postgres://127.0.0.1:1/none"}, "--secret-key (CASUS_SECRET_KEY) is required with PostgreSQL"},
-		{[]string{"migrate", "--database-url", "mysql://127.0.0.1/casus"}, "unsupported database URL scheme"},
+		{[]string{"migrate", "--database-url", "mysql://127.0.0.1/casus", "--secret-key", newKey()}, "unsupported database URL scheme"},
+		{[]string{"audit", "verify", "--data", dir, "--audit-key", "c2hvcnQ="}, "--audit-key must be 32 bytes"},
+		{[]string{"audit", "checkpoint", "--data", dir}, "audit checkpoint needs --audit-checkpoint-dir"},
 		{[]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--cookie-secure", "maybe"}, "--cookie-secure must be true, false or auto"},
 		{[]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--trusted-proxies", "10.0.0.0/99"}, "--trusted-proxies"},
 	} {
