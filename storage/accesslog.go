@@ -24,11 +24,12 @@ func (tx *Tx) LogAccess(ctx context.Context, e *casus.AccessEntry) error {
 	e.At = e.At.UTC().Truncate(time.Microsecond)
 	e.Hash = tx.db.EntryHash(e)
 	if _, err := tx.exec(ctx, `INSERT INTO access_log (seq, at, user_id, user_name, role, org_name, relation, student_id,
-		object_kind, object_id, action, purpose, request_id, instance, outcome, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+		object_kind, object_id, action, purpose, request_id, instance, outcome, client_addr, user_agent, basis, basis_ref,
+		processing, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
 		e.Seq, e.At, e.UserID, e.UserName, string(e.Role), e.OrgName, string(e.Relation), e.StudentID,
 		e.ObjectKind, e.ObjectID, string(e.Action), e.Purpose, e.RequestID, e.Instance, string(e.Outcome),
-		e.PrevHash, e.Hash); err != nil {
+		e.ClientAddr, e.UserAgent, string(e.Basis), e.BasisRef, string(e.Processing), e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("storage: access log insert: %w", err)
 	}
 	return tx.setHead(ctx, accessChain, e.Seq, e.Hash)
@@ -45,7 +46,7 @@ func (db *DB) EntryHash(e *casus.AccessEntry) string {
 func accessFields(e *casus.AccessEntry) []any {
 	return []any{e.Seq, e.At.UTC().Format(time.RFC3339Nano), e.UserID, e.UserName, e.Role, e.OrgName,
 		e.Relation, e.StudentID, e.ObjectKind, e.ObjectID, e.Action, e.Purpose, e.RequestID, e.Instance, e.Outcome,
-		e.PrevHash}
+		e.ClientAddr, e.UserAgent, e.Basis, e.BasisRef, e.Processing, e.PrevHash}
 }
 
 // accessLegacyFields are the fields the unkeyed SHA-256 of entries from
@@ -57,12 +58,13 @@ func accessLegacyFields(e *casus.AccessEntry) []any {
 }
 
 const accessColumns = `seq, at, user_id, user_name, role, org_name, relation, student_id, object_kind, object_id,
-	action, purpose, request_id, instance, outcome, prev_hash, hash`
+	action, purpose, request_id, instance, outcome, client_addr, user_agent, basis, basis_ref, processing, prev_hash, hash`
 
 func scanAccess(r scanner) (casus.AccessEntry, error) {
 	var e casus.AccessEntry
 	err := r.Scan(&e.Seq, &e.At, &e.UserID, &e.UserName, &e.Role, &e.OrgName, &e.Relation, &e.StudentID,
-		&e.ObjectKind, &e.ObjectID, &e.Action, &e.Purpose, &e.RequestID, &e.Instance, &e.Outcome, &e.PrevHash, &e.Hash)
+		&e.ObjectKind, &e.ObjectID, &e.Action, &e.Purpose, &e.RequestID, &e.Instance, &e.Outcome,
+		&e.ClientAddr, &e.UserAgent, &e.Basis, &e.BasisRef, &e.Processing, &e.PrevHash, &e.Hash)
 	e.At = e.At.UTC()
 	return e, err
 }
