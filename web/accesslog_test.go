@@ -54,7 +54,8 @@ func TestStudentPageViewLogged(t *testing.T) {
 				Role: casus.RoleCoordinator, OrgName: e.OrgName, Relation: casus.RelCoordinator,
 				StudentID: lotte, ObjectKind: "student", ObjectID: lotte, Action: casus.ActRead,
 				Purpose: "student page", RequestID: res.Header.Get("X-Request-ID"), Instance: env.DB.Instance,
-				Outcome: casus.OutcomeGranted, PrevHash: e.PrevHash, Hash: e.Hash,
+				Outcome: casus.OutcomeGranted, ClientAddr: "127.0.0.1", UserAgent: "Go client", Basis: casus.BasisTeam,
+				Processing: casus.ProcessCare, PrevHash: e.PrevHash, Hash: e.Hash,
 			}
 			if !e.At.Equal(want.At) {
 				t.Errorf("logged at %v, want %v (UTC)", e.At, want.At)

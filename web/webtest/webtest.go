@@ -158,6 +158,8 @@ type Client struct {
 	// Forwarded, when set, is sent as X-Forwarded-For (the server trusts
 	// loopback as a proxy), so tests can come from many addresses.
 	Forwarded string
+	// UserAgent, when set, is sent as the User-Agent header.
+	UserAgent string
 }
 
 // NewClient returns a client with an empty cookie jar.
@@ -187,6 +189,9 @@ func (c *Client) do(req *http.Request) Response {
 	c.env.T.Helper()
 	if c.Forwarded != "" {
 		req.Header.Set("X-Forwarded-For", c.Forwarded)
+	}
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
 	}
 	res, err := c.Do(req)
 	if err != nil {
