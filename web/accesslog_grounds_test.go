@@ -89,6 +89,21 @@ func TestAccessLogRowsHaveSourceAndGrounds(t *testing.T) {
 					t.Errorf("the log's CSV lacks %q:\n%s", want, csv.Body)
 				}
 			}
+			// The student's export lists the purpose, the basis with its
+			// decision and the workstation of every access, but not the staff
+			// member's address.
+			export := privacy.Get("/students/" + lotte + "/export.json")
+			if export.Status != http.StatusOK {
+				t.Fatalf("export: %d", export.Status)
+			}
+			for _, want := range []string{`"processing"`, `"basis"`, `"consent"`, ids["{lotte_consent}"], "Firefox on Windows"} {
+				if !strings.Contains(export.Body, want) {
+					t.Errorf("the export lacks %q", want)
+				}
+			}
+			if strings.Contains(export.Body, "2001:db8::42") {
+				t.Errorf("the export shows a staff member's client address")
+			}
 		})
 	}
 }
