@@ -284,3 +284,32 @@ func TestAuditChainKeepsEntriesFromBeforeTheUpgrade(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckpointRefusesALogCutBack: the hourly checkpoint compares the logs
+// with the previous checkpoint first; after the tail was cut and the head
+// moved back it writes nothing and says so.
+func TestCheckpointRefusesALogCutBack(t *testing.T) {
+	storagetest.Run(t, conformance+" checkpoint files", func(t *testing.T, db *storage.DB) {
+		ctx := t.Context()
+		dir := t.TempDir()
+		auditLogs(t, db, 3)
+		if _, _, err := db.WriteCheckpoint(ctx, dir); err != nil {
+			t.Fatal(err)
+		}
+		auditLogs(t, db, 2)
+		if _, _, err := db.WriteCheckpoint(ctx, dir); err != nil {
+			t.Fatalf("second checkpoint: %v", err)
+		}
+		dropGuards(t, db)
+		execAll(t, db, `DELETE FROM access_log WHERE seq = 5`,
+			`UPDATE access_log_head SET seq = 4, hash = (SELECT hash FROM access_log WHERE seq = 4)`)
+		if _, err := db.VerifyAudit(ctx, nil); err != nil {
+			t.Fatalf("the cut chain is consistent in itself, VerifyAudit = %v", err)
+		}
+		_, _, err := db.WriteCheckpoint(ctx, dir)
+		if err == nil || !strings.Contains(err.Error(), "no longer match the previous checkpoint") ||
+			!strings.Contains(err.Error(), "access log chain broken at entry 5") {
+			t.Errorf("WriteCheckpoint after the cut = %v, want a refusal naming entry 5", err)
+		}
+	})
+}

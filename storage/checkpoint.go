@@ -77,8 +77,18 @@ func (db *DB) Checkpoint(ctx context.Context) (Checkpoint, error) {
 
 // WriteCheckpoint takes a checkpoint and writes it to dir as
 // casus-checkpoint-<time>.json, readable by the owner only. It returns the
-// file's path.
+// file's path. First it compares the logs with the newest checkpoint
+// already in dir (the entries it recorded, not the whole chain): when they
+// no longer match, it writes nothing and says what broke, so the hourly job
+// fails loudly instead of vouching for a log that was cut back.
 func (db *DB) WriteCheckpoint(ctx context.Context, dir string) (string, Checkpoint, error) {
+	if prev, err := db.ReadCheckpoint(dir); err == nil {
+		if err := db.matchesCheckpoint(ctx, prev); err != nil {
+			return "", Checkpoint{}, fmt.Errorf("the audit logs no longer match the previous checkpoint: %w", err)
+		}
+	} else if errors.Is(err, ErrCheckpointSignature) {
+		return "", Checkpoint{}, fmt.Errorf("the newest checkpoint in %s: %w", dir, err)
+	}
 	cp, err := db.Checkpoint(ctx)
 	if err != nil {
 		return "", cp, err
@@ -192,6 +202,25 @@ func (db *DB) VerifyAudit(ctx context.Context, cp *Checkpoint) (AuditReport, err
 		}
 	}
 	return r, nil
+}
+
+// matchesCheckpoint compares the logs' bookkeeping and the entries a
+// checkpoint recorded with it, without walking the chains.
+func (db *DB) matchesCheckpoint(ctx context.Context, cp Checkpoint) error {
+	for _, c := range []chain{accessChain, securityChain} {
+		s, err := db.readChainState(ctx, db.read, c)
+		if err != nil {
+			return err
+		}
+		for _, l := range cp.Logs {
+			if l.Log == c.name {
+				if err := db.compareCheckpoint(ctx, c, s, cp.At, l); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func (db *DB) compareCheckpoint(ctx context.Context, c chain, s chainState, at time.Time, l CheckpointLog) error {
