@@ -159,6 +159,9 @@ type AuditReport struct {
 	// before the keyed chain: protected by its seal, not by their own HMAC.
 	AccessLegacy, SecurityLegacy int64
 	Checkpoint                   *Checkpoint
+	// ChainsIntact is true once both chains verified, so a failure after it
+	// is a mismatch with the checkpoint.
+	ChainsIntact bool
 }
 
 // legacyCount is how many of a chain's present entries are from before the
@@ -183,6 +186,7 @@ func (db *DB) VerifyAudit(ctx context.Context, cp *Checkpoint) (AuditReport, err
 		return r, err
 	}
 	r.AccessLegacy, r.SecurityLegacy = access.legacyCount(), security.legacyCount()
+	r.ChainsIntact = true
 	if cp == nil {
 		return r, nil
 	}

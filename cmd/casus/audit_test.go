@@ -193,6 +193,37 @@ func TestHashChainResistsWhoeverHoldsTheDatabase(t *testing.T) {
 				verifyFails(t, d, "without a signed prune record")
 			})
 
+			t.Run("SecurityEventsCutTail", func(t *testing.T) {
+				t.Parallel()
+				d := newTestDB(t, engine)
+				mustSucceed(t, cli(t, nil, append([]string{"migrate"}, d.args()...)...))
+				db := d.open(t)
+				for _, kind := range []casus.SecurityEventKind{casus.SecLoginFailed, casus.SecLoginSucceeded, casus.Sec2FARemoved} {
+					e := &casus.SecurityEvent{Kind: kind, ActorName: "Jeroen", TargetName: "Marieke", ClientAddr: "192.0.2.7"}
+					if err := db.Update(t.Context(), func(tx *storage.Tx) error { return tx.LogSecurityEvent(t.Context(), e) }); err != nil {
+						t.Fatal(err)
+					}
+				}
+				db.Close()
+				cp := checkpoint(t, d, t.TempDir())
+				// Whoever removed two-factor from an account hides it: the
+				// last event goes and the head moves back.
+				stmts := []string{`DROP TRIGGER security_events_no_update`, `DROP TRIGGER security_events_no_delete`}
+				if d.engine == storage.Postgres {
+					stmts = []string{`DROP TRIGGER security_events_no_update ON security_events`}
+				}
+				execSQL(t, d, append(stmts, `DELETE FROM security_events WHERE seq = 3`,
+					`UPDATE security_events_head SET seq = 2, hash = (SELECT hash FROM security_events WHERE seq = 2)`)...)
+				// The chain alone cannot tell.
+				if o := mustSucceed(t, cli(t, nil, append([]string{"audit", "verify"}, d.args()...)...)); !strings.Contains(o.stdout, "security-event log intact: 2 events verified") {
+					t.Errorf("audit verify printed %q", o.stdout)
+				}
+				o := verifyWith(t, d, cp)
+				mustFail(t, o, "audit verification FAILED against the checkpoint of")
+				mustFail(t, o, "security-event log chain broken at entry 3: recorded in the checkpoint of")
+				mustFail(t, o, "but the log now ends at entry 2: events were removed from the end")
+			})
+
 			t.Run("ForgedCheckpoint", func(t *testing.T) {
 				t.Parallel()
 				d := auditDB(t, engine, n)

@@ -358,6 +358,9 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 	r, err := store.VerifyAudit(ctx, cp)
 	var ce *storage.ChainError
 	switch {
+	case err != nil && r.ChainsIntact:
+		return fmt.Errorf("audit verification FAILED against the checkpoint of %s: %w "+
+			"(each chain is consistent in itself, so entries were removed or rewritten since the checkpoint)", cp.At.Format(time.RFC3339), err)
 	case errors.As(err, &ce) && ce.Log == "security-event log":
 		return fmt.Errorf("audit verification FAILED: %w (the %d events before it verified)", err, r.SecurityEvents)
 	case errors.As(err, &ce):
