@@ -209,29 +209,38 @@ func TestAuditChainKeepsEntriesFromBeforeTheUpgrade(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Four entries hashed the old way, the first pruned the old way:
+			// deleted under a permit, the anchor moved without a signature.
 			prev := ""
 			at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-			for seq := int64(1); seq <= 3; seq++ {
-				e := casus.AccessEntry{Seq: seq, At: at, UserID: "u1", UserName: "Marieke", Role: casus.RoleMentor,
+			legacy := func(seq int64, userName, prev string) casus.AccessEntry {
+				e := casus.AccessEntry{Seq: seq, At: at, UserID: "u1", UserName: userName, Role: casus.RoleMentor,
 					StudentID: "s1", ObjectKind: "student", Action: casus.ActRead, Purpose: "student page",
 					Outcome: casus.OutcomeGranted, PrevHash: prev}
 				e.Hash = storage.LegacyEntryHash(&e)
-				for _, q := range []string{`INSERT INTO access_log (seq, at, user_id, user_name, role, org_name, relation, student_id,
-					object_kind, object_id, action, purpose, request_id, instance, outcome, prev_hash, hash)
+				return e
+			}
+			var hashes []string
+			for seq := int64(1); seq <= 4; seq++ {
+				e := legacy(seq, "Marieke", prev)
+				if _, err := old.SQL().ExecContext(ctx, `INSERT INTO access_log (seq, at, user_id, user_name, role, org_name,
+					relation, student_id, object_kind, object_id, action, purpose, request_id, instance, outcome, prev_hash, hash)
 					VALUES ($1, $2, $3, $4, $5, '', '', $6, $7, '', $8, $9, '', '', $10, $11, $12)`,
-					`UPDATE access_log_head SET seq = $1, hash = $12`} {
-					args := []any{e.Seq, e.At, e.UserID, e.UserName, string(e.Role), e.StudentID, e.ObjectKind,
-						string(e.Action), e.Purpose, string(e.Outcome), e.PrevHash, e.Hash}
-					if strings.HasPrefix(q, "UPDATE") {
-						_, err = old.SQL().ExecContext(ctx, `UPDATE access_log_head SET seq = $1, hash = $2`, e.Seq, e.Hash)
-					} else {
-						_, err = old.SQL().ExecContext(ctx, q, args...)
-					}
-					if err != nil {
-						t.Fatal(err)
-					}
+					e.Seq, e.At, e.UserID, e.UserName, string(e.Role), e.StudentID, e.ObjectKind, string(e.Action), e.Purpose,
+					string(e.Outcome), e.PrevHash, e.Hash); err != nil {
+					t.Fatal(err)
 				}
 				prev = e.Hash
+				hashes = append(hashes, e.Hash)
+			}
+			for _, q := range []string{`UPDATE access_log_head SET seq = 4, hash = '` + prev + `'`,
+				`INSERT INTO destruction_permits (token, kind) VALUES ('t', 'access_log')`,
+				`DELETE FROM access_log WHERE seq = 1`,
+				`DELETE FROM destruction_permits`,
+				`UPDATE access_log_anchor SET seq = 1, hash = '` + hashes[0] + `'`} {
+				if _, err := old.SQL().ExecContext(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
 			}
 			old.Close()
 
@@ -256,23 +265,24 @@ func TestAuditChainKeepsEntriesFromBeforeTheUpgrade(t *testing.T) {
 			}
 			db2.Close()
 			mustVerify(t, db, &cp, 5, 2)
+			// The anchor the old pruning left was signed at the upgrade:
+			// moving it now breaks verification.
+			execAll(t, db, `UPDATE access_log_anchor SET seq = 2, hash = '`+hashes[1]+`'`)
+			wantBroken(t, db, nil, "access log", 3, "without a signed prune record")
+			execAll(t, db, `UPDATE access_log_anchor SET seq = 1, hash = '`+hashes[0]+`'`)
+			mustVerify(t, db, &cp, 5, 2)
 
 			dropGuards(t, db)
-			// An old entry changed and rehashed the old way no longer ends
-			// in the sealed hash.
-			e := casus.AccessEntry{Seq: 3, At: at, UserID: "u1", UserName: "Someone else", Role: casus.RoleMentor,
-				StudentID: "s1", ObjectKind: "student", Action: casus.ActRead, Purpose: "student page",
-				Outcome: casus.OutcomeGranted}
-			if err := db.ReadSQL().QueryRowContext(ctx, `SELECT prev_hash FROM access_log WHERE seq = 3`).Scan(&e.PrevHash); err != nil {
-				t.Fatal(err)
-			}
-			e.Hash = storage.LegacyEntryHash(&e)
-			execAll(t, db, `UPDATE access_log SET user_name = 'Someone else', hash = '`+e.Hash+`' WHERE seq = 3`,
-				`UPDATE access_log SET prev_hash = '`+e.Hash+`' WHERE seq = 4`)
-			wantBroken(t, db, nil, "access log", 3, "entries from before the keyed chain were changed")
+			// The last old entry changed and rehashed the old way, the first
+			// keyed one relinked to it: the old entries no longer end in the
+			// sealed hash.
+			e := legacy(4, "Someone else", hashes[2])
+			execAll(t, db, `UPDATE access_log SET user_name = 'Someone else', hash = '`+e.Hash+`' WHERE seq = 4`,
+				`UPDATE access_log SET prev_hash = '`+e.Hash+`' WHERE seq = 5`)
+			wantBroken(t, db, nil, "access log", 4, "entries from before the keyed chain were changed")
 			// Moving the boundary over the keyed entries breaks its seal.
-			execAll(t, db, `UPDATE audit_chains SET legacy_seq = 5 WHERE name = 'access_log'`)
-			wantBroken(t, db, nil, "access log", 6, "its seal does not match the key")
+			execAll(t, db, `UPDATE audit_chains SET legacy_seq = 6 WHERE name = 'access_log'`)
+			wantBroken(t, db, nil, "access log", 7, "its seal does not match the key")
 			// Clearing the seal to have it set again: a restart does not.
 			execAll(t, db, `UPDATE audit_chains SET seal = '' WHERE name = 'access_log'`)
 			db3, err := storage.Open(ctx, cfg)
@@ -280,7 +290,7 @@ func TestAuditChainKeepsEntriesFromBeforeTheUpgrade(t *testing.T) {
 				t.Fatal(err)
 			}
 			db3.Close()
-			wantBroken(t, db, nil, "access log", 6, "its seal does not match the key")
+			wantBroken(t, db, nil, "access log", 7, "its seal does not match the key")
 		})
 	}
 }

@@ -259,7 +259,7 @@ func (db *DB) compareCheckpoint(ctx context.Context, c chain, s chainState, at t
 	return nil
 }
 
-// CheckpointSummary describes a checkpoint in one line for the command line.
+// Summary describes the checkpoint in one line for the command line.
 func (cp Checkpoint) Summary() string {
 	var parts []string
 	for _, l := range cp.Logs {
