@@ -121,7 +121,9 @@ func openSQLite(dir string) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("storage: data directory: %w", err)
 	}
-	path := filepath.Join(dir, "casus.db")
+	// A file: URI ends its path at '?' or '#': escape them (and '%'), so a
+	// directory such as a test's "sqlite#01" does not open another file.
+	path := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.Join(dir, "casus.db"))
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(5000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)"} {
 		q.Add("_pragma", p)
