@@ -2,6 +2,7 @@ package casus
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -161,13 +162,22 @@ func NamedFor(d Discipline, rule ConsentRule, consents []Consent, exc *ConsentEx
 	if exc != nil && exc.InForce(t) {
 		return true
 	}
+	_, ok := namedByConsent(d, rule, consents, t)
+	return ok
+}
+
+// namedByConsent reports whether the consent alone names the student to a
+// partner of discipline d on day t, and returns the decisions it rests on.
+func namedByConsent(d Discipline, rule ConsentRule, consents []Consent, t time.Time) ([]string, bool) {
+	var ids []string
 	for _, giver := range rule.Required {
 		c, ok := LatestConsent(consents, giver, t)
 		if !ok || !c.InForce(t) || !c.Mode.Named() || !slices.Contains(c.Scope, d) {
-			return false
+			return nil, false
 		}
+		ids = append(ids, c.ID)
 	}
-	return len(rule.Required) > 0
+	return ids, len(rule.Required) > 0
 }
 
 // LatestConsent returns the giver's most recent decision recorded up to t.
@@ -203,16 +213,39 @@ type CaseConsent struct {
 // documented exception applies. Otherwise the partner sees the case
 // anonymously: no name, date of birth, student number or group.
 func SeesIdentity(u User, rel Relation, st Student, cases []CaseConsent, t time.Time) bool {
+	return IdentityGrounds(u, rel, st, cases, t).Basis != BasisAnonymous
+}
+
+// IdentityGrounds says on what ground u, whom the policy let in with
+// relation rel, sees who the student is (SeesIdentity): the school's own team
+// (school staff, or a fixed member of the intern zorgteam), consent (with
+// the decisions), a documented exception (with its id), or none — then the
+// partner sees the case anonymously. Team goes before consent, and consent
+// before an exception: the log names the most ordinary ground that holds.
+func IdentityGrounds(u User, rel Relation, st Student, cases []CaseConsent, t time.Time) Grounds {
 	if !u.HasRole(RolePartner) || (rel != RelTeamMember && rel != RelInvited && rel != RelActionOwner) {
-		return true
+		return Grounds{Basis: BasisTeam}
 	}
 	rule := DefaultConsentRule(st, t)
+	var consent, exception *Grounds
 	for _, c := range cases {
-		if c.Kind == TeamIntern && c.Member || NamedFor(u.Discipline, rule, c.Consents, c.Exception, t) {
-			return true
+		if c.Kind == TeamIntern && c.Member {
+			return Grounds{Basis: BasisTeam}
+		}
+		if ids, ok := namedByConsent(u.Discipline, rule, c.Consents, t); ok && consent == nil {
+			consent = &Grounds{Basis: BasisConsent, Ref: strings.Join(ids, ",")}
+		}
+		if c.Exception != nil && c.Exception.InForce(t) && exception == nil {
+			exception = &Grounds{Basis: BasisException, Ref: c.Exception.ID}
 		}
 	}
-	return false
+	switch {
+	case consent != nil:
+		return *consent
+	case exception != nil:
+		return *exception
+	}
+	return Grounds{Basis: BasisAnonymous}
 }
 
 // CanManageConsent decides whether u may record consent, its withdrawal, an

@@ -122,3 +122,46 @@ func TestSeesIdentity(t *testing.T) {
 		})
 	}
 }
+
+// TestIdentityGrounds: the basis the access log records for who the student
+// is, with the decision it rests on.
+func TestIdentityGrounds(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	lotte := casus.Student{DateOfBirth: now.AddDate(-17, -2, 0)}
+	ggz := casus.User{Roles: []casus.Role{casus.RolePartner}, Discipline: casus.DiscGGZ}
+	police := casus.User{Roles: []casus.Role{casus.RolePartner}, Discipline: casus.DiscPolitie}
+	mentor := casus.User{Roles: []casus.Role{casus.RoleMentor}, Discipline: casus.DiscTeacher}
+	given := casus.Consent{ID: "consent-1", Giver: casus.GiverStudent, Mode: casus.ConsentGiven, GivenAt: now.AddDate(0, 0, -7),
+		Scope: []casus.Discipline{casus.DiscGGZ}}
+	exc := &casus.ConsentException{ID: "exception-1", Reason: "acute veiligheid", At: now.AddDate(0, 0, -1)}
+	ended := &casus.ConsentException{ID: "exception-0", Reason: "acute veiligheid", At: now.AddDate(0, 0, -9)}
+	e := now.AddDate(0, 0, -2)
+	ended.Ended = &e
+	tests := []struct {
+		name  string
+		u     casus.User
+		rel   casus.Relation
+		cases []casus.CaseConsent
+		want  casus.Grounds
+	}{
+		{"Team/SchoolStaff", mentor, casus.RelMentor, nil, casus.Grounds{Basis: casus.BasisTeam}},
+		{"Team/InternTeamMember", ggz, casus.RelTeamMember, []casus.CaseConsent{{Kind: casus.TeamIntern, Member: true}},
+			casus.Grounds{Basis: casus.BasisTeam}},
+		{"Consent/WithTheDecision", ggz, casus.RelTeamMember, []casus.CaseConsent{{Kind: casus.TeamZAT, Consents: []casus.Consent{given}}},
+			casus.Grounds{Basis: casus.BasisConsent, Ref: "consent-1"}},
+		{"Consent/BeforeAnException", ggz, casus.RelTeamMember, []casus.CaseConsent{{Kind: casus.TeamZAT, Exception: exc},
+			{Kind: casus.TeamZAT, Consents: []casus.Consent{given}}}, casus.Grounds{Basis: casus.BasisConsent, Ref: "consent-1"}},
+		{"Exception/WithItsID", police, casus.RelInvited, []casus.CaseConsent{{Kind: casus.TeamZAT, Exception: exc, Consents: []casus.Consent{given}}},
+			casus.Grounds{Basis: casus.BasisException, Ref: "exception-1"}},
+		{"Anonymous/ExceptionEnded", police, casus.RelInvited, []casus.CaseConsent{{Kind: casus.TeamZAT, Exception: ended}},
+			casus.Grounds{Basis: casus.BasisAnonymous}},
+		{"Anonymous/NoConsent", ggz, casus.RelTeamMember, []casus.CaseConsent{{Kind: casus.TeamZAT}}, casus.Grounds{Basis: casus.BasisAnonymous}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := casus.IdentityGrounds(tc.u, tc.rel, lotte, tc.cases, now); got != tc.want {
+				t.Errorf("IdentityGrounds = %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}

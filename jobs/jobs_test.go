@@ -178,7 +178,7 @@ func start(t *testing.T, db *storage.DB, ins *inserts) *jobs.Runner {
 }
 
 // startMailing starts a runner as start does, sending mail with mailer.
-func startMailing(t *testing.T, db *storage.DB, ins *inserts, mailer mail.Mailer) *jobs.Runner {
+func startMailing(t *testing.T, db *storage.DB, ins *inserts, mailer mail.Mailer, extra ...jobs.Option) *jobs.Runner {
 	t.Helper()
 	opts := []jobs.Option{func(cfg *river.Config) {
 		cfg.TestOnly = true
@@ -196,6 +196,7 @@ func startMailing(t *testing.T, db *storage.DB, ins *inserts, mailer mail.Mailer
 	if ins != nil {
 		opts = append(opts, ins.option)
 	}
+	opts = append(opts, extra...)
 	r, err := jobs.New(db, jobs.MailConfig{Mailer: mailer, BaseURL: baseURL}, testLogger(t), opts...)
 	must(t, err)
 	must(t, r.Start(context.Background()))
@@ -210,7 +211,7 @@ func startMailing(t *testing.T, db *storage.DB, ins *inserts, mailer mail.Mailer
 // open opens another instance's connection to the PostgreSQL database at url.
 func open(t *testing.T, url string, clock *storagetest.Clock, instance string) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(t.Context(), storage.Config{URL: url, Now: clock.Now, Instance: instance})
+	db, err := storage.Open(t.Context(), storage.Config{URL: url, Now: clock.Now, Instance: instance, AuditKey: storagetest.AuditKey})
 	must(t, err)
 	t.Cleanup(func() { db.Close() })
 	return db

@@ -2,9 +2,6 @@ package storage
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -13,58 +10,61 @@ import (
 
 // LogAccess appends an entry to the access log inside the transaction, so the
 // entry exists exactly when the read or change it records does. Entries form
-// a hash chain: each hash covers the entry and the hash before it, and
-// access_log_head holds the tip, so a changed, inserted or deleted row breaks
-// verification.
+// a keyed hash chain (chain.go): each hash covers the entry and the hash
+// before it, and access_log_head holds the tip, so a changed, inserted or
+// deleted row breaks verification.
 func (tx *Tx) LogAccess(ctx context.Context, e *casus.AccessEntry) error {
-	lock := ""
-	if tx.db.Engine == Postgres {
-		// Serialises writers on the chain tip across instances; on SQLite the
-		// immediate transaction already holds the write lock.
-		lock = " FOR UPDATE"
+	var err error
+	if e.Seq, e.PrevHash, err = tx.nextLink(ctx, accessChain); err != nil {
+		return err
 	}
-	var seq int64
-	var prev string
-	if err := tx.queryRow(ctx, `SELECT seq, hash FROM access_log_head WHERE id = 1`+lock).Scan(&seq, &prev); err != nil {
-		return fmt.Errorf("storage: access log head: %w", err)
-	}
-	e.Seq, e.PrevHash = seq+1, prev
 	if e.At.IsZero() {
 		e.At = tx.Now()
 	}
 	e.At = e.At.UTC().Truncate(time.Microsecond)
-	e.Hash = EntryHash(e)
+	e.Hash = tx.db.EntryHash(e)
 	if _, err := tx.exec(ctx, `INSERT INTO access_log (seq, at, user_id, user_name, role, org_name, relation, student_id,
-		object_kind, object_id, action, purpose, request_id, instance, outcome, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+		object_kind, object_id, action, purpose, request_id, instance, outcome, client_addr, user_agent, basis, basis_ref,
+		processing, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
 		e.Seq, e.At, e.UserID, e.UserName, string(e.Role), e.OrgName, string(e.Relation), e.StudentID,
 		e.ObjectKind, e.ObjectID, string(e.Action), e.Purpose, e.RequestID, e.Instance, string(e.Outcome),
-		e.PrevHash, e.Hash); err != nil {
+		e.ClientAddr, e.UserAgent, string(e.Basis), e.BasisRef, string(e.Processing), e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("storage: access log insert: %w", err)
 	}
-	if _, err := tx.exec(ctx, `UPDATE access_log_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash); err != nil {
-		return fmt.Errorf("storage: access log head: %w", err)
-	}
-	return nil
+	return tx.setHead(ctx, accessChain, e.Seq, e.Hash)
 }
 
-// EntryHash is the chain hash of an entry: SHA-256 over a canonical JSON
-// array of its fields and the previous hash.
-func EntryHash(e *casus.AccessEntry) string {
-	b, _ := json.Marshal([]any{e.Seq, e.At.UTC().Format(time.RFC3339Nano), e.UserID, e.UserName, e.Role, e.OrgName,
+// EntryHash is the chain hash of an entry: an HMAC-SHA256 under the audit
+// key of its fields and the previous hash.
+func (db *DB) EntryHash(e *casus.AccessEntry) string {
+	return db.link(accessChain, accessFields(e))
+}
+
+// accessFields are the fields of an entry its keyed hash covers, the
+// previous hash last.
+func accessFields(e *casus.AccessEntry) []any {
+	return []any{e.Seq, e.At.UTC().Format(time.RFC3339Nano), e.UserID, e.UserName, e.Role, e.OrgName,
 		e.Relation, e.StudentID, e.ObjectKind, e.ObjectID, e.Action, e.Purpose, e.RequestID, e.Instance, e.Outcome,
-		e.PrevHash})
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+		e.ClientAddr, e.UserAgent, e.Basis, e.BasisRef, e.Processing, e.PrevHash}
+}
+
+// accessLegacyFields are the fields the unkeyed SHA-256 of entries from
+// before the keyed chain covered; keep it as it was.
+func accessLegacyFields(e *casus.AccessEntry) []any {
+	return []any{e.Seq, e.At.UTC().Format(time.RFC3339Nano), e.UserID, e.UserName, e.Role, e.OrgName,
+		e.Relation, e.StudentID, e.ObjectKind, e.ObjectID, e.Action, e.Purpose, e.RequestID, e.Instance, e.Outcome,
+		e.PrevHash}
 }
 
 const accessColumns = `seq, at, user_id, user_name, role, org_name, relation, student_id, object_kind, object_id,
-	action, purpose, request_id, instance, outcome, prev_hash, hash`
+	action, purpose, request_id, instance, outcome, client_addr, user_agent, basis, basis_ref, processing, prev_hash, hash`
 
 func scanAccess(r scanner) (casus.AccessEntry, error) {
 	var e casus.AccessEntry
 	err := r.Scan(&e.Seq, &e.At, &e.UserID, &e.UserName, &e.Role, &e.OrgName, &e.Relation, &e.StudentID,
-		&e.ObjectKind, &e.ObjectID, &e.Action, &e.Purpose, &e.RequestID, &e.Instance, &e.Outcome, &e.PrevHash, &e.Hash)
+		&e.ObjectKind, &e.ObjectID, &e.Action, &e.Purpose, &e.RequestID, &e.Instance, &e.Outcome,
+		&e.ClientAddr, &e.UserAgent, &e.Basis, &e.BasisRef, &e.Processing, &e.PrevHash, &e.Hash)
 	e.At = e.At.UTC()
 	return e, err
 }
@@ -108,58 +108,18 @@ func (tx *Tx) AccessEntries(ctx context.Context, f AccessFilter) ([]casus.Access
 	return es, rows.Err()
 }
 
-// ChainError says where the access-log chain breaks.
-type ChainError struct {
-	Seq    int64
-	Reason string
-}
-
-func (e *ChainError) Error() string {
-	return fmt.Sprintf("access log chain broken at entry %d: %s", e.Seq, e.Reason)
-}
-
 // VerifyAccessLog walks the whole chain from its anchor and returns the
 // number of entries checked, or a *ChainError at the first entry that was
-// changed, inserted or removed.
+// changed, inserted or removed, or at a start moved without a signed prune
+// record.
 func (db *DB) VerifyAccessLog(ctx context.Context) (int64, error) {
-	var headSeq int64
-	var headHash string
-	if err := db.read.QueryRowContext(ctx, `SELECT seq, hash FROM access_log_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
-		return 0, fmt.Errorf("storage: access log head: %w", err)
-	}
-	// Entries pruned past their retention (PruneAccessLog) leave the anchor:
-	// the chain starts after it.
-	var n, anchor int64
-	var prev string
-	if err := db.read.QueryRowContext(ctx, `SELECT seq, hash FROM access_log_anchor WHERE id = 1`).Scan(&anchor, &prev); err != nil {
-		return 0, fmt.Errorf("storage: access log anchor: %w", err)
-	}
-	n = anchor
-	rows, err := db.read.QueryContext(ctx, `SELECT `+accessColumns+` FROM access_log ORDER BY seq`)
-	if err != nil {
-		return 0, fmt.Errorf("storage: access log: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scanAccess(rows)
-		if err != nil {
-			return n - anchor, err
-		}
-		switch {
-		case e.Seq != n+1:
-			return n - anchor, &ChainError{Seq: n + 1, Reason: "entry missing"}
-		case e.PrevHash != prev:
-			return n - anchor, &ChainError{Seq: e.Seq, Reason: "link to the previous entry does not match"}
-		case EntryHash(&e) != e.Hash:
-			return n - anchor, &ChainError{Seq: e.Seq, Reason: "entry content does not match its hash"}
-		}
-		prev, n = e.Hash, e.Seq
-	}
-	if err := rows.Err(); err != nil {
-		return n - anchor, err
-	}
-	if n != headSeq || prev != headHash {
-		return n - anchor, &ChainError{Seq: n + 1, Reason: "entries after the last one present are missing"}
-	}
-	return n - anchor, nil
+	n, _, err := db.verifyAccess(ctx)
+	return n, err
+}
+
+func (db *DB) verifyAccess(ctx context.Context) (int64, chainState, error) {
+	return verifyChain(ctx, db, accessChain, accessColumns, func(r scanner) (chainRow, error) {
+		e, err := scanAccess(r)
+		return chainRow{seq: e.Seq, prevHash: e.PrevHash, hash: e.Hash, fields: accessFields(&e), legacy: accessLegacyFields(&e)}, err
+	})
 }

@@ -100,8 +100,8 @@ func (tx *Tx) ScopedAccessEntries(ctx context.Context, f ScopedFilter) ([]Scoped
 	for rows.Next() {
 		var e ScopedEntry
 		err := rows.Scan(&e.Seq, &e.At, &e.UserID, &e.UserName, &e.Role, &e.OrgName, &e.Relation, &e.StudentID,
-			&e.ObjectKind, &e.ObjectID, &e.Action, &e.Purpose, &e.RequestID, &e.Instance, &e.Outcome, &e.PrevHash, &e.Hash,
-			&e.StudentName)
+			&e.ObjectKind, &e.ObjectID, &e.Action, &e.Purpose, &e.RequestID, &e.Instance, &e.Outcome,
+			&e.ClientAddr, &e.UserAgent, &e.Basis, &e.BasisRef, &e.Processing, &e.PrevHash, &e.Hash, &e.StudentName)
 		if err != nil {
 			return nil, err
 		}

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,6 +56,8 @@ type DB struct {
 	Now casus.Clock
 	// Instance names this process in the access log.
 	Instance string
+	// keys sign the audit chains and their checkpoints (chain.go).
+	keys auditKeys
 }
 
 // Config says which database to open.
@@ -65,6 +68,11 @@ type Config struct {
 	Dir      string
 	Now      casus.Clock
 	Instance string
+	// AuditKey keys the access log's and the security-event log's hash
+	// chains and signs their checkpoints. It must not be kept in the
+	// database, and every instance on one database needs the same key; at
+	// least 32 bytes. Open refuses to start without it.
+	AuditKey []byte
 }
 
 // Open opens the database and runs pending migrations.
@@ -75,6 +83,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.Instance == "" {
 		host, _ := os.Hostname()
 		cfg.Instance = fmt.Sprintf("%s:%d", host, os.Getpid())
+	}
+	if len(cfg.AuditKey) < 32 {
+		return nil, errors.New("storage: an audit key of at least 32 bytes is required (Config.AuditKey)")
 	}
 	var db *DB
 	var err error
@@ -88,10 +99,17 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.Now, db.Instance = cfg.Now, cfg.Instance
-	if err := db.Migrate(ctx); err != nil {
+	db.Now, db.Instance, db.keys = cfg.Now, cfg.Instance, deriveAuditKeys(cfg.AuditKey)
+	applied, err := db.migrate(ctx)
+	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	if slices.Contains(applied, keyedChainMigration) {
+		if err := db.sealLegacy(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return db, nil
 }
@@ -103,7 +121,9 @@ func openSQLite(dir string) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("storage: data directory: %w", err)
 	}
-	path := filepath.Join(dir, "casus.db")
+	// A file: URI ends its path at '?' or '#': escape them (and '%'), so a
+	// directory such as a test's "sqlite#01" does not open another file.
+	path := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.Join(dir, "casus.db"))
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(5000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)"} {
 		q.Add("_pragma", p)
@@ -156,9 +176,15 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 // queue's. On PostgreSQL session locks keep several instances starting at
 // once from racing.
 func (db *DB) Migrate(ctx context.Context) error {
+	_, err := db.migrate(ctx)
+	return err
+}
+
+// migrate runs the pending migrations and returns the versions it applied.
+func (db *DB) migrate(ctx context.Context) ([]int64, error) {
 	dir, err := fs.Sub(migrations, "migrations/"+db.Engine)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var opts []goose.ProviderOption
 	dialect := goose.DialectSQLite3
@@ -166,18 +192,23 @@ func (db *DB) Migrate(ctx context.Context) error {
 		dialect = goose.DialectPostgres
 		locker, err := lock.NewPostgresSessionLocker()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
 	p, err := goose.NewProvider(dialect, db.write, dir, opts...)
 	if err != nil {
-		return fmt.Errorf("storage: migrations: %w", err)
+		return nil, fmt.Errorf("storage: migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("storage: migrate: %w", err)
+	results, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("storage: migrate: %w", err)
 	}
-	return db.migrateJobs(ctx)
+	var applied []int64
+	for _, r := range results {
+		applied = append(applied, r.Source.Version)
+	}
+	return applied, db.migrateJobs(ctx)
 }
 
 // Close closes the database.

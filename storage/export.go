@@ -120,10 +120,12 @@ var ExportTables = []ExportTable{
 			OR EXISTS (SELECT 1 FROM cases c WHERE c.student_id = $1 AND messages.link LIKE '%' || CAST(c.id AS TEXT) || '%')
 			OR EXISTS (SELECT 1 FROM referrals r WHERE r.student_id = $1 AND messages.link LIKE '%' || CAST(r.id AS TEXT) || '%')
 			OR EXISTS (SELECT 1 FROM actions a WHERE a.student_id = $1 AND messages.link LIKE '%' || CAST(a.id AS TEXT) || '%'))`},
-	// The access-log view of the file; the chain fields stay out.
+	// The access-log view of the file; the chain fields stay out, and so
+	// does the client address: it is the staff member's (it can point at a
+	// home), and the workstation class says enough of where from.
 	{Name: "access_log", Key: []string{"seq"}, Where: `student_id = $1 AND ` + logShown, OrderBy: "seq",
 		Columns: []string{"seq", "at", "user_name", "role", "org_name", "relation", "object_kind", "object_id", "action",
-			"purpose", "outcome"}},
+			"purpose", "processing", "basis", "basis_ref", "user_agent", "outcome"}},
 }
 
 // ExportBooleans are the exported columns that hold yes or no, as

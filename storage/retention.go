@@ -414,6 +414,7 @@ var KeptTables = map[string]string{
 	"access_log_head": "chain tip", "access_log_anchor": "chain start after pruning",
 	"security_events":      "accounts and settings, never students (LogSecurityEvent)",
 	"security_events_head": "chain tip",
+	"audit_chains":         "where the audit chains' keyed entries start (chain.go)",
 	"meeting_series":       "team rhythm", "meetings": "team meetings; the items about a student go with the student",
 	"retention_rules": "configuration", "destructions": "records of destruction, no personal data",
 	"destruction_permits": "transient, inside a destroying transaction",
@@ -548,7 +549,8 @@ func (tx *Tx) Destructions(ctx context.Context, limit int) ([]casus.Destruction,
 
 // PruneAccessLog removes the access log's entries from its start up to the
 // last one before cutoff, keeping the chain verifiable: the anchor takes the
-// sequence number and hash of the last entry removed. Only a run of entries
+// sequence number and hash of the last entry removed, signed with the audit
+// key. Only a run of entries
 // from the start goes, so an entry older than cutoff after a newer one, or
 // after one about a student under a legal hold, waits. It records the
 // pruning as a destruction and returns it, with no counts when nothing
@@ -602,7 +604,10 @@ func (tx *Tx) PruneAccessLog(ctx context.Context, cutoff time.Time) (casus.Destr
 	if err := tx.revoke(ctx, permit); err != nil {
 		return d, err
 	}
-	if _, err := tx.exec(ctx, `UPDATE access_log_anchor SET seq = $1, hash = $2 WHERE id = 1`, last, hash); err != nil {
+	// The anchor's signature is the prune record verification requires:
+	// without the key nobody can move the start of the chain.
+	if _, err := tx.exec(ctx, `UPDATE access_log_anchor SET seq = $1, hash = $2, mac = $3 WHERE id = 1`,
+		last, hash, tx.db.anchorMAC(accessChain, last, hash)); err != nil {
 		return d, fmt.Errorf("storage: access log anchor: %w", err)
 	}
 	d.Rule = fmt.Sprintf("access_log: %d months", months)

@@ -123,7 +123,7 @@ func TestDestroyExpiredConcurrently(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			url := storagetest.DatabaseURL(t)
 			open := func(instance string) *storage.DB {
-				db, err := storage.Open(t.Context(), storage.Config{URL: url, Instance: instance})
+				db, err := storage.Open(t.Context(), storage.Config{URL: url, Instance: instance, AuditKey: storagetest.AuditKey})
 				must(t, err)
 				t.Cleanup(func() { db.Close() })
 				return db

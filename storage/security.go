@@ -2,9 +2,6 @@ package storage
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -16,16 +13,10 @@ import (
 // Like the access log the events form a hash chain with its tip in
 // security_events_head.
 func (tx *Tx) LogSecurityEvent(ctx context.Context, e *casus.SecurityEvent) error {
-	lock := ""
-	if tx.db.Engine == Postgres {
-		lock = " FOR UPDATE"
+	var err error
+	if e.Seq, e.PrevHash, err = tx.nextLink(ctx, securityChain); err != nil {
+		return err
 	}
-	var seq int64
-	var prev string
-	if err := tx.queryRow(ctx, `SELECT seq, hash FROM security_events_head WHERE id = 1`+lock).Scan(&seq, &prev); err != nil {
-		return fmt.Errorf("storage: security events head: %w", err)
-	}
-	e.Seq, e.PrevHash = seq+1, prev
 	if e.At.IsZero() {
 		e.At = tx.Now()
 	}
@@ -33,7 +24,7 @@ func (tx *Tx) LogSecurityEvent(ctx context.Context, e *casus.SecurityEvent) erro
 	if e.Instance == "" {
 		e.Instance = tx.db.Instance
 	}
-	e.Hash = SecurityEventHash(e)
+	e.Hash = tx.db.SecurityEventHash(e)
 	if _, err := tx.exec(ctx, `INSERT INTO security_events (seq, at, kind, actor_id, actor_name, target_id, target_name,
 		detail, client_addr, user_agent, request_id, instance, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
@@ -41,19 +32,21 @@ func (tx *Tx) LogSecurityEvent(ctx context.Context, e *casus.SecurityEvent) erro
 		e.UserAgent, e.RequestID, e.Instance, e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("storage: security event insert: %w", err)
 	}
-	if _, err := tx.exec(ctx, `UPDATE security_events_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash); err != nil {
-		return fmt.Errorf("storage: security events head: %w", err)
-	}
-	return nil
+	return tx.setHead(ctx, securityChain, e.Seq, e.Hash)
 }
 
-// SecurityEventHash is the chain hash of a security event: SHA-256 over a
-// canonical JSON array of its fields and the previous hash.
-func SecurityEventHash(e *casus.SecurityEvent) string {
-	b, _ := json.Marshal([]any{e.Seq, e.At.UTC().Format(time.RFC3339Nano), e.Kind, e.ActorID, e.ActorName, e.TargetID,
-		e.TargetName, e.Detail, e.ClientAddr, e.UserAgent, e.RequestID, e.Instance, e.PrevHash})
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+// SecurityEventHash is the chain hash of a security event: an HMAC-SHA256
+// under the audit key of its fields and the previous hash.
+func (db *DB) SecurityEventHash(e *casus.SecurityEvent) string {
+	return db.link(securityChain, securityFields(e))
+}
+
+// securityFields are the fields of an event its hash covers, the previous
+// hash last. Events from before the keyed chain were hashed over the same
+// fields with SHA-256.
+func securityFields(e *casus.SecurityEvent) []any {
+	return []any{e.Seq, e.At.UTC().Format(time.RFC3339Nano), e.Kind, e.ActorID, e.ActorName, e.TargetID,
+		e.TargetName, e.Detail, e.ClientAddr, e.UserAgent, e.RequestID, e.Instance, e.PrevHash}
 }
 
 const securityColumns = `seq, at, kind, actor_id, actor_name, target_id, target_name, detail, client_addr,
@@ -107,38 +100,14 @@ func (tx *Tx) SecurityEvents(ctx context.Context, f SecurityFilter) ([]casus.Sec
 // returns the number of events checked, or a *ChainError at the first event
 // that was changed, inserted or removed.
 func (db *DB) VerifySecurityEvents(ctx context.Context) (int64, error) {
-	var headSeq int64
-	var headHash string
-	if err := db.read.QueryRowContext(ctx, `SELECT seq, hash FROM security_events_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
-		return 0, fmt.Errorf("storage: security events head: %w", err)
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+securityColumns+` FROM security_events ORDER BY seq`)
-	if err != nil {
-		return 0, fmt.Errorf("storage: security events: %w", err)
-	}
-	defer rows.Close()
-	var n int64
-	prev := ""
-	for rows.Next() {
-		e, err := scanSecurityEvent(rows)
-		if err != nil {
-			return n, err
-		}
-		switch {
-		case e.Seq != n+1:
-			return n, &ChainError{Seq: n + 1, Reason: "event missing"}
-		case e.PrevHash != prev:
-			return n, &ChainError{Seq: e.Seq, Reason: "link to the previous event does not match"}
-		case SecurityEventHash(&e) != e.Hash:
-			return n, &ChainError{Seq: e.Seq, Reason: "event content does not match its hash"}
-		}
-		prev, n = e.Hash, e.Seq
-	}
-	if err := rows.Err(); err != nil {
-		return n, err
-	}
-	if n != headSeq || prev != headHash {
-		return n, &ChainError{Seq: n + 1, Reason: "events after the last one present are missing"}
-	}
-	return n, nil
+	n, _, err := db.verifySecurity(ctx)
+	return n, err
+}
+
+func (db *DB) verifySecurity(ctx context.Context) (int64, chainState, error) {
+	return verifyChain(ctx, db, securityChain, securityColumns, func(r scanner) (chainRow, error) {
+		e, err := scanSecurityEvent(r)
+		f := securityFields(&e)
+		return chainRow{seq: e.Seq, prevHash: e.PrevHash, hash: e.Hash, fields: f, legacy: f}, err
+	})
 }

@@ -514,7 +514,7 @@ func TestOpenConcurrently(t *testing.T) {
 
 			opened := t.Run("Open", func(t *testing.T) {
 				at(t, func(i int) (err error) {
-					dbs[i], err = storage.Open(t.Context(), storage.Config{URL: url})
+					dbs[i], err = storage.Open(t.Context(), storage.Config{URL: url, AuditKey: storagetest.AuditKey})
 					return err
 				})
 			})
@@ -1096,7 +1096,7 @@ func TestAccessLog(t *testing.T) {
 				dropTriggers(t, db)
 				e := logged[1]
 				e.Purpose = "tampered"
-				e.Hash = storage.EntryHash(&e)
+				e.Hash = db.EntryHash(&e)
 				if err := raw(t, db, `UPDATE access_log SET purpose = 'tampered', hash = '`+e.Hash+`' WHERE seq = 2`); err != nil {
 					t.Fatal(err)
 				}

@@ -35,6 +35,11 @@ type logRow struct {
 	ObjectID    string
 	Action      string
 	Purpose     string
+	Processing  string // the purpose of processing, translated
+	Basis       string // translated
+	BasisRef    string // the consent decision(s) or exception
+	ClientAddr  string
+	Workstation string // the class of browser and system
 	Outcome     string
 	Denied      bool
 	OffHours    bool
@@ -57,8 +62,19 @@ func logRowOf(l *i18n.Localizer, e casus.AccessEntry, studentName string) logRow
 	return logRow{At: e.At, UserID: e.UserID, UserName: e.UserName, Role: role, OrgName: e.OrgName,
 		Relation: l.T("relation." + string(e.Relation)), StudentID: e.StudentID, StudentName: studentName, What: what,
 		ObjectID: e.ObjectID, Action: l.T("log.action." + string(e.Action)), Purpose: e.Purpose,
+		Processing: coded(l, "log.processing.", string(e.Processing)), Basis: coded(l, "log.basis.", string(e.Basis)),
+		BasisRef: e.BasisRef, ClientAddr: e.ClientAddr, Workstation: e.UserAgent,
 		Outcome: l.T("log.outcome." + string(e.Outcome)), Denied: e.Outcome == casus.OutcomeDenied,
 		OffHours: !casus.WorkingHours(e.At)}
+}
+
+// coded translates a coded value; entries from before a field existed have
+// none and show empty.
+func coded(l *i18n.Localizer, prefix, v string) string {
+	if v == "" {
+		return ""
+	}
+	return l.T(prefix + v)
 }
 
 // writeLogCSV sends rows as a Dutch spreadsheet: UTF-8 with a BOM, ';'.
@@ -71,14 +87,17 @@ func writeLogCSV(w http.ResponseWriter, l *i18n.Localizer, filename string, with
 	if withStudent {
 		head = append(head, l.T("log.col.student"))
 	}
-	head = append(head, l.T("log.col.what"), l.T("log.col.object"), l.T("log.col.action"), l.T("log.col.purpose"), l.T("log.col.outcome"))
+	head = append(head, l.T("log.col.what"), l.T("log.col.object"), l.T("log.col.action"), l.T("log.col.purpose"),
+		l.T("log.col.processing"), l.T("log.col.basis"), l.T("log.col.basis_ref"), l.T("log.col.client_addr"),
+		l.T("log.col.workstation"), l.T("log.col.outcome"))
 	cw.Write(head)
 	for _, r := range rows {
 		line := []string{r.At.In(casus.Amsterdam).Format("2006-01-02 15:04:05"), r.UserName, r.Role, r.OrgName, r.Relation}
 		if withStudent {
 			line = append(line, r.StudentName)
 		}
-		line = append(line, r.What, r.ObjectID, r.Action, r.Purpose, r.Outcome)
+		line = append(line, r.What, r.ObjectID, r.Action, r.Purpose, r.Processing, r.Basis, r.BasisRef, r.ClientAddr,
+			r.Workstation, r.Outcome)
 		cw.Write(line)
 	}
 	cw.Flush()

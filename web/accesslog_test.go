@@ -54,7 +54,8 @@ func TestStudentPageViewLogged(t *testing.T) {
 				Role: casus.RoleCoordinator, OrgName: e.OrgName, Relation: casus.RelCoordinator,
 				StudentID: lotte, ObjectKind: "student", ObjectID: lotte, Action: casus.ActRead,
 				Purpose: "student page", RequestID: res.Header.Get("X-Request-ID"), Instance: env.DB.Instance,
-				Outcome: casus.OutcomeGranted, PrevHash: e.PrevHash, Hash: e.Hash,
+				Outcome: casus.OutcomeGranted, ClientAddr: "127.0.0.1", UserAgent: "Go client", Basis: casus.BasisTeam,
+				Processing: casus.ProcessCare, PrevHash: e.PrevHash, Hash: e.Hash,
 			}
 			if !e.At.Equal(want.At) {
 				t.Errorf("logged at %v, want %v (UTC)", e.At, want.At)
@@ -66,7 +67,7 @@ func TestStudentPageViewLogged(t *testing.T) {
 			if want.RequestID == "" || e.OrgName == "" || e.Hash == "" || e.Instance == "" {
 				t.Errorf("empty request id %q, organisation %q, hash %q or instance %q", want.RequestID, e.OrgName, e.Hash, e.Instance)
 			}
-			if e.Hash != storage.EntryHash(&e) {
+			if e.Hash != env.DB.EntryHash(&e) {
 				t.Errorf("stored hash does not cover the entry")
 			}
 

@@ -107,11 +107,13 @@ func (s *Server) handleTasks(w http.ResponseWriter, r *http.Request) {
 			if !a.Allowed {
 				continue
 			}
-			named, err := seesIdentity(ctx, tx, u, a.Relation, st)
+			g, err := identityGrounds(ctx, tx, u, a.Relation, st)
 			if err != nil {
 				return err
 			}
+			named := g.Basis != casus.BasisAnonymous
 			e := s.accessEntry(r, casus.ActSearch, "task list")
+			setGrounds(e, g)
 			e.StudentID, e.ObjectKind, e.ObjectID = st.ID, "action", act.ID
 			if !named {
 				e.Purpose = "task list (anonymous)"

@@ -87,15 +87,17 @@ func (s *Server) handleAgenda(w http.ResponseWriter, r *http.Request) {
 			if !a.Allowed {
 				continue // not this member's item; its existence stays unsaid
 			}
-			named, err := seesIdentity(ctx, tx, u, a.Relation, st)
+			g, err := identityGrounds(ctx, tx, u, a.Relation, st)
 			if err != nil {
 				return err
 			}
+			named := g.Basis != casus.BasisAnonymous
 			det := details[it.ID]
 			row := agendaRow{Item: it, Anonymous: !named, Student: st, Age: st.AgeOn(tx.Now()), Invited: invited[it.ID],
 				Question: det.Question, Summary: casus.Shorten(det.Summary, casus.SummaryMax), Guests: det.Guests}
 			page.Minutes += it.Minutes
 			e := s.accessEntry(r, casus.ActRead, "agenda")
+			setGrounds(e, g)
 			if row.Anonymous {
 				row.Student = casus.Student{Sector: st.Sector, Level: st.Level, SchoolName: st.SchoolName}
 				e.Purpose = "agenda (anonymous)"

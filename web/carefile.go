@@ -71,11 +71,12 @@ func (s *Server) studentTx(w http.ResponseWriter, r *http.Request, action casus.
 		}
 		if rel.Exists {
 			e.StudentID = st.ID
-			named, err := partnerNamed(ctx, tx, u, st.ID)
+			g, err := partnerGrounds(ctx, tx, u, st.ID)
 			if err != nil {
 				return err
 			}
-			if named || anonymousOK {
+			setGrounds(e, g)
+			if named := g.Basis != casus.BasisAnonymous; named || anonymousOK {
 				if a, err = fn(&careCtx{ctx: ctx, tx: tx, u: u, st: st, rel: rel, e: e}); err != nil {
 					return refused(ctx, tx, e, a, err)
 				}

@@ -16,30 +16,38 @@ import (
 // lookup. Referrals name the student in every part, so a partner without
 // consent does not get them at all.
 func partnerNamed(ctx context.Context, tx *storage.Tx, u casus.User, studentID string) (bool, error) {
+	g, err := partnerGrounds(ctx, tx, u, studentID)
+	return g.Basis != casus.BasisAnonymous, err
+}
+
+// partnerGrounds is partnerNamed with the ground: for school staff the
+// team, for a partner the policy's (identityGrounds), anonymous when the
+// partner may not see the student at all.
+func partnerGrounds(ctx context.Context, tx *storage.Tx, u casus.User, studentID string) (casus.Grounds, error) {
 	if !u.HasRole(casus.RolePartner) {
-		return true, nil
+		return casus.Grounds{Basis: casus.BasisTeam}, nil
 	}
 	st, rel, err := tx.StudentFor(ctx, u.ID, studentID)
 	if err != nil {
-		return false, err
+		return casus.Grounds{}, err
 	}
 	a := casus.CanViewStudent(u, rel)
 	if !a.Allowed {
-		return false, nil
+		return casus.Grounds{Basis: casus.BasisAnonymous}, nil
 	}
-	return seesIdentity(ctx, tx, u, a.Relation, st)
+	return identityGrounds(ctx, tx, u, a.Relation, st)
 }
 
-// seesIdentity asks the policy whether u, let in with relation rel, sees
-// who the student is, gathering the consent of the cases that relate an
-// external partner to the student. Only partners need the lookup.
-func seesIdentity(ctx context.Context, tx *storage.Tx, u casus.User, rel casus.Relation, st casus.Student) (bool, error) {
-	if casus.SeesIdentity(u, rel, st, nil, tx.Now()) {
-		return true, nil // nothing to look up: school staff, or no partner relation
+// identityGrounds asks the policy on what ground u, let in with relation
+// rel, sees who the student is (casus.IdentityGrounds), gathering the
+// consent of the cases that relate an external partner to the student.
+func identityGrounds(ctx context.Context, tx *storage.Tx, u casus.User, rel casus.Relation, st casus.Student) (casus.Grounds, error) {
+	if g := casus.IdentityGrounds(u, rel, st, nil, tx.Now()); g.Basis == casus.BasisTeam {
+		return g, nil // nothing to look up: school staff, or no partner relation
 	}
 	pcs, err := tx.PartnerCases(ctx, u.ID, st.ID)
 	if err != nil {
-		return false, err
+		return casus.Grounds{}, err
 	}
 	cases := make([]casus.CaseConsent, len(pcs))
 	for i, pc := range pcs {
@@ -48,17 +56,17 @@ func seesIdentity(ctx context.Context, tx *storage.Tx, u casus.User, rel casus.R
 			continue
 		}
 		if cases[i].Consents, err = tx.Consents(ctx, pc.Case.ID); err != nil {
-			return false, err
+			return casus.Grounds{}, err
 		}
 		exc, ok, err := tx.ConsentException(ctx, pc.Case.ID)
 		if err != nil {
-			return false, err
+			return casus.Grounds{}, err
 		}
 		if ok {
 			cases[i].Exception = &exc
 		}
 	}
-	return casus.SeesIdentity(u, rel, st, cases, tx.Now()), nil
+	return casus.IdentityGrounds(u, rel, st, cases, tx.Now()), nil
 }
 
 // consentPage is a case's consent: the default rule, every decision with its

@@ -438,7 +438,8 @@ var valueKeys = map[string]string{
 	"consents.mode": "consent.decision.", "case_closures.reason": "closure.reason.", "aftercare_answers.respondent": "aftercare.respondent.",
 	"aftercare_answers.goals_met": "aftercare.goals.", "agenda_items.kind": "agenda.kind.", "crises.kind": "crisis.kind.",
 	"access_log.action": "log.action.", "access_log.outcome": "log.outcome.", "access_log.relation": "relation.",
-	"access_log.role": "role.", "access_log.object_kind": "log.object.",
+	"access_log.role": "role.", "access_log.object_kind": "log.object.", "access_log.processing": "log.processing.",
+	"access_log.basis":          "log.basis.",
 	"access_requests.requester": "access.requester_kind.", "access_requests.identity": "access.identity.",
 }
 

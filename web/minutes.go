@@ -82,10 +82,11 @@ func (s *Server) loadMinutes(r *http.Request, tx *storage.Tx, u casus.User, acti
 		if !a.Allowed {
 			continue
 		}
-		if named, err := seesIdentity(ctx, tx, u, a.Relation, st); err != nil || !named {
-			if err != nil {
-				return page, err
-			}
+		g, err := identityGrounds(ctx, tx, u, a.Relation, st)
+		if err != nil {
+			return page, err
+		}
+		if g.Basis == casus.BasisAnonymous {
 			continue // minutes describe the student: none without consent
 		}
 		acts, err := tx.DiscussionActions(ctx, rec.ID)
@@ -96,6 +97,7 @@ func (s *Server) loadMinutes(r *http.Request, tx *storage.Tx, u casus.User, acti
 			page.Names[act.OwnerID] = act.OwnerName
 		}
 		e := s.accessEntry(r, action, "minutes")
+		setGrounds(e, g)
 		e.StudentID, e.ObjectKind, e.ObjectID = st.ID, "discussion", rec.ID
 		if err := logAccess(ctx, tx, e, a); err != nil {
 			return page, err

@@ -76,13 +76,14 @@ func (s *Server) referralAccess(ctx context.Context, tx *storage.Tx, r *http.Req
 	e.StudentID = ref.StudentID
 	a := check(u, f)
 	if a.Allowed && f.Exists {
-		named, err := partnerNamed(ctx, tx, u, ref.StudentID)
+		g, err := partnerGrounds(ctx, tx, u, ref.StudentID)
 		if err != nil {
 			return ref, f, a, e, err
 		}
-		if !named {
+		if g.Basis == casus.BasisAnonymous {
 			return ref, f, casus.Access{Relation: casus.RelNone}, e, logDenied(ctx, tx, e, casus.ErrNotFound)
 		}
+		setGrounds(e, g)
 	}
 	if a.Allowed {
 		return ref, f, a, e, nil

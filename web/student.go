@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 
 	"casus"
 	"casus/storage"
@@ -14,17 +15,51 @@ func (s *Server) accessEntry(r *http.Request, action casus.AccessAction, purpose
 	st := state(r)
 	u := st.user
 	return &casus.AccessEntry{UserID: u.ID, UserName: u.Name, Role: u.PrimaryRole(), OrgName: u.OrgName,
-		Action: action, Purpose: purpose, RequestID: st.id, Instance: s.db.Instance}
+		Action: action, Purpose: purpose, RequestID: st.id, Instance: s.db.Instance,
+		ClientAddr: s.clientAddr(r), UserAgent: userAgentClass(r.UserAgent()), Processing: processingOf(purpose)}
 }
 
-// logAccess writes the entry with the policy's decision.
+// processingOf maps a page label to its purpose of processing (NEN 7513):
+// the label's first word or words decide, so "referral: new (refused)"
+// still serves triage. Anything not listed is the student's care.
+func processingOf(page string) casus.ProcessingPurpose {
+	for _, p := range []struct {
+		prefix  string
+		purpose casus.ProcessingPurpose
+	}{
+		{"referral", casus.ProcessTriage},
+		{"agenda", casus.ProcessDiscussion}, {"discussion", casus.ProcessDiscussion}, {"minutes", casus.ProcessDiscussion},
+		{"access log", casus.ProcessAccountability}, {"complaint", casus.ProcessAccountability},
+		{"export", casus.ProcessPrivacyRequest}, {"rectification", casus.ProcessPrivacyRequest},
+		{"retention", casus.ProcessRetention}, {"legal hold", casus.ProcessRetention},
+		{"student left school", casus.ProcessRetention}, {"erasure", casus.ProcessRetention},
+	} {
+		if strings.HasPrefix(page, p.prefix) {
+			return p.purpose
+		}
+	}
+	return casus.ProcessCare
+}
+
+// logAccess writes the entry with the policy's decision. The basis is the
+// privacy officer's legal duty, else the one the handler found (consent,
+// an exception, anonymous), else the school's own team; a denial has none.
 func logAccess(ctx context.Context, tx *storage.Tx, e *casus.AccessEntry, a casus.Access) error {
 	e.Relation, e.Outcome = a.Relation, casus.OutcomeGranted
-	if !a.Allowed {
-		e.Relation, e.Outcome = casus.RelNone, casus.OutcomeDenied
+	switch {
+	case !a.Allowed:
+		e.Relation, e.Outcome, e.Basis, e.BasisRef = casus.RelNone, casus.OutcomeDenied, casus.BasisNone, ""
+	case a.Relation == casus.RelPrivacyOfficer:
+		e.Basis, e.BasisRef = casus.BasisLegalDuty, ""
+	case e.Basis != "":
+	default:
+		e.Basis = casus.BasisTeam
 	}
 	return tx.LogAccess(ctx, e)
 }
+
+// setGrounds records on e the ground a partner's access rests on.
+func setGrounds(e *casus.AccessEntry, g casus.Grounds) { e.Basis, e.BasisRef = g.Basis, g.Ref }
 
 type studentPage struct {
 	Student      casus.Student
@@ -74,10 +109,12 @@ func (s *Server) handleStudent(w http.ResponseWriter, r *http.Request) {
 		a := casus.CanViewStudent(u, rel)
 		named := true
 		if a.Allowed {
-			if named, err = seesIdentity(ctx, tx, u, a.Relation, st); err != nil {
+			g, err := identityGrounds(ctx, tx, u, a.Relation, st)
+			if err != nil {
 				return err
 			}
-			if !named {
+			setGrounds(e, g)
+			if named = g.Basis != casus.BasisAnonymous; !named {
 				e.Purpose = "student page (anonymous)"
 			}
 		}
@@ -216,10 +253,11 @@ func (s *Server) handleStudents(w http.ResponseWriter, r *http.Request) {
 			if !a.Allowed {
 				continue
 			}
-			named, err := seesIdentity(ctx, tx, u, a.Relation, st)
+			g, err := identityGrounds(ctx, tx, u, a.Relation, st)
 			if err != nil {
 				return err
 			}
+			named := g.Basis != casus.BasisAnonymous
 			if !named && page.Query != "" {
 				continue // a name search must not confirm who an anonymous case is
 			}
@@ -228,6 +266,7 @@ func (s *Server) handleStudents(w http.ResponseWriter, r *http.Request) {
 				row.Student = casus.Student{ID: st.ID, SchoolName: st.SchoolName, Sector: st.Sector, Level: st.Level}
 			}
 			e := s.accessEntry(r, casus.ActSearch, "student list")
+			setGrounds(e, g)
 			if row.Anonymous {
 				e.Purpose = "student list (anonymous)"
 			}

@@ -40,6 +40,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	logLevel := f.str("log-level", "info", "log level: debug, info, warn, error")
 	smtpURL := f.secret("smtp-url", "SMTP server for e-mail: smtp://user:password@host:587 (STARTTLS), smtps://user:password@host:465, or smtp://host:25?tls=none for a local relay; empty (and --demo) keeps mail in the outbox at /outbox")
 	mailFrom := f.str("mail-from", "", "sender of e-mail, e.g. 'Casus <casus@school.nl>'; required with --smtp-url")
+	checkpointDir := f.str("audit-checkpoint-dir", "", "directory for the hourly signed checkpoints of the audit logs, outside the database (e.g. a mount that is backed up elsewhere); empty writes none")
 	baseURL := f.str("base-url", "", "address users reach Casus at, for the links in e-mail, e.g. https://casus.school.nl (default http:// and --addr)")
 	if err := f.Parse(args); err != nil {
 		return err
@@ -75,7 +76,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if *withDemo && *smtpURL != "" {
 		logger.Warn("demo mode: e-mail stays in the outbox, --smtp-url is not used")
 	}
-	runner, err := jobs.New(store, mc, logger)
+	var jobOpts []jobs.Option
+	if *checkpointDir != "" {
+		jobOpts = append(jobOpts, jobs.AuditCheckpoints(store, *checkpointDir))
+	} else {
+		logger.Warn("no --audit-checkpoint-dir: the audit logs get no checkpoints, so cutting their end goes unnoticed")
+	}
+	runner, err := jobs.New(store, mc, logger, jobOpts...)
 	if err != nil {
 		return err
 	}
@@ -348,6 +355,7 @@ func cmdUserReset(ctx context.Context, args []string, stdout, stderr io.Writer, 
 func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	f := newFlags("audit verify", stderr, getenv)
 	db := f.database()
+	checkpoint := f.str("checkpoint", "", "a checkpoint file (or a directory: its newest) to compare the logs with")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
@@ -356,11 +364,63 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer store.Close()
-	n, err := store.VerifyAccessLog(ctx)
-	if err != nil {
-		return fmt.Errorf("access log verification FAILED after %d good entries: %w", n, err)
+	var cp *storage.Checkpoint
+	if *checkpoint != "" {
+		c, err := store.ReadCheckpoint(*checkpoint)
+		if err != nil {
+			return fmt.Errorf("audit verification FAILED: checkpoint %s: %w", *checkpoint, err)
+		}
+		cp = &c
 	}
-	fmt.Fprintf(stdout, "access log intact: %d entries verified\n", n)
+	r, err := store.VerifyAudit(ctx, cp)
+	var ce *storage.ChainError
+	switch {
+	case err != nil && r.ChainsIntact:
+		return fmt.Errorf("audit verification FAILED against the checkpoint of %s: %w "+
+			"(each chain is consistent in itself, so entries were removed or rewritten since the checkpoint)", cp.At.Format(time.RFC3339), err)
+	case errors.As(err, &ce) && ce.Log == "security-event log":
+		return fmt.Errorf("audit verification FAILED: %w (the %d events before it verified)", err, r.SecurityEvents)
+	case errors.As(err, &ce):
+		return fmt.Errorf("audit verification FAILED: %w (the %d entries before it verified)", err, r.AccessEntries)
+	case err != nil:
+		return fmt.Errorf("audit verification FAILED: %w", err)
+	}
+	fmt.Fprintf(stdout, "access log intact: %d entries verified%s\n", r.AccessEntries, legacyNote(r.AccessLegacy))
+	fmt.Fprintf(stdout, "security-event log intact: %d events verified%s\n", r.SecurityEvents, legacyNote(r.SecurityLegacy))
+	if cp != nil {
+		fmt.Fprintf(stdout, "consistent with the checkpoint of %s\n", cp.Summary())
+	}
+	return nil
+}
+
+// legacyNote says how many verified entries predate the keyed chain.
+func legacyNote(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (the first %d from before the keyed chain, protected by its seal)", n)
+}
+
+func cmdAuditCheckpoint(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	f := newFlags("audit checkpoint", stderr, getenv)
+	db := f.database()
+	dir := f.str("audit-checkpoint-dir", "", "directory to write the signed checkpoint to, outside the database")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return usageError{"audit checkpoint needs --audit-checkpoint-dir"}
+	}
+	store, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	path, cp, err := store.WriteCheckpoint(ctx, *dir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "checkpoint written to %s (%s)\n", path, cp.Summary())
 	return nil
 }
 

@@ -75,7 +75,7 @@ func (f *flags) duration(name string, def time.Duration, help string) *time.Dura
 
 // dbFlags are the database settings every command shares.
 type dbFlags struct {
-	dir, url, secretKey *string
+	dir, url, secretKey, auditKey *string
 }
 
 func (f *flags) database() dbFlags {
@@ -83,11 +83,34 @@ func (f *flags) database() dbFlags {
 		dir:       f.str("data", "casus-data", "directory for the SQLite database and its key file"),
 		url:       f.secret("database-url", "PostgreSQL URL (postgres://…); empty uses SQLite under --data"),
 		secretKey: f.secret("secret-key", "base64 32-byte key that encrypts secrets at rest; required with PostgreSQL, generated under --data with SQLite"),
+		auditKey:  f.secret("audit-key", "base64 32-byte key that keys the audit logs' hash chains and signs their checkpoints; default: derived from --secret-key. Keep it outside the database and its backups"),
 	}
 }
 
 func (d dbFlags) open(ctx context.Context) (*storage.DB, error) {
-	return storage.Open(ctx, storage.Config{URL: *d.url, Dir: *d.dir})
+	key, err := d.auditKeyBytes()
+	if err != nil {
+		return nil, err
+	}
+	return storage.Open(ctx, storage.Config{URL: *d.url, Dir: *d.dir, AuditKey: key})
+}
+
+// auditKeyBytes returns the audit key: --audit-key when given, else one
+// derived from the secret key. Either way it is not in the database, so
+// whoever holds only the database cannot forge the audit chains.
+func (d dbFlags) auditKeyBytes() ([]byte, error) {
+	if *d.auditKey != "" {
+		k, err := base64.StdEncoding.DecodeString(*d.auditKey)
+		if err != nil || len(k) != 32 {
+			return nil, errors.New("--audit-key must be 32 bytes in base64 (try: head -c32 /dev/urandom | base64)")
+		}
+		return k, nil
+	}
+	key, err := d.key()
+	if err != nil {
+		return nil, err
+	}
+	return subkey(key, "audit"), nil
 }
 
 // key returns the secret key: given, or kept in a file beside the SQLite

@@ -123,7 +123,7 @@ func makeDue(t *testing.T, d *testDB) {
 	now := time.Now()
 	clock := storagetest.NewClock(now.AddDate(0, -5, 0))
 	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Config{URL: d.url, Now: clock.Now, Instance: "setup"})
+	db, err := storage.Open(ctx, storage.Config{URL: d.url, Now: clock.Now, Instance: "setup", AuditKey: d.auditKey(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,8 @@ Usage:
   casus demo [flags]                  load demo data into an empty database
   casus user add [flags]              add an account (e.g. the first beheerder)
   casus user reset-password [flags]   set a new password for an account
-  casus audit verify [flags]          verify the access log's hash chain
+  casus audit verify [flags]          verify the audit logs' keyed hash chains (--checkpoint FILE to compare)
+  casus audit checkpoint [flags]      write a signed checkpoint of the audit logs to --audit-checkpoint-dir
   casus retention [--dry-run] [flags] destroy files past their retention (counts, no names)
   casus version                       print the version
 
@@ -88,6 +89,9 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	case "audit":
 		if len(rest) > 0 && rest[0] == "verify" {
 			return cmdAuditVerify(ctx, rest[1:], stdout, stderr, getenv)
+		}
+		if len(rest) > 0 && rest[0] == "checkpoint" {
+			return cmdAuditCheckpoint(ctx, rest[1:], stdout, stderr, getenv)
 		}
 	case "retention":
 		return cmdRetention(ctx, rest, stdout, stderr, getenv)

@@ -65,26 +65,34 @@ func newKey() string {
 	return base64.StdEncoding.EncodeToString(k)
 }
 
-// args are the flags that select the database.
+// args are the flags that select the database, with the secret key every
+// command needs on PostgreSQL (the audit key derives from it).
 func (d *testDB) args() []string {
 	if d.url != "" {
-		return []string{"--database-url", d.url}
+		return []string{"--database-url", d.url, "--secret-key", d.key}
 	}
 	return []string{"--data", d.dir}
 }
 
 // serveArgs are the flags serve needs for the database.
-func (d *testDB) serveArgs() []string {
-	if d.key != "" {
-		return append(d.args(), "--secret-key", d.key)
+func (d *testDB) serveArgs() []string { return d.args() }
+
+// auditKey is the audit key the commands derive, as an operator's
+// configuration gives it.
+func (d *testDB) auditKey(t *testing.T) []byte {
+	t.Helper()
+	none := ""
+	k, err := dbFlags{dir: &d.dir, url: &d.url, secretKey: &d.key, auditKey: &none}.auditKeyBytes()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return d.args()
+	return k
 }
 
 // open opens the database through storage, closed when the test ends.
 func (d *testDB) open(t *testing.T) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(context.Background(), storage.Config{URL: d.url, Dir: d.dir, Instance: "cli-test"})
+	db, err := storage.Open(context.Background(), storage.Config{URL: d.url, Dir: d.dir, Instance: "cli-test", AuditKey: d.auditKey(t)})
 	if err != nil {
 		t.Fatalf("open %s: %v", d.engine, err)
 	}
@@ -194,7 +202,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 	for _, arg := range []string{"help", "--help", "-h"} {
 		o := mustSucceed(t, cli(t, nil, arg))
 		for _, c := range []string{"casus serve", "casus migrate", "casus demo", "casus user add",
-			"casus user reset-password", "casus audit verify", "casus retention", "casus version", "--data", "CASUS_DATABASE_URL"} {
+			"casus user reset-password", "casus audit verify", "casus audit checkpoint", "casus retention", "casus version", "--data", "CASUS_DATABASE_URL"} {
 			if !strings.Contains(o.stdout, c) {
 				t.Errorf("%s output lacks %q:\n%s", arg, c, o.stdout)
 			}
@@ -228,7 +236,7 @@ func parseHelp(t *testing.T, out string) map[string]*helpFlag {
 	return flags
 }
 
-var dbFlagNames = []string{"data", "database-url", "secret-key"}
+var dbFlagNames = []string{"data", "database-url", "secret-key", "audit-key"}
 
 func TestSubcommandHelpDocumentsEveryFlag(t *testing.T) {
 	t.Parallel()
@@ -239,10 +247,11 @@ func TestSubcommandHelpDocumentsEveryFlag(t *testing.T) {
 	}{
 		{[]string{"serve"}, joined(dbFlagNames, []string{"addr", "demo", "cookie-secure", "session-idle", "session-lifetime",
 			"trusted-proxies", "oidc-issuer", "oidc-client-id", "oidc-client-secret", "oidc-redirect-url", "oidc-mfa-values", "log-level",
-			"smtp-url", "mail-from", "base-url"}), true},
+			"smtp-url", "mail-from", "base-url", "audit-checkpoint-dir"}), true},
 		{[]string{"migrate"}, dbFlagNames, true},
 		{[]string{"demo"}, dbFlagNames, true},
-		{[]string{"audit", "verify"}, dbFlagNames, true},
+		{[]string{"audit", "verify"}, joined(dbFlagNames, []string{"checkpoint"}), true},
+		{[]string{"audit", "checkpoint"}, joined(dbFlagNames, []string{"audit-checkpoint-dir"}), true},
 		{[]string{"retention"}, joined(dbFlagNames, []string{"dry-run"}), true},
 		{[]string{"user", "add"}, joined(dbFlagNames, []string{"email", "username", "name", "role", "discipline", "password"}), false},
 		{[]string{"user", "reset-password"}, joined(dbFlagNames, []string{"login", "password", "reset-2fa"}), false},
@@ -319,8 +328,8 @@ func TestServeFlagsTakeEnvironment(t *testing.T) {
 			}
 		}
 	}
-	if secrets != 4 {
-		t.Errorf("%d secret settings in serve --help, want 4 (database URL, secret key, OIDC client secret, SMTP URL)", secrets)
+	if secrets != 5 {
+		t.Errorf("%d secret settings in serve --help, want 5 (database URL, secret key, audit key, OIDC client secret, SMTP URL)", secrets)
 	}
 }
 
@@ -396,7 +405,9 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"serve", "--data", dir, "--log-level", "loud"}, "--log-level"},
 		{[]string{"serve", "--data", dir, "--secret-key", "c2hvcnQ="}, "--secret-key must be 32 bytes"},
 		{[]string{"serve", "--database-url", "postgres://127.0.0.1:1/none"}, "--secret-key (CASUS_SECRET_KEY) is required with PostgreSQL"},
-		{[]string{"migrate", "--database-url", "mysql://127.0.0.1/casus"}, "unsupported database URL scheme"},
+		{[]string{"migrate", "--database-url", "mysql://127.0.0.1/casus", "--secret-key", newKey()}, "unsupported database URL scheme"},
+		{[]string{"audit", "verify", "--data", dir, "--audit-key", "c2hvcnQ="}, "--audit-key must be 32 bytes"},
+		{[]string{"audit", "checkpoint", "--data", dir}, "audit checkpoint needs --audit-checkpoint-dir"},
 		{[]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--cookie-secure", "maybe"}, "--cookie-secure must be true, false or auto"},
 		{[]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--trusted-proxies", "10.0.0.0/99"}, "--trusted-proxies"},
 	} {
@@ -707,7 +718,7 @@ func auditDB(t *testing.T, engine string, entries int) *testDB {
 func verifyOK(t *testing.T, d *testDB, want int) {
 	t.Helper()
 	o := mustSucceed(t, cli(t, nil, append([]string{"audit", "verify"}, d.args()...)...))
-	if w := fmt.Sprintf("access log intact: %d entries verified\n", want); o.stdout != w {
+	if w := fmt.Sprintf("access log intact: %d entries verified\nsecurity-event log intact: 0 events verified\n", want); o.stdout != w {
 		t.Errorf("audit verify printed %q, want %q", o.stdout, w)
 	}
 }
@@ -794,7 +805,7 @@ func TestAuditVerify(t *testing.T) {
 				d := auditDB(t, engine, entries)
 				dropTriggers(t, d)
 				execSQL(t, d, `UPDATE access_log SET purpose = 'tampered' WHERE seq = 3`)
-				verifyFails(t, d, "after 2 good entries: access log chain broken at entry 3: entry content does not match its hash")
+				verifyFails(t, d, "access log chain broken at entry 3: entry content does not match its hash (the 2 entries before it verified)")
 			})
 
 			t.Run("ChangedUser", func(t *testing.T) {
@@ -810,7 +821,7 @@ func TestAuditVerify(t *testing.T) {
 				d := auditDB(t, engine, entries)
 				dropTriggers(t, d)
 				execSQL(t, d, `DELETE FROM access_log WHERE seq = 3`)
-				verifyFails(t, d, "after 2 good entries: access log chain broken at entry 3: entry missing")
+				verifyFails(t, d, "access log chain broken at entry 3: entry missing (the 2 entries before it verified)")
 			})
 
 			t.Run("DeletedFirstEntry", func(t *testing.T) {
@@ -826,7 +837,7 @@ func TestAuditVerify(t *testing.T) {
 				d := auditDB(t, engine, entries)
 				dropTriggers(t, d)
 				execSQL(t, d, `DELETE FROM access_log WHERE seq = 5`)
-				verifyFails(t, d, "after 4 good entries: access log chain broken at entry 5: entries after the last one present are missing")
+				verifyFails(t, d, "access log chain broken at entry 5: entries after the last one present are missing: the head says the log reaches entry 5 (the 4 entries before it verified)")
 			})
 
 			t.Run("DeletedLastEntries", func(t *testing.T) {
@@ -834,7 +845,7 @@ func TestAuditVerify(t *testing.T) {
 				d := auditDB(t, engine, entries)
 				dropTriggers(t, d)
 				execSQL(t, d, `DELETE FROM access_log WHERE seq >= 4`)
-				verifyFails(t, d, "after 3 good entries: access log chain broken at entry 4: entries after the last one present are missing")
+				verifyFails(t, d, "access log chain broken at entry 4: entries after the last one present are missing: the head says the log reaches entry 5 (the 3 entries before it verified)")
 			})
 
 			t.Run("DeletedAllEntries", func(t *testing.T) {
@@ -842,7 +853,7 @@ func TestAuditVerify(t *testing.T) {
 				d := auditDB(t, engine, entries)
 				dropTriggers(t, d)
 				execSQL(t, d, `DELETE FROM access_log`)
-				verifyFails(t, d, "after 0 good entries: access log chain broken at entry 1: entries after the last one present are missing")
+				verifyFails(t, d, "access log chain broken at entry 1: entries after the last one present are missing: the head says the log reaches entry 5 (the 0 entries before it verified)")
 			})
 		})
 	}
@@ -989,7 +1000,7 @@ func TestServe(t *testing.T) {
 
 		// The listing was logged, and the log verifies.
 		o := mustSucceed(t, cli(t, nil, append([]string{"audit", "verify"}, d.args()...)...))
-		m := regexp.MustCompile(`^access log intact: (\d+) entries verified\n$`).FindStringSubmatch(o.stdout)
+		m := regexp.MustCompile(`^access log intact: (\d+) entries verified\nsecurity-event log intact: \d+ events verified\n$`).FindStringSubmatch(o.stdout)
 		if m == nil {
 			t.Fatalf("audit verify printed %q", o.stdout)
 		}

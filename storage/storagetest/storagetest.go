@@ -58,11 +58,15 @@ func Run(t *testing.T, name string, fn func(t *testing.T, db *storage.DB)) {
 	}
 }
 
+// AuditKey is the audit key of every database tests open: instances that
+// share a database must share it, as in production.
+var AuditKey = []byte("casus test audit key, 32 bytes or more")
+
 // Open opens a fresh, migrated database on the engine, closed (and on
 // PostgreSQL dropped) when the test ends. A nil now means the system clock.
 func Open(t testing.TB, engine string, now casus.Clock) *storage.DB {
 	t.Helper()
-	cfg := storage.Config{Now: now, Instance: "test-" + engine}
+	cfg := storage.Config{Now: now, Instance: "test-" + engine, AuditKey: AuditKey}
 	switch engine {
 	case storage.SQLite:
 		cfg.Dir = t.TempDir()

@@ -94,12 +94,12 @@ func TestDatabaseURL(t *testing.T) {
 			t.Errorf("URL = %q, want a casus_test_ database", url)
 		}
 		// Two instances on one database, as multi-instance tests start them.
-		a, err := storage.Open(t.Context(), storage.Config{URL: url, Instance: "a"})
+		a, err := storage.Open(t.Context(), storage.Config{URL: url, Instance: "a", AuditKey: storagetest.AuditKey})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer a.Close()
-		b, err := storage.Open(t.Context(), storage.Config{URL: url, Instance: "b"})
+		b, err := storage.Open(t.Context(), storage.Config{URL: url, Instance: "b", AuditKey: storagetest.AuditKey})
 		if err != nil {
 			t.Fatal(err)
 		}

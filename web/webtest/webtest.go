@@ -89,7 +89,7 @@ func Start(t testing.TB, engine string, opt Options) *Env {
 	var db *storage.DB
 	if opt.DatabaseURL != "" {
 		var err error
-		db, err = storage.Open(ctx, storage.Config{URL: opt.DatabaseURL, Now: clock.Now, Instance: "second"})
+		db, err = storage.Open(ctx, storage.Config{URL: opt.DatabaseURL, Now: clock.Now, Instance: "second", AuditKey: storagetest.AuditKey})
 		if err != nil {
 			t.Fatalf("webtest: open: %v", err)
 		}
@@ -98,7 +98,7 @@ func Start(t testing.TB, engine string, opt Options) *Env {
 		if engine == storage.Postgres {
 			opt.DatabaseURL = storagetest.DatabaseURL(t)
 			var err error
-			db, err = storage.Open(ctx, storage.Config{URL: opt.DatabaseURL, Now: clock.Now, Instance: "first"})
+			db, err = storage.Open(ctx, storage.Config{URL: opt.DatabaseURL, Now: clock.Now, Instance: "first", AuditKey: storagetest.AuditKey})
 			if err != nil {
 				t.Fatalf("webtest: open: %v", err)
 			}
@@ -189,6 +189,8 @@ type Client struct {
 	// Forwarded, when set, is sent as X-Forwarded-For (the server trusts
 	// loopback as a proxy), so tests can come from many addresses.
 	Forwarded string
+	// UserAgent, when set, is sent as the User-Agent header.
+	UserAgent string
 }
 
 // NewClient returns a client with an empty cookie jar.
@@ -218,6 +220,9 @@ func (c *Client) do(req *http.Request) Response {
 	c.env.T.Helper()
 	if c.Forwarded != "" {
 		req.Header.Set("X-Forwarded-For", c.Forwarded)
+	}
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
 	}
 	res, err := c.Do(req)
 	if err != nil {
