@@ -92,7 +92,7 @@ func TestAccessLogRowsHaveSourceAndGrounds(t *testing.T) {
 			// The student's export lists the purpose, the basis with its
 			// decision and the workstation of every access, but not the staff
 			// member's address.
-			export := privacy.Get("/students/" + lotte + "/export.json")
+			export := privacy.Get(releasedRequest(t, env, lotte) + "/export.json")
 			if export.Status != http.StatusOK {
 				t.Fatalf("export: %d", export.Status)
 			}
