@@ -45,15 +45,12 @@ type logRow struct {
 	OffHours    bool
 }
 
-// knownObjects are the object kinds with a text of their own.
-var knownObjects = map[string]bool{"student": true, "care_entry": true, "referral": true, "agenda_item": true, "action": true,
-	"discussion": true, "consent": true, "case": true, "access_log": true, "export": true, "aftercare": true, "crisis": true,
-	"advice": true, "route": true}
-
 func logRowOf(l *i18n.Localizer, e casus.AccessEntry, studentName string) logRow {
+	// Every object kind with a text of its own is shown in words; an
+	// unknown one as stored.
 	what := e.ObjectKind
-	if knownObjects[what] {
-		what = l.T("log.object." + what)
+	if t := l.T("log.object." + what); what != "" && t != "log.object."+what {
+		what = t
 	}
 	role := string(e.Role)
 	if role != "" {

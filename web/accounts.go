@@ -331,16 +331,21 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 
 // userPage is the data of the beheerder's page of one account.
 type userPage struct {
-	Account casus.User
-	Roles   []casus.Role
-	Self    bool
+	Account      casus.User
+	Roles        []casus.Role
+	Self         bool
+	ResetPending bool // a reset link sent to the account still works
 }
 
 func (s *Server) userView(r *http.Request, id string, f *form) (*view, error) {
 	page := userPage{Roles: casus.Roles, Self: id == state(r).user.ID}
 	err := s.db.View(r.Context(), func(tx *storage.Tx) error {
 		var err error
-		page.Account, err = tx.User(r.Context(), id)
+		if page.Account, err = tx.User(r.Context(), id); err != nil {
+			return err
+		}
+		pending, err := tx.PendingPasswordResets(r.Context())
+		page.ResetPending = pending[id]
 		return err
 	})
 	if err != nil {

@@ -35,6 +35,8 @@ func TestProcessingOf(t *testing.T) {
 		"complaints list":          casus.ProcessAccountability,
 		"export (AVG art. 15) pdf": casus.ProcessPrivacyRequest,
 		"rectification decision":   casus.ProcessPrivacyRequest,
+		"access request form":      casus.ProcessPrivacyRequest,
+		"access requests":          casus.ProcessPrivacyRequest,
 		"legal hold":               casus.ProcessRetention,
 		"erasure":                  casus.ProcessRetention,
 		"student left school":      casus.ProcessRetention,

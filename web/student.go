@@ -31,6 +31,7 @@ func processingOf(page string) casus.ProcessingPurpose {
 		{"agenda", casus.ProcessDiscussion}, {"discussion", casus.ProcessDiscussion}, {"minutes", casus.ProcessDiscussion},
 		{"access log", casus.ProcessAccountability}, {"complaint", casus.ProcessAccountability},
 		{"export", casus.ProcessPrivacyRequest}, {"rectification", casus.ProcessPrivacyRequest},
+		{"access request", casus.ProcessPrivacyRequest},
 		{"retention", casus.ProcessRetention}, {"legal hold", casus.ProcessRetention},
 		{"student left school", casus.ProcessRetention}, {"erasure", casus.ProcessRetention},
 	} {
