@@ -39,19 +39,11 @@ func RemindOverdueRectifications(ctx context.Context, db *storage.DB) (int, erro
 			if err != nil {
 				return err
 			}
-			for _, id := range chairs {
-				u, err := tx.User(ctx, id)
-				if err != nil {
-					return err
-				}
-				_, rel, err := tx.StudentFor(ctx, id, r.StudentID)
-				if err != nil {
-					return err
-				}
-				if !casus.CanHandleRectification(u, rel).Allowed {
+			for _, c := range chairs {
+				if !casus.CanHandleRectification(c.User, c.Relation).Allowed {
 					continue
 				}
-				msg := casus.Message{UserID: id, Key: "message.rectification_overdue",
+				msg := casus.Message{UserID: c.User.ID, Key: "message.rectification_overdue",
 					Link: "/students/" + r.StudentID + "/rectification/" + r.ID,
 					Args: map[string]string{"Due": r.Deadline().Format(time.RFC3339)}}
 				if err := tx.AddMessage(ctx, &msg); err != nil {

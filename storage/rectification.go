@@ -261,11 +261,35 @@ func (tx *Tx) UnansweredRectifications(ctx context.Context, receivedBefore time.
 		AND r.received_on < $1 ORDER BY r.received_on, r.recorded_at`, careDay(receivedBefore))
 }
 
-// SchoolChairs returns the ids of the users who chair a care team serving
-// the student's school: the people who may be the student's
-// zorgcoördinator. The policy decides who of them is.
-func (tx *Tx) SchoolChairs(ctx context.Context, studentID string) ([]string, error) {
-	return tx.column(ctx, "school chairs", `SELECT DISTINCT CAST(tm.user_id AS TEXT) FROM team_members tm
+// ChairFact is a user who chairs a care team serving a student's school,
+// with their relation to the student: what the policy needs to decide
+// whether they are the student's zorgcoördinator for some task.
+type ChairFact struct {
+	User     casus.User
+	Relation casus.StudentRelations
+}
+
+// SchoolChairs returns the users who chair a care team serving the
+// student's school, with their relation to the student: the people who may
+// be the student's zorgcoördinator. The policy decides who of them is.
+func (tx *Tx) SchoolChairs(ctx context.Context, studentID string) ([]ChairFact, error) {
+	ids, err := tx.column(ctx, "school chairs", `SELECT DISTINCT CAST(tm.user_id AS TEXT) FROM team_members tm
 		JOIN care_team_schools ts ON ts.team_id = tm.team_id JOIN students st ON st.school_id = ts.school_id
 		WHERE st.id = $1 AND tm.chair ORDER BY 1`, studentID)
+	if err != nil {
+		return nil, err
+	}
+	chairs := make([]ChairFact, 0, len(ids))
+	for _, id := range ids {
+		u, err := tx.User(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		_, rel, err := tx.StudentFor(ctx, id, studentID)
+		if err != nil {
+			return nil, err
+		}
+		chairs = append(chairs, ChairFact{User: u, Relation: rel})
+	}
+	return chairs, nil
 }

@@ -176,19 +176,11 @@ func notifyReviewers(r *http.Request, tx *storage.Tx, q casus.AccessRequest) err
 	if err != nil {
 		return err
 	}
-	for _, id := range chairs {
-		u, err := tx.User(ctx, id)
-		if err != nil {
-			return err
-		}
-		_, rel, err := tx.StudentFor(ctx, id, q.StudentID)
-		if err != nil {
-			return err
-		}
-		if id == q.RecordedBy || !casus.CanReviewAccessRequest(u, rel).Allowed {
+	for _, c := range chairs {
+		if c.User.ID == q.RecordedBy || !casus.CanReviewAccessRequest(c.User, c.Relation).Allowed {
 			continue
 		}
-		if err := tx.AddMessage(ctx, &casus.Message{UserID: id, Key: "message.access_request_registered",
+		if err := tx.AddMessage(ctx, &casus.Message{UserID: c.User.ID, Key: "message.access_request_registered",
 			Link: "/students/" + q.StudentID + "/access-requests/" + q.ID}); err != nil {
 			return err
 		}
