@@ -15,10 +15,11 @@ type Message struct {
 	CreatedAt time.Time
 }
 
-// Account message keys: a reset of the password was started (its link,
-// which carries a one-time token, goes by mail) and the password was
-// changed.
+// Account message keys: an account was made and its owner is invited to
+// choose a password, a reset of the password was started (both links carry
+// a one-time token and go by mail), and the password was changed.
 const (
+	MsgAccountInvited       = "message.account_invited"
 	MsgPasswordResetStarted = "message.password_reset_started"
 	MsgPasswordChanged      = "message.password_changed"
 )
@@ -26,4 +27,4 @@ const (
 // SecretLinkMessage reports whether a message's link is a secret: a
 // one-time token only its recipient may see. Its link is blanked once the
 // mail is out, and the outbox shows that mail to its recipient only.
-func SecretLinkMessage(key string) bool { return key == MsgPasswordResetStarted }
+func SecretLinkMessage(key string) bool { return key == MsgPasswordResetStarted || key == MsgAccountInvited }

@@ -91,8 +91,8 @@ func (tx *Tx) PendingPasswordResets(ctx context.Context) (map[string]bool, error
 // ForgetResetLinks blanks the links of the user's reset messages: once the
 // mail is out or the reset is done, the token stays nowhere in the clear.
 func (tx *Tx) ForgetResetLinks(ctx context.Context, userID string) error {
-	if _, err := tx.exec(ctx, `UPDATE messages SET link = '' WHERE user_id = $1 AND msg_key = $2`,
-		userID, casus.MsgPasswordResetStarted); err != nil {
+	if _, err := tx.exec(ctx, `UPDATE messages SET link = '' WHERE user_id = $1 AND msg_key IN ($2, $3)`,
+		userID, casus.MsgPasswordResetStarted, casus.MsgAccountInvited); err != nil {
 		return fmt.Errorf("storage: forget reset links: %w", err)
 	}
 	return nil

@@ -16,6 +16,10 @@ import (
 // passwordResetTTL is how long a reset link works.
 const passwordResetTTL = time.Hour
 
+// accountInviteTTL is how long the link of a new account works: long enough
+// to reach someone who reads their mail once a day.
+const accountInviteTTL = 72 * time.Hour
+
 // newResetToken returns the secret of a reset link: 256 random bits. Only
 // its SHA-256 (tokenHash) is stored.
 func newResetToken() string {

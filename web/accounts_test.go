@@ -67,10 +67,22 @@ func deliverMail(t *testing.T, env *webtest.Env) {
 // reset link in the outbox to the address.
 func resetToken(t *testing.T, env *webtest.Env, email string) string {
 	t.Helper()
+	return mailedToken(t, env, email, "Casus: herstel van je wachtwoord")
+}
+
+// invitationToken mails pending messages and returns the token of the
+// invitation a new account's owner got at the address.
+func invitationToken(t *testing.T, env *webtest.Env, email string) string {
+	t.Helper()
+	return mailedToken(t, env, email, "Casus: je nieuwe account")
+}
+
+func mailedToken(t *testing.T, env *webtest.Env, email, subject string) string {
+	t.Helper()
 	deliverMail(t, env)
 	var body string
 	if err := env.SQL().QueryRow(`SELECT body FROM outbox WHERE to_addr = $1 AND subject = $2 ORDER BY created_at DESC LIMIT 1`,
-		email, "Casus: herstel van je wachtwoord").Scan(&body); err != nil {
+		email, subject).Scan(&body); err != nil {
 		t.Fatalf("no reset mail to %s: %v", email, err)
 	}
 	m := resetLinkRe.FindStringSubmatch(body)
@@ -338,22 +350,27 @@ func TestCommonPasswordsRefused(t *testing.T) {
 			admin.Login(demo.UserAdmin)
 			mentor := env.NewClient()
 			mentor.Login(demo.UserMentor)
+			if res := admin.Post("/admin/users", url.Values{"name": {"Nieuwe Collega"}, "email": {"nieuw@school.nl"},
+				"role": {"mentor"}, "discipline": {"docent"}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("new account: %d", res.Status)
+			}
+			invitation := "/password-reset/" + invitationToken(t, env, "nieuw@school.nl")
+			eventsBefore := env.Count(`SELECT COUNT(*) FROM security_events WHERE kind NOT LIKE 'login.%'`)
 			for _, pw := range []string{"aaaaaaaaaaaa", "password1234"} {
-				res := admin.Post("/admin/users", url.Values{"name": {"Nieuwe Collega"}, "email": {"nieuw@school.nl"},
-					"role": {"mentor"}, "discipline": {"docent"}, "password": {pw}})
-				if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, nlCommon) || !strings.Contains(res.Body, `value="nieuw@school.nl"`) {
-					t.Errorf("new account with %q: %d\n%s", pw, res.Status, res.Body)
+				res := env.NewClient().Post(invitation, url.Values{"password": {pw}})
+				if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, nlCommon) {
+					t.Errorf("new account's first password %q: %d\n%s", pw, res.Status, res.Body)
 				}
 				res = mentor.Post("/account/password", url.Values{"current": {demo.Password}, "password": {pw}})
 				if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, nlCommon) {
 					t.Errorf("own password %q: %d", pw, res.Status)
 				}
 			}
-			if n := env.Count(`SELECT COUNT(*) FROM users WHERE email = 'nieuw@school.nl'`); n != 0 {
-				t.Error("an account was created with a common password")
+			if n := env.Count(`SELECT COUNT(*) FROM users WHERE email = 'nieuw@school.nl' AND password_hash <> ''`); n != 0 {
+				t.Error("the new account got a common password")
 			}
-			if n := env.Count(`SELECT COUNT(*) FROM security_events WHERE kind NOT LIKE 'login.%'`); n != 0 {
-				t.Errorf("%d security events for refused passwords", n)
+			if n := env.Count(`SELECT COUNT(*) FROM security_events WHERE kind NOT LIKE 'login.%'`); n != eventsBefore {
+				t.Errorf("%d security events for refused passwords", n-eventsBefore)
 			}
 		})
 	}
@@ -453,7 +470,7 @@ func TestSecurityEventsRecordAdminActions(t *testing.T) {
 
 			// Refused: nothing recorded.
 			admin.Post("/admin/users", url.Values{"name": {"Nieuwe Collega"}, "email": {"geen-adres"}, "role": {"mentor"},
-				"discipline": {"docent"}, "password": {strongPassword}})
+				"discipline": {"docent"}})
 			admin.Post("/admin/settings", url.Values{"require_2fa_all": {"misschien"}})
 			admin.Post("/admin/users/"+mentorID+"/reset", url.Values{"reset_2fa": {"ja"}})
 			if n := events(); n != 0 {
@@ -461,7 +478,7 @@ func TestSecurityEventsRecordAdminActions(t *testing.T) {
 			}
 
 			if res := admin.Post("/admin/users", url.Values{"name": {"Nieuwe Collega"}, "email": {"nieuw@school.nl"}, "role": {"mentor"},
-				"discipline": {"docent"}, "password": {strongPassword}}); res.Status != http.StatusSeeOther {
+				"discipline": {"docent"}}); res.Status != http.StatusSeeOther {
 				t.Fatalf("create: %d", res.Status)
 			}
 			var newID string
@@ -506,6 +523,9 @@ func TestSecurityEventsRecordAdminActions(t *testing.T) {
 				t.Errorf("deactivate self: %d", res.Status)
 			}
 			newcomer := env.NewClient()
+			if res := newcomer.Post("/password-reset/"+invitationToken(t, env, "nieuw@school.nl"), url.Values{"password": {strongPassword}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("the newcomer chooses a password: %d", res.Status)
+			}
 			if res := newcomer.Post("/login", url.Values{"login": {"nieuw@school.nl"}, "password": {strongPassword}}); res.Status != http.StatusSeeOther {
 				t.Fatalf("the new account logs in: %d", res.Status)
 			}
@@ -625,6 +645,61 @@ func TestSecurityEventLogForPrivacyOfficer(t *testing.T) {
 				if res := c.Get("/security-events"); res.Status != http.StatusForbidden || strings.Contains(res.Body, "Wachtwoordherstel gestart") {
 					t.Errorf("%s reads the log: %d", who, res.Status)
 				}
+			}
+		})
+	}
+}
+
+// TestNewAccountPasswordUnknownToBeheerder: the beheerder used to give a new
+// account its first password, so they could log in as a new zorgcoördinator
+// before she did and set up their own two-factor. Now the account gets no
+// password: a password sent along is ignored, the owner gets a one-time
+// invitation link by mail (and a message in Casus), chooses the password and
+// sets up two-factor right after; the link works once.
+func TestNewAccountPasswordUnknownToBeheerder(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			admin := env.NewClient()
+			admin.Login(demo.UserAdmin)
+			res := admin.Post("/admin/users", url.Values{"name": {"Nieuwe Zorgcoördinator"}, "email": {"zoco@school.nl"},
+				"role": {"zorgcoordinator"}, "discipline": {"zorgcoordinator"}, "password": {strongPassword}})
+			if res.Status != http.StatusSeeOther {
+				t.Fatalf("create: %d\n%s", res.Status, res.Body)
+			}
+			if page := admin.Get(res.Location); !strings.Contains(page.Body, "Het account is aangemaakt") {
+				t.Errorf("the users page does not say the invitation went out")
+			}
+			var newID string
+			if err := env.SQL().QueryRow(`SELECT CAST(id AS TEXT) FROM users WHERE email = 'zoco@school.nl'`).Scan(&newID); err != nil {
+				t.Fatal(err)
+			}
+			// The password the beheerder typed opens nothing.
+			if res := env.NewClient().Post("/login", url.Values{"login": {"zoco@school.nl"}, "password": {strongPassword}}); res.Status == http.StatusSeeOther {
+				t.Fatalf("the beheerder's password logged in to the new account: %d → %q", res.Status, res.Location)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM messages WHERE user_id = $1 AND msg_key = 'message.account_invited'`, newID); n != 1 {
+				t.Errorf("%d invitation messages in Casus, want 1", n)
+			}
+			token := invitationToken(t, env, "zoco@school.nl")
+			// Once mailed, the token is nowhere in the database in the clear.
+			if n := env.Count(`SELECT COUNT(*) FROM messages WHERE link LIKE $1`, "%"+token+"%"); n != 0 {
+				t.Errorf("the invitation's token stays in %d messages", n)
+			}
+			owner := env.NewClient()
+			res = owner.Post("/password-reset/"+token, url.Values{"password": {"mijn eigen zin voor casus"}})
+			if res.Status != http.StatusSeeOther || res.Location != "/account/2fa" {
+				t.Fatalf("the owner chooses the password: %d → %q, want the two-factor setup", res.Status, res.Location)
+			}
+			if res := env.NewClient().Post("/password-reset/"+token, url.Values{"password": {"nog een andere zin 2026"}}); res.Status != http.StatusNotFound {
+				t.Errorf("the invitation worked twice: %d", res.Status)
+			}
+			if created := securityEvents(t, env, casus.SecAccountCreated, newID); len(created) != 1 ||
+				!strings.Contains(created[0].Detail, "invitation") || created[0].ActorID != env.UserID(demo.UserAdmin) {
+				t.Errorf("account created events: %+v", created)
+			}
+			if done := securityEvents(t, env, casus.SecPasswordResetCompleted, newID); len(done) != 1 || done[0].ActorID != newID {
+				t.Errorf("password chosen events: %+v", done)
 			}
 		})
 	}

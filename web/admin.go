@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"casus"
-	"casus/auth"
 	"casus/storage"
 )
 
@@ -45,6 +44,8 @@ func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request) {
 		v.Notice = "users.saved"
 	case "reset":
 		v.Notice = "users.reset_sent"
+	case "invited":
+		v.Notice = "users.invited"
 	}
 	s.render(w, r, http.StatusOK, "users", v)
 }
@@ -57,8 +58,11 @@ func stringsOf[T ~string](xs []T) []string {
 	return out
 }
 
-// handleAdminCreateUser adds an account. The beheerder sets a first password
-// and tells the user, who then sets up two-factor authentication at login.
+// handleAdminCreateUser adds an account without a password: its owner gets
+// a one-time link by mail (as with a reset) and chooses the password, and
+// sets up two-factor authentication at the first login. The beheerder never
+// knows a password that opens the account, so they cannot log in as a new
+// zorgcoördinator before she does.
 func (s *Server) handleAdminCreateUser(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f, err := parseForm(w, r)
@@ -74,22 +78,30 @@ func (s *Server) handleAdminCreateUser(w http.ResponseWriter, r *http.Request) {
 	if role := f.choice("role", true, stringsOf(casus.Roles)...); role != "" {
 		u.Roles = []casus.Role{casus.Role(role)}
 	}
-	password := f.secret("password", auth.MaxPasswordLen)
-	if e := auth.ValidateNewPassword("password", password); e != nil && f.Error("password") == nil {
-		f.Errs = append(f.Errs, e)
-	}
 	if f.Errs == nil {
-		var hash string
-		if hash, err = auth.HashPassword(password); err == nil {
-			err = s.db.Update(ctx, func(tx *storage.Tx) error {
-				if err := tx.CreateUser(ctx, &u, hash); err != nil {
-					return err
-				}
-				e := s.securityEvent(r, casus.SecAccountCreated)
-				e.TargetID, e.TargetName, e.Detail = u.ID, u.Name, "roles: "+strings.Join(stringsOf(u.Roles), ", ")
-				return tx.LogSecurityEvent(ctx, e)
-			})
-		}
+		actor := state(r).user
+		token := newResetToken()
+		err = s.db.Update(ctx, func(tx *storage.Tx) error {
+			// No password hash: no password opens the account until its
+			// owner chooses one through the link.
+			if err := tx.CreateUser(ctx, &u, ""); err != nil {
+				return err
+			}
+			// As a reset with a new two-factor setup: choosing the password
+			// leads straight on to setting up the second factor.
+			if err := tx.StartPasswordReset(ctx, &storage.PasswordReset{TokenHash: tokenHash(token), UserID: u.ID,
+				StartedBy: actor.ID, Reset2FA: true, ExpiresAt: tx.Now().Add(accountInviteTTL)}); err != nil {
+				return err
+			}
+			if err := tx.AddMessage(ctx, &casus.Message{UserID: u.ID, Key: casus.MsgAccountInvited,
+				Args: map[string]string{"By": actor.Name}, Link: "/password-reset/" + token}); err != nil {
+				return err
+			}
+			e := s.securityEvent(r, casus.SecAccountCreated)
+			e.TargetID, e.TargetName = u.ID, u.Name
+			e.Detail = "roles: " + strings.Join(stringsOf(u.Roles), ", ") + "; invitation to choose a password sent"
+			return tx.LogSecurityEvent(ctx, e)
+		})
 		var e *casus.Error
 		if casus.ErrorCode(err) == casus.ECONFLICT || casus.ErrorCode(err) == casus.EINVALID {
 			if asErr(err, &e) {
@@ -109,7 +121,7 @@ func (s *Server) handleAdminCreateUser(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "users", v)
 		return
 	}
-	http.Redirect(w, r, "/admin/users?done=1", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/users?done=invited", http.StatusSeeOther)
 }
 
 type settingsPage struct {
