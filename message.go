@@ -27,4 +27,6 @@ const (
 // SecretLinkMessage reports whether a message's link is a secret: a
 // one-time token only its recipient may see. Its link is blanked once the
 // mail is out, and the outbox shows that mail to its recipient only.
-func SecretLinkMessage(key string) bool { return key == MsgPasswordResetStarted || key == MsgAccountInvited }
+func SecretLinkMessage(key string) bool {
+	return key == MsgPasswordResetStarted || key == MsgAccountInvited
+}
