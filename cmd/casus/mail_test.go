@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -52,10 +53,23 @@ func TestServeMailsOnce(t *testing.T) {
 				}
 				return n
 			}
+			// Each kind of reminder comes from its own job, in no fixed order:
+			// wait until every kind has arrived and every message is mailed.
+			wanted := []string{"Casus: agenda van ", "Casus: je actie voor ", "Casus: een actie voor ",
+				"Casus: een toestemming in ", "Casus: tijd voor nazorg in "}
+			allKinds := func() bool {
+				mails := sink.Mails()
+				for _, want := range wanted {
+					if !slices.ContainsFunc(mails, func(m mailtest.Received) bool { return strings.HasPrefix(m.Subject, want) }) {
+						return false
+					}
+				}
+				return true
+			}
 			deadline := time.Now().Add(30 * time.Second)
 			for {
 				messages := count(`SELECT COUNT(*) FROM messages`)
-				if messages >= 5 && count(`SELECT COUNT(*) FROM messages WHERE mailed_at IS NULL`) == 0 && len(sink.Mails()) >= messages {
+				if messages >= 5 && count(`SELECT COUNT(*) FROM messages WHERE mailed_at IS NULL`) == 0 && len(sink.Mails()) >= messages && allKinds() {
 					break
 				}
 				if time.Now().After(deadline) {
@@ -96,8 +110,7 @@ func TestServeMailsOnce(t *testing.T) {
 			for key, n := range perSubject {
 				t.Logf("%d× %s", n, key)
 			}
-			for _, want := range []string{"Casus: agenda van ", "Casus: je actie voor ", "Casus: een actie voor ",
-				"Casus: een toestemming in ", "Casus: tijd voor nazorg in "} {
+			for _, want := range wanted {
 				found := false
 				for key := range perSubject {
 					found = found || strings.Contains(key, "| "+want)
