@@ -280,6 +280,29 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 	return fn(&Tx{tx: sqlTx, db: db})
 }
 
+// Refusal is the savepoint of a request's business step: a refused request
+// returns to it, so nothing it wrote before refusing survives, and the
+// transaction goes on to record the refusal. Both engines keep savepoints
+// inside a transaction; on PostgreSQL returning to one also clears a failed
+// statement, so a refusal found by the database can still be logged.
+type Refusal struct{ tx *Tx }
+
+// Step marks the start of the business step.
+func (tx *Tx) Step(ctx context.Context) (Refusal, error) {
+	if _, err := tx.exec(ctx, `SAVEPOINT business_step`); err != nil {
+		return Refusal{}, fmt.Errorf("storage: savepoint: %w", err)
+	}
+	return Refusal{tx: tx}, nil
+}
+
+// Undo returns the transaction to the start of the business step.
+func (r Refusal) Undo(ctx context.Context) error {
+	if _, err := r.tx.exec(ctx, `ROLLBACK TO SAVEPOINT business_step`); err != nil {
+		return fmt.Errorf("storage: rollback to savepoint: %w", err)
+	}
+	return nil
+}
+
 // Now is the database clock, truncated to the microsecond both engines keep.
 func (tx *Tx) Now() time.Time { return tx.db.Now().UTC().Truncate(time.Microsecond) }
 

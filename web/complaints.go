@@ -235,10 +235,7 @@ func (s *Server) complaintTx(w http.ResponseWriter, r *http.Request, action casu
 		if err := fn(tx, &c); err != nil {
 			if casus.ErrorCode(err) == casus.EINVALID || casus.ErrorCode(err) == casus.ECONFLICT {
 				e.Action, e.Purpose = casus.ActRead, purpose+" (refused)"
-				if lerr := logAccess(ctx, tx, e, casus.Access{Allowed: true, Relation: casus.RelCoordinator}); lerr != nil {
-					return lerr
-				}
-				return &denial{err}
+				return &denial{err: err, entry: e, access: casus.Access{Allowed: true, Relation: casus.RelCoordinator}}
 			}
 			return err
 		}

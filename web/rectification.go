@@ -673,13 +673,13 @@ func correctionRequest(c *careCtx, e casus.CareEntry, id string) (*casus.Rectifi
 }
 
 // grantByCorrection records the grant of the request the correction v
-// answered. It runs after the correction was written, so any failure must
-// roll the correction back: it is returned as an internal error, never as
-// a refusal (which would commit the transaction).
+// answered. It runs after the correction was written; a refusal here (the
+// request decided meanwhile) takes the correction back with it, since the
+// frame undoes everything a refused request wrote.
 func grantByCorrection(c *careCtx, q *casus.RectificationRequest, v casus.EntryVersion, today time.Time) error {
 	q.Status, q.DecidedOn, q.DecidedBy, q.Decision, q.CorrectionVersion = casus.RectificationGranted, today, c.u.ID, v.Reason, v.Version
 	if err := c.tx.DecideRectification(c.ctx, q); err != nil {
-		return fmt.Errorf("web: grant by correction: %v", err)
+		return fmt.Errorf("web: grant by correction: %w", err)
 	}
 	return nil
 }

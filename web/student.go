@@ -304,20 +304,16 @@ func (s *Server) handleStudents(w http.ResponseWriter, r *http.Request) {
 
 // refused records a request the policy allowed but the handler then
 // refused — bad input, a stale version, an id that is not this student's —
-// and returns it as a denial, so the transaction commits the log entry. A
-// handler must refuse before it writes: the contract that keeps "nothing
-// half-written" true. An id that is not found is logged as denied, the rest
-// as a read of the page shown again.
+// and returns it as a denial: updateLogged undoes what the request wrote
+// and records the entry. An id that is not found is logged as denied, the
+// rest as a read of the page shown again.
 func refused(ctx context.Context, tx *storage.Tx, e *casus.AccessEntry, a casus.Access, err error) error {
 	switch casus.ErrorCode(err) {
 	case casus.ENOTFOUND:
 		return logDenied(ctx, tx, e, err)
 	case casus.EINVALID, casus.ECONFLICT, casus.EFORBIDDEN:
 		e.Action, e.Purpose = casus.ActRead, e.Purpose+" (refused)"
-		if err := logAccess(ctx, tx, e, a); err != nil {
-			return err
-		}
-		return &denial{err}
+		return &denial{err: err, entry: e, access: a}
 	}
 	return err
 }
