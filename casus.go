@@ -25,13 +25,6 @@ func ValidID(s string) bool {
 	return err == nil && len(s) == 36
 }
 
-// Clock returns the current time. Everything time-dependent takes a Clock so
-// tests move time instead of sleeping.
-type Clock func() time.Time
-
-// SystemClock is the wall clock in UTC.
-func SystemClock() time.Time { return time.Now().UTC() }
-
 // EarliestDay and MaxYearsAhead bound every day a person types: nothing in
 // a care file lies before 1900, and no plan reaches further than ten years
 // ahead. A slip of the year (9999 for 2025) is refused with a message

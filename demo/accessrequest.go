@@ -2,7 +2,6 @@ package demo
 
 import (
 	"slices"
-	"time"
 
 	"casus"
 )
@@ -25,9 +24,8 @@ func (l *loader) accessRequest() {
 	if i := slices.IndexFunc(gs, func(g casus.Guardian) bool { return g.Relation == "moeder" }); i >= 0 {
 		g = gs[i]
 	}
-	y, m, d := l.now.AddDate(0, 0, -2).In(casus.Amsterdam).Date()
 	q := casus.AccessRequest{StudentID: milan, Requester: casus.RequesterGuardian, GuardianID: g.ID, RequesterName: g.Name,
-		RequesterRelation: g.Relation, ReceivedOn: time.Date(y, m, d, 0, 0, 0, 0, time.UTC), Identity: casus.IdentityDocument,
+		RequesterRelation: g.Relation, ReceivedOn: casus.CareDay(l.now.AddDate(0, 0, -2)), Identity: casus.IdentityDocument,
 		IdentityNote: "Aan de balie, rijbewijs getoond.", RecordedBy: l.users[UserPrivacy].ID}
 	l.fail("access request", l.tx.AddAccessRequest(l.ctx, &q))
 }

@@ -57,8 +57,7 @@ func (l *loader) meldcode() {
 	if l.err != nil || l.scenario.milanZAT == nil {
 		return
 	}
-	y, m, d := l.now.AddDate(0, 0, -3).In(casus.Amsterdam).Date()
-	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	day := casus.CareDay(l.now.AddDate(0, 0, -3))
 	coord := l.users[UserCoordinator].ID
 	steps := []casus.MeldcodeStep{
 		{Step: 1, Notes: "Milan vertelt zijn mentor over geweld tussen zijn ouders; hij wil na school niet naar huis. Signalen en wat hij zei letterlijk vastgelegd."},

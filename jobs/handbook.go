@@ -49,8 +49,7 @@ func (w *handbookReviewWorker) Work(ctx context.Context, _ *river.Job[HandbookRe
 func RemindHandbookReviews(ctx context.Context, db *storage.DB) (int, error) {
 	sent := 0
 	err := db.Update(ctx, func(tx *storage.Tx) error {
-		now := tx.Now().In(casus.Amsterdam)
-		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+		today := casus.CareDay(tx.Now())
 		docs, err := tx.DocumentsDue(ctx, today)
 		if err != nil {
 			return err

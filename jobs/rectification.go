@@ -17,8 +17,7 @@ import (
 func RemindOverdueRectifications(ctx context.Context, db *storage.DB) (int, error) {
 	sent := 0
 	err := db.Update(ctx, func(tx *storage.Tx) error {
-		now := tx.Now().In(casus.Amsterdam)
-		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+		today := casus.CareDay(tx.Now())
 		// A month is at least 28 days: nothing younger can be overdue.
 		reqs, err := tx.UnansweredRectifications(ctx, today.AddDate(0, 0, -28))
 		if err != nil {

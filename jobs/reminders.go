@@ -115,8 +115,7 @@ func RemindExpiringConsent(ctx context.Context, db *storage.DB) (int, error) {
 func RemindOverdueActions(ctx context.Context, db *storage.DB) (int, error) {
 	sent := 0
 	err := db.Update(ctx, func(tx *storage.Tx) error {
-		now := tx.Now().In(casus.Amsterdam)
-		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+		today := casus.CareDay(tx.Now())
 		actions, err := tx.OverdueActions(ctx, today)
 		if err != nil {
 			return err
@@ -174,8 +173,7 @@ func RemindOverdueActions(ctx context.Context, db *storage.DB) (int, error) {
 func ScheduleFollowUps(ctx context.Context, db *storage.DB) (int, error) {
 	sent := 0
 	err := db.Update(ctx, func(tx *storage.Tx) error {
-		now := tx.Now().In(casus.Amsterdam)
-		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+		today := casus.CareDay(tx.Now())
 		due, err := tx.DueFollowUps(ctx, today)
 		if err != nil {
 			return err

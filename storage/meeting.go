@@ -454,8 +454,7 @@ func (tx *Tx) CollectAgenda(ctx context.Context, teamID string) (casus.Meeting, 
 		return m, nil, err
 	}
 	// Due by the meeting's day: the evaluation day is a day, the meeting a moment in it.
-	day := m.StartsAt.In(casus.Amsterdam)
-	due, err := tx.DueFollowUps(ctx, time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC))
+	due, err := tx.DueFollowUps(ctx, casus.CareDay(m.StartsAt))
 	if err != nil {
 		return m, nil, err
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"casus"
-	"casus/i18n"
 	"casus/storage"
 )
 
@@ -193,8 +192,7 @@ func (s *Server) careEntryView(r *http.Request, page careEntryPage, f *form) *vi
 // today is the current day in Dutch time, as a UTC midnight like dates are
 // stored.
 func (s *Server) today() time.Time {
-	y, m, d := s.now().In(i18n.Amsterdam).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return casus.CareDay(s.now())
 }
 
 // handleCareNew shows the form for a new entry. The kind in the query is

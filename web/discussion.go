@@ -420,7 +420,7 @@ func (s *Server) parseRecord(f *form, page discussionPage, m casus.Meeting) casu
 	if f.Value("minutes_spent") != "" {
 		rec.MinutesSpent = wholeNumber(f, "minutes_spent", 0, minutesSpentMax)
 	}
-	meetingDay := dayOf(m.StartsAt)
+	meetingDay := casus.CareDay(m.StartsAt)
 	rec.EvaluateOn = f.day("evaluate_on", false, meetingDay, "discussion.evaluate_past")
 	rec.Goals = parseGoals(f, page, meetingDay)
 	return rec
@@ -468,12 +468,6 @@ func parseGoals(f *form, page discussionPage, meetingDay time.Time) []casus.Goal
 		}
 	}
 	return goals
-}
-
-// dayOf returns the Amsterdam day of t as UTC midnight.
-func dayOf(t time.Time) time.Time {
-	y, m, d := t.In(casus.Amsterdam).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // wholeNumberOr reads an optional whole number; a malformed one counts as def.

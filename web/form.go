@@ -43,6 +43,12 @@ func parseFormMax(w http.ResponseWriter, r *http.Request, max int64) (*form, err
 	return &form{Values: r.PostForm, today: state(r).today}, nil
 }
 
+// queryForm reads a filter from the query string (which must hold no
+// personal data), with the request's day for its date fields.
+func queryForm(r *http.Request) *form {
+	return &form{Values: r.URL.Query(), today: state(r).today}
+}
+
 // Value returns a field as entered, for re-rendering. Bytes that are not
 // UTF-8 show as U+FFFD: the page stays valid UTF-8.
 func (f *form) Value(name string) string {
@@ -225,6 +231,9 @@ func (f *form) day(name string, required bool, notBefore time.Time, beforeKey st
 func (f *form) dayInRange(name string, d time.Time) bool {
 	today := f.today
 	if today.IsZero() {
+		// Only a form made outside a request has no day (parseForm and
+		// queryForm give the request's day from the server's clock); the
+		// wall clock stands in there.
 		today = time.Now()
 	}
 	if casus.DayInRange(d, today) {

@@ -35,8 +35,7 @@ func (s *Server) securityEvents(r *http.Request, limit int) (*view, int, error) 
 	if !casus.CanReadSecurityEvents(u) {
 		return nil, 0, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"}
 	}
-	q := r.URL.Query()
-	f := &form{Values: q}
+	f := queryForm(r)
 	filter := storage.SecurityFilter{Limit: limit}
 	filter.Kind = casus.SecurityEventKind(f.choice("kind", false, stringsOf(casus.SecurityEventKinds)...))
 	from := f.day("from", false, time.Time{}, "")
@@ -76,8 +75,8 @@ func (s *Server) securityEvents(r *http.Request, limit int) (*view, int, error) 
 	} else {
 		keep := url.Values{}
 		for _, k := range []string{"kind", "account", "from", "until"} {
-			if q.Get(k) != "" {
-				keep.Set(k, q.Get(k))
+			if f.Values.Get(k) != "" {
+				keep.Set(k, f.Values.Get(k))
 			}
 		}
 		page.CSVQuery = keep.Encode()

@@ -17,7 +17,6 @@ import (
 	"github.com/alexedwards/scs/sqlite3store"
 	"github.com/alexedwards/scs/v2"
 
-	"casus"
 	"casus/auth"
 	"casus/i18n"
 	"casus/storage"
@@ -25,9 +24,10 @@ import (
 
 // Config is what the server needs, parsed in cmd/casus and passed down.
 type Config struct {
+	// DB is the store; its clock (DB.Now) is the server's too, so a page
+	// and what it stores never disagree about the time.
 	DB       *storage.DB
 	Logger   *slog.Logger
-	Now      casus.Clock
 	Sealer   *auth.Sealer
 	Throttle *auth.Throttle
 	// DemoMode lets demo accounts log in without two-factor authentication.
@@ -51,7 +51,6 @@ type Server struct {
 	cfg      Config
 	db       *storage.DB
 	log      *slog.Logger
-	now      casus.Clock
 	sessions *scs.SessionManager
 	i18n     *i18n.Bundle
 	pages    *pages
@@ -62,9 +61,6 @@ type Server struct {
 
 // New builds a Server.
 func New(ctx context.Context, cfg Config) (*Server, error) {
-	if cfg.Now == nil {
-		cfg.Now = casus.SystemClock
-	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -94,7 +90,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.CookieSecure
-	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Logger, now: cfg.Now, sessions: sm, i18n: bundle, pages: pg}
+	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Logger, sessions: sm, i18n: bundle, pages: pg}
 	if cfg.OIDC != nil {
 		if s.oidc, err = newOIDCProvider(ctx, *cfg.OIDC); err != nil {
 			return nil, err
@@ -104,6 +100,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.handler = s.middleware(s.mux())
 	return s, nil
 }
+
+// now is the current time by the store's clock, the one clock of the
+// process: pages, request days and stored times all read it.
+func (s *Server) now() time.Time { return s.db.Now() }
 
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

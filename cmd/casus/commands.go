@@ -60,7 +60,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	defer store.Close()
 	if *withDemo {
-		switch err := demo.Load(ctx, store, auth.HashPassword, time.Now()); {
+		switch err := demo.Load(ctx, store, auth.HashPassword, store.Now()); {
 		case err == nil:
 			logger.Info("demo data loaded")
 		case errors.Is(err, demo.ErrNotEmpty):
@@ -217,7 +217,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return err
 	}
 	defer store.Close()
-	if err := demo.Load(ctx, store, auth.HashPassword, time.Now()); err != nil {
+	if err := demo.Load(ctx, store, auth.HashPassword, store.Now()); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "demo data loaded; every demo account has the password", demo.Password)

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"casus"
 	"casus/storage"
 )
 
@@ -73,9 +74,12 @@ func (f *flags) duration(name string, def time.Duration, help string) *time.Dura
 	return f.Duration(name, def, help+" ("+envName(name)+")")
 }
 
-// dbFlags are the database settings every command shares.
+// dbFlags are the database settings every command shares, and the clock:
+// the process's one clock goes to storage.Open, and the web server, the jobs,
+// the demo data and retention read it from the store.
 type dbFlags struct {
 	dir, url, secretKey, auditKey *string
+	clock                         casus.Clock
 }
 
 func (f *flags) database() dbFlags {
@@ -84,6 +88,7 @@ func (f *flags) database() dbFlags {
 		url:       f.secret("database-url", "PostgreSQL URL (postgres://…); empty uses SQLite under --data"),
 		secretKey: f.secret("secret-key", "base64 32-byte key that encrypts secrets at rest; required with PostgreSQL, generated under --data with SQLite"),
 		auditKey:  f.secret("audit-key", "base64 32-byte key that keys the audit logs' hash chains and signs their checkpoints; default: derived from --secret-key. Keep it outside the database and its backups"),
+		clock:     casus.SystemClock,
 	}
 }
 
@@ -92,7 +97,7 @@ func (d dbFlags) open(ctx context.Context) (*storage.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return storage.Open(ctx, storage.Config{URL: *d.url, Dir: *d.dir, AuditKey: key})
+	return storage.Open(ctx, storage.Config{URL: *d.url, Dir: *d.dir, Now: d.clock, AuditKey: key})
 }
 
 // auditKeyBytes returns the audit key: --audit-key when given, else one

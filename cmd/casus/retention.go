@@ -27,7 +27,7 @@ func cmdRetention(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return err
 	}
 	defer store.Close()
-	ds, err := store.DestroyExpired(ctx, time.Now().UTC(), *dryRun)
+	ds, err := store.DestroyExpired(ctx, store.Now(), *dryRun)
 	if err != nil {
 		return err
 	}

@@ -134,7 +134,7 @@ func Start(t testing.TB, engine string, opt Options) *Env {
 		oidc = &c
 	}
 	srv, err := web.New(ctx, web.Config{
-		DB: db, Now: clock.Now, Sealer: sealer, Throttle: th, DemoMode: !opt.NoDemoMode, Outbox: !opt.SMTP,
+		DB: db, Sealer: sealer, Throttle: th, DemoMode: !opt.NoDemoMode, Outbox: !opt.SMTP,
 		Logger:         slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
 		OIDC:           oidc,
