@@ -120,3 +120,8 @@ func coordinatorOrCareContact(u User, rel StudentRelations) Access {
 	}
 	return Access{Relation: RelNone}
 }
+
+// IsPartner reports whether u works for an external partner (youth health
+// care, social work, …): someone whose sight of a student rests on consent
+// or a documented exception, not on the school's own team.
+func IsPartner(u User) bool { return u.HasRole(RolePartner) }

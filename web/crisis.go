@@ -6,15 +6,14 @@ import (
 	"time"
 
 	"casus"
+	"casus/app"
 )
 
 // crisisPage is the form that records a crisis or help started outside the
 // team's meetings.
 type crisisPage struct {
-	StudentID   string
-	StudentName string
-	Teams       []casus.CareTeam
-	Kinds       []casus.CrisisKind
+	app.CrisisForm
+	Kinds []casus.CrisisKind
 }
 
 var crisisKinds = []casus.CrisisKind{casus.CrisisUrgent, casus.CrisisDirectHelp}
@@ -25,8 +24,8 @@ const (
 	crisisWhoMax  = 200
 )
 
-func (s *Server) crisisView(r *http.Request, page crisisPage, f *form) *view {
-	v := s.newView(r, "crisis.title", page)
+func (s *Server) crisisView(r *http.Request, page app.CrisisForm, f *form) *view {
+	v := s.newView(r, "crisis.title", crisisPage{CrisisForm: page, Kinds: crisisKinds})
 	v.Form = f
 	return v
 }
@@ -35,17 +34,9 @@ func (s *Server) crisisView(r *http.Request, page crisisPage, f *form) *view {
 // discuss it (the ZAT when the user chairs it, as a crisis usually goes
 // there), the kind, when it happened, who was called and what was agreed.
 func (s *Server) handleCrisisForm(w http.ResponseWriter, r *http.Request) {
-	var page crisisPage
-	ok := s.careTx(w, r, casus.ActRead, "crisis form", "crisis", func(c *careCtx) (casus.Access, error) {
-		a := casus.CanRecordCrisis(c.u, c.rel)
-		if !a.Allowed {
-			return a, nil
-		}
-		teams, err := c.tx.TeamsServing(c.ctx, c.st.SchoolID)
-		page = crisisPage{StudentID: c.st.ID, StudentName: c.st.Name(), Teams: teams, Kinds: crisisKinds}
-		return a, err
-	})
-	if !ok {
+	page, err := s.app.CrisisFormFor(r.Context(), s.actor(r), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	now := s.now().In(casus.Amsterdam)
@@ -58,52 +49,29 @@ func (s *Server) handleCrisisForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleCrisis records the crisis at once and puts it on the agenda of the
-// team's next meeting, in one transaction with its access-log entry.
+// team's next meeting (app.RecordCrisis).
 func (s *Server) handleCrisis(w http.ResponseWriter, r *http.Request) {
 	f, err := parseForm(w, r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	var page crisisPage
-	var invalid bool
-	ok := s.careTx(w, r, casus.ActCreate, "crisis", "crisis", func(c *careCtx) (casus.Access, error) {
-		a := casus.CanRecordCrisis(c.u, c.rel)
-		if !a.Allowed {
-			return a, nil
-		}
-		teams, err := c.tx.TeamsServing(c.ctx, c.st.SchoolID)
-		if err != nil {
-			return a, err
-		}
-		page = crisisPage{StudentID: c.st.ID, StudentName: c.st.Name(), Teams: teams, Kinds: crisisKinds}
-		ids := make([]string, len(teams))
-		for i, t := range teams {
-			ids[i] = t.ID
-		}
-		cr := casus.Crisis{StudentID: c.st.ID, RecordedBy: c.u.ID,
-			TeamID:     f.choice("team", true, ids...),
-			Kind:       casus.CrisisKind(f.choice("kind", true, stringsOf(crisisKinds)...)),
-			OccurredAt: s.crisisMoment(f),
-			Called:     f.paragraphs("called", textRule{required: true, max: crisisTextMax}),
-			Agreed:     f.paragraphs("agreed", textRule{required: true, max: crisisTextMax}),
-			AgreedBy:   f.text("agreed_by", textRule{required: true, max: crisisWhoMax}),
-		}
-		if f.Errs != nil {
-			invalid = true
-			// Still a read of the student: the form is shown again.
-			c.e.Action, c.e.Purpose = casus.ActRead, "crisis form (invalid)"
-			return a, nil
-		}
-		_, err = c.tx.RecordCrisis(c.ctx, &cr)
-		c.e.ObjectID = cr.ID
-		return a, err
-	})
-	if !ok {
+	in := casus.Crisis{StudentID: r.PathValue("id"),
+		TeamID:     f.chosen("team"),
+		Kind:       casus.CrisisKind(f.choice("kind", true, stringsOf(crisisKinds)...)),
+		OccurredAt: s.crisisMoment(f),
+		Called:     f.paragraphs("called", textRule{required: true, max: crisisTextMax}),
+		Agreed:     f.paragraphs("agreed", textRule{required: true, max: crisisTextMax}),
+		AgreedBy:   f.text("agreed_by", textRule{required: true, max: crisisWhoMax}),
+	}
+	page, err := s.app.RecordCrisis(r.Context(), s.actor(r), in, f.Errs)
+	if errs, ok := validationErrors(err); ok {
+		f.Errs = errs
+		s.render(w, r, http.StatusBadRequest, "crisis", s.crisisView(r, page, f))
 		return
 	}
-	if invalid {
-		s.render(w, r, http.StatusBadRequest, "crisis", s.crisisView(r, page, f))
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/students/"+page.StudentID+"?crisis=1#agenda", http.StatusSeeOther)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -241,4 +242,25 @@ func (f *form) dayInRange(name string, d time.Time) bool {
 	}
 	f.fail(name, "error.date_range", map[string]any{"From": casus.EarliestDay.Year(), "Until": casus.LatestDay(today).Year()})
 	return false
+}
+
+// chosen reads a required choice whose options only the use case knows
+// (such as the teams serving the student's school): empty fails here as
+// error.choice; an unknown option is the use case's to refuse.
+func (f *form) chosen(name string) string {
+	v := f.text(name, textRule{max: 64})
+	if v == "" && f.Errs.Field(name) == nil {
+		f.fail(name, "error.choice", nil)
+	}
+	return v
+}
+
+// validationErrors reports whether err is the field errors of a form the
+// use case refused, to show the form again with each beside its field.
+func validationErrors(err error) (casus.ValidationErrors, bool) {
+	var errs casus.ValidationErrors
+	if errors.As(err, &errs) {
+		return errs, true
+	}
+	return nil, false
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/alexedwards/scs/sqlite3store"
 	"github.com/alexedwards/scs/v2"
 
+	"casus/app"
 	"casus/auth"
 	"casus/i18n"
 	"casus/storage"
@@ -50,6 +51,7 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	db       *storage.DB
+	app      *app.Service // the use cases: every handler's one door to the store
 	log      *slog.Logger
 	sessions *scs.SessionManager
 	i18n     *i18n.Bundle
@@ -90,7 +92,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.CookieSecure
-	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Logger, sessions: sm, i18n: bundle, pages: pg}
+	s := &Server{cfg: cfg, db: cfg.DB, app: app.New(cfg.DB), log: cfg.Logger, sessions: sm, i18n: bundle, pages: pg}
 	if cfg.OIDC != nil {
 		if s.oidc, err = newOIDCProvider(ctx, *cfg.OIDC); err != nil {
 			return nil, err
@@ -99,6 +101,18 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.routes = s.routeTable()
 	s.handler = s.middleware(s.mux())
 	return s, nil
+}
+
+// actor is the request's user as the use cases and the access log see
+// them: who, which request, from which address and browser class, on which
+// care day.
+func (s *Server) actor(r *http.Request) app.Actor {
+	st := state(r)
+	a := app.Actor{RequestID: st.id, ClientAddr: s.clientAddr(r), UserAgent: userAgentClass(r.UserAgent()), Day: st.today}
+	if st.user != nil {
+		a.User = *st.user
+	}
+	return a
 }
 
 // now is the current time by the store's clock, the one clock of the
