@@ -276,3 +276,24 @@ func truncate(s string, n int) string {
 	}
 	return s
 }
+
+// inCase runs fn in the student frame for the case caseID, logged as an
+// object of req.objectKind, when policy allows the actor the case's
+// student; fn gets the case and the granted access. An unknown case, a
+// denial and a malformed id all return casus.ErrNotFound.
+func (s *Service) inCase(ctx context.Context, a Actor, req studentReq, policy func(casus.User, casus.StudentRelations) casus.Access,
+	fn func(c *Student, cs casus.Case, acc casus.Access) error) error {
+	var cs casus.Case
+	req.studentOf = func(tx *storage.Tx) (string, error) {
+		var err error
+		cs, err = tx.Case(ctx, req.objectID)
+		return cs.StudentID, err
+	}
+	return s.student(ctx, a, req, func(c *Student) (casus.Access, error) {
+		acc := policy(c.u, c.rel)
+		if !acc.Allowed {
+			return acc, nil
+		}
+		return acc, fn(c, cs, acc)
+	})
+}
