@@ -31,7 +31,22 @@ type CaseEvent struct {
 // referral to the ZAT: the chair of the intern team (the zorgcoördinator,
 // or in primary education the IB'er who chairs it).
 func CanEscalate(u User, f ReferralFacts) Access {
-	if !f.Exists || u.Disabled || f.TeamKind != TeamIntern || f.State != RefAccepted || !f.TeamChair ||
+	if f.State != RefAccepted {
+		return Access{Relation: RelNone}
+	}
+	return chairsInternTeam(u, f)
+}
+
+// CanNoteBridging decides whether u may note how the intern zorgteam
+// bridges the wait for the ZAT: the chair of the intern team, whatever the
+// referral's state (an escalated referral stays accepted; whether it was
+// escalated at all is the use case's check, not the policy's).
+func CanNoteBridging(u User, f ReferralFacts) Access { return chairsInternTeam(u, f) }
+
+// chairsInternTeam: u chairs the intern zorgteam the referral is addressed
+// to, as coordinator or care contact.
+func chairsInternTeam(u User, f ReferralFacts) Access {
+	if !f.Exists || u.Disabled || f.TeamKind != TeamIntern || !f.TeamChair ||
 		!(u.HasRole(RoleCoordinator) || u.HasRole(RoleCareContact)) {
 		return Access{Relation: RelNone}
 	}

@@ -359,6 +359,22 @@ func CanDecide(u User, f ReferralFacts, d Decision) Access {
 	return Access{Relation: RelNone}
 }
 
+// CanDecideOn decides whether u may ask for decision d on a referral. A
+// decision the form did not say (d is "") is judged by whether u may take
+// any decision at all: a user who may decide gets the form back with its
+// error, anyone else a denial.
+func CanDecideOn(u User, f ReferralFacts, d Decision) Access {
+	if d != "" {
+		return CanDecide(u, f, d)
+	}
+	for _, x := range Decisions {
+		if a := CanDecide(u, f, x); a.Allowed {
+			return a
+		}
+	}
+	return Access{Relation: RelNone}
+}
+
 // DecisionState is the state decision d leads to.
 func DecisionState(d Decision) ReferralState {
 	switch d {

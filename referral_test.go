@@ -236,3 +236,31 @@ func TestDaysWaiting(t *testing.T) {
 		t.Errorf("draft DaysWaiting = %d, want 0", d)
 	}
 }
+
+func TestCanDecideOn(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		u    casus.User
+		f    casus.ReferralFacts
+		d    casus.Decision
+		want casus.Relation // RelNone: denied
+	}{
+		{"ChairAccepts", refCoordinator, refFacts(casus.RefSubmitted, casus.TeamZAT, refAsChair), casus.DecideAccept, casus.RelCoordinator},
+		{"ErrCareContactAcceptsZAT", refCareContact, refFacts(casus.RefSubmitted, casus.TeamZAT, refAsCareContact), casus.DecideAccept, casus.RelNone},
+		{"ErrUnknownDecision", refCoordinator, refFacts(casus.RefSubmitted, casus.TeamZAT, refAsChair), "maybe", casus.RelNone},
+		// Unreadable: judged by whether the user may decide anything.
+		{"UnreadableByChair", refCoordinator, refFacts(casus.RefSubmitted, casus.TeamZAT, refAsChair), "", casus.RelCoordinator},
+		{"UnreadableByCareContact", refCareContact, refFacts(casus.RefSubmitted, casus.TeamIntern, refAsCareContact), "", casus.RelCareContact},
+		{"ErrUnreadableByChairBeforePreselection", refCoordinator, refFacts(casus.RefSubmitted, casus.TeamIntern, refAsChair), "", casus.RelNone},
+		{"ErrUnreadableOnDecided", refCoordinator, refFacts(casus.RefAccepted, casus.TeamZAT, refAsChair), "", casus.RelNone},
+		{"ErrUnreadableByMember", refPartner, refFacts(casus.RefSubmitted, casus.TeamZAT, refAsMember), "", casus.RelNone},
+		{"ErrUnreadableByDisabled", refDisabled, refFacts(casus.RefSubmitted, casus.TeamZAT, refAsChair), "", casus.RelNone},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := casus.CanDecideOn(c.u, c.f, c.d)
+			if a.Allowed != (c.want != casus.RelNone) || a.Relation != c.want {
+				t.Errorf("CanDecideOn(%q) = %+v, want relation %s", c.d, a, c.want)
+			}
+		})
+	}
+}
