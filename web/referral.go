@@ -13,9 +13,9 @@ import (
 // Referrals (aanmeldingen): a mentor, care contact or coordinator starts one
 // from the student's page, fills in the standard form as a draft, and submits
 // it when it is complete; the care contact preselects mentors' referrals to
-// the intern zorgteam and the chair of the team triages. Every page that
-// shows a referral writes the access log in the same transaction; a
-// referral the user may not read answers 404, logged as a denial.
+// the intern zorgteam and the chair of the team triages. The workflow is in
+// app/referral.go; a referral the user may not read answers 404, logged
+// there as a denial.
 
 // maxReferralFormBytes bounds a referral form: fourteen free-text parts.
 const maxReferralFormBytes = 256 << 10
