@@ -1,12 +1,10 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
-	"strings"
 
 	"casus"
-	"casus/storage"
+	"casus/app"
 )
 
 type usersPage struct {
@@ -20,14 +18,8 @@ type usersPage struct {
 
 func (s *Server) usersView(r *http.Request, f *form) (*view, error) {
 	page := usersPage{Roles: casus.Roles, Disciplines: casus.Disciplines}
-	err := s.db.View(r.Context(), func(tx *storage.Tx) error {
-		var err error
-		if page.Users, err = tx.Users(r.Context()); err != nil {
-			return err
-		}
-		page.ResetPending, err = tx.PendingPasswordResets(r.Context())
-		return err
-	})
+	list, err := s.app.Users(r.Context(), s.actor(r))
+	page.Users, page.ResetPending = list.Users, list.ResetPending
 	v := s.newView(r, "users.title", page)
 	v.Form = f
 	return v, err
@@ -64,7 +56,6 @@ func stringsOf[T ~string](xs []T) []string {
 // knows a password that opens the account, so they cannot log in as a new
 // zorgcoördinator before she does.
 func (s *Server) handleAdminCreateUser(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	f, err := parseForm(w, r)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -79,29 +70,7 @@ func (s *Server) handleAdminCreateUser(w http.ResponseWriter, r *http.Request) {
 		u.Roles = []casus.Role{casus.Role(role)}
 	}
 	if f.Errs == nil {
-		actor := state(r).user
-		token := newResetToken()
-		err = s.db.Update(ctx, func(tx *storage.Tx) error {
-			// No password hash: no password opens the account until its
-			// owner chooses one through the link.
-			if err := tx.CreateUser(ctx, &u, ""); err != nil {
-				return err
-			}
-			// As a reset with a new two-factor setup: choosing the password
-			// leads straight on to setting up the second factor.
-			if err := tx.StartPasswordReset(ctx, &storage.PasswordReset{TokenHash: tokenHash(token), UserID: u.ID,
-				StartedBy: actor.ID, Reset2FA: true, ExpiresAt: tx.Now().Add(accountInviteTTL)}); err != nil {
-				return err
-			}
-			if err := tx.AddMessage(ctx, &casus.Message{UserID: u.ID, Key: casus.MsgAccountInvited,
-				Args: map[string]string{"By": actor.Name}, Link: "/password-reset/" + token}); err != nil {
-				return err
-			}
-			e := s.securityEvent(r, casus.SecAccountCreated)
-			e.TargetID, e.TargetName = u.ID, u.Name
-			e.Detail = "roles: " + strings.Join(stringsOf(u.Roles), ", ") + "; invitation to choose a password sent"
-			return tx.LogSecurityEvent(ctx, e)
-		})
+		err = s.app.CreateUser(r.Context(), s.actor(r), u)
 		var e *casus.Error
 		if casus.ErrorCode(err) == casus.ECONFLICT || casus.ErrorCode(err) == casus.EINVALID {
 			if asErr(err, &e) {
@@ -130,44 +99,27 @@ type settingsPage struct {
 }
 
 func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request) {
-	var page settingsPage
-	err := s.db.View(r.Context(), func(tx *storage.Tx) error {
-		v, err := tx.Setting(r.Context(), settingRequire2FAAll, "")
-		page.Require2FAAll = v == "on"
-		return err
-	})
+	set, err := s.app.Settings(r.Context(), s.actor(r))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	page.Saved = r.URL.Query().Get("done") == "1"
+	page := settingsPage{Require2FAAll: set.Require2FAAll, Saved: r.URL.Query().Get("done") == "1"}
 	s.render(w, r, http.StatusOK, "settings", s.newView(r, "settings.title", page))
 }
 
 func (s *Server) handleAdminSaveSettings(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	f, err := parseForm(w, r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	all := f.choice(settingRequire2FAAll, false, "on")
+	all := f.choice("require_2fa_all", false, "on")
 	if f.Errs != nil {
 		s.renderError(w, r, f.Errs)
 		return
 	}
-	if err := s.db.Update(ctx, func(tx *storage.Tx) error {
-		old, err := tx.Setting(ctx, settingRequire2FAAll, "")
-		if err != nil || old == all {
-			return err // saved as it was: nothing to record
-		}
-		if err := tx.SetSetting(ctx, settingRequire2FAAll, all); err != nil {
-			return err
-		}
-		e := s.securityEvent(r, casus.SecSettingsChanged)
-		e.Detail = fmt.Sprintf("%s: %q → %q", settingRequire2FAAll, old, all)
-		return tx.LogSecurityEvent(ctx, e)
-	}); err != nil {
+	if err := s.app.SaveSettings(r.Context(), s.actor(r), app.Settings{Require2FAAll: all == "on"}); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

@@ -2,19 +2,15 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
+	"errors"
 	"image/png"
 	"net/http"
-	"time"
 
 	"casus"
+	"casus/app"
 	"casus/auth"
-	"casus/storage"
 )
-
-// Setting keys.
-const settingRequire2FAAll = "require_2fa_all"
 
 func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 	if state(r).user != nil {
@@ -30,6 +26,12 @@ func (s *Server) loginView(r *http.Request, f *form) *view {
 	return v
 }
 
+// auth is what the login and account use cases need of the server's
+// configuration.
+func (s *Server) auth() app.Auth {
+	return app.Auth{Throttle: s.cfg.Throttle, Sealer: s.cfg.Sealer, DemoMode: s.cfg.DemoMode}
+}
+
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	f, err := parseForm(w, r)
 	if err != nil {
@@ -42,97 +44,18 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "login", s.loginView(r, f))
 		return
 	}
-	ctx := r.Context()
-	a := auth.Attempt{Login: login, Address: s.clientAddr(r)}
-	var u casus.User
-	var hash string
-	var delay time.Duration
-	err = s.db.View(ctx, func(tx *storage.Tx) error {
-		var err error
-		u, hash, err = tx.UserForLogin(ctx, login)
-		if casus.ErrorCode(err) == casus.ENOTFOUND {
-			u, hash, err = casus.User{}, "", nil
-		}
-		if err != nil {
-			return err
-		}
-		if u.ID != "" {
-			// Count per account, whichever name it was typed as.
-			a.Login = u.ID
-		}
-		if a.Device, err = s.trustedDevice(ctx, tx, r, u.ID); err != nil {
-			return err
-		}
-		delay, err = s.cfg.Throttle.Allow(ctx, tx, a)
-		return err
-	})
-	if err != nil {
-		s.loginFailed(w, r, f, err, s.loginEvent(r, casus.SecLoginLocked, u, login, loginByPassword))
+	in, err := s.app.Login(r.Context(), s.actor(r), s.auth(),
+		app.LoginInput{Login: login, Password: password, Device: cookieValue(r, cookieDevice)})
+	switch {
+	case errors.Is(err, app.ErrClientGone):
 		return
+	case err != nil:
+		s.loginFailed(w, r, f, err)
+	case in.AskTOTP:
+		s.askTOTP(w, r, in.User, in.Via)
+	default:
+		s.startSession(w, r, in)
 	}
-	// Slow down before refusing; the client may give up meanwhile.
-	if err := s.cfg.Throttle.Wait(ctx, delay); err != nil {
-		return
-	}
-	// Hash outside the transaction: it takes tens of milliseconds.
-	ok := auth.CheckPassword(password, hash) && !u.Disabled
-	if err := s.db.Update(ctx, func(tx *storage.Tx) error {
-		if err := s.cfg.Throttle.Record(ctx, tx, a, ok); err != nil || ok {
-			return err
-		}
-		return tx.LogSecurityEvent(ctx, s.loginEvent(r, casus.SecLoginFailed, u, login, loginByPassword))
-	}); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if !ok {
-		s.loginFailed(w, r, f, auth.ErrBadCredentials, nil)
-		return
-	}
-	if u.TOTPEnabled {
-		s.askTOTP(w, r, u, loginByPassword)
-		return
-	}
-	required, err := s.requires2FA(ctx, u)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.startSession(w, r, u, required, loginByPassword)
-}
-
-// trustedDevice returns the hash of the browser's device cookie when the
-// browser completed a login of the user before, within the trust period;
-// otherwise "".
-func (s *Server) trustedDevice(ctx context.Context, tx *storage.Tx, r *http.Request, userID string) (string, error) {
-	tok := cookieValue(r, cookieDevice)
-	if tok == "" || userID == "" {
-		return "", nil
-	}
-	h := s.cfg.Throttle.DeviceHash(tok)
-	trusted, err := tx.DeviceTrusted(ctx, h, userID, tx.Now().AddDate(0, 0, -auth.DeviceTrustDays))
-	if err != nil || !trusted {
-		return "", err
-	}
-	return h, nil
-}
-
-// How a login was made, as the security-event log says it.
-const (
-	loginByPassword = "password"
-	loginBySSO      = "single sign-on"
-	loginWithTOTP   = " + two-factor code"
-)
-
-// loginEvent starts the security event of a login attempt for account u,
-// or for the name typed when no account has it. The password is never in it.
-func (s *Server) loginEvent(r *http.Request, kind casus.SecurityEventKind, u casus.User, typed, detail string) *casus.SecurityEvent {
-	e := s.securityEvent(r, kind)
-	e.TargetID, e.TargetName, e.Detail = u.ID, u.Name, detail
-	if u.ID == "" {
-		e.TargetName = typed
-	}
-	return e
 }
 
 // askTOTP keeps the user between the first factor and the code: the
@@ -151,19 +74,13 @@ func (s *Server) askTOTP(w http.ResponseWriter, r *http.Request, u casus.User, v
 // sessPendingVia says how the pending user gave the first factor.
 const sessPendingVia = "pending_via"
 
-// loginFailed answers a refused login. A refusal by the throttle is recorded
-// as a security event first (locked, when given).
-func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, f *form, err error, locked *casus.SecurityEvent) {
+// loginFailed answers a refused login (a refusal by the throttle is
+// recorded as a lockout by the use case).
+func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, f *form, err error) {
 	code := casus.ErrorCode(err)
 	if code != casus.EUNAUTH && code != casus.ETHROTTLED {
 		s.renderError(w, r, err)
 		return
-	}
-	if code == casus.ETHROTTLED && locked != nil {
-		if err := s.recordLockout(r.Context(), locked); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
 	}
 	v := s.loginView(r, f)
 	v.Error = err.(*casus.Error).Key
@@ -173,67 +90,21 @@ func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, f *form, er
 	s.render(w, r, statusFor(code), "login", v)
 }
 
-// recordLockout records a refusal by the throttle, once per target and
-// address in the throttle's window: the first refusal is the lockout, the
-// ones after it are the same lockout.
-func (s *Server) recordLockout(ctx context.Context, e *casus.SecurityEvent) error {
-	since := s.now().Add(-s.cfg.Throttle.Window)
-	var seen bool
-	if err := s.db.View(ctx, func(tx *storage.Tx) (err error) { seen, err = tx.LockoutRecorded(ctx, e, since); return err }); err != nil || seen {
-		return err
-	}
-	e.Detail += "; refusals after it within the throttle's window are not recorded again"
-	return s.db.Update(ctx, func(tx *storage.Tx) error { return tx.LogSecurityEvent(ctx, e) })
-}
-
-// requires2FA reports whether u must use two-factor authentication: every
-// account that can see student data, or every account when the beheerder
-// says so. Demo accounts are exempt in demo mode only.
-func (s *Server) requires2FA(ctx context.Context, u casus.User) (bool, error) {
-	if s.cfg.DemoMode && u.Demo {
-		return false, nil
-	}
-	if u.SeesStudentData() {
-		return true, nil
-	}
-	var all string
-	err := s.db.View(ctx, func(tx *storage.Tx) error {
-		var err error
-		all, err = tx.Setting(ctx, settingRequire2FAAll, "")
-		return err
-	})
-	return all == "on", err
-}
-
 // completeLogin starts the user's session with a new token. enroll keeps the
 // user on the two-factor setup until it is done.
 func (s *Server) completeLogin(w http.ResponseWriter, r *http.Request, u casus.User, enroll bool) {
-	s.startSession(w, r, u, enroll, "")
+	s.startSession(w, r, app.SignIn{User: u, Enroll: enroll})
 }
 
-// startSession starts the user's session with a new token; enroll keeps the
-// user on the two-factor setup until it is done. A login (via says how it
-// was made) is recorded as a security event, in the transaction that trusts
-// the browser; an empty via records none (the session only leaves the setup).
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u casus.User, enroll bool, via string) {
+// startSession starts the user's session with a new token; in.Enroll keeps
+// the user on the two-factor setup until it is done. The login (in.Via says
+// how it was made) is recorded with the browser trusted
+// (app.CompleteLogin); an empty Via records none (the session only leaves
+// the setup).
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, in app.SignIn) {
 	ctx := r.Context()
 	tok := newToken()
-	if err := s.db.Update(ctx, func(tx *storage.Tx) error {
-		if !enroll {
-			if err := tx.TrustDevice(ctx, s.cfg.Throttle.DeviceHash(tok), u.ID); err != nil {
-				return err
-			}
-		}
-		if via == "" {
-			return nil
-		}
-		e := s.securityEvent(r, casus.SecLoginSucceeded)
-		e.ActorID, e.ActorName, e.TargetID, e.TargetName, e.Detail = u.ID, u.Name, u.ID, u.Name, via
-		if enroll {
-			e.Detail += "; two-factor setup required"
-		}
-		return tx.LogSecurityEvent(ctx, e)
-	}); err != nil {
+	if err := s.app.CompleteLogin(ctx, s.actor(r), s.auth(), in, tok); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
@@ -241,12 +112,13 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u casus.Us
 		s.renderError(w, r, err)
 		return
 	}
+	u := in.User
 	s.sessions.Remove(ctx, sessPending)
 	s.sessions.Remove(ctx, sessPendingVia)
 	s.sessions.Put(ctx, sessUser, u.ID)
 	s.sessions.Put(ctx, sessEpoch, u.SessionEpoch)
-	s.sessions.Put(ctx, sessEnroll, enroll)
-	if enroll {
+	s.sessions.Put(ctx, sessEnroll, in.Enroll)
+	if in.Enroll {
 		http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
 		return
 	}
@@ -273,63 +145,19 @@ func (s *Server) handleTOTP(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "totp", v)
 		return
 	}
-	uid := s.sessions.GetString(ctx, sessPending)
-	via := s.sessions.GetString(ctx, sessPendingVia)
-	if via == "" {
-		via = loginByPassword
-	}
-	a := auth.Attempt{Login: "totp:" + uid, Address: s.clientAddr(r)}
-	var u casus.User
-	var delay time.Duration
-	err = s.db.View(ctx, func(tx *storage.Tx) error {
-		var err error
-		if u, err = tx.User(ctx, uid); err != nil {
-			return err
-		}
-		// A known browser is not refused by its address's limit here either.
-		if a.Device, err = s.trustedDevice(ctx, tx, r, uid); err != nil {
-			return err
-		}
-		delay, err = s.cfg.Throttle.Allow(ctx, tx, a)
-		return err
-	})
-	if err != nil {
-		s.loginFailed(w, r, f, err, s.loginEvent(r, casus.SecLoginLocked, u, "", via+loginWithTOTP))
+	in, err := s.app.VerifyTOTP(ctx, s.actor(r), s.auth(), app.TOTPInput{UserID: s.sessions.GetString(ctx, sessPending),
+		Via: s.sessions.GetString(ctx, sessPendingVia), Code: code, Device: cookieValue(r, cookieDevice)})
+	switch {
+	case errors.Is(err, app.ErrClientGone):
 		return
-	}
-	if err := s.cfg.Throttle.Wait(ctx, delay); err != nil {
-		return
-	}
-	ok := false
-	err = s.db.Update(ctx, func(tx *storage.Tx) error {
-		sealed, err := tx.TOTPSecret(ctx, uid)
-		if err != nil {
-			return err
-		}
-		secret, err := s.cfg.Sealer.Open(sealed, uid)
-		if err != nil {
-			return err
-		}
-		if step, valid := auth.CheckTOTP(secret, code, s.now()); valid && !u.Disabled {
-			if ok, err = tx.UseTOTPStep(ctx, uid, step); err != nil {
-				return err
-			}
-		}
-		if err := s.cfg.Throttle.Record(ctx, tx, a, ok); err != nil || ok {
-			return err
-		}
-		return tx.LogSecurityEvent(ctx, s.loginEvent(r, casus.SecLoginFailed, u, "", via+loginWithTOTP))
-	})
-	if err != nil {
-		s.loginFailed(w, r, f, err, nil)
-		return
-	}
-	if !ok {
-		v.Error = "error.bad_code"
+	case errors.Is(err, app.ErrBadTOTPCode):
+		v.Error = app.ErrBadTOTPCode.Key
 		s.render(w, r, http.StatusUnauthorized, "totp", v)
-		return
+	case err != nil:
+		s.loginFailed(w, r, f, err)
+	default:
+		s.startSession(w, r, in)
 	}
-	s.startSession(w, r, u, false, via+loginWithTOTP)
 }
 
 const sessTOTPSetup = "totp_setup"
@@ -398,17 +226,7 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 		s.renderEnroll(w, r, f, http.StatusBadRequest)
 		return
 	}
-	if err := s.db.Update(ctx, func(tx *storage.Tx) error {
-		if err := tx.SetTOTP(ctx, u.ID, s.cfg.Sealer.Seal(secret, u.ID), true); err != nil {
-			return err
-		}
-		if _, err := tx.UseTOTPStep(ctx, u.ID, step); err != nil {
-			return err
-		}
-		e := s.securityEvent(r, casus.Sec2FAEnrolled)
-		e.TargetID, e.TargetName = u.ID, u.Name
-		return tx.LogSecurityEvent(ctx, e)
-	}); err != nil {
+	if err := s.app.EnrollTOTP(ctx, s.actor(r), s.auth(), secret, step); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
@@ -440,15 +258,7 @@ func (s *Server) handleLogoutEverywhere(w http.ResponseWriter, r *http.Request) 
 		s.renderError(w, r, err)
 		return
 	}
-	if err := s.db.Update(ctx, func(tx *storage.Tx) error {
-		u := state(r).user
-		if err := tx.EndSessions(ctx, u.ID); err != nil {
-			return err
-		}
-		e := s.securityEvent(r, casus.SecSessionsEnded)
-		e.TargetID, e.TargetName = u.ID, u.Name
-		return tx.LogSecurityEvent(ctx, e)
-	}); err != nil {
+	if err := s.app.EndSessions(ctx, s.actor(r)); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
@@ -470,7 +280,7 @@ func (s *Server) handleLanguage(w http.ResponseWriter, r *http.Request) {
 	// A logged-in user's choice is kept with the account too: their e-mail
 	// is written in it.
 	if u := state(r).user; u != nil {
-		if err := s.db.Update(r.Context(), func(tx *storage.Tx) error { return tx.SetUserLang(r.Context(), u.ID, lang) }); err != nil {
+		if err := s.app.SetLanguage(r.Context(), s.actor(r), lang); err != nil {
 			s.renderError(w, r, err)
 			return
 		}

@@ -3,8 +3,6 @@ package web
 import (
 	"net/http"
 	"time"
-
-	"casus/storage"
 )
 
 // messagesShown is how many messages the page lists.
@@ -27,19 +25,15 @@ type messagesPage struct {
 // meeting. Messages name no student, so reading them is not logged; the
 // pages they link to are.
 func (s *Server) handleMessages(w http.ResponseWriter, r *http.Request) {
-	u := *state(r).user
 	l := state(r).l
-	page := messagesPage{Outbox: s.cfg.Outbox}
-	err := s.db.View(r.Context(), func(tx *storage.Tx) error {
-		ms, err := tx.Messages(r.Context(), u.ID, messagesShown)
-		for _, m := range ms {
-			page.Rows = append(page.Rows, messageRow{Text: l.Message(m), Link: localPath(m.Link), At: m.CreatedAt})
-		}
-		return err
-	})
+	ms, err := s.app.Messages(r.Context(), s.actor(r), messagesShown)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
+	}
+	page := messagesPage{Outbox: s.cfg.Outbox}
+	for _, m := range ms {
+		page.Rows = append(page.Rows, messageRow{Text: l.Message(m), Link: localPath(m.Link), At: m.CreatedAt})
 	}
 	s.render(w, r, http.StatusOK, "messages", s.newView(r, "messages.title", page))
 }

@@ -12,7 +12,6 @@ import (
 
 	"casus"
 	"casus/i18n"
-	"casus/storage"
 )
 
 type ctxKey int
@@ -120,17 +119,12 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		st := state(r)
 		uid := s.sessions.GetString(r.Context(), sessUser)
 		if uid != "" {
-			var u casus.User
-			err := s.db.View(r.Context(), func(tx *storage.Tx) error {
-				var err error
-				u, err = tx.User(r.Context(), uid)
-				return err
-			})
+			u, err := s.app.SessionUser(r.Context(), uid, s.sessions.GetInt(r.Context(), sessEpoch))
 			switch {
-			case err == nil && !u.Disabled && u.SessionEpoch == s.sessions.GetInt(r.Context(), sessEpoch):
+			case err == nil:
 				st.user = &u
 				st.enroll = s.sessions.GetBool(r.Context(), sessEnroll)
-			case err == nil || casus.ErrorCode(err) == casus.ENOTFOUND:
+			case casus.ErrorCode(err) == casus.ENOTFOUND:
 				s.sessions.Destroy(r.Context())
 			default:
 				s.renderError(w, r, err)

@@ -2,17 +2,15 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
 	"casus"
-	"casus/storage"
+	"casus/app"
 )
 
 // OIDCConfig configures sign-in with an OpenID Connect provider (the
@@ -72,9 +70,12 @@ func (s *Server) handleOIDCStart(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, s.oidc.oauth.AuthCodeURL(st, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), http.StatusFound)
 }
 
+// handleOIDCCallback finishes a sign-on: the provider's answer is checked
+// here (state, nonce, the ID token's signature), and the account it vouches
+// for is signed in by app.SignOn.
 func (s *Server) handleOIDCCallback(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	fail := func() { s.loginFailed(w, r, nil, &casus.Error{Code: casus.EUNAUTH, Key: "error.oidc_failed"}, nil) }
+	fail := func() { s.loginFailed(w, r, nil, &casus.Error{Code: casus.EUNAUTH, Key: "error.oidc_failed"}) }
 	want := s.sessions.PopString(ctx, sessOIDCState)
 	nonce := s.sessions.PopString(ctx, sessOIDCNonce)
 	verifier := s.sessions.PopString(ctx, sessOIDCVerifier)
@@ -100,55 +101,20 @@ func (s *Server) handleOIDCCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// From here the provider vouches for who this is, and a refusal is a
-	// security event. The failures above (a forged, replayed or stale
-	// callback) are not: anyone can make them for free, and they would
-	// only flood the log.
-	refuse := func(u casus.User, reason, key string) {
-		e := s.loginEvent(r, casus.SecLoginFailed, u, claims.Email, loginBySSO+": "+reason)
-		if err := s.db.Update(ctx, func(tx *storage.Tx) error { return tx.LogSecurityEvent(ctx, e) }); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		s.loginFailed(w, r, nil, &casus.Error{Code: casus.EUNAUTH, Key: key}, nil)
-	}
-	u, bound, err := s.oidcUser(ctx, idt.Issuer, idt.Subject, claims)
+	// security event (app.SignOn). The failures above (a forged, replayed
+	// or stale callback) are not: anyone can make them for free, and they
+	// would only flood the log.
+	in, err := s.app.SignOn(ctx, s.actor(r), s.auth(), app.OIDCIdentity{Issuer: idt.Issuer, Subject: idt.Subject,
+		Email: claims.Email, EmailVerified: claims.Verified, MFAProof: s.oidc.mfaProof(claims)})
 	switch {
-	case casus.ErrorCode(err) == casus.ENOTFOUND:
-		refuse(u, "no account with this verified e-mail address", "error.oidc_failed")
-		return
-	case errors.Is(err, storage.ErrOIDCBound):
-		refuse(u, "the account is bound to another single sign-on identity", "error.oidc_bound")
-		return
-	case errors.Is(err, errOIDCDisabled):
-		refuse(u, "account deactivated", "error.oidc_failed")
-		return
 	case err != nil:
-		s.renderError(w, r, err)
-		return
+		s.loginFailed(w, r, nil, err)
+	case in.AskTOTP:
+		s.askTOTP(w, r, in.User, in.Via)
+	default:
+		s.startSession(w, r, in)
 	}
-	via := loginBySSO
-	if bound {
-		via += " (first sign-on: bound to the provider's identity)"
-	}
-	if v := s.oidc.mfaProof(claims); v != "" {
-		s.startSession(w, r, u, false, via+" with multi-factor authentication ("+v+")")
-		return
-	}
-	// The provider did not prove a second factor: Casus asks its own.
-	if u.TOTPEnabled {
-		s.askTOTP(w, r, u, via)
-		return
-	}
-	required, err := s.requires2FA(ctx, u)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.startSession(w, r, u, required, via)
 }
-
-// errOIDCDisabled refuses a sign-on to a deactivated account.
-var errOIDCDisabled = &casus.Error{Code: casus.EUNAUTH, Key: "error.oidc_failed"}
 
 // oidcClaims are the ID token claims Casus reads.
 type oidcClaims struct {
@@ -170,39 +136,4 @@ func (p *oidcProvider) mfaProof(c oidcClaims) string {
 		}
 	}
 	return ""
-}
-
-// oidcUser finds the account of a sign-on: the one bound to the issuer and
-// subject, or else, on the first sign-on, the one with the verified e-mail
-// address, which is then bound (bound is true). An account bound to another
-// identity is not matched by e-mail: storage.ErrOIDCBound.
-func (s *Server) oidcUser(ctx context.Context, issuer, subject string, c oidcClaims) (u casus.User, bound bool, err error) {
-	err = s.db.Update(ctx, func(tx *storage.Tx) error {
-		var err error
-		if u, err = tx.UserByOIDC(ctx, issuer, subject); err == nil && u.Disabled {
-			return errOIDCDisabled
-		} else if casus.ErrorCode(err) != casus.ENOTFOUND {
-			return err
-		}
-		if c.Email == "" || !c.Verified {
-			return &casus.Error{Code: casus.ENOTFOUND, Key: "error.oidc_failed"}
-		}
-		if u, _, err = tx.UserForLogin(ctx, c.Email); err != nil {
-			return err
-		}
-		// UserForLogin also matches usernames: accept only an e-mail match.
-		if !strings.EqualFold(u.Email, c.Email) {
-			u = casus.User{}
-			return &casus.Error{Code: casus.ENOTFOUND, Key: "error.oidc_failed"}
-		}
-		if u.Disabled {
-			return errOIDCDisabled
-		}
-		if err := tx.BindOIDC(ctx, u.ID, issuer, subject); err != nil {
-			return err
-		}
-		bound = true
-		return nil
-	})
-	return u, bound, err
 }

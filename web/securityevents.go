@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"casus"
-	"casus/storage"
+	"casus/app"
 )
 
 // securityEventsShown bounds the page; the CSV holds more.
@@ -28,60 +28,40 @@ type securityEventsPage struct {
 }
 
 // securityEvents reads the filter from the query (kind, account, from,
-// until: no personal data) and the events it selects. It refuses anyone but
-// the privacy officer (casus.CanReadSecurityEvents).
+// until: no personal data) and the events it selects. The use case refuses
+// anyone but the privacy officer (casus.CanReadSecurityEvents).
 func (s *Server) securityEvents(r *http.Request, limit int) (*view, int, error) {
-	u := *state(r).user
-	if !casus.CanReadSecurityEvents(u) {
-		return nil, 0, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"}
-	}
-	f := queryForm(r)
-	filter := storage.SecurityFilter{Limit: limit}
-	filter.Kind = casus.SecurityEventKind(f.choice("kind", false, stringsOf(casus.SecurityEventKinds)...))
-	from := f.day("from", false, time.Time{}, "")
-	until := f.day("until", false, from, "security.until_before_from")
-	page := securityEventsPage{Kinds: casus.SecurityEventKinds}
-	err := s.db.View(r.Context(), func(tx *storage.Tx) error {
-		var err error
-		if page.Users, err = tx.Users(r.Context()); err != nil {
-			return err
-		}
-		ids := make([]string, len(page.Users))
-		for i, x := range page.Users {
-			ids[i] = x.ID
-		}
-		filter.UserID = f.choice("account", false, ids...)
-		if f.Errs != nil {
-			return nil
-		}
-		if !from.IsZero() {
-			filter.From = amsterdamDay(from)
-		}
-		if !until.IsZero() {
-			filter.Until = amsterdamDay(until.AddDate(0, 0, 1))
-		}
-		page.Events, err = tx.SecurityEvents(r.Context(), filter)
-		return err
-	})
+	users, err := s.app.SecurityEventAccounts(r.Context(), s.actor(r))
 	if err != nil {
 		return nil, 0, err
 	}
+	f := queryForm(r)
+	q := app.SecurityEventQuery{Limit: limit}
+	q.Kind = casus.SecurityEventKind(f.choice("kind", false, stringsOf(casus.SecurityEventKinds)...))
+	q.First = f.day("from", false, time.Time{}, "")
+	q.Last = f.day("until", false, q.First, "security.until_before_from")
+	ids := make([]string, len(users))
+	for i, x := range users {
+		ids[i] = x.ID
+	}
+	q.UserID = f.choice("account", false, ids...)
+	page := securityEventsPage{Kinds: casus.SecurityEventKinds, Users: users}
 	v := s.newView(r, "security.title", &page)
 	v.Form = f
-	status := http.StatusOK
 	if f.Errs != nil {
-		status = http.StatusBadRequest
-		page.Events = nil
-	} else {
-		keep := url.Values{}
-		for _, k := range []string{"kind", "account", "from", "until"} {
-			if f.Values.Get(k) != "" {
-				keep.Set(k, f.Values.Get(k))
-			}
-		}
-		page.CSVQuery = keep.Encode()
+		return v, http.StatusBadRequest, nil
 	}
-	return v, status, nil
+	if page.Events, err = s.app.SecurityEvents(r.Context(), s.actor(r), q); err != nil {
+		return nil, 0, err
+	}
+	keep := url.Values{}
+	for _, k := range []string{"kind", "account", "from", "until"} {
+		if f.Values.Get(k) != "" {
+			keep.Set(k, f.Values.Get(k))
+		}
+	}
+	page.CSVQuery = keep.Encode()
+	return v, http.StatusOK, nil
 }
 
 // handleSecurityEvents shows the security-event log to the privacy officer,
@@ -123,12 +103,6 @@ func (s *Server) handleSecurityEventsCSV(w http.ResponseWriter, r *http.Request)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="beveiligingslog.csv"`)
 	w.Write(buf.Bytes())
-}
-
-// amsterdamDay is the start of the day d (a date at UTC midnight) in Dutch
-// time, where the filter's days are meant.
-func amsterdamDay(d time.Time) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, casus.Amsterdam)
 }
 
 // csvSafe keeps a typed value (a failed login's name) from being read as a
