@@ -1,8 +1,6 @@
 package web
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -10,152 +8,12 @@ import (
 	"time"
 
 	"casus"
+	"casus/app"
 	"casus/storage"
 )
 
-// careCtx is what a care-file handler works with inside its transaction:
-// the student, the user's relations to them and the access-log entry that
-// will record the request.
-type careCtx struct {
-	ctx context.Context
-	tx  *storage.Tx
-	u   casus.User
-	st  casus.Student
-	rel casus.StudentRelations
-	e   *casus.AccessEntry
-}
-
-// careTx runs fn for the student of the path in one transaction and logs the
-// request with fn's policy decision, granted or denied, in that transaction.
-// fn decides first and writes only when it allows (see refused for what an
-// error from fn does). A malformed id, an unknown student and a denial all
-// answer "not found". careTx reports whether the request was allowed; when
-// not, it has written the response.
-func (s *Server) careTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose, objectKind string,
-	fn func(c *careCtx) (casus.Access, error)) bool {
-	id := r.PathValue("id")
-	return s.studentTx(w, r, action, purpose, objectKind, id, false, func(*storage.Tx) (string, error) { return id, nil }, fn)
-}
-
-// studentTx is the frame of every handler that touches one student's data:
-// in one transaction it finds the student (student maps the object of the
-// path to the student's id, or fails with ENOTFOUND), gathers the user's
-// relations, lets fn decide and act, and writes the access-log entry with
-// the decision. A partner without consent is denied before fn runs — these
-// pages name and describe the student — unless anonymousOK says the request
-// shows nothing of the student (such as an action owner's progress report).
-func (s *Server) studentTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose, objectKind, objectID string,
-	anonymousOK bool, student func(tx *storage.Tx) (string, error), fn func(c *careCtx) (casus.Access, error)) bool {
-	ctx := r.Context()
-	u := *state(r).user
-	allowed := false
-	err := s.updateLogged(ctx, func(tx *storage.Tx) error {
-		e := s.accessEntry(r, action, purpose)
-		e.ObjectKind, e.ObjectID = objectKind, truncate(objectID, 64)
-		if !casus.ValidID(objectID) {
-			return logAccess(ctx, tx, e, casus.Access{})
-		}
-		var a casus.Access
-		var st casus.Student
-		var rel casus.StudentRelations
-		id, err := student(tx)
-		if err == nil {
-			// An unknown object leaves rel empty: no query with an id that is
-			// no student's (on PostgreSQL a failed statement spoils the
-			// transaction the denial is logged in).
-			st, rel, err = tx.StudentFor(ctx, u.ID, id)
-		}
-		if err != nil && casus.ErrorCode(err) != casus.ENOTFOUND {
-			return err
-		}
-		if rel.Exists {
-			e.StudentID = st.ID
-			g, err := partnerGrounds(ctx, tx, u, st.ID)
-			if err != nil {
-				return err
-			}
-			setGrounds(e, g)
-			if named := g.Basis != casus.BasisAnonymous; named || anonymousOK {
-				if a, err = fn(&careCtx{ctx: ctx, tx: tx, u: u, st: st, rel: rel, e: e}); err != nil {
-					return refused(ctx, tx, e, a, err)
-				}
-			}
-		}
-		if err := logAccess(ctx, tx, e, a); err != nil {
-			return err
-		}
-		allowed = a.Allowed
-		return nil
-	})
-	if err != nil {
-		var fr *formRefusal
-		if errors.As(err, &fr) {
-			fr.render(fr.errs)
-		} else {
-			s.renderError(w, r, err)
-		}
-		return false
-	}
-	if !allowed {
-		s.renderError(w, r, casus.ErrNotFound)
-		return false
-	}
-	return true
-}
-
-// careSection is the zorgdossier part of the student page.
-type careSection struct {
-	Entries   []casus.CareEntry // the entries the user may read, newest first
-	CanWrite  bool
-	Route     routeSummary
-	RouteEdit bool // the user may change the step
-	// OwnWords are the standing comments in the student's or parents' own
-	// words, per entry id, shown beside the entries.
-	OwnWords      map[string][]casus.OwnWord
-	Rectification rectificationSection
-}
-
 // routeSummary is where a student stands on the care route.
-type routeSummary struct {
-	Sector  casus.Sector
-	Current casus.RouteStep
-	Last    *casus.RouteEvent // the decision that set it; nil when none was recorded
-}
-
-// careSection reads what the student page shows of the care file. The page's
-// own access-log entry covers it: the page shows exactly what the user's
-// relations allow, so one read is one entry.
-func (s *Server) careSection(ctx context.Context, tx *storage.Tx, u casus.User, st casus.Student, rel casus.StudentRelations) (careSection, error) {
-	var cs careSection
-	if len(casus.ReadableVisibilities(u, rel)) == 0 {
-		return cs, nil
-	}
-	all, err := tx.CareEntries(ctx, st.ID)
-	if err != nil {
-		return cs, err
-	}
-	for _, e := range all {
-		if casus.CanReadEntry(u, rel, e.Current.Visibility) {
-			cs.Entries = append(cs.Entries, e)
-		}
-	}
-	cs.CanWrite = casus.CanWriteCareFile(u, rel).Allowed
-	c := &careCtx{ctx: ctx, tx: tx, u: u, st: st, rel: rel}
-	if cs.OwnWords, err = ownWordsByEntry(c); err != nil {
-		return cs, err
-	}
-	if cs.Rectification, err = s.loadRectificationSection(c); err != nil {
-		return cs, err
-	}
-	events, err := tx.RouteEvents(ctx, st.ID)
-	if err != nil {
-		return cs, err
-	}
-	route := casus.RouteFor(st.Sector)
-	cs.Route = summarize(st.Sector, route, events)
-	cs.RouteEdit = len(route.RouteChoices(u, rel, cs.Route.Current)) > 0
-	return cs, nil
-}
+type routeSummary = app.RouteSummary
 
 func summarize(sector casus.Sector, route casus.CareRoute, events []casus.RouteEvent) routeSummary {
 	rs := routeSummary{Sector: sector, Current: route.CurrentStep(events)}
@@ -296,56 +154,6 @@ type historyVersion struct {
 	casus.EntryVersion
 	Visible bool              // the user may read this version's content
 	Request *rectificationRef // the request for rectification this version answered
-}
-
-// careEntryFor looks up the entry of the path in the student's file. A
-// malformed or unknown id, or one of another student, gives found false.
-func careEntryFor(c *careCtx, r *http.Request) (casus.CareEntry, bool, error) {
-	return pathRecord(c, r, "entry", c.tx.CareEntry)
-}
-
-// pathRecord reads, with get, the student's record that the path value
-// name gives the id of, and makes that id the object of the access-log
-// entry. A malformed or unknown id, or one of another student, gives found
-// false.
-func pathRecord[T any](c *careCtx, r *http.Request, name string,
-	get func(ctx context.Context, studentID, id string) (T, error)) (T, bool, error) {
-	id := r.PathValue(name)
-	c.e.ObjectID = truncate(id, 64)
-	return studentRecord(c, id, get)
-}
-
-// studentRecord reads the student's record id with get; found is false for
-// a malformed, unknown or other student's id.
-func studentRecord[T any](c *careCtx, id string, get func(ctx context.Context, studentID, id string) (T, error)) (T, bool, error) {
-	if !casus.ValidID(id) {
-		var zero T
-		return zero, false, nil
-	}
-	v, err := get(c.ctx, c.st.ID, id)
-	if casus.ErrorCode(err) == casus.ENOTFOUND {
-		return v, false, nil
-	}
-	return v, err == nil, err
-}
-
-// entryTx runs fn in careTx for the entry of the path when policy allows
-// the user that entry. An unknown entry answers "not found", as a denial
-// does.
-func (s *Server) entryTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose, objectKind string,
-	policy func(casus.User, casus.StudentRelations, casus.CareEntry) casus.Access,
-	fn func(c *careCtx, e casus.CareEntry) error) bool {
-	return s.careTx(w, r, action, purpose, objectKind, func(c *careCtx) (casus.Access, error) {
-		e, found, err := careEntryFor(c, r)
-		if err != nil || !found {
-			return casus.Access{}, err
-		}
-		a := policy(c.u, c.rel, e)
-		if !a.Allowed {
-			return a, nil
-		}
-		return a, fn(c, e)
-	})
 }
 
 // handleCareEntry shows an entry and its history: every version, who wrote

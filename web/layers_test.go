@@ -26,9 +26,7 @@ var notYetMoved = map[string]bool{
 	"accesslog.go":      true,
 	"accessrequest.go":  true,
 	"accounts.go":       true,
-	"actions.go":        true,
 	"admin.go":          true,
-	"advice.go":         true,
 	"agenda.go":         true,
 	"carefile.go":       true,
 	"closure.go":        true,
@@ -36,6 +34,7 @@ var notYetMoved = map[string]bool{
 	"complaints.go":     true,
 	"consent.go":        true,
 	"discussion.go":     true,
+	"frame_care.go":     true, // the old student frame, moved out of carefile.go and student.go; the lead removes it
 	"escalation.go":     true,
 	"export.go":         true,
 	"handbook.go":       true,
@@ -52,7 +51,6 @@ var notYetMoved = map[string]bool{
 	"referral_admin.go": true,
 	"retention.go":      true,
 	"securityevents.go": true,
-	"student.go":        true,
 	"team.go":           true,
 }
 
@@ -120,8 +118,6 @@ var longAllowed = map[string]bool{
 	"referral.go:handleReferralQueue":            true,
 	"referral.go:handleReferralSave":             true,
 	"render.go:loadPages":                        true,
-	"student.go:handleStudent":                   true,
-	"student.go:handleStudents":                  true,
 }
 
 // TestNoLongFunctions: no function in web is longer than 60 lines, the
