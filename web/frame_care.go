@@ -228,3 +228,11 @@ func (s *Server) entryTx(w http.ResponseWriter, r *http.Request, action casus.Ac
 		return a, fn(c, e)
 	})
 }
+
+// historyVersion is a version of an entry as loadEntryExtras marks it; the
+// entry page now reads it from app.CareEntryHistory.
+type historyVersion struct {
+	casus.EntryVersion
+	Visible bool              // the user may read this version's content
+	Request *rectificationRef // the request for rectification this version answered
+}

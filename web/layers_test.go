@@ -28,7 +28,6 @@ var notYetMoved = map[string]bool{
 	"accounts.go":       true,
 	"admin.go":          true,
 	"agenda.go":         true,
-	"carefile.go":       true,
 	"closure.go":        true,
 	"closuregoals.go":   true,
 	"complaints.go":     true,
