@@ -1,8 +1,6 @@
 package web
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -10,181 +8,21 @@ import (
 	"time"
 
 	"casus"
-	"casus/storage"
+	"casus/app"
 )
-
-// careCtx is what a care-file handler works with inside its transaction:
-// the student, the user's relations to them and the access-log entry that
-// will record the request.
-type careCtx struct {
-	ctx context.Context
-	tx  *storage.Tx
-	u   casus.User
-	st  casus.Student
-	rel casus.StudentRelations
-	e   *casus.AccessEntry
-}
-
-// careTx runs fn for the student of the path in one transaction and logs the
-// request with fn's policy decision, granted or denied, in that transaction.
-// fn decides first and writes only when it allows (see refused for what an
-// error from fn does). A malformed id, an unknown student and a denial all
-// answer "not found". careTx reports whether the request was allowed; when
-// not, it has written the response.
-func (s *Server) careTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose, objectKind string,
-	fn func(c *careCtx) (casus.Access, error)) bool {
-	id := r.PathValue("id")
-	return s.studentTx(w, r, action, purpose, objectKind, id, false, func(*storage.Tx) (string, error) { return id, nil }, fn)
-}
-
-// studentTx is the frame of every handler that touches one student's data:
-// in one transaction it finds the student (student maps the object of the
-// path to the student's id, or fails with ENOTFOUND), gathers the user's
-// relations, lets fn decide and act, and writes the access-log entry with
-// the decision. A partner without consent is denied before fn runs — these
-// pages name and describe the student — unless anonymousOK says the request
-// shows nothing of the student (such as an action owner's progress report).
-func (s *Server) studentTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose, objectKind, objectID string,
-	anonymousOK bool, student func(tx *storage.Tx) (string, error), fn func(c *careCtx) (casus.Access, error)) bool {
-	ctx := r.Context()
-	u := *state(r).user
-	allowed := false
-	err := s.updateLogged(ctx, func(tx *storage.Tx) error {
-		e := s.accessEntry(r, action, purpose)
-		e.ObjectKind, e.ObjectID = objectKind, truncate(objectID, 64)
-		if !casus.ValidID(objectID) {
-			return logAccess(ctx, tx, e, casus.Access{})
-		}
-		var a casus.Access
-		var st casus.Student
-		var rel casus.StudentRelations
-		id, err := student(tx)
-		if err == nil {
-			// An unknown object leaves rel empty: no query with an id that is
-			// no student's (on PostgreSQL a failed statement spoils the
-			// transaction the denial is logged in).
-			st, rel, err = tx.StudentFor(ctx, u.ID, id)
-		}
-		if err != nil && casus.ErrorCode(err) != casus.ENOTFOUND {
-			return err
-		}
-		if rel.Exists {
-			e.StudentID = st.ID
-			g, err := partnerGrounds(ctx, tx, u, st.ID)
-			if err != nil {
-				return err
-			}
-			setGrounds(e, g)
-			if named := g.Basis != casus.BasisAnonymous; named || anonymousOK {
-				if a, err = fn(&careCtx{ctx: ctx, tx: tx, u: u, st: st, rel: rel, e: e}); err != nil {
-					return refused(ctx, tx, e, a, err)
-				}
-			}
-		}
-		if err := logAccess(ctx, tx, e, a); err != nil {
-			return err
-		}
-		allowed = a.Allowed
-		return nil
-	})
-	if err != nil {
-		var fr *formRefusal
-		if errors.As(err, &fr) {
-			fr.render(fr.errs)
-		} else {
-			s.renderError(w, r, err)
-		}
-		return false
-	}
-	if !allowed {
-		s.renderError(w, r, casus.ErrNotFound)
-		return false
-	}
-	return true
-}
-
-// careSection is the zorgdossier part of the student page.
-type careSection struct {
-	Entries   []casus.CareEntry // the entries the user may read, newest first
-	CanWrite  bool
-	Route     routeSummary
-	RouteEdit bool // the user may change the step
-	// OwnWords are the standing comments in the student's or parents' own
-	// words, per entry id, shown beside the entries.
-	OwnWords      map[string][]casus.OwnWord
-	Rectification rectificationSection
-}
-
-// routeSummary is where a student stands on the care route.
-type routeSummary struct {
-	Sector  casus.Sector
-	Current casus.RouteStep
-	Last    *casus.RouteEvent // the decision that set it; nil when none was recorded
-}
-
-// careSection reads what the student page shows of the care file. The page's
-// own access-log entry covers it: the page shows exactly what the user's
-// relations allow, so one read is one entry.
-func (s *Server) careSection(ctx context.Context, tx *storage.Tx, u casus.User, st casus.Student, rel casus.StudentRelations) (careSection, error) {
-	var cs careSection
-	if len(casus.ReadableVisibilities(u, rel)) == 0 {
-		return cs, nil
-	}
-	all, err := tx.CareEntries(ctx, st.ID)
-	if err != nil {
-		return cs, err
-	}
-	for _, e := range all {
-		if casus.CanReadEntry(u, rel, e.Current.Visibility) {
-			cs.Entries = append(cs.Entries, e)
-		}
-	}
-	cs.CanWrite = casus.CanWriteCareFile(u, rel).Allowed
-	c := &careCtx{ctx: ctx, tx: tx, u: u, st: st, rel: rel}
-	if cs.OwnWords, err = ownWordsByEntry(c); err != nil {
-		return cs, err
-	}
-	if cs.Rectification, err = s.loadRectificationSection(c); err != nil {
-		return cs, err
-	}
-	events, err := tx.RouteEvents(ctx, st.ID)
-	if err != nil {
-		return cs, err
-	}
-	route := casus.RouteFor(st.Sector)
-	cs.Route = summarize(st.Sector, route, events)
-	cs.RouteEdit = len(route.RouteChoices(u, rel, cs.Route.Current)) > 0
-	return cs, nil
-}
-
-func summarize(sector casus.Sector, route casus.CareRoute, events []casus.RouteEvent) routeSummary {
-	rs := routeSummary{Sector: sector, Current: route.CurrentStep(events)}
-	if len(events) > 0 {
-		rs.Last = &events[len(events)-1]
-	}
-	return rs
-}
 
 // careEntryPage is the form for a new entry or a correction.
 type careEntryPage struct {
-	StudentID   string
-	StudentName string // empty when the form is shown again after an error: nothing was read
-	Sector      casus.Sector
-	Correct     bool
-	EntryID     string
-	Request     *casus.RectificationRequest // the request the correction answers, when it does
-	RequestID   string
-	Kinds       []casus.EntryKind
-	Visibility  []casus.Visibility
+	app.CareEntryForm
+	Kinds []casus.EntryKind
 }
 
-func (s *Server) careEntryView(r *http.Request, page careEntryPage, f *form) *view {
+func (s *Server) careEntryView(r *http.Request, page app.CareEntryForm, f *form) *view {
 	title := "care.new_title"
 	if page.Correct {
 		title = "care.correct_title"
 	}
-	page.Kinds = casus.EntryKinds
-	v := s.newView(r, title, page)
+	v := s.newView(r, title, careEntryPage{CareEntryForm: page, Kinds: casus.EntryKinds})
 	v.Form = f
 	return v
 }
@@ -200,16 +38,9 @@ func (s *Server) today() time.Time {
 // and the visibility the widest the user may give, so a mentor types only
 // what they saw.
 func (s *Server) handleCareNew(w http.ResponseWriter, r *http.Request) {
-	var page careEntryPage
-	ok := s.careTx(w, r, casus.ActRead, "care entry form", "care_file", func(c *careCtx) (casus.Access, error) {
-		a := casus.CanWriteCareFile(c.u, c.rel)
-		if a.Allowed {
-			page = careEntryPage{StudentID: c.st.ID, StudentName: c.st.Name(), Sector: c.st.Sector,
-				Visibility: casus.WritableVisibilities(c.u, c.rel)}
-		}
-		return a, nil
-	})
-	if !ok {
+	page, err := s.app.CareEntryFormFor(r.Context(), s.actor(r), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	kind := casus.EntryKind(r.URL.Query().Get("kind"))
@@ -238,21 +69,9 @@ func (s *Server) parseEntry(f *form) entryInput {
 	return in
 }
 
-// possibleVisibilities are the visibilities a user could give in any
-// student's file, judged from their roles alone. A form shown again after a
-// validation error offers these: it reads nothing, so it knows no relations.
-// The policy decides on the real relations when the form is valid.
-func possibleVisibilities(u casus.User) []casus.Visibility {
-	all := casus.StudentRelations{Exists: true, Mentor: true, CareContact: true, Coordinator: true, TeamMember: true,
-		Invited: true, ActionOwner: true}
-	vs := casus.WritableVisibilities(u, all)
-	if len(vs) == 0 {
-		return []casus.Visibility{casus.VisGuidance}
-	}
-	return vs
-}
-
-// handleCareCreate adds an entry to the student's care file.
+// handleCareCreate adds an entry to the student's care file
+// (app.AddCareEntry). An invalid form is shown again without reading
+// anything: it offers the visibilities the user's roles could give.
 func (s *Server) handleCareCreate(w http.ResponseWriter, r *http.Request) {
 	f, err := parseForm(w, r)
 	if err != nil {
@@ -262,109 +81,23 @@ func (s *Server) handleCareCreate(w http.ResponseWriter, r *http.Request) {
 	in := s.parseEntry(f)
 	id := r.PathValue("id")
 	if f.Errs != nil {
-		page := careEntryPage{StudentID: id, Sector: in.sector, Visibility: possibleVisibilities(*state(r).user)}
+		page := app.CareEntryForm{StudentID: id, Sector: in.sector, Visibility: app.PossibleCareVisibilities(*state(r).user)}
 		s.render(w, r, http.StatusBadRequest, "care_entry", s.careEntryView(r, page, f))
 		return
 	}
-	ok := s.careTx(w, r, casus.ActCreate, "care entry", "care_entry", func(c *careCtx) (casus.Access, error) {
-		a := casus.CanWriteCareFile(c.u, c.rel)
-		if !a.Allowed || !slices.Contains(casus.WritableVisibilities(c.u, c.rel), in.v.Visibility) {
-			return casus.Access{Relation: casus.RelNone}, nil
-		}
-		e := casus.CareEntry{StudentID: c.st.ID, AuthorID: c.u.ID, Current: in.v}
-		if err := c.tx.AddCareEntry(c.ctx, &e); err != nil {
-			return a, err
-		}
-		c.e.ObjectID = e.ID
-		return a, nil
-	})
-	if ok {
-		http.Redirect(w, r, "/students/"+id+"?saved=care#zorgdossier", http.StatusSeeOther)
+	if _, err := s.app.AddCareEntry(r.Context(), s.actor(r), id, in.v); err != nil {
+		s.renderError(w, r, err)
+		return
 	}
-}
-
-// careHistoryPage shows one entry with all its versions.
-type careHistoryPage struct {
-	Student    casus.Student
-	Entry      casus.CareEntry
-	Versions   []historyVersion // newest first
-	CanCorrect bool
-	Extras     entryExtras
-}
-
-type historyVersion struct {
-	casus.EntryVersion
-	Visible bool              // the user may read this version's content
-	Request *rectificationRef // the request for rectification this version answered
-}
-
-// careEntryFor looks up the entry of the path in the student's file. A
-// malformed or unknown id, or one of another student, gives found false.
-func careEntryFor(c *careCtx, r *http.Request) (casus.CareEntry, bool, error) {
-	return pathRecord(c, r, "entry", c.tx.CareEntry)
-}
-
-// pathRecord reads, with get, the student's record that the path value
-// name gives the id of, and makes that id the object of the access-log
-// entry. A malformed or unknown id, or one of another student, gives found
-// false.
-func pathRecord[T any](c *careCtx, r *http.Request, name string,
-	get func(ctx context.Context, studentID, id string) (T, error)) (T, bool, error) {
-	id := r.PathValue(name)
-	c.e.ObjectID = truncate(id, 64)
-	return studentRecord(c, id, get)
-}
-
-// studentRecord reads the student's record id with get; found is false for
-// a malformed, unknown or other student's id.
-func studentRecord[T any](c *careCtx, id string, get func(ctx context.Context, studentID, id string) (T, error)) (T, bool, error) {
-	if !casus.ValidID(id) {
-		var zero T
-		return zero, false, nil
-	}
-	v, err := get(c.ctx, c.st.ID, id)
-	if casus.ErrorCode(err) == casus.ENOTFOUND {
-		return v, false, nil
-	}
-	return v, err == nil, err
-}
-
-// entryTx runs fn in careTx for the entry of the path when policy allows
-// the user that entry. An unknown entry answers "not found", as a denial
-// does.
-func (s *Server) entryTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose, objectKind string,
-	policy func(casus.User, casus.StudentRelations, casus.CareEntry) casus.Access,
-	fn func(c *careCtx, e casus.CareEntry) error) bool {
-	return s.careTx(w, r, action, purpose, objectKind, func(c *careCtx) (casus.Access, error) {
-		e, found, err := careEntryFor(c, r)
-		if err != nil || !found {
-			return casus.Access{}, err
-		}
-		a := policy(c.u, c.rel, e)
-		if !a.Allowed {
-			return a, nil
-		}
-		return a, fn(c, e)
-	})
+	http.Redirect(w, r, "/students/"+id+"?saved=care#zorgdossier", http.StatusSeeOther)
 }
 
 // handleCareEntry shows an entry and its history: every version, who wrote
-// it, when and why it was corrected.
+// it, when and why it was corrected (app.CareEntryHistory).
 func (s *Server) handleCareEntry(w http.ResponseWriter, r *http.Request) {
-	var page careHistoryPage
-	ok := s.entryTx(w, r, casus.ActRead, "care entry history", "care_entry", casus.CanReadEntryOf, func(c *careCtx, e casus.CareEntry) error {
-		vs, err := c.tx.CareEntryVersions(c.ctx, e.ID)
-		if err != nil {
-			return err
-		}
-		page = careHistoryPage{Student: c.st, Entry: e, CanCorrect: casus.CanCorrectEntry(c.u, c.rel, e).Allowed}
-		for i := len(vs) - 1; i >= 0; i-- {
-			page.Versions = append(page.Versions, historyVersion{EntryVersion: vs[i], Visible: casus.VersionVisible(c.u, c.rel, vs[i])})
-		}
-		page.Extras, err = s.loadEntryExtras(c, e, page.Versions)
-		return err
-	})
-	if !ok {
+	page, err := s.app.CareEntryHistory(r.Context(), s.actor(r), r.PathValue("id"), r.PathValue("entry"))
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	v := s.newView(r, "care.history_title", page)
@@ -384,45 +117,22 @@ func (s *Server) handleCareEntry(w http.ResponseWriter, r *http.Request) {
 // version; it carries that version's number so a correction made meanwhile
 // is detected.
 func (s *Server) handleCareCorrectForm(w http.ResponseWriter, r *http.Request) {
-	var page careEntryPage
-	var cur casus.EntryVersion
-	requestID := r.URL.Query().Get("request")
-	ok := s.entryTx(w, r, casus.ActRead, "care entry correction form", "care_entry", casus.CanCorrectEntry, func(c *careCtx, e casus.CareEntry) error {
-		cur = e.Current
-		page = careEntryPage{StudentID: c.st.ID, StudentName: c.st.Name(), Sector: c.st.Sector, Correct: true,
-			EntryID: e.ID, Visibility: correctionVisibilities(c.u, c.rel, e)}
-		if requestID != "" {
-			// A correction that grants a request for rectification.
-			var err error
-			if page.Request, err = correctionRequest(c, e, requestID); err != nil {
-				return err
-			}
-			page.RequestID = requestID
-		}
-		return nil
-	})
-	if !ok {
+	page, err := s.app.CareCorrectionFormFor(r.Context(), s.actor(r), r.PathValue("id"), r.PathValue("entry"), r.URL.Query().Get("request"))
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
+	cur := page.Current
 	f := &form{Values: url.Values{"kind": {string(cur.Kind)}, "occurred_on": {cur.OccurredOn.Format(time.DateOnly)},
 		"text": {cur.Text}, "visibility": {string(cur.Visibility)}, "version": {strconv.Itoa(cur.Version)},
 		"sector": {string(page.Sector)}, "request": {page.RequestID}}}
 	s.render(w, r, http.StatusOK, "care_entry", s.careEntryView(r, page, f))
 }
 
-// correctionVisibilities are the visibilities a correction may give: those
-// the corrector may write, and always the entry's own.
-func correctionVisibilities(u casus.User, rel casus.StudentRelations, e casus.CareEntry) []casus.Visibility {
-	vs := casus.WritableVisibilities(u, rel)
-	if !slices.Contains(vs, e.Current.Visibility) {
-		vs = append(vs, e.Current.Visibility)
-	}
-	return vs
-}
-
-// handleCareCorrect stores a correction as the entry's next version. The
-// reason is required. When someone else corrected the entry after the form
-// was opened, nothing is written and the answer is 409.
+// handleCareCorrect stores a correction as the entry's next version
+// (app.CorrectCareEntry). The reason is required. When someone else
+// corrected the entry after the form was opened, nothing is written and the
+// answer is 409.
 func (s *Server) handleCareCorrect(w http.ResponseWriter, r *http.Request) {
 	f, err := parseForm(w, r)
 	if err != nil {
@@ -438,74 +148,28 @@ func (s *Server) handleCareCorrect(w http.ResponseWriter, r *http.Request) {
 	}
 	id, entryID := r.PathValue("id"), r.PathValue("entry")
 	if f.Errs != nil {
-		page := careEntryPage{StudentID: id, Sector: in.sector, Correct: true, EntryID: entryID,
-			Visibility: possibleVisibilities(*state(r).user), RequestID: requestID}
+		page := app.CareEntryForm{StudentID: id, Sector: in.sector, Correct: true, EntryID: entryID,
+			Visibility: app.PossibleCareVisibilities(*state(r).user), RequestID: requestID}
 		s.render(w, r, http.StatusBadRequest, "care_entry", s.careEntryView(r, page, f))
 		return
 	}
-	ok := s.careTx(w, r, casus.ActChange, "care entry correction", "care_entry", func(c *careCtx) (casus.Access, error) {
-		e, found, err := careEntryFor(c, r)
-		if err != nil || !found {
-			return casus.Access{}, err
-		}
-		a := casus.CanCorrectEntry(c.u, c.rel, e)
-		if !a.Allowed || !slices.Contains(correctionVisibilities(c.u, c.rel, e), in.v.Visibility) {
-			return casus.Access{Relation: casus.RelNone}, nil
-		}
-		var q *casus.RectificationRequest
-		if requestID != "" {
-			if q, err = correctionRequest(c, e, requestID); err != nil {
-				return a, err
-			}
-		}
-		v := in.v
-		v.EntryID, v.ByID = e.ID, c.u.ID
-		if err := c.tx.CorrectCareEntry(c.ctx, &v); err != nil || q == nil {
-			return a, err
-		}
-		return a, grantByCorrection(c, q, v, s.today())
-	})
-	if ok && requestID != "" {
+	err = s.app.CorrectCareEntry(r.Context(), s.actor(r), app.CareCorrection{StudentID: id, EntryID: entryID, RequestID: requestID, Version: in.v})
+	switch {
+	case err != nil:
+		s.renderError(w, r, err)
+	case requestID != "":
 		http.Redirect(w, r, "/students/"+id+"/rectification/"+requestID+"?saved=corrected", http.StatusSeeOther)
-	} else if ok {
+	default:
 		http.Redirect(w, r, "/students/"+id+"/care/"+entryID+"?saved=1", http.StatusSeeOther)
 	}
 }
 
-// careRoutePage shows the care route: the current step, its history and,
-// for those who may, the form to scale up or down.
-type careRoutePage struct {
-	StudentID   string
-	StudentName string
-	Sector      casus.Sector
-	Summary     routeSummary
-	Steps       []casus.RouteStep // the route, for its overview
-	Events      []routeEventView  // newest first
-	Choices     []casus.RouteStep // steps the user may move the student to
-	Seq         int
-}
-
-type routeEventView struct {
-	casus.RouteEvent
-	Direction casus.RouteDirection
-}
-
+// handleCareRoute shows the care route: the current step, its history and,
+// for those who may, the form to scale up or down (app.CareRouteFor).
 func (s *Server) handleCareRoute(w http.ResponseWriter, r *http.Request) {
-	var page careRoutePage
-	ok := s.careTx(w, r, casus.ActRead, "care route", "care_route", func(c *careCtx) (casus.Access, error) {
-		a := casus.CanViewStudent(c.u, c.rel)
-		if !a.Allowed {
-			return a, nil
-		}
-		events, err := c.tx.RouteEvents(c.ctx, c.st.ID)
-		if err != nil {
-			return a, err
-		}
-		page = routePage(c.st.ID, c.st.Name(), c.st.Sector, events)
-		page.Choices = casus.RouteFor(c.st.Sector).RouteChoices(c.u, c.rel, page.Summary.Current)
-		return a, nil
-	})
-	if !ok {
+	page, err := s.app.CareRouteFor(r.Context(), s.actor(r), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	f := &form{Values: url.Values{"decided_on": {s.today().Format(time.DateOnly)}, "from": {string(page.Summary.Current)},
@@ -516,21 +180,6 @@ func (s *Server) handleCareRoute(w http.ResponseWriter, r *http.Request) {
 		v.Notice = "route.saved"
 	}
 	s.render(w, r, http.StatusOK, "care_route", v)
-}
-
-func routePage(studentID, name string, sector casus.Sector, events []casus.RouteEvent) careRoutePage {
-	route := casus.RouteFor(sector)
-	p := careRoutePage{StudentID: studentID, StudentName: name, Sector: sector, Steps: route.Steps,
-		Summary: summarize(sector, route, events), Seq: len(events)}
-	for i := len(events) - 1; i >= 0; i-- {
-		ev := events[i]
-		dir := casus.RouteDirection("")
-		if ev.From != "" {
-			dir = route.DirectionOf(ev.From, ev.To)
-		}
-		p.Events = append(p.Events, routeEventView{RouteEvent: ev, Direction: dir})
-	}
-	return p
 }
 
 // allSteps lists every step code of every route, for validating the form
@@ -547,9 +196,10 @@ func allSteps() []string {
 	return out
 }
 
-// handleCareRouteChange records a decision to scale up or down. The form
-// carries the step and event number it was made on: when another decision
-// came in between, nothing is written and the answer is 409.
+// handleCareRouteChange records a decision to scale up or down
+// (app.ChangeCareRoute). The form carries the step and event number it was
+// made on: when another decision came in between, nothing is written and
+// the answer is 409.
 func (s *Server) handleCareRouteChange(w http.ResponseWriter, r *http.Request) {
 	f, err := parseForm(w, r)
 	if err != nil {
@@ -573,7 +223,7 @@ func (s *Server) handleCareRouteChange(w http.ResponseWriter, r *http.Request) {
 		if !sector.Valid() {
 			sector = casus.SectorMBO
 		}
-		page := routePage(id, "", sector, nil)
+		page := app.CareRouteOf(id, "", sector, nil)
 		page.Summary.Current = ev.From
 		page.Choices = casus.RouteFor(sector).Steps
 		v := s.newView(r, "route.title", page)
@@ -581,34 +231,11 @@ func (s *Server) handleCareRouteChange(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "care_route", v)
 		return
 	}
-	ok := s.careTx(w, r, casus.ActChange, "care route step", "care_route", func(c *careCtx) (casus.Access, error) {
-		if !casus.CanViewStudent(c.u, c.rel).Allowed {
-			return casus.Access{Relation: casus.RelNone}, nil
-		}
-		events, err := c.tx.RouteEvents(c.ctx, c.st.ID)
-		if err != nil {
-			return casus.Access{}, err
-		}
-		route := casus.RouteFor(c.st.Sector)
-		// Someone who may see the route may learn it changed: check the
-		// conflict before the reach, so a stale form says so.
-		if route.CurrentStep(events) != ev.From || len(events) != ev.Seq {
-			return casus.Access{}, storage.ErrRouteConflict
-		}
-		a := route.CanChangeRoute(c.u, c.rel, ev.From, ev.To)
-		if !a.Allowed {
-			return a, nil
-		}
-		e := ev
-		e.StudentID, e.ByID = c.st.ID, c.u.ID
-		if len(events) == 0 {
-			e.From = route.First()
-		}
-		return a, c.tx.RecordRouteStep(c.ctx, &e)
-	})
-	if ok {
-		http.Redirect(w, r, "/students/"+id+"/route?saved=1", http.StatusSeeOther)
+	if err := s.app.ChangeCareRoute(r.Context(), s.actor(r), id, ev); err != nil {
+		s.renderError(w, r, err)
+		return
 	}
+	http.Redirect(w, r, "/students/"+id+"/route?saved=1", http.StatusSeeOther)
 }
 
 // careDateField validates a day: yyyy-mm-dd (what a date input sends) or

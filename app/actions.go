@@ -1,0 +1,176 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"casus"
+	"casus/storage"
+)
+
+// ActionSection is the actions part of the student page.
+type ActionSection struct {
+	Actions   []casus.Action
+	CanCreate bool
+	Cases     []casus.Case // open cases an action can belong to
+	Owners    []casus.User
+	Today     time.Time
+}
+
+// actionSection fills the actions part for a user whose relation shows the
+// student's cases.
+func (c *Student) actionSection(today time.Time, cases []casus.Case) (ActionSection, error) {
+	sec := ActionSection{Today: today, CanCreate: casus.CanCreateAction(c.u, c.rel).Allowed}
+	var err error
+	if sec.Actions, err = c.tx.StudentActions(c.ctx, c.st.ID); err != nil {
+		return sec, err
+	}
+	if sec.CanCreate {
+		sec.Cases = casus.OpenCases(cases)
+		sec.Owners, err = c.tx.ActionOwnerCandidates(c.ctx, c.st.ID)
+	}
+	return sec, err
+}
+
+// NewAction is an action as the form gives it: the case and owner are
+// checked against the student's open cases and owner candidates here.
+type NewAction struct {
+	StudentID   string
+	CaseID      string
+	OwnerID     string
+	Description string
+	DueOn       time.Time
+}
+
+// CreateAction agrees an action for one of the student's open cases
+// (casus.CanCreateAction). errs are the errors the door found parsing the
+// form; with any, or with a case or owner that is not the student's, nothing
+// is written and the request is logged as refused.
+func (s *Service) CreateAction(ctx context.Context, a Actor, in NewAction, errs casus.ValidationErrors) error {
+	return s.student(ctx, a, studentReq{action: casus.ActCreate, purpose: "action", objectKind: "action", objectID: in.StudentID},
+		func(c *Student) (casus.Access, error) {
+			acc := casus.CanCreateAction(c.u, c.rel)
+			if !acc.Allowed {
+				return acc, nil
+			}
+			cases, err := c.tx.Cases(c.ctx, c.st.ID)
+			if err != nil {
+				return acc, err
+			}
+			owners, err := c.tx.ActionOwnerCandidates(c.ctx, c.st.ID)
+			if err != nil {
+				return acc, err
+			}
+			var choiceErrs casus.ValidationErrors
+			if !actionChoiceOK(in.CaseID, errs, "case", casus.OpenCases(cases), func(x casus.Case) string { return x.ID }) {
+				choiceErrs = append(choiceErrs, casus.FieldError("case", "error.choice", nil))
+				in.CaseID = ""
+			}
+			if !actionChoiceOK(in.OwnerID, errs, "owner", owners, func(x casus.User) string { return x.ID }) {
+				choiceErrs = append(choiceErrs, casus.FieldError("owner", "error.choice", nil))
+				in.OwnerID = ""
+			}
+			if errs = append(choiceErrs, errs...); len(errs) > 0 {
+				return acc, errs.Err()
+			}
+			act := casus.Action{StudentID: c.st.ID, CreatedBy: c.u.ID, CaseID: in.CaseID, OwnerID: in.OwnerID,
+				Description: in.Description, DueOn: in.DueOn}
+			c.e.ObjectID = act.CaseID
+			return acc, c.tx.CreateAction(c.ctx, &act)
+		})
+}
+
+// actionChoiceOK reports whether v is one of the options, or the door
+// already failed the field.
+func actionChoiceOK[T any](v string, errs casus.ValidationErrors, field string, options []T, id func(T) string) bool {
+	if errs.Field(field) != nil {
+		return true
+	}
+	return slices.ContainsFunc(options, func(x T) bool { return id(x) == v })
+}
+
+// TaskRow is an action on the owner's task list.
+type TaskRow struct {
+	Action    casus.Action
+	Anonymous bool
+	Overdue   bool
+}
+
+// TaskList lists the actor's actions still to be done, soonest due first.
+// Every row names a student and is logged; a partner without consent sees
+// the row anonymously.
+func (s *Service) TaskList(ctx context.Context, a Actor) ([]TaskRow, error) {
+	u := a.User
+	if !u.SeesStudentData() {
+		return nil, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"}
+	}
+	var rows []TaskRow
+	err := s.db.Update(ctx, func(tx *storage.Tx) error {
+		actions, err := tx.OwnedActions(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		for _, act := range actions {
+			st, rel, err := tx.StudentFor(ctx, u.ID, act.StudentID)
+			if err != nil {
+				return err
+			}
+			acc := casus.CanUpdateAction(u, act, rel)
+			if !acc.Allowed {
+				continue
+			}
+			g, err := identityGrounds(ctx, tx, u, acc.Relation, st)
+			if err != nil {
+				return err
+			}
+			named := g.Basis != casus.BasisAnonymous
+			e := s.entry(a, casus.ActSearch, "task list")
+			setGrounds(e, g)
+			e.StudentID, e.ObjectKind, e.ObjectID = st.ID, "action", act.ID
+			if !named {
+				e.Purpose = "task list (anonymous)"
+				act.StudentName = ""
+			}
+			if err := logAccess(ctx, tx, e, acc); err != nil {
+				return err
+			}
+			rows = append(rows, TaskRow{Action: act, Anonymous: !named, Overdue: act.Overdue(s.Today())})
+		}
+		return nil
+	})
+	return rows, err
+}
+
+// ActionProgress is a report on an action: its new status and a note,
+// against the version the owner saw.
+type ActionProgress struct {
+	ActionID string
+	Status   casus.ActionStatus
+	Note     string
+	Version  int
+}
+
+// UpdateAction reports progress on an action, by its owner or the
+// coordinator (casus.CanUpdateAction); the report shows nothing of who the
+// student is, so a partner without consent may make it. errs are the
+// errors the door found parsing the form.
+func (s *Service) UpdateAction(ctx context.Context, a Actor, in ActionProgress, errs casus.ValidationErrors) error {
+	var act casus.Action
+	req := studentReq{action: casus.ActChange, purpose: "action update", objectKind: "action", objectID: in.ActionID, anonymousOK: true,
+		studentOf: func(tx *storage.Tx) (string, error) {
+			var err error
+			act, err = tx.Action(ctx, in.ActionID)
+			return act.StudentID, err
+		}}
+	return s.student(ctx, a, req, func(c *Student) (casus.Access, error) {
+		acc := casus.CanUpdateAction(c.u, act, c.rel)
+		if !acc.Allowed {
+			return acc, nil
+		}
+		if errs != nil {
+			return acc, errs.Err()
+		}
+		return acc, c.tx.UpdateAction(c.ctx, &act, in.Version, in.Status, in.Note, c.u.ID)
+	})
+}

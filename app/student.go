@@ -1,0 +1,260 @@
+package app
+
+import (
+	"context"
+	"slices"
+
+	"casus"
+	"casus/storage"
+)
+
+// StudentView is a student's page as the actor's relation allows it.
+type StudentView struct {
+	Student      casus.Student
+	Age          int
+	AgeBand      string // instead of the age on an anonymous page
+	Relation     casus.Relation
+	View         casus.StudentView
+	Guardians    []casus.Guardian
+	Cases        []casus.Case
+	CanRefer     bool // may start a referral (aanmelding) of the student
+	Care         CareSection
+	Anonymous    bool // a partner without consent: no name, date of birth, number or group
+	Actions      ActionSection
+	Advice       AdviceSection
+	Agenda       []storage.ScheduledItem // coming meetings that will discuss the student
+	CanCrisis    bool                    // may record a crisis
+	CanConsent   bool                    // may record consent for the student's cases
+	CanClose     bool                    // may close and reopen the cases
+	CloseReasons []casus.CloseReason
+	Closure      StudentClosure // goals to evaluate on closing, and the cases' history
+	CanReadLog   bool           // may read the student's access log and run the export
+	CanRetention bool           // may see the retention date, set legal holds, erase
+	CanMeldcode  bool           // may open the meldcode: the zorgcoördinator and the people named
+}
+
+// StudentClosure is the student page's part about closing: the goals of
+// each open case's latest plan for whoever may close it, and each case's
+// history of closings and reopenings with the goals' outcomes.
+type StudentClosure struct {
+	Goals   map[string][]StudentCloseGoal  // by case id, for the close form
+	History map[string][]casus.CaseClosure // by case id
+	Results []casus.GoalResult
+}
+
+// StudentCloseGoal is a goal of the close form with its number in the plan.
+type StudentCloseGoal struct {
+	N int
+	casus.Goal
+}
+
+// ViewStudent shows a student's page with what the actor's relation
+// allows. A denied request, a malformed id and an unknown student all
+// return casus.ErrNotFound. The request is logged, as read of the page
+// ("student page", or "student page (anonymous)" for a partner without
+// consent), before the page's data is read, in the same transaction.
+func (s *Service) ViewStudent(ctx context.Context, a Actor, id string) (StudentView, error) {
+	u := a.User
+	var page StudentView
+	allowed := false
+	err := s.db.Update(ctx, func(tx *storage.Tx) error {
+		e := s.entry(a, casus.ActRead, "student page")
+		e.ObjectKind, e.ObjectID = "student", truncate(id, 64)
+		if !casus.ValidID(id) {
+			return logAccess(ctx, tx, e, casus.Access{})
+		}
+		st, rel, err := tx.StudentFor(ctx, u.ID, id)
+		if err != nil && casus.ErrorCode(err) != casus.ENOTFOUND {
+			return err
+		}
+		if rel.Exists {
+			e.StudentID = st.ID
+		}
+		acc := casus.CanViewStudent(u, rel)
+		named := true
+		if acc.Allowed {
+			g, err := identityGrounds(ctx, tx, u, acc.Relation, st)
+			if err != nil {
+				return err
+			}
+			setGrounds(e, g)
+			if named = g.Basis != casus.BasisAnonymous; !named {
+				e.Purpose = "student page (anonymous)"
+			}
+		}
+		if err := logAccess(ctx, tx, e, acc); err != nil || !acc.Allowed {
+			return err
+		}
+		allowed = true
+		c := &Student{ctx: ctx, tx: tx, actor: a, u: u, st: st, rel: rel, e: e}
+		page, err = s.studentView(c, acc, named)
+		return err
+	})
+	if err == nil && !allowed {
+		return page, casus.ErrNotFound
+	}
+	return page, err
+}
+
+// studentView reads the page of a student the actor may see; named says
+// whether they may know who it is.
+func (s *Service) studentView(c *Student, acc casus.Access, named bool) (StudentView, error) {
+	u, st, rel, tx, ctx := c.u, c.st, c.rel, c.tx, c.ctx
+	page := StudentView{Student: st, Age: st.AgeOn(tx.Now()), Relation: acc.Relation, View: casus.ViewFor(acc.Relation),
+		Anonymous: !named}
+	if page.Anonymous {
+		// What a partner without consent may know: the case, not the person.
+		page.Student = casus.Student{ID: st.ID, SchoolID: st.SchoolID, SchoolName: st.SchoolName, Sector: st.Sector, Level: st.Level}
+		page.Age, page.AgeBand = 0, st.AgeBand(tx.Now())
+		page.View = casus.StudentView{Cases: page.View.Cases}
+	}
+	page.CanRefer = casus.CanCreateReferral(u, rel).Allowed
+	var err error
+	if page.View.Guardians {
+		if page.Guardians, err = tx.Guardians(ctx, st.ID); err != nil {
+			return page, err
+		}
+	}
+	if page.View.Cases {
+		if page.Cases, err = tx.Cases(ctx, st.ID); err != nil {
+			return page, err
+		}
+	}
+	if page.View.Agenda {
+		if page.Agenda, err = tx.StudentAgenda(ctx, st.ID, tx.Now()); err != nil {
+			return page, err
+		}
+	}
+	page.CanCrisis = casus.CanRecordCrisis(u, rel).Allowed
+	page.CanConsent = casus.CanManageConsent(u, rel).Allowed
+	page.CanClose, page.CloseReasons = casus.CanCloseCase(u, rel).Allowed, casus.CloseReasons
+	page.CanReadLog = casus.CanReadAccessLog(u, rel, st.SchoolID).Allowed && !page.Anonymous
+	page.CanRetention = casus.CanManageRetention(u, rel).Allowed
+	inMeldcode, err := tx.MeldcodeNamed(ctx, st.ID, u.ID)
+	if page.CanMeldcode = casus.CanViewMeldcode(u, rel, inMeldcode).Allowed; err != nil {
+		return page, err
+	}
+	if page.Anonymous {
+		return page, nil // the care file would tell who it is
+	}
+	today := s.Today()
+	if page.View.Cases {
+		if page.Actions, err = c.actionSection(today, page.Cases); err != nil {
+			return page, err
+		}
+	}
+	if page.Closure, err = c.studentClosure(page.Cases); err != nil {
+		return page, err
+	}
+	if page.Advice, err = c.adviceSection(page.Cases); err != nil {
+		return page, err
+	}
+	page.Care, err = c.careSection(today)
+	return page, err
+}
+
+// studentClosure loads the goals for whoever may close the cases and the
+// history for whoever may read it.
+func (c *Student) studentClosure(cases []casus.Case) (StudentClosure, error) {
+	sec := StudentClosure{Results: casus.GoalResults}
+	canClose := casus.CanCloseCase(c.u, c.rel).Allowed
+	history := casus.CanReadCaseHistory(c.u, c.rel).Allowed
+	for _, cs := range cases {
+		if canClose && cs.Status == casus.CaseOpen {
+			plan, ok, err := c.tx.LatestPlan(c.ctx, cs.ID)
+			if err != nil {
+				return sec, err
+			}
+			if ok {
+				if sec.Goals == nil {
+					sec.Goals = map[string][]StudentCloseGoal{}
+				}
+				for i, g := range plan.Record.Goals {
+					sec.Goals[cs.ID] = append(sec.Goals[cs.ID], StudentCloseGoal{N: i + 1, Goal: g})
+				}
+			}
+		}
+		if history {
+			h, err := c.tx.CaseClosures(c.ctx, cs.ID)
+			if err != nil {
+				return sec, err
+			}
+			if len(h) > 0 {
+				if sec.History == nil {
+					sec.History = map[string][]casus.CaseClosure{}
+				}
+				sec.History[cs.ID] = h
+			}
+		}
+	}
+	return sec, nil
+}
+
+// ListedStudent is a row of the student list; an anonymous one shows no
+// name, number or group.
+type ListedStudent struct {
+	casus.Student
+	Anonymous bool
+}
+
+// studentListLimit bounds one list or search result.
+const studentListLimit = 50
+
+// StudentList lists the students the actor has a relation to, those whose
+// name matches query when it is not empty. Every student listed is logged
+// as a search hit; a name search leaves out anonymous rows, which would
+// confirm who an anonymous case is, and anonymous rows come last.
+func (s *Service) StudentList(ctx context.Context, a Actor, query string) ([]ListedStudent, error) {
+	u := a.User
+	if !u.SeesStudentData() {
+		return nil, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"}
+	}
+	var rows []ListedStudent
+	err := s.db.Update(ctx, func(tx *storage.Tx) error {
+		candidates, rels, err := tx.StudentCandidates(ctx, u.ID, query, studentListLimit)
+		if err != nil {
+			return err
+		}
+		for i, st := range candidates {
+			acc := casus.CanViewStudent(u, rels[i])
+			if !acc.Allowed {
+				continue
+			}
+			g, err := identityGrounds(ctx, tx, u, acc.Relation, st)
+			if err != nil {
+				return err
+			}
+			named := g.Basis != casus.BasisAnonymous
+			if !named && query != "" {
+				continue // a name search must not confirm who an anonymous case is
+			}
+			row := ListedStudent{Student: st, Anonymous: !named}
+			if row.Anonymous {
+				row.Student = casus.Student{ID: st.ID, SchoolName: st.SchoolName, Sector: st.Sector, Level: st.Level}
+			}
+			e := s.entry(a, casus.ActSearch, "student list")
+			setGrounds(e, g)
+			if row.Anonymous {
+				e.Purpose = "student list (anonymous)"
+			}
+			e.StudentID, e.ObjectKind, e.ObjectID = st.ID, "student", st.ID
+			if err := logAccess(ctx, tx, e, acc); err != nil {
+				return err
+			}
+			rows = append(rows, row)
+		}
+		return nil
+	})
+	// Anonymous rows last: among named rows sorted by surname, their place
+	// would hint at the name.
+	slices.SortStableFunc(rows, func(a, b ListedStudent) int {
+		switch {
+		case a.Anonymous == b.Anonymous:
+			return 0
+		case a.Anonymous:
+			return 1
+		}
+		return -1
+	})
+	return rows, err
+}
