@@ -40,7 +40,6 @@ var notYetMoved = map[string]bool{
 	"export.go":         true,
 	"handbook.go":       true,
 	"login.go":          true,
-	"meetings.go":       true,
 	"meldcode.go":       true,
 	"messages.go":       true,
 	"middleware.go":     true,
@@ -53,7 +52,6 @@ var notYetMoved = map[string]bool{
 	"retention.go":      true,
 	"securityevents.go": true,
 	"student.go":        true,
-	"team.go":           true,
 }
 
 func webSources(t *testing.T) map[string]*ast.File {
