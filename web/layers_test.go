@@ -34,7 +34,6 @@ var notYetMoved = map[string]bool{
 	"closuregoals.go":   true,
 	"complaints.go":     true,
 	"consent.go":        true,
-	"discussion.go":     true,
 	"escalation.go":     true,
 	"export.go":         true,
 	"handbook.go":       true,
