@@ -3,25 +3,17 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"time"
 
 	"casus"
-	"casus/storage"
+	"casus/app"
 )
 
-// meetingsShown is how many coming meetings the team page lists.
-const meetingsShown = storage.MeetingsAhead
-
-// teamMeetings is the meetings part of a team page.
+// teamMeetings is the meetings part of a team page, with the options of
+// the planning form.
 type teamMeetings struct {
-	Rhythm     *casus.Recurrence
-	Location   string
-	TooRare    bool // the rhythm is below what the team's kind needs
-	Upcoming   []casus.Meeting
-	CanPlan    bool
-	IsMember   bool // may open the agendas
+	app.TeamMeetings
 	Weekdays   []string
 	Patterns   []string
 	MonthWeeks []string
@@ -31,24 +23,6 @@ var (
 	rhythmPatterns = []string{"weeks", "month"}
 	monthWeeks     = []string{"1", "2", "3", "4", "-1"}
 )
-
-// loadMeetings fills the meetings part for u; it stores the coming slots of
-// the rhythm (see storage.NextMeeting), so it runs in a write transaction.
-func (s *Server) loadMeetings(r *http.Request, tx *storage.Tx, u casus.User, team casus.CareTeam, members []casus.TeamMember) (teamMeetings, error) {
-	ctx := r.Context()
-	tm := teamMeetings{CanPlan: casus.CanPlanMeetings(u, members), Patterns: rhythmPatterns, MonthWeeks: monthWeeks,
-		IsMember: u.SeesStudentData() && slices.ContainsFunc(members, func(m casus.TeamMember) bool { return m.User.ID == u.ID })}
-	rec, loc, ok, err := tx.Recurrence(ctx, team.ID)
-	if err != nil {
-		return tm, err
-	}
-	if ok {
-		tm.Rhythm, tm.Location = &rec, loc
-		tm.TooRare = rec.PerFourWeeks() < casus.MinPerFourWeeks(team.Kind)
-	}
-	tm.Upcoming, err = tx.UpcomingMeetings(ctx, team.ID, tx.Now(), meetingsShown)
-	return tm, err
-}
 
 // rhythmForm proposes the current rhythm, or every other week from the
 // coming Tuesday at 14:00.
@@ -71,37 +45,11 @@ func (s *Server) rhythmForm(tm teamMeetings) *form {
 	return &form{Values: v}
 }
 
-// teamTx runs fn for the team of the path, with its members, in a write
-// transaction; only its chair may plan. A malformed or unknown team is not
-// found; someone other than the chair is forbidden (the team page is open
-// to all staff, so its existence is no secret).
-func (s *Server) teamTx(w http.ResponseWriter, r *http.Request, f *form, fn func(tx *storage.Tx, team casus.CareTeam, members []casus.TeamMember) error) {
-	id := r.PathValue("id")
-	u := *state(r).user
-	if !casus.ValidID(id) {
-		s.renderError(w, r, casus.ErrNotFound)
-		return
-	}
-	err := s.db.Update(r.Context(), func(tx *storage.Tx) error {
-		team, _, err := tx.Team(r.Context(), id)
-		if err != nil {
-			return err
-		}
-		members, err := tx.TeamMembers(r.Context(), id)
-		if err != nil {
-			return err
-		}
-		if !casus.CanPlanMeetings(u, members) {
-			return &casus.Error{Code: casus.EFORBIDDEN, Key: "meetings.not_chair"}
-		}
-		if err := fn(tx, team, members); err != nil {
-			return err
-		}
-		// A moved or cancelled meeting leaves room for the next of the rhythm.
-		_, err = tx.PlanMeetings(r.Context(), team.ID, tx.Now(), storage.MeetingsAhead)
-		return err
-	})
-	if f != nil && f.Errs != nil && casus.ErrorCode(err) == casus.EINVALID {
+// planned answers a planning request: the form again with its messages
+// when the use case refused its fields, else back to the team's meetings.
+func (s *Server) planned(w http.ResponseWriter, r *http.Request, f *form, err error) {
+	if errs, ok := validationErrors(err); ok && f != nil {
+		f.Errs = errs
 		s.team(w, r, f, http.StatusBadRequest)
 		return
 	}
@@ -109,91 +57,52 @@ func (s *Server) teamTx(w http.ResponseWriter, r *http.Request, f *form, fn func
 		s.renderError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/teams/"+id+"?saved=meetings#overleggen", http.StatusSeeOther)
+	http.Redirect(w, r, "/teams/"+r.PathValue("id")+"?saved=meetings#overleggen", http.StatusSeeOther)
 }
 
-// handleRhythm sets the team's meeting rhythm.
+// handleRhythm sets the team's meeting rhythm (app.SaveMeetingRhythm).
 func (s *Server) handleRhythm(w http.ResponseWriter, r *http.Request) {
 	f, err := parseForm(w, r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.teamTx(w, r, f, func(tx *storage.Tx, team casus.CareTeam, members []casus.TeamMember) error {
-		rec := casus.Recurrence{First: s.dayAndTime(f, "first_on", "first_at", false)}
-		switch f.choice("pattern", true, rhythmPatterns...) {
-		case "weeks":
-			rec.EveryWeeks = wholeNumber(f, "every_weeks", 1, 12)
-		case "month":
-			rec.MonthWeek = wholeNumber(f, "month_week", -1, 4)
-			if rec.MonthWeek == 0 && f.Error("month_week") == nil {
-				f.fail("month_week", "error.choice", nil)
-			}
+	rec := casus.Recurrence{First: s.dayAndTime(f, "first_on", "first_at", false)}
+	switch f.choice("pattern", true, rhythmPatterns...) {
+	case "weeks":
+		rec.EveryWeeks = wholeNumber(f, "every_weeks", 1, 12)
+	case "month":
+		rec.MonthWeek = wholeNumber(f, "month_week", -1, 4)
+		if rec.MonthWeek == 0 && f.Error("month_week") == nil {
+			f.fail("month_week", "error.choice", nil)
 		}
-		rec.Duration = time.Duration(wholeNumber(f, "duration", 15, 480)) * time.Minute
-		location := f.text("location", textRule{max: 200})
-		if f.Errs != nil {
-			return f.Errs.Err()
-		}
-		if err := tx.SetRecurrence(r.Context(), team.ID, rec, location); err != nil {
-			return err
-		}
-		// What is ready goes onto the first meeting of the new rhythm.
-		_, _, err := tx.CollectAgenda(r.Context(), team.ID)
-		return err
-	})
+	}
+	rec.Duration = time.Duration(wholeNumber(f, "duration", 15, 480)) * time.Minute
+	location := f.text("location", textRule{max: 200})
+	err = s.app.SaveMeetingRhythm(r.Context(), s.actor(r), r.PathValue("id"), rec, location, f.Errs)
+	s.planned(w, r, f, err)
 }
 
-// handleMeetingCancel cancels one meeting of the team.
+// handleMeetingCancel cancels one meeting of the team (app.CancelMeeting).
 func (s *Server) handleMeetingCancel(w http.ResponseWriter, r *http.Request) {
 	if _, err := parseForm(w, r); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.teamTx(w, r, nil, func(tx *storage.Tx, team casus.CareTeam, _ []casus.TeamMember) error {
-		m, err := s.teamMeeting(r, tx, team)
-		if err != nil {
-			return err
-		}
-		return tx.CancelMeeting(r.Context(), m.ID)
-	})
+	s.planned(w, r, nil, s.app.CancelMeeting(r.Context(), s.actor(r), r.PathValue("id"), r.PathValue("meeting")))
 }
 
-// handleMeetingMove moves one meeting of the team to another day and time.
+// handleMeetingMove moves one meeting of the team to another day and time
+// (app.MoveMeeting).
 func (s *Server) handleMeetingMove(w http.ResponseWriter, r *http.Request) {
 	f, err := parseForm(w, r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.teamTx(w, r, f, func(tx *storage.Tx, team casus.CareTeam, _ []casus.TeamMember) error {
-		m, err := s.teamMeeting(r, tx, team)
-		if err != nil {
-			return err
-		}
-		to := s.dayAndTime(f, "move_on", "move_at", true)
-		if f.Errs != nil {
-			return f.Errs.Err()
-		}
-		if err := tx.MoveMeeting(r.Context(), m.ID, to); err != nil {
-			return err
-		}
-		_, _, err = tx.CollectAgenda(r.Context(), team.ID)
-		return err
-	})
-}
-
-// teamMeeting loads the meeting of the path, which must be the team's.
-func (s *Server) teamMeeting(r *http.Request, tx *storage.Tx, team casus.CareTeam) (casus.Meeting, error) {
-	id := r.PathValue("meeting")
-	if !casus.ValidID(id) {
-		return casus.Meeting{}, casus.ErrNotFound
-	}
-	m, err := tx.Meeting(r.Context(), id)
-	if err == nil && m.TeamID != team.ID {
-		err = casus.ErrNotFound
-	}
-	return m, err
+	to := s.dayAndTime(f, "move_on", "move_at", true)
+	err = s.app.MoveMeeting(r.Context(), s.actor(r), r.PathValue("id"), r.PathValue("meeting"), to, f.Errs)
+	s.planned(w, r, f, err)
 }
 
 // dayAndTime validates a date field and a time field into a moment in Dutch
@@ -221,7 +130,7 @@ func (s *Server) dayAndTime(f *form, dayField, timeField string, future bool) ti
 
 // wholeNumber validates a whole number in [min, max].
 func wholeNumber(f *form, name string, min, max int) int {
-	v := f.text(name, textRule{required: true, max: 4})
+	v := f.text(name, textRule{max: 4, required: true})
 	if f.Error(name) != nil {
 		return 0
 	}

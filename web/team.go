@@ -3,8 +3,7 @@ package web
 import (
 	"net/http"
 
-	"casus"
-	"casus/storage"
+	"casus/app"
 )
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
@@ -12,12 +11,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleTeams(w http.ResponseWriter, r *http.Request) {
-	var teams []casus.CareTeam
-	err := s.db.View(r.Context(), func(tx *storage.Tx) error {
-		var err error
-		teams, err = tx.Teams(r.Context())
-		return err
-	})
+	teams, err := s.app.Teams(r.Context(), s.actor(r))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -25,11 +19,10 @@ func (s *Server) handleTeams(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "teams", s.newView(r, "teams.title", teams))
 }
 
+// teamPage is the team page: the use case's, with the planning form's
+// options.
 type teamPage struct {
-	Team     casus.CareTeam
-	Schools  []string
-	Members  []casus.TeamMember
-	Missing  []casus.Requirement
+	app.TeamPage
 	Meetings teamMeetings
 }
 
@@ -43,29 +36,12 @@ func (s *Server) handleTeam(w http.ResponseWriter, r *http.Request) {
 // team renders the team page; f is a planning form to show again with its
 // messages.
 func (s *Server) team(w http.ResponseWriter, r *http.Request, f *form, status int) {
-	id := r.PathValue("id")
-	if !casus.ValidID(id) {
-		s.renderError(w, r, casus.ErrNotFound)
-		return
-	}
-	u := *state(r).user
-	var page teamPage
-	err := s.db.View(r.Context(), func(tx *storage.Tx) error {
-		var err error
-		if page.Team, page.Schools, err = tx.Team(r.Context(), id); err != nil {
-			return err
-		}
-		if page.Members, err = tx.TeamMembers(r.Context(), id); err != nil {
-			return err
-		}
-		page.Meetings, err = s.loadMeetings(r, tx, u, page.Team, page.Members)
-		return err
-	})
+	tp, err := s.app.Team(r.Context(), s.actor(r), r.PathValue("id"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	page.Missing = casus.MissingPartners(page.Team.Kind, page.Members)
+	page := teamPage{TeamPage: tp, Meetings: teamMeetings{TeamMeetings: tp.Meetings, Patterns: rhythmPatterns, MonthWeeks: monthWeeks}}
 	v := s.newView(r, "team.title", page)
 	if f == nil {
 		f = s.rhythmForm(page.Meetings)

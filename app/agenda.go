@@ -1,0 +1,241 @@
+package app
+
+import (
+	"context"
+	"slices"
+
+	"casus"
+	"casus/storage"
+)
+
+// AgendaPage is one meeting's agenda as one member of the team may see it.
+type AgendaPage struct {
+	Meeting casus.Meeting
+	Team    casus.CareTeam
+	Rows    []AgendaRow
+	CanPlan bool         // the chair: order, time and invitations
+	OnCall  []casus.User // on-call members the chair can invite per item
+	Minutes int          // the items' time together
+	// GuestKinds are the kinds of guest the chair can invite per item.
+	GuestKinds []casus.GuestKind
+}
+
+// AgendaRow is an item the viewer may see: by name, or anonymously for a
+// partner without consent (then no name, age band or group: only the kind
+// of item and the school's sector and level).
+type AgendaRow struct {
+	Item      casus.AgendaItem
+	Invited   []string // names of who is invited for the item
+	Anonymous bool
+	Student   casus.Student // empty but for sector and level when anonymous
+	Age       int
+	Question  string              // the chair's question for the item (the chair's form)
+	Summary   string              // the question in short; empty when anonymous
+	Guests    []casus.AgendaGuest // names are blanked when anonymous
+}
+
+// Agenda shows a meeting's agenda to the members of its team. Each member
+// sees the items their relation to the student allows — an on-call partner
+// only the cases they are invited for — and a partner without consent sees
+// an item anonymously. Every item shown is logged.
+func (s *Service) Agenda(ctx context.Context, a Actor, meetingID string) (AgendaPage, error) {
+	u := a.User
+	var page AgendaPage
+	if !casus.ValidID(meetingID) {
+		return page, casus.ErrNotFound
+	}
+	err := s.db.Update(ctx, func(tx *storage.Tx) error {
+		m, members, err := agendaMeeting(ctx, tx, meetingID, u)
+		if err != nil {
+			return err
+		}
+		if page.Team, _, err = tx.Team(ctx, m.TeamID); err != nil {
+			return err
+		}
+		page.Meeting = m
+		page.CanPlan = casus.CanPlanMeetings(u, members)
+		if page.CanPlan {
+			page.GuestKinds = casus.GuestKinds
+			page.OnCall = agendaOnCall(members)
+		}
+		return s.agendaRows(ctx, tx, a, &page)
+	})
+	return page, err
+}
+
+// agendaOnCall are the team's on-call members.
+func agendaOnCall(members []casus.TeamMember) []casus.User {
+	var on []casus.User
+	for _, tm := range members {
+		if tm.Kind == casus.MemberOnCall {
+			on = append(on, tm.User)
+		}
+	}
+	return on
+}
+
+// agendaRows fills the rows the actor may see and logs each.
+func (s *Service) agendaRows(ctx context.Context, tx *storage.Tx, a Actor, page *AgendaPage) error {
+	u, m := a.User, page.Meeting
+	items, err := tx.Agenda(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	invited, err := tx.ItemInvitees(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	details, err := tx.ItemDetails(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		st, rel, err := tx.StudentFor(ctx, u.ID, it.StudentID)
+		if err != nil {
+			return err
+		}
+		acc := casus.CanViewStudent(u, rel)
+		if !acc.Allowed {
+			continue // not this member's item; its existence stays unsaid
+		}
+		g, err := identityGrounds(ctx, tx, u, acc.Relation, st)
+		if err != nil {
+			return err
+		}
+		named := g.Basis != casus.BasisAnonymous
+		det := details[it.ID]
+		row := AgendaRow{Item: it, Anonymous: !named, Student: st, Age: st.AgeOn(tx.Now()), Invited: invited[it.ID],
+			Question: det.Question, Summary: casus.Shorten(det.Summary, casus.SummaryMax), Guests: det.Guests}
+		page.Minutes += it.Minutes
+		e := s.entry(a, casus.ActRead, "agenda")
+		setGrounds(e, g)
+		if row.Anonymous {
+			row.Student = casus.Student{Sector: st.Sector, Level: st.Level, SchoolName: st.SchoolName}
+			e.Purpose = "agenda (anonymous)"
+			row.anonymous()
+		}
+		e.StudentID, e.ObjectKind, e.ObjectID = st.ID, "agenda_item", it.ID
+		if err := logAccess(ctx, tx, e, acc); err != nil {
+			return err
+		}
+		page.Rows = append(page.Rows, row)
+	}
+	return nil
+}
+
+// anonymous blanks what could tell who the student of an anonymous agenda
+// item is: the question in the school's words and the guests' names. The
+// kinds of guests stay: the partner knows who joins the talk.
+func (row *AgendaRow) anonymous() {
+	row.Question, row.Summary = "", ""
+	guests := make([]casus.AgendaGuest, len(row.Guests))
+	for i, g := range row.Guests {
+		guests[i] = casus.AgendaGuest{ID: g.ID, ItemID: g.ItemID, Kind: g.Kind}
+	}
+	row.Guests = guests
+}
+
+// AgendaItemChange is what the chair changes about an agenda item: move it
+// up or down, set its time, invite an on-call member, set the question, or
+// add or remove a guest.
+type AgendaItemChange struct {
+	MeetingID, ItemID string
+	Action            string // up, down, minutes, invite, question, guest, unguest
+	Minutes           int
+	Invitee           string // an on-call member's id (invite)
+	Question          string
+	Guest             casus.AgendaGuest // Kind and Name (guest)
+	GuestID           string            // unguest
+}
+
+// ChangeAgendaItem lets the chair move an item up or down, set its time,
+// invite an on-call member for it (which relates them to the item's case),
+// set its question or add or remove a guest. Each change is logged against
+// the item's student. errs are the door's errors parsing the form: with
+// any, or an invitee who is not on call, nothing is written and they come
+// back (after the chair and the item are checked).
+func (s *Service) ChangeAgendaItem(ctx context.Context, a Actor, in AgendaItemChange, errs casus.ValidationErrors) error {
+	u := a.User
+	if !casus.ValidID(in.MeetingID) || !casus.ValidID(in.ItemID) {
+		return casus.ErrNotFound
+	}
+	return s.update(ctx, func(tx *storage.Tx) error {
+		m, members, err := agendaMeeting(ctx, tx, in.MeetingID, u)
+		if err != nil {
+			return err
+		}
+		if !casus.CanPlanMeetings(u, members) {
+			return &casus.Error{Code: casus.EFORBIDDEN, Key: "meetings.not_chair"}
+		}
+		items, err := tx.Agenda(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(items, func(it casus.AgendaItem) bool { return it.ID == in.ItemID })
+		if i < 0 {
+			return casus.ErrNotFound
+		}
+		_, rel, err := tx.StudentFor(ctx, u.ID, items[i].StudentID)
+		if err != nil {
+			return err
+		}
+		e := s.entry(a, casus.ActChange, "agenda: "+in.Action)
+		e.StudentID, e.ObjectKind, e.ObjectID = items[i].StudentID, "agenda_item", in.ItemID
+		switch in.Action {
+		case "invite":
+			if in.Invitee != "" && !slices.ContainsFunc(agendaOnCall(members), func(o casus.User) bool { return o.ID == in.Invitee }) {
+				errs = append(errs, casus.FieldError("user", "error.choice", nil))
+			}
+		case "unguest":
+			if !casus.ValidID(in.GuestID) {
+				return casus.ErrNotFound
+			}
+		}
+		if errs != nil {
+			return errs
+		}
+		if err := logAccess(ctx, tx, e, casus.CanViewStudent(u, rel)); err != nil {
+			return err
+		}
+		return agendaItemChange(ctx, tx, u, m, in)
+	})
+}
+
+// agendaItemChange stores the change.
+func agendaItemChange(ctx context.Context, tx *storage.Tx, u casus.User, m casus.Meeting, in AgendaItemChange) error {
+	switch in.Action {
+	case "up", "down":
+		return tx.MoveAgendaItem(ctx, m.ID, in.ItemID, in.Action == "up")
+	case "minutes":
+		return tx.SetItemMinutes(ctx, m.ID, in.ItemID, in.Minutes)
+	case "question":
+		return tx.SetItemQuestion(ctx, m.ID, in.ItemID, in.Question)
+	case "guest":
+		g := casus.AgendaGuest{ItemID: in.ItemID, AddedBy: u.ID, Kind: in.Guest.Kind, Name: in.Guest.Name}
+		return tx.AddAgendaGuest(ctx, m.ID, &g)
+	case "unguest":
+		return tx.RemoveAgendaGuest(ctx, m.ID, in.ItemID, in.GuestID)
+	}
+	return tx.InviteToItem(ctx, m.ID, in.ItemID, in.Invitee, u.ID)
+}
+
+// agendaMeeting loads meeting id for u, with its team's members: a meeting
+// is no secret, but its agenda and minutes are the team's, so anyone else
+// (and a member who sees no student data) gets casus.ErrNotFound.
+func agendaMeeting(ctx context.Context, tx *storage.Tx, id string, u casus.User) (casus.Meeting, []casus.TeamMember, error) {
+	if !casus.ValidID(id) {
+		return casus.Meeting{}, nil, casus.ErrNotFound
+	}
+	m, err := tx.Meeting(ctx, id)
+	if err != nil {
+		return m, nil, err
+	}
+	members, err := tx.TeamMembers(ctx, m.TeamID)
+	if err != nil {
+		return m, nil, err
+	}
+	if !slices.ContainsFunc(members, func(tm casus.TeamMember) bool { return tm.User.ID == u.ID }) || !u.SeesStudentData() {
+		return m, nil, casus.ErrNotFound
+	}
+	return m, members, nil
+}

@@ -1,0 +1,164 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"casus"
+	"casus/storage"
+)
+
+// MinutesPage is a meeting's minutes as one member receives them: only the
+// items they were at, invited for, or — the chair and the minute taker —
+// recorded (casus.ReceivesMinutesItem); and only those of students they may
+// see by name.
+type MinutesPage struct {
+	Meeting  casus.Meeting
+	Team     casus.CareTeam
+	Final    time.Time
+	CanClose bool // chair or minute taker, before the minutes are final
+	Items    []MinutesItem
+	Names    map[string]string
+}
+
+// MinutesItem is one discussed item of the minutes.
+type MinutesItem struct {
+	Item    casus.AgendaItem
+	Student casus.Student
+	Record  casus.Discussion
+	Actions []casus.Action
+}
+
+// PrintMinutes shows the minutes as a print view; each item shown is
+// logged as printed.
+func (s *Service) PrintMinutes(ctx context.Context, a Actor, meetingID string) (MinutesPage, error) {
+	return s.minutes(ctx, a, meetingID, casus.ActPrint)
+}
+
+// ExportMinutes gives the minutes for a download, with the same items;
+// each is logged as exported.
+func (s *Service) ExportMinutes(ctx context.Context, a Actor, meetingID string) (MinutesPage, error) {
+	return s.minutes(ctx, a, meetingID, casus.ActExport)
+}
+
+func (s *Service) minutes(ctx context.Context, a Actor, meetingID string, action casus.AccessAction) (MinutesPage, error) {
+	var page MinutesPage
+	err := s.db.Update(ctx, func(tx *storage.Tx) error {
+		m, members, err := agendaMeeting(ctx, tx, meetingID, a.User)
+		if err != nil {
+			return err
+		}
+		page.Meeting = m
+		if page.Team, _, err = tx.Team(ctx, m.TeamID); err != nil {
+			return err
+		}
+		if page.Final, err = tx.MinutesFinal(ctx, m.ID); err != nil {
+			return err
+		}
+		page.CanClose = casus.CanWriteDiscussion(a.User, members) && page.Final.IsZero()
+		page.Names = map[string]string{}
+		for _, tm := range members {
+			page.Names[tm.User.ID] = tm.User.Name
+		}
+		return s.minutesItems(ctx, tx, a, action, members, &page)
+	})
+	return page, err
+}
+
+// minutesItems fills the items a receives and logs each with action.
+func (s *Service) minutesItems(ctx context.Context, tx *storage.Tx, a Actor, action casus.AccessAction, members []casus.TeamMember, page *MinutesPage) error {
+	u := a.User
+	items, err := tx.Agenda(ctx, page.Meeting.ID)
+	if err != nil {
+		return err
+	}
+	records, err := tx.MeetingDiscussions(ctx, page.Meeting.ID)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		rec, ok := records[it.ID]
+		if !ok {
+			continue
+		}
+		invited, err := tx.ItemInviteeIDs(ctx, it.ID)
+		if err != nil {
+			return err
+		}
+		if !casus.ReceivesMinutesItem(u, members, rec.Record.Attendees, invited) {
+			continue // not this member's item
+		}
+		st, rel, err := tx.StudentFor(ctx, u.ID, it.StudentID)
+		if err != nil {
+			return err
+		}
+		acc := casus.CanReadDiscussion(u, rel, members)
+		if !acc.Allowed {
+			continue
+		}
+		g, err := identityGrounds(ctx, tx, u, acc.Relation, st)
+		if err != nil {
+			return err
+		}
+		if g.Basis == casus.BasisAnonymous {
+			continue // minutes describe the student: none without consent
+		}
+		acts, err := tx.DiscussionActions(ctx, rec.ID)
+		if err != nil {
+			return err
+		}
+		for _, act := range acts {
+			page.Names[act.OwnerID] = act.OwnerName
+		}
+		e := s.entry(a, action, "minutes")
+		setGrounds(e, g)
+		e.StudentID, e.ObjectKind, e.ObjectID = st.ID, "discussion", rec.ID
+		if err := logAccess(ctx, tx, e, acc); err != nil {
+			return err
+		}
+		page.Items = append(page.Items, MinutesItem{Item: it, Student: st, Record: rec, Actions: acts})
+	}
+	return nil
+}
+
+// FinaliseMinutes makes the minutes final, for the chair or the minute
+// taker, and tells each attendee once that they are ready; the message
+// names no student. Finalising again changes nothing.
+func (s *Service) FinaliseMinutes(ctx context.Context, a Actor, meetingID string) error {
+	u := a.User
+	return s.db.Update(ctx, func(tx *storage.Tx) error {
+		m, members, err := agendaMeeting(ctx, tx, meetingID, u)
+		if err != nil {
+			return err
+		}
+		if !casus.CanWriteDiscussion(u, members) {
+			return &casus.Error{Code: casus.EFORBIDDEN, Key: "discussion.not_writer"}
+		}
+		first, err := tx.FinaliseMinutes(ctx, m.ID)
+		if err != nil || !first {
+			return err
+		}
+		team, _, err := tx.Team(ctx, m.TeamID)
+		if err != nil {
+			return err
+		}
+		records, err := tx.MeetingDiscussions(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		told := map[string]bool{u.ID: true}
+		for _, rec := range records {
+			for _, who := range rec.Record.Attendees {
+				if told[who] {
+					continue
+				}
+				told[who] = true
+				if err := tx.AddMessage(ctx, &casus.Message{UserID: who, Key: "message.minutes", Link: "/meetings/" + m.ID + "/minutes",
+					Args: map[string]string{"Team": team.Name, "Start": m.StartsAt.UTC().Format(time.RFC3339)}}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
