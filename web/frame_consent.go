@@ -92,3 +92,10 @@ func identityGrounds(ctx context.Context, tx *storage.Tx, u casus.User, rel casu
 	}
 	return casus.IdentityGrounds(u, rel, st, cases, tx.Now()), nil
 }
+
+// canMeldcode reports whether the student page offers the link to the
+// meldcode.
+func canMeldcode(ctx context.Context, tx *storage.Tx, u casus.User, rel casus.StudentRelations, studentID string) (bool, error) {
+	named, err := tx.MeldcodeNamed(ctx, studentID, u.ID)
+	return casus.CanViewMeldcode(u, rel, named).Allowed, err
+}

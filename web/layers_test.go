@@ -40,7 +40,6 @@ var notYetMoved = map[string]bool{
 	"handbook.go":       true,
 	"login.go":          true,
 	"meetings.go":       true,
-	"meldcode.go":       true,
 	"messages.go":       true,
 	"middleware.go":     true,
 	"minutes.go":        true,
