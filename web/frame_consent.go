@@ -8,10 +8,11 @@ import (
 	"casus/storage"
 )
 
-// The old frame's pieces for one case and for a partner's grounds, still
-// called by the handlers that have not moved to package app (the student
-// page, referrals, the agenda, actions, minutes). Their workflows moved;
-// these go when the last caller does.
+// The old frame's pieces for one case, for a partner's grounds and for the
+// student page's meldcode link, still called by the handlers that have not
+// moved to package app (the student page, referrals, the agenda, actions,
+// minutes; caseTx has no caller left). The closure, aftercare, consent and
+// meldcode workflows moved to app; these go when their last caller does.
 
 // caseTx runs fn in studentTx for the case of the path, logged as an
 // object of objectKind, when policy allows the user the case's student; fn
