@@ -1,7 +1,9 @@
 package web
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"casus"
@@ -22,7 +24,7 @@ func (s *Server) handleCaseClose(w http.ResponseWriter, r *http.Request) {
 		Note:     f.paragraphs("note", textRule{required: true, max: adviceMax}),
 		Outcomes: map[string]string{},
 	}
-	for name := range f.Values {
+	for _, name := range slices.Sorted(maps.Keys(f.Values)) {
 		if goal, ok := strings.CutPrefix(name, "outcome_"); ok {
 			in.Outcomes[goal] = f.text(name, textRule{max: 64})
 		}
