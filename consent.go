@@ -253,3 +253,15 @@ func IdentityGrounds(u User, rel Relation, st Student, cases []CaseConsent, t ti
 // zorgcoördinator of a team serving the student's school, or the student's
 // care contact, who talk with the student and parents about the referral.
 func CanManageConsent(u User, rel StudentRelations) Access { return coordinatorOrCareContact(u, rel) }
+
+// TakesConsent refuses consent on a case whose team does not ask for it:
+// only a ZAT case, where external partners discuss the student, records
+// consent, its exceptions and the consent form (an intern zorgteam records
+// instead whether the student and parents were told). It returns nil for a
+// ZAT case, else EINVALID "consent.zat_only".
+func TakesConsent(c Case) error {
+	if c.TeamKind != TeamZAT {
+		return &Error{Code: EINVALID, Key: "consent.zat_only"}
+	}
+	return nil
+}

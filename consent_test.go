@@ -1,6 +1,7 @@
 package casus_test
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -161,6 +162,33 @@ func TestIdentityGrounds(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := casus.IdentityGrounds(tc.u, tc.rel, lotte, tc.cases, now); got != tc.want {
 				t.Errorf("IdentityGrounds = %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTakesConsent(t *testing.T) {
+	tests := []struct {
+		name string
+		kind casus.TeamKind
+		ok   bool
+	}{
+		{"OK/ZAT", casus.TeamZAT, true},
+		{"ErrInvalid/Intern", casus.TeamIntern, false},
+		{"ErrInvalid/NoKind", "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := casus.TakesConsent(casus.Case{TeamKind: tc.kind})
+			if tc.ok {
+				if err != nil {
+					t.Fatalf("TakesConsent(%q) = %v, want nil", tc.kind, err)
+				}
+				return
+			}
+			var e *casus.Error
+			if !errors.As(err, &e) || e.Code != casus.EINVALID || e.Key != "consent.zat_only" {
+				t.Fatalf("TakesConsent(%q) = %v, want EINVALID consent.zat_only", tc.kind, err)
 			}
 		})
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"strconv"
 
 	"casus"
 	"casus/storage"
@@ -59,34 +58,4 @@ func loadClosureSection(ctx context.Context, tx *storage.Tx, u casus.User, rel c
 		}
 	}
 	return sec, nil
-}
-
-// goalOutcomes reads the outcome chosen for each goal of the case's latest
-// plan (fields outcome_<goal id>). A missing or unknown outcome is a field
-// error naming the goal by its number, not its text: the error page shows
-// no care data.
-func goalOutcomes(ctx context.Context, tx *storage.Tx, f *form, caseID string) ([]casus.GoalOutcome, error) {
-	plan, ok, err := tx.LatestPlan(ctx, caseID)
-	if err != nil || !ok {
-		return nil, err
-	}
-	results := stringsOf(casus.GoalResults)
-	var out []casus.GoalOutcome
-	for i, g := range plan.Record.Goals {
-		name := "outcome_" + g.ID
-		v := f.text(name, textRule{max: 64})
-		if f.Errs.Field(name) != nil {
-			continue
-		}
-		valid := false
-		for _, r := range results {
-			valid = valid || v == r
-		}
-		if !valid {
-			f.fail(name, "closure.outcome_missing", map[string]any{"N": strconv.Itoa(i + 1)})
-			continue
-		}
-		out = append(out, casus.GoalOutcome{DiscussionID: plan.ID, GoalID: g.ID, Description: g.Description, Outcome: casus.GoalResult(v)})
-	}
-	return out, nil
 }

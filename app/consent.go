@@ -1,0 +1,254 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"casus"
+)
+
+// ConsentPage is a case's consent: the default rule, every decision with
+// its state, the exception, what each partner discipline sees, and (for an
+// intern zorgteam case) whom the team told.
+type ConsentPage struct {
+	Case        casus.Case
+	StudentID   string
+	StudentName string
+	Age         int
+	Rule        casus.ConsentRule
+	Decisions   []ConsentRow
+	Exception   *casus.ConsentException
+	Partners    []PartnerSight
+	Informed    []casus.CaseInformed
+}
+
+// ConsentRow is one decision with what it means today.
+type ConsentRow struct {
+	casus.Consent
+	State string // in_force, withdrawn, expired, refused, superseded
+}
+
+// PartnerSight says whether a partner discipline sees the student by name.
+type PartnerSight struct {
+	Discipline casus.Discipline
+	Named      bool
+}
+
+// consentCase runs fn for the case caseID with the access decision for
+// managing its consent (casus.CanManageConsent), logged as an object
+// "consent" like every student access. An unknown case, one the actor may
+// not manage, and a malformed id are all not found.
+func (s *Service) consentCase(ctx context.Context, a Actor, caseID string, action casus.AccessAction, purpose string,
+	fn func(c *Student, cs casus.Case) error) error {
+	req := studentReq{action: action, purpose: purpose, objectKind: "consent", objectID: caseID}
+	return s.inCase(ctx, a, req, casus.CanManageConsent, func(c *Student, cs casus.Case, _ casus.Access) error {
+		return fn(c, cs)
+	})
+}
+
+// Consent shows the case's consent page.
+func (s *Service) Consent(ctx context.Context, a Actor, caseID string) (ConsentPage, error) {
+	var p ConsentPage
+	err := s.consentCase(ctx, a, caseID, casus.ActRead, "consent", func(c *Student, cs casus.Case) error {
+		var err error
+		p, err = c.consentPage(cs)
+		return err
+	})
+	return p, err
+}
+
+// consentPage fills the page for the case.
+func (c *Student) consentPage(cs casus.Case) (ConsentPage, error) {
+	ctx, tx, now := c.ctx, c.tx, c.tx.Now()
+	p := ConsentPage{Case: cs, StudentID: c.st.ID, StudentName: c.st.Name(), Age: c.st.AgeOn(now),
+		Rule: casus.DefaultConsentRule(c.st, now)}
+	consents, err := tx.Consents(ctx, cs.ID)
+	if err != nil {
+		return p, err
+	}
+	for i := len(consents) - 1; i >= 0; i-- {
+		p.Decisions = append(p.Decisions, consentRowOf(consents, consents[i], now))
+	}
+	exc, ok, err := tx.ConsentException(ctx, cs.ID)
+	if err != nil {
+		return p, err
+	}
+	if ok {
+		p.Exception = &exc
+	}
+	for _, d := range casus.PartnerDisciplines {
+		if d == casus.DiscOther {
+			continue
+		}
+		named := cs.TeamKind == casus.TeamIntern || casus.NamedFor(d, p.Rule, consents, p.Exception, now)
+		p.Partners = append(p.Partners, PartnerSight{Discipline: d, Named: named})
+	}
+	if cs.TeamKind == casus.TeamIntern {
+		if p.Informed, err = tx.Informed(ctx, cs.ID); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+// consentRowOf is the decision cn among all the case's consents, with its
+// state at now.
+func consentRowOf(consents []casus.Consent, cn casus.Consent, now time.Time) ConsentRow {
+	row := ConsentRow{Consent: cn, State: "in_force"}
+	latest, _ := casus.LatestConsent(consents, cn.Giver, now)
+	switch {
+	case cn.Refused:
+		row.State = "refused"
+	case cn.Withdrawn != nil && !now.Before(*cn.Withdrawn):
+		row.State = "withdrawn"
+	case cn.ExpiresAt != nil && !now.Before(*cn.ExpiresAt):
+		row.State = "expired"
+	case latest.ID != cn.ID:
+		row.State = "superseded"
+	}
+	return row
+}
+
+// consentChange is the frame of the consent page's forms. errs are the
+// errors the door found parsing the form; fn is told whether there are any
+// (invalid) and writes only when there are none. With errors the request
+// is logged as a read, "<purpose> (invalid)", nothing is written, and the
+// page comes back with them; an error from fn is a refusal.
+func (s *Service) consentChange(ctx context.Context, a Actor, caseID string, action casus.AccessAction, purpose string,
+	errs casus.ValidationErrors, fn func(c *Student, cs casus.Case, invalid bool) error) (ConsentPage, error) {
+	var p ConsentPage
+	err := s.consentCase(ctx, a, caseID, action, purpose, func(c *Student, cs casus.Case) error {
+		if err := fn(c, cs, errs != nil); err != nil || errs == nil {
+			return err
+		}
+		c.e.Action, c.e.Purpose = casus.ActRead, purpose+" (invalid)"
+		var err error
+		p, err = c.consentPage(cs)
+		return err
+	})
+	if err == nil && errs != nil {
+		return p, errs
+	}
+	return p, err
+}
+
+// RecordConsent records one decision of a student or guardian on a ZAT
+// case (casus.TakesConsent). in.CaseID, StudentID and RecordedBy are set
+// here. With errs, the page comes back with them (see consentChange).
+func (s *Service) RecordConsent(ctx context.Context, a Actor, caseID string, in casus.Consent, errs casus.ValidationErrors) (ConsentPage, error) {
+	return s.consentChange(ctx, a, caseID, casus.ActCreate, "consent decision", errs, func(c *Student, cs casus.Case, invalid bool) error {
+		if invalid {
+			return nil
+		}
+		if err := casus.TakesConsent(cs); err != nil {
+			return err
+		}
+		in.CaseID, in.StudentID, in.RecordedBy = cs.ID, c.st.ID, c.u.ID
+		return c.tx.RecordConsent(c.ctx, &in)
+	})
+}
+
+// WithdrawConsent withdraws the case's consent consentID at once, with the
+// reason. A consent that is not the case's is not found.
+func (s *Service) WithdrawConsent(ctx context.Context, a Actor, caseID, consentID, reason string, errs casus.ValidationErrors) (ConsentPage, error) {
+	return s.consentChange(ctx, a, caseID, casus.ActChange, "consent withdrawal", errs, func(c *Student, cs casus.Case, invalid bool) error {
+		consents, err := c.tx.Consents(c.ctx, cs.ID)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(consents, func(x casus.Consent) bool { return x.ID == consentID }) {
+			return casus.ErrNotFound
+		}
+		if invalid {
+			return nil
+		}
+		return c.tx.WithdrawConsent(c.ctx, consentID, c.tx.Now(), reason)
+	})
+}
+
+// RecordConsentException records a documented exception on a ZAT case:
+// acute safety or the meldcode, with the reason and who decided. in.CaseID,
+// RecordedBy and At are set here.
+func (s *Service) RecordConsentException(ctx context.Context, a Actor, caseID string, in casus.ConsentException, errs casus.ValidationErrors) (ConsentPage, error) {
+	return s.consentChange(ctx, a, caseID, casus.ActCreate, "consent exception", errs, func(c *Student, cs casus.Case, invalid bool) error {
+		if invalid {
+			return nil
+		}
+		if err := casus.TakesConsent(cs); err != nil {
+			return err
+		}
+		in.CaseID, in.RecordedBy, in.At = cs.ID, c.u.ID, c.tx.Now()
+		return c.tx.RecordConsentException(c.ctx, &in)
+	})
+}
+
+// EndConsentException ends the case's exception exceptionID once its
+// reason has gone: from that moment partners without consent see the case
+// anonymously.
+func (s *Service) EndConsentException(ctx context.Context, a Actor, caseID, exceptionID, reason string, errs casus.ValidationErrors) (ConsentPage, error) {
+	return s.consentChange(ctx, a, caseID, casus.ActChange, "consent exception end", errs, func(c *Student, cs casus.Case, invalid bool) error {
+		if !casus.ValidID(exceptionID) {
+			return casus.ErrNotFound
+		}
+		if invalid {
+			return nil
+		}
+		return c.tx.EndConsentException(c.ctx, cs.ID, exceptionID, c.tx.Now(), reason)
+	})
+}
+
+// RecordInformed records, for an intern zorgteam case, whether the student
+// and parents were told, or why not. in.CaseID and RecordedBy are set here.
+func (s *Service) RecordInformed(ctx context.Context, a Actor, caseID string, in casus.CaseInformed, errs casus.ValidationErrors) (ConsentPage, error) {
+	return s.consentChange(ctx, a, caseID, casus.ActCreate, "informed", errs, func(c *Student, cs casus.Case, invalid bool) error {
+		if invalid {
+			return nil
+		}
+		if cs.TeamKind != casus.TeamIntern {
+			return &casus.Error{Code: casus.EINVALID, Key: "consent.intern_only"}
+		}
+		in.CaseID, in.RecordedBy = cs.ID, c.u.ID
+		return c.tx.RecordInformed(c.ctx, &in)
+	})
+}
+
+// ConsentDocFacts is what the consent form of a ZAT case says: the case,
+// the student, the chair, the team's external partners and the default
+// rule of who decides, at the store's now.
+type ConsentDocFacts struct {
+	Case     casus.Case
+	Student  casus.Student
+	Chair    string // "—" when the team has none
+	Partners []casus.TeamMember
+	Rule     casus.ConsentRule
+	Now      time.Time
+}
+
+// ConsentDocument gives the facts of the case's consent form, logged with
+// action (printed, or exported as a PDF) and purpose. Only a ZAT case has a
+// consent form (casus.TakesConsent).
+func (s *Service) ConsentDocument(ctx context.Context, a Actor, caseID string, action casus.AccessAction, purpose string) (ConsentDocFacts, error) {
+	var d ConsentDocFacts
+	err := s.consentCase(ctx, a, caseID, action, purpose, func(c *Student, cs casus.Case) error {
+		if err := casus.TakesConsent(cs); err != nil {
+			return err
+		}
+		members, err := c.tx.TeamMembers(c.ctx, cs.TeamID)
+		if err != nil {
+			return err
+		}
+		now := c.tx.Now()
+		d = ConsentDocFacts{Case: cs, Student: c.st, Chair: "—", Rule: casus.DefaultConsentRule(c.st, now), Now: now}
+		for _, m := range members {
+			if m.Chair {
+				d.Chair = m.User.Name
+			}
+			if casus.IsPartner(m.User) {
+				d.Partners = append(d.Partners, m)
+			}
+		}
+		return nil
+	})
+	return d, err
+}
