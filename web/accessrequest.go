@@ -368,3 +368,69 @@ func (s *Server) handleAccessRequests(w http.ResponseWriter, r *http.Request) {
 	})
 	s.render(w, r, http.StatusOK, "access_requests", s.newView(r, "access.list_title", rows))
 }
+
+// privacyStudentTx runs fn for a student whose log or export the user may
+// read (casus.CanReadAccessLog), and logs the access: granted when fn
+// succeeds, a refusal when fn refuses bad input, a denial (shown as not
+// found) when the policy says no.
+func (s *Server) privacyStudentTx(r *http.Request, action casus.AccessAction, purpose, objectKind string,
+	fn func(tx *storage.Tx, st casus.Student, a casus.Access, e *casus.AccessEntry) error) error {
+	ctx := r.Context()
+	u := *state(r).user
+	id := r.PathValue("id")
+	return s.updateLogged(ctx, func(tx *storage.Tx) error {
+		e := s.accessEntry(r, action, purpose)
+		e.ObjectKind, e.ObjectID = objectKind, truncate(id, 64)
+		if !casus.ValidID(id) {
+			return logDenied(ctx, tx, e, casus.ErrNotFound)
+		}
+		st, rel, err := tx.StudentFor(ctx, u.ID, id)
+		if err != nil && casus.ErrorCode(err) != casus.ENOTFOUND {
+			return err
+		}
+		if rel.Exists {
+			e.StudentID = st.ID
+		}
+		a := casus.CanReadAccessLog(u, rel, st.SchoolID)
+		if !a.Allowed {
+			return logDenied(ctx, tx, e, casus.ErrNotFound)
+		}
+		if err := fn(tx, st, a, e); err != nil {
+			return refused(ctx, tx, e, a, err)
+		}
+		return logAccess(ctx, tx, e, a)
+	})
+}
+
+// privacyScopeTx runs fn with the schools whose log the user reads, and
+// logs the view (kind, object) without a student; fn logs each student it
+// shows. A user whose roles read no logs is refused (403), and that
+// refusal is logged too.
+func (s *Server) privacyScopeTx(r *http.Request, action casus.AccessAction, purpose, objectKind, objectID string,
+	fn func(tx *storage.Tx, schools []string, a casus.Access, e *casus.AccessEntry) error) error {
+	ctx := r.Context()
+	u := *state(r).user
+	return s.updateLogged(ctx, func(tx *storage.Tx) error {
+		e := s.accessEntry(r, action, purpose)
+		e.ObjectKind, e.ObjectID = objectKind, truncate(objectID, 64)
+		if !casus.ReadsAccessLogs(u) {
+			return logDenied(ctx, tx, e, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"})
+		}
+		scope := casus.AccessLogScopeOf(u)
+		a := casus.Access{Allowed: true, Relation: scope.Relation}
+		schools, err := tx.ChairedInternSchools(ctx, u.ID)
+		if err != nil || !scope.ChairedTeams {
+			schools = nil
+		}
+		if err != nil {
+			return err
+		}
+		if scope.OwnSchool != "" && !slices.Contains(schools, scope.OwnSchool) {
+			schools = append([]string{scope.OwnSchool}, schools...)
+		}
+		if err := fn(tx, schools, a, e); err != nil {
+			return refused(ctx, tx, e, a, err)
+		}
+		return logAccess(ctx, tx, e, a)
+	})
+}
