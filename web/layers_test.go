@@ -45,7 +45,6 @@ var notYetMoved = map[string]bool{
 	"minutes.go":        true,
 	"oidc.go":           true,
 	"outbox.go":         true,
-	"rectification.go":  true,
 	"referral.go":       true,
 	"referral_admin.go": true,
 	"retention.go":      true,
