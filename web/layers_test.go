@@ -23,7 +23,6 @@ var storageAllowed = map[string]bool{
 // notYetMoved are the files whose handlers still open transactions of their
 // own. Issue "One door for every workflow": this list only shrinks.
 var notYetMoved = map[string]bool{
-	"accessrequest.go":  true,
 	"accounts.go":       true,
 	"actions.go":        true,
 	"admin.go":          true,
@@ -35,7 +34,6 @@ var notYetMoved = map[string]bool{
 	"consent.go":        true,
 	"discussion.go":     true,
 	"escalation.go":     true,
-	"export.go":         true,
 	"handbook.go":       true,
 	"login.go":          true,
 	"meetings.go":       true,
@@ -96,28 +94,24 @@ func TestHandlersCallTheUseCaseLayer(t *testing.T) {
 // longAllowed are functions still over the limit, by file:name. It only
 // shrinks.
 var longAllowed = map[string]bool{
-	"accessrequest.go:handleAccessRequestCreate": true,
-	"accessrequest.go:handleAccessRequestReview": true,
-	"accounts.go:handleAdminUserRoles":           true,
-	"accounts.go:handlePasswordChange":           true,
-	"accounts.go:handlePasswordReset":            true,
-	"agenda.go:handleAgenda":                     true,
-	"agenda.go:handleAgendaItem":                 true,
-	"consentform.go:writePDF":                    true,
-	"escalation.go:handleEscalate":               true,
-	"export.go:handleExportWithhold":             true,
-	"export.go:writeExportPDF":                   true,
-	"login.go:handleLogin":                       true,
-	"login.go:handleTOTP":                        true,
-	"minutes.go:loadMinutes":                     true,
-	"minutes.go:minutesPDF":                      true,
-	"oidc.go:handleOIDCCallback":                 true,
-	"referral.go:handleReferralDecide":           true,
-	"referral.go:handleReferralQueue":            true,
-	"referral.go:handleReferralSave":             true,
-	"render.go:loadPages":                        true,
-	"student.go:handleStudent":                   true,
-	"student.go:handleStudents":                  true,
+	"accounts.go:handleAdminUserRoles": true,
+	"accounts.go:handlePasswordChange": true,
+	"accounts.go:handlePasswordReset":  true,
+	"agenda.go:handleAgenda":           true,
+	"agenda.go:handleAgendaItem":       true,
+	"consentform.go:writePDF":          true,
+	"escalation.go:handleEscalate":     true,
+	"login.go:handleLogin":             true,
+	"login.go:handleTOTP":              true,
+	"minutes.go:loadMinutes":           true,
+	"minutes.go:minutesPDF":            true,
+	"oidc.go:handleOIDCCallback":       true,
+	"referral.go:handleReferralDecide": true,
+	"referral.go:handleReferralQueue":  true,
+	"referral.go:handleReferralSave":   true,
+	"render.go:loadPages":              true,
+	"student.go:handleStudent":         true,
+	"student.go:handleStudents":        true,
 }
 
 // TestNoLongFunctions: no function in web is longer than 60 lines, the
