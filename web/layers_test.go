@@ -45,7 +45,6 @@ var notYetMoved = map[string]bool{
 	"outbox.go":         true,
 	"referral.go":       true,
 	"referral_admin.go": true,
-	"retention.go":      true,
 	"securityevents.go": true,
 	"student.go":        true,
 	"team.go":           true,
