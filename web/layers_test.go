@@ -34,7 +34,6 @@ var notYetMoved = map[string]bool{
 	"consent.go":        true,
 	"discussion.go":     true,
 	"escalation.go":     true,
-	"handbook.go":       true,
 	"login.go":          true,
 	"meetings.go":       true,
 	"meldcode.go":       true,
