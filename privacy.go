@@ -150,3 +150,29 @@ func AccessAnomalies(es []AccessEntry) []Anomaly {
 	})
 	return out
 }
+
+// AccessLogScope is the reach of u's access-log views: the school of which
+// they are the privacy officer, whether the schools served by the intern
+// zorgteams they chair count too (a ZAT chair from outside the school
+// relates to the students of its cases, not to all of them), and the
+// relation the views are logged under.
+type AccessLogScope struct {
+	OwnSchool    string // the privacy officer's school; empty when none
+	ChairedTeams bool   // the schools of the intern teams u chairs
+	Relation     Relation
+}
+
+// AccessLogScopeOf decides the reach of u's access-log views (see
+// ReadsAccessLogs for whether u reads them at all): the privacy officer
+// reads their own school's, the zorgcoördinator those of the schools their
+// intern teams serve, and is logged as coordinator when they are one.
+func AccessLogScopeOf(u User) AccessLogScope {
+	sc := AccessLogScope{Relation: RelPrivacyOfficer}
+	if u.HasRole(RolePrivacy) {
+		sc.OwnSchool = u.SchoolID
+	}
+	if u.HasRole(RoleCoordinator) {
+		sc.ChairedTeams, sc.Relation = true, RelCoordinator
+	}
+	return sc
+}

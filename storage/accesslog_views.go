@@ -9,43 +9,25 @@ import (
 	"casus"
 )
 
-// AccessLogSchools returns the schools whose students' access log u may
-// read: for a privacy officer their own school, for a zorgcoördinator the
-// schools served by the intern zorgteams they chair.
-func (tx *Tx) AccessLogSchools(ctx context.Context, u casus.User) ([]string, error) {
-	seen := map[string]bool{}
+// ChairedInternSchools returns the schools served by the intern zorgteams
+// the user chairs.
+func (tx *Tx) ChairedInternSchools(ctx context.Context, userID string) ([]string, error) {
+	rows, err := tx.query(ctx, `SELECT DISTINCT CAST(ts.school_id AS TEXT) FROM team_members tm
+		JOIN care_team_schools ts ON ts.team_id = tm.team_id JOIN care_teams ct ON ct.id = tm.team_id
+		WHERE tm.user_id = $1 AND tm.chair AND ct.kind = 'intern'`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: chaired intern schools: %w", err)
+	}
+	defer rows.Close()
 	var out []string
-	add := func(id string) {
-		if id != "" && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	if u.HasRole(casus.RolePrivacy) {
-		add(u.SchoolID)
-	}
-	if u.HasRole(casus.RoleCoordinator) {
-		// Only the school's own (intern) team: a ZAT chair from outside the
-		// school relates to the students of its cases, not to all of them.
-		rows, err := tx.query(ctx, `SELECT DISTINCT CAST(ts.school_id AS TEXT) FROM team_members tm
-			JOIN care_team_schools ts ON ts.team_id = tm.team_id JOIN care_teams ct ON ct.id = tm.team_id
-			WHERE tm.user_id = $1 AND tm.chair AND ct.kind = 'intern'`, u.ID)
-		if err != nil {
-			return nil, fmt.Errorf("storage: access log schools: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return nil, err
-			}
-			add(id)
-		}
-		if err := rows.Err(); err != nil {
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
+		out = append(out, id)
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // ScopedEntry is an access-log entry with the name of the student it is

@@ -5,21 +5,17 @@ import (
 	"encoding/csv"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"casus"
+	"casus/app"
 	"casus/i18n"
-	"casus/storage"
 )
 
 // The access-log views: per student, per user, and the anomaly hints, each
 // with a CSV export. Readers are the zorgcoördinator (for the schools their
 // teams serve) and the privacy officer (for their school). Every view of
 // the log is itself logged, per student it shows.
-
-// logWindow is how far back the overview and per-user views look.
-const logWindow = 30 * 24 * time.Hour
 
 // logRow is one access-log line as the views and the CSV show it.
 type logRow struct {
@@ -103,39 +99,6 @@ func writeLogCSV(w http.ResponseWriter, l *i18n.Localizer, filename string, with
 	w.Write(buf.Bytes())
 }
 
-// privacyStudentTx runs fn for a student whose log or export the user may
-// read (casus.CanReadAccessLog), and logs the access: granted when fn
-// succeeds, a refusal when fn refuses bad input, a denial (shown as not
-// found) when the policy says no.
-func (s *Server) privacyStudentTx(r *http.Request, action casus.AccessAction, purpose, objectKind string,
-	fn func(tx *storage.Tx, st casus.Student, a casus.Access, e *casus.AccessEntry) error) error {
-	ctx := r.Context()
-	u := *state(r).user
-	id := r.PathValue("id")
-	return s.updateLogged(ctx, func(tx *storage.Tx) error {
-		e := s.accessEntry(r, action, purpose)
-		e.ObjectKind, e.ObjectID = objectKind, truncate(id, 64)
-		if !casus.ValidID(id) {
-			return logDenied(ctx, tx, e, casus.ErrNotFound)
-		}
-		st, rel, err := tx.StudentFor(ctx, u.ID, id)
-		if err != nil && casus.ErrorCode(err) != casus.ENOTFOUND {
-			return err
-		}
-		if rel.Exists {
-			e.StudentID = st.ID
-		}
-		a := casus.CanReadAccessLog(u, rel, st.SchoolID)
-		if !a.Allowed {
-			return logDenied(ctx, tx, e, casus.ErrNotFound)
-		}
-		if err := fn(tx, st, a, e); err != nil {
-			return refused(ctx, tx, e, a, err)
-		}
-		return logAccess(ctx, tx, e, a)
-	})
-}
-
 type studentLogPage struct {
 	Student   casus.Student
 	Rows      []logRow
@@ -143,28 +106,17 @@ type studentLogPage struct {
 	CanExport bool
 }
 
-// studentLogLimit bounds the entries on the page; the CSV has them all.
-const studentLogLimit = 500
-
 func (s *Server) studentLog(r *http.Request, csv bool) (studentLogPage, error) {
-	var page studentLogPage
 	l := state(r).l
-	action, purpose, limit := casus.ActRead, "access log (student)", studentLogLimit
-	if csv {
-		action, purpose, limit = casus.ActExport, "access log (student) CSV", 1_000_000
+	log, err := s.app.StudentAccessLog(r.Context(), s.actor(r), r.PathValue("id"), csv)
+	if err != nil {
+		return studentLogPage{}, err
 	}
-	err := s.privacyStudentTx(r, action, purpose, "access_log", func(tx *storage.Tx, st casus.Student, a casus.Access, e *casus.AccessEntry) error {
-		es, err := tx.AccessEntries(r.Context(), storage.AccessFilter{StudentID: st.ID, Limit: limit})
-		if err != nil {
-			return err
-		}
-		page.Student, page.Limit, page.CanExport = st, studentLogLimit, true
-		for _, x := range es {
-			page.Rows = append(page.Rows, logRowOf(l, x, ""))
-		}
-		return nil
-	})
-	return page, err
+	page := studentLogPage{Student: log.Student, Limit: app.StudentLogLimit, CanExport: true}
+	for _, x := range log.Entries {
+		page.Rows = append(page.Rows, logRowOf(l, x, ""))
+	}
+	return page, nil
 }
 
 // handleStudentLog shows who saw or changed what of the student, when, in
@@ -187,35 +139,6 @@ func (s *Server) handleStudentLogCSV(w http.ResponseWriter, r *http.Request) {
 	writeLogCSV(w, state(r).l, "toegangslog-leerling.csv", false, page.Rows)
 }
 
-// privacyScopeTx runs fn with the schools whose log the user reads, and
-// logs the view (kind, object) without a student; fn logs each student it
-// shows. A user whose roles read no logs is refused (403), and that
-// refusal is logged too.
-func (s *Server) privacyScopeTx(r *http.Request, action casus.AccessAction, purpose, objectKind, objectID string,
-	fn func(tx *storage.Tx, schools []string, a casus.Access, e *casus.AccessEntry) error) error {
-	ctx := r.Context()
-	u := *state(r).user
-	return s.updateLogged(ctx, func(tx *storage.Tx) error {
-		e := s.accessEntry(r, action, purpose)
-		e.ObjectKind, e.ObjectID = objectKind, truncate(objectID, 64)
-		if !casus.ReadsAccessLogs(u) {
-			return logDenied(ctx, tx, e, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"})
-		}
-		a := casus.Access{Allowed: true, Relation: casus.RelPrivacyOfficer}
-		if u.HasRole(casus.RoleCoordinator) {
-			a.Relation = casus.RelCoordinator
-		}
-		schools, err := tx.AccessLogSchools(ctx, u)
-		if err != nil {
-			return err
-		}
-		if err := fn(tx, schools, a, e); err != nil {
-			return refused(ctx, tx, e, a, err)
-		}
-		return logAccess(ctx, tx, e, a)
-	})
-}
-
 type userLogPage struct {
 	UserID   string
 	UserName string
@@ -225,45 +148,17 @@ type userLogPage struct {
 }
 
 func (s *Server) userLog(r *http.Request, csv bool) (userLogPage, error) {
-	ctx := r.Context()
 	l := state(r).l
 	id := r.PathValue("id")
-	page := userLogPage{UserID: id}
-	action, purpose, limit := casus.ActRead, "access log (user)", 500
-	if csv {
-		action, purpose, limit = casus.ActExport, "access log (user) CSV", 1_000_000
+	log, err := s.app.UserAccessLog(r.Context(), s.actor(r), id, csv)
+	if err != nil {
+		return userLogPage{UserID: id}, err
 	}
-	err := s.privacyScopeTx(r, action, purpose, "access_log_user", id, func(tx *storage.Tx, schools []string, a casus.Access, _ *casus.AccessEntry) error {
-		if !casus.ValidID(id) {
-			return casus.ErrNotFound
-		}
-		target, err := tx.User(ctx, id)
-		if err != nil {
-			return err
-		}
-		page.UserName, page.OrgName = target.Name, target.OrgName
-		page.Since = tx.Now().Add(-logWindow)
-		es, err := tx.ScopedAccessEntries(ctx, storage.ScopedFilter{Schools: schools, UserID: id, Since: page.Since, Limit: limit})
-		if err != nil {
-			return err
-		}
-		shown := map[string]bool{}
-		for _, x := range es {
-			page.Rows = append(page.Rows, logRowOf(l, x.AccessEntry, x.StudentName))
-			if shown[x.StudentID] {
-				continue
-			}
-			// The student's own log says that their name was seen here.
-			shown[x.StudentID] = true
-			se := s.accessEntry(r, action, purpose)
-			se.StudentID, se.ObjectKind, se.ObjectID = x.StudentID, "access_log", id
-			if err := logAccess(ctx, tx, se, a); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return page, err
+	page := userLogPage{UserID: id, UserName: log.UserName, OrgName: log.OrgName, Since: log.Since}
+	for _, x := range log.Entries {
+		page.Rows = append(page.Rows, logRowOf(l, x.AccessEntry, x.StudentName))
+	}
+	return page, nil
 }
 
 // handleUserLog shows what one account opened of the students in the
@@ -286,37 +181,16 @@ func (s *Server) handleUserLogCSV(w http.ResponseWriter, r *http.Request) {
 	writeLogCSV(w, state(r).l, "toegangslog-gebruiker.csv", true, page.Rows)
 }
 
-type logOverviewPage struct {
-	Since     time.Time
-	Anomalies []casus.Anomaly
-	Users     []storage.LoggedUser
-	Threshold int
-}
+type logOverviewPage = app.LogOverview
 
-func (s *Server) logOverview(r *http.Request, action casus.AccessAction, purpose string) (logOverviewPage, error) {
-	ctx := r.Context()
-	var page logOverviewPage
-	err := s.privacyScopeTx(r, action, purpose, "access_log_anomalies", "", func(tx *storage.Tx, schools []string, a casus.Access, _ *casus.AccessEntry) error {
-		page.Since, page.Threshold = tx.Now().Add(-logWindow), casus.ManyStudentsPerDay
-		es, err := tx.ScopedAccessEntries(ctx, storage.ScopedFilter{Schools: schools, Since: page.Since, Limit: 100_000})
-		if err != nil {
-			return err
-		}
-		plain := make([]casus.AccessEntry, len(es))
-		for i, x := range es {
-			plain[i] = x.AccessEntry
-		}
-		page.Anomalies = casus.AccessAnomalies(plain)
-		page.Users, err = tx.ScopedLogUsers(ctx, schools, page.Since)
-		return err
-	})
-	return page, err
+func (s *Server) logOverview(r *http.Request, csv bool) (logOverviewPage, error) {
+	return s.app.AccessLogOverview(r.Context(), s.actor(r), csv)
 }
 
 // handleLogOverview shows the anomaly hints of the last thirty days, the
 // accounts to open a per-user view of, and a lookup by student number.
 func (s *Server) handleLogOverview(w http.ResponseWriter, r *http.Request) {
-	page, err := s.logOverview(r, casus.ActRead, "access log (anomalies)")
+	page, err := s.logOverview(r, false)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -325,7 +199,7 @@ func (s *Server) handleLogOverview(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleLogAnomaliesCSV(w http.ResponseWriter, r *http.Request) {
-	page, err := s.logOverview(r, casus.ActExport, "access log (anomalies) CSV")
+	page, err := s.logOverview(r, true)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -357,7 +231,7 @@ func (s *Server) handleLogFind(w http.ResponseWriter, r *http.Request) {
 	}
 	number := f.text("number", textRule{required: true, max: 20})
 	if f.Errs != nil {
-		page, err := s.logOverview(r, casus.ActRead, "access log (anomalies)")
+		page, err := s.logOverview(r, false)
 		if err != nil {
 			s.renderError(w, r, err)
 			return
@@ -367,22 +241,11 @@ func (s *Server) handleLogFind(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "log", v)
 		return
 	}
-	var id string
-	err = s.privacyScopeTx(r, casus.ActSearch, "access log (find student)", "student", "", func(tx *storage.Tx, schools []string, a casus.Access, e *casus.AccessEntry) error {
-		var err error
-		id, err = tx.StudentByNumber(r.Context(), schools, strings.TrimSpace(number))
-		if casus.ErrorCode(err) == casus.ENOTFOUND {
-			return &casus.Error{Code: casus.EINVALID, Key: "log.find.none"}
-		}
-		// The lookup is in the found student's own log, even when their
-		// log is then not opened.
-		e.StudentID, e.ObjectID = id, id
-		return err
-	})
+	id, err := s.app.FindStudentForLog(r.Context(), s.actor(r), number)
 	if err != nil {
 		if casus.ErrorCode(err) == casus.EINVALID {
 			f.fail("number", "log.find.none", nil)
-			page, perr := s.logOverview(r, casus.ActRead, "access log (anomalies)")
+			page, perr := s.logOverview(r, false)
 			if perr != nil {
 				s.renderError(w, r, perr)
 				return

@@ -3,26 +3,27 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"time"
 
 	"casus"
-	"casus/storage"
+	"casus/app"
+	"casus/i18n"
 )
 
-// Requests for access (verzoek om inzage, AVG art. 15). The privacy
-// officer registers who asked, when, and how their identity was checked;
-// the student's zorgcoördinator reviews the request and releases the
-// meldcode and the confidential entries or keeps them withheld (the
-// default); only then is there an export, made for that request and naming
-// it. Every page and change runs in privacyStudentTx, so each is in the
-// access log, granted, refused or denied.
+// Requests for access (verzoek om inzage, AVG art. 15): the privacy
+// officer registers a request, the student's zorgcoördinator reviews it,
+// and only then is there an export (app.RegisterAccessRequest,
+// app.ReviewAccessRequest).
 
 // accessRequestNewPage is the form that registers a request.
 type accessRequestNewPage struct {
 	Student    casus.Student
 	Guardians  []casus.Guardian
 	Identities []casus.IdentityCheck
+}
+
+func accessRequestNewPageOf(f app.AccessRequestForm) accessRequestNewPage {
+	return accessRequestNewPage{Student: f.Student, Guardians: f.Guardians, Identities: casus.IdentityChecks}
 }
 
 // accessRequestPage shows one request: who asked and how they were
@@ -32,62 +33,31 @@ type accessRequestPage struct {
 	exportPage
 	Request   casus.AccessRequest
 	Overdue   bool
-	CanReview bool                  // the reader is the student's zorgcoördinator and the request awaits review
-	Parts     storage.WithheldParts // what the review decides on
+	CanReview bool              // the reader is the student's zorgcoördinator and the request awaits review
+	Parts     app.WithheldParts // what the review decides on
 	// ReviewChoices are the answers per part, withheld first: the default.
 	ReviewChoices []string
 }
 
-// accessRequestFor reads the request of the path among the student's; a
-// malformed or unknown id, or one of another student, is not found.
-func accessRequestFor(r *http.Request, tx *storage.Tx, st casus.Student) (casus.AccessRequest, error) {
-	id := r.PathValue("request")
-	if !casus.ValidID(id) {
-		return casus.AccessRequest{}, casus.ErrNotFound
-	}
-	return tx.AccessRequest(r.Context(), st.ID, id)
-}
-
-// loadAccessRequest fills the request page. The coordinator reviewing a
-// request sees the whole file, to decide what to release; everyone else
-// sees the export as the request's scope gives it.
-func (s *Server) loadAccessRequest(r *http.Request, tx *storage.Tx, st casus.Student, q casus.AccessRequest) (accessRequestPage, error) {
-	u := *state(r).user
-	rel := casus.StudentRelations{}
-	var err error
-	if _, rel, err = tx.StudentFor(r.Context(), u.ID, st.ID); err != nil {
-		return accessRequestPage{}, err
-	}
-	page := accessRequestPage{Request: q, Overdue: q.Overdue(s.today()),
-		CanReview: !q.Reviewed() && casus.CanReviewAccessRequest(u, rel).Allowed, ReviewChoices: []string{"withhold", "release"}}
-	scope, req := q.Scope(), &q
-	if page.CanReview {
-		scope = casus.FullScope
-		if page.Parts, err = tx.AccessRequestParts(r.Context(), st.ID); err != nil {
-			return page, err
-		}
-	}
-	_, page.exportPage, err = loadExport(r, tx, st, scope, req)
+// accessRequestPageOf lays out the request page in l's language.
+func accessRequestPageOf(l *i18n.Localizer, v app.AccessRequestView) accessRequestPage {
+	page := accessRequestPage{exportPage: exportPageOf(l, v.ExportView), Request: v.Request, Overdue: v.Overdue,
+		CanReview: v.CanReview, Parts: v.Parts, ReviewChoices: []string{"withhold", "release"}}
 	// The warning to consult the coordinator is for the others: her review
 	// form asks about the meldcode itself.
 	page.Meldcode = page.Meldcode && !page.CanReview
-	return page, err
+	return page
 }
 
 // handleAccessRequestNew shows the form to register a request, with the
 // student's guardians to choose from.
 func (s *Server) handleAccessRequestNew(w http.ResponseWriter, r *http.Request) {
-	var page accessRequestNewPage
-	err := s.privacyStudentTx(r, casus.ActRead, "access request form", "access_request", func(tx *storage.Tx, st casus.Student, a casus.Access, e *casus.AccessEntry) error {
-		gs, err := tx.Guardians(r.Context(), st.ID)
-		page = accessRequestNewPage{Student: st, Guardians: gs, Identities: casus.IdentityChecks}
-		return err
-	})
+	rf, err := s.app.AccessRequestFormFor(r.Context(), s.actor(r), r.PathValue("id"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v := s.newView(r, "access.new_title", page)
+	v := s.newView(r, "access.new_title", accessRequestNewPageOf(rf))
 	v.Form = &form{Values: url.Values{"received_on": {s.today().Format(time.DateOnly)}}}
 	s.render(w, r, http.StatusOK, "access_request_new", v)
 }
@@ -101,6 +71,25 @@ func (s *Server) handleAccessRequestCreate(w http.ResponseWriter, r *http.Reques
 		s.renderError(w, r, err)
 		return
 	}
+	q := s.accessRequestOfForm(f)
+	rf, q, err := s.app.RegisterAccessRequest(r.Context(), s.actor(r), r.PathValue("id"), q, f.Errs)
+	if errs, ok := validationErrors(err); ok {
+		f.Errs = errs
+		v := s.newView(r, "access.new_title", accessRequestNewPageOf(rf))
+		v.Form = f
+		s.render(w, r, http.StatusBadRequest, "access_request_new", v)
+		return
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/students/"+r.PathValue("id")+"/access-requests/"+q.ID+"?saved=registered", http.StatusSeeOther)
+}
+
+// accessRequestOfForm reads the request's form: when it came in, how the
+// requester's identity was checked, and who asked.
+func (s *Server) accessRequestOfForm(f *form) casus.AccessRequest {
 	who := f.text("who", textRule{required: true, max: 64})
 	q := casus.AccessRequest{
 		ReceivedOn:   s.careDateField(f, "received_on"),
@@ -126,112 +115,43 @@ func (s *Server) handleAccessRequestCreate(w http.ResponseWriter, r *http.Reques
 			f.fail("who", "error.choice", nil)
 		}
 	}
-	var page accessRequestNewPage
-	err = s.privacyStudentTx(r, casus.ActCreate, "access request", "access_request", func(tx *storage.Tx, st casus.Student, a casus.Access, e *casus.AccessEntry) error {
-		gs, err := tx.Guardians(r.Context(), st.ID)
-		if err != nil {
-			return err
-		}
-		page = accessRequestNewPage{Student: st, Guardians: gs, Identities: casus.IdentityChecks}
-		switch q.Requester {
-		case casus.RequesterStudent:
-			q.RequesterName, q.RequesterRelation = st.Name(), ""
-		case casus.RequesterGuardian:
-			i := slices.IndexFunc(gs, func(g casus.Guardian) bool { return g.ID == q.GuardianID })
-			if i < 0 {
-				f.fail("who", "error.choice", nil)
-				break
-			}
-			q.RequesterName, q.RequesterRelation = gs[i].Name, gs[i].Relation
-		}
-		if f.Errs != nil {
-			return f.Errs
-		}
-		q.StudentID, q.RecordedBy = st.ID, state(r).user.ID
-		if err := tx.AddAccessRequest(r.Context(), &q); err != nil {
-			return err
-		}
-		e.ObjectID = q.ID
-		return notifyReviewers(r, tx, q)
-	})
-	if f.Errs != nil && casus.ErrorCode(err) == casus.EINVALID {
-		v := s.newView(r, "access.new_title", page)
-		v.Form = f
-		s.render(w, r, http.StatusBadRequest, "access_request_new", v)
-		return
-	}
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/students/"+r.PathValue("id")+"/access-requests/"+q.ID+"?saved=registered", http.StatusSeeOther)
+	return q
 }
 
-// notifyReviewers tells the student's zorgcoördinator(s) that a request
-// awaits their review, in the same transaction; the message names no
-// student, the link does.
-func notifyReviewers(r *http.Request, tx *storage.Tx, q casus.AccessRequest) error {
-	ctx := r.Context()
-	chairs, err := tx.SchoolChairs(ctx, q.StudentID)
-	if err != nil {
-		return err
-	}
-	for _, c := range chairs {
-		if c.User.ID == q.RecordedBy || !casus.CanReviewAccessRequest(c.User, c.Relation).Allowed {
-			continue
-		}
-		if err := tx.AddMessage(ctx, &casus.Message{UserID: c.User.ID, Key: "message.access_request_registered",
-			Link: "/students/" + q.StudentID + "/access-requests/" + q.ID}); err != nil {
-			return err
-		}
-	}
-	return nil
+// accessRequestNotices are the notices of the request's page after a
+// change, by the redirect's ?saved=.
+var accessRequestNotices = map[string]string{
+	"registered": "access.registered", "reviewed": "access.reviewed_notice", "withheld": "export.withheld_saved",
 }
 
 // handleAccessRequest shows a request, its review, and once reviewed the
 // export it gives with the downloads.
 func (s *Server) handleAccessRequest(w http.ResponseWriter, r *http.Request) {
-	var page accessRequestPage
-	err := s.privacyStudentTx(r, casus.ActRead, "access request", "access_request", func(tx *storage.Tx, st casus.Student, a casus.Access, e *casus.AccessEntry) error {
-		q, err := accessRequestFor(r, tx, st)
-		if err != nil {
-			return err
-		}
-		e.ObjectID = q.ID
-		page, err = s.loadAccessRequest(r, tx, st, q)
-		return err
-	})
+	rv, err := s.app.AccessRequest(r.Context(), s.actor(r), r.PathValue("id"), r.PathValue("request"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v := s.newView(r, "access.title", page)
+	v := s.newView(r, "access.title", accessRequestPageOf(state(r).l, rv))
 	v.Form = &form{Values: url.Values{"meldcode": {"withhold"}, "confidential": {"withhold"}}}
-	switch r.URL.Query().Get("saved") {
-	case "registered":
-		v.Notice = "access.registered"
-	case "reviewed":
-		v.Notice = "access.reviewed_notice"
-	case "withheld":
-		v.Notice = "export.withheld_saved"
-	}
+	v.Notice = accessRequestNotices[r.URL.Query().Get("saved")]
 	s.render(w, r, http.StatusOK, "access_request", v)
 }
 
 // reviewPart reads the coordinator's decision on one part of the file:
-// released, or kept withheld with the reason the export states. A part the
-// file does not hold is neither asked nor released.
-func reviewPart(f *form, present bool, name string) (release bool, reason string) {
-	if !present {
-		return false, ""
-	}
-	switch f.choice(name, true, "release", "withhold") {
+// released, or kept withheld with the reason the export states. Its errors
+// count only when the file holds the part (app.ReviewAccessRequest).
+func reviewPart(f *form, name string) app.AccessReviewPart {
+	sub := &form{Values: f.Values, today: f.today}
+	var p app.AccessReviewPart
+	switch sub.choice(name, true, "release", "withhold") {
 	case "release":
-		return true, ""
+		p.Release = true
 	case "withhold":
-		return false, f.paragraphs(name+"_reason", textRule{required: true, max: casus.MaxWithholdingBy})
+		p.Reason = sub.paragraphs(name+"_reason", textRule{required: true, max: casus.MaxWithholdingBy})
 	}
-	return false, ""
+	p.Errs = sub.Errs
+	return p
 }
 
 // handleAccessRequestReview records the coordinator's review: for the
@@ -243,56 +163,11 @@ func (s *Server) handleAccessRequestReview(w http.ResponseWriter, r *http.Reques
 		s.renderError(w, r, err)
 		return
 	}
-	var page accessRequestPage
-	var id string
-	err = s.privacyStudentTx(r, casus.ActChange, "access request review", "access_request", func(tx *storage.Tx, st casus.Student, a casus.Access, e *casus.AccessEntry) error {
-		q, err := accessRequestFor(r, tx, st)
-		if err != nil {
-			return err
-		}
-		e.ObjectID = q.ID
-		u := *state(r).user
-		_, rel, err := tx.StudentFor(r.Context(), u.ID, st.ID)
-		if err != nil {
-			return err
-		}
-		if !casus.CanReviewAccessRequest(u, rel).Allowed {
-			return casus.ErrNotFound
-		}
-		if err := tx.LockAccessRequest(r.Context(), q.ID); err != nil {
-			return err
-		}
-		if q, err = tx.AccessRequest(r.Context(), st.ID, q.ID); err != nil {
-			return err
-		}
-		if q.Reviewed() {
-			return storage.ErrAccessRequestReviewed
-		}
-		parts, err := tx.AccessRequestParts(r.Context(), st.ID)
-		if err != nil {
-			return err
-		}
-		q.ReleaseMeldcode, q.MeldcodeReason = reviewPart(f, parts.Meldcode, "meldcode")
-		q.ReleaseConfidential, q.ConfidentialReason = reviewPart(f, parts.Confidential > 0, "confidential")
-		if f.Errs != nil {
-			if page, err = s.loadAccessRequest(r, tx, st, q); err != nil {
-				return err
-			}
-			return f.Errs
-		}
-		q.ReviewedBy, id = u.ID, q.ID
-		if err := tx.ReviewAccessRequest(r.Context(), &q); err != nil {
-			return err
-		}
-		// Whoever registered it hears that the export can be made.
-		if q.RecordedBy == u.ID {
-			return nil
-		}
-		return tx.AddMessage(r.Context(), &casus.Message{UserID: q.RecordedBy, Key: "message.access_request_reviewed",
-			Link: "/students/" + st.ID + "/access-requests/" + q.ID})
-	})
-	if f.Errs != nil && casus.ErrorCode(err) == casus.EINVALID {
-		v := s.newView(r, "access.title", page)
+	in := app.AccessReview{Meldcode: reviewPart(f, "meldcode"), Confidential: reviewPart(f, "confidential")}
+	rv, err := s.app.ReviewAccessRequest(r.Context(), s.actor(r), r.PathValue("id"), r.PathValue("request"), in)
+	if errs, ok := validationErrors(err); ok {
+		f.Errs = errs
+		v := s.newView(r, "access.title", accessRequestPageOf(state(r).l, rv))
 		v.Form = f
 		s.render(w, r, http.StatusBadRequest, "access_request", v)
 		return
@@ -301,70 +176,17 @@ func (s *Server) handleAccessRequestReview(w http.ResponseWriter, r *http.Reques
 		s.renderError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/students/"+r.PathValue("id")+"/access-requests/"+id+"?saved=reviewed", http.StatusSeeOther)
+	http.Redirect(w, r, "/students/"+r.PathValue("id")+"/access-requests/"+rv.Request.ID+"?saved=reviewed", http.StatusSeeOther)
 }
-
-// accessRequestRow is one line of the list of requests.
-type accessRequestRow struct {
-	Request     casus.AccessRequest
-	StudentName string
-	Overdue     bool
-	CanReview   bool
-}
-
-// accessRequestWindow is how far back the list shows reviewed requests:
-// long enough to send the export and answer questions about it.
-const accessRequestWindow = 3 // months
 
 // handleAccessRequests lists the requests awaiting review and those of
-// the last months, of the students whose export the reader may see: the
-// coordinator's queue of reviews, the privacy officer's view of what is
-// ready. Each line shown is a search hit in the access log.
+// the last months, of the students whose export the reader may see
+// (app.AccessRequests).
 func (s *Server) handleAccessRequests(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	u := *state(r).user
-	today := s.today()
-	var rows []accessRequestRow
-	err := s.privacyScopeTx(r, casus.ActRead, "access requests", "access_request", "", func(tx *storage.Tx, _ []string, _ casus.Access, _ *casus.AccessEntry) error {
-		qs, err := tx.RecentAccessRequests(ctx, today.AddDate(0, -accessRequestWindow, 0))
-		if err != nil {
-			return err
-		}
-		for _, q := range qs {
-			st, rel, err := tx.StudentFor(ctx, u.ID, q.StudentID)
-			if err != nil {
-				return err
-			}
-			a := casus.CanReadAccessLog(u, rel, st.SchoolID)
-			if !a.Allowed {
-				continue
-			}
-			e := s.accessEntry(r, casus.ActSearch, "access requests")
-			e.StudentID, e.ObjectKind, e.ObjectID = st.ID, "access_request", q.ID
-			if err := logAccess(ctx, tx, e, a); err != nil {
-				return err
-			}
-			rows = append(rows, accessRequestRow{Request: q, StudentName: st.Name(), Overdue: q.Overdue(today),
-				CanReview: !q.Reviewed() && casus.CanReviewAccessRequest(u, rel).Allowed})
-		}
-		return nil
-	})
+	rows, err := s.app.AccessRequests(r.Context(), s.actor(r))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	// Awaiting review first, by deadline; then the reviewed, newest first.
-	slices.SortStableFunc(rows, func(a, b accessRequestRow) int {
-		ra, rb := a.Request.Reviewed(), b.Request.Reviewed()
-		switch {
-		case ra != rb && !ra:
-			return -1
-		case ra != rb:
-			return 1
-		case !ra:
-			return a.Request.Deadline().Compare(b.Request.Deadline())
-		}
-		return b.Request.ReviewedAt.Compare(a.Request.ReviewedAt)
-	})
 	s.render(w, r, http.StatusOK, "access_requests", s.newView(r, "access.list_title", rows))
 }

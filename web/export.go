@@ -3,15 +3,14 @@ package web
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
 	"casus"
+	"casus/app"
 	"casus/i18n"
-	"casus/storage"
+	"casus/pdf"
 )
 
 // The right of access (AVG art. 15): one action produces everything Casus
@@ -36,7 +35,7 @@ func disclosedKind(l *i18n.Localizer, table string) string {
 // quiet reports whether the export leaves a section out: an empty meldcode
 // section in every export would only alarm, and when the meldcode is
 // withheld its absence must look like any other file's.
-func quiet(sec storage.ExportSection) bool {
+func quiet(sec app.ExportSection) bool {
 	return strings.HasPrefix(sec.Table, "meldcode") && len(sec.Records) == 0
 }
 
@@ -52,7 +51,7 @@ var textColumns = []string{"body", "record", "text", "description", "reason", "n
 	"experience", "withdrawn_reason", "reason_not", "giver_name", "name", "question_student", "status", "kind"}
 
 // recordSummary is a short line naming a record, for choosing one.
-func recordSummary(r storage.ExportRecord) string {
+func recordSummary(r app.ExportRecord) string {
 	for _, c := range textColumns {
 		if v := strings.TrimSpace(r.Field(c)); v != "" {
 			v = strings.Join(strings.Fields(v), " ")
@@ -76,7 +75,7 @@ type exportPage struct {
 	Student    casus.Student
 	Sections   []exportSummary
 	Withheld   []withheldItem
-	Recipients []storage.Recipient
+	Recipients []app.Recipient
 	Retention  time.Time
 	Months     int // the school's rule, for its text
 	Choices    []exportChoice
@@ -89,30 +88,17 @@ type exportPage struct {
 // reads what it is; everyone else reads it as the export names it, so a
 // withheld meldcode is "a part of the file" to the privacy officer too.
 type withheldItem struct {
-	storage.Withholding
+	app.Withholding
 	Kind string
 }
 
-// loadExport reads the export within the scope inside the transaction and
-// fills the page; req is the request it answers, if any.
-func loadExport(r *http.Request, tx *storage.Tx, st casus.Student, scope casus.ExportScope, req *casus.AccessRequest) (*storage.StudentExport, exportPage, error) {
-	l := state(r).l
-	x, err := tx.StudentExport(r.Context(), st.ID, scope, req)
-	if err != nil {
-		return nil, exportPage{}, err
-	}
-	page := exportPage{Student: st, Recipients: x.Recipients, Months: x.Retention.Months}
-	if req != nil {
-		page.RequestID = req.ID
-	}
-	_, rel, err := tx.StudentFor(r.Context(), state(r).user.ID, st.ID)
-	if err != nil {
-		return nil, page, err
-	}
-	coordinator := casus.CanReviewAccessRequest(*state(r).user, rel).Allowed
+// exportPageOf lays out the export v for the page, in l's language.
+func exportPageOf(l *i18n.Localizer, v app.ExportView) exportPage {
+	x := v.Export
+	page := exportPage{Student: v.Student, Recipients: x.Recipients, Months: x.Retention.Months, RequestID: v.RequestID, Requests: v.Requests}
 	for _, w := range x.Withheld {
 		kind := disclosedKind(l, w.Table)
-		if coordinator {
+		if v.Coordinator {
 			kind = l.T("export.table." + w.Table)
 		}
 		page.Withheld = append(page.Withheld, withheldItem{Withholding: w, Kind: kind})
@@ -134,27 +120,19 @@ func loadExport(r *http.Request, tx *storage.Tx, st casus.Student, scope casus.E
 			page.Choices = append(page.Choices, exportChoice{Value: sec.Table + "|" + rec.Key, Label: title + ": " + recordSummary(rec)})
 		}
 	}
-	return x, page, nil
+	return page
 }
 
 // handleExport shows what the export holds, who received data, the
 // retention date and what is withheld, with the downloads and the form to
 // withhold a record.
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
-	var page exportPage
-	err := s.privacyStudentTx(r, casus.ActRead, "export page", "export", func(tx *storage.Tx, st casus.Student, a casus.Access, e *casus.AccessEntry) error {
-		var err error
-		if _, page, err = loadExport(r, tx, st, casus.ExportScope{}, nil); err != nil {
-			return err
-		}
-		page.Requests, err = tx.AccessRequests(r.Context(), st.ID)
-		return err
-	})
+	ev, err := s.app.ExportPage(r.Context(), s.actor(r), r.PathValue("id"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v := s.newView(r, "export.title", page)
+	v := s.newView(r, "export.title", exportPageOf(state(r).l, ev))
 	if r.URL.Query().Get("saved") == "withheld" {
 		v.Notice = "export.withheld_saved"
 	}
@@ -162,7 +140,8 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleExportWithhold records that a record is withheld from the export,
-// with the reason (e.g. the police may not disclose it).
+// with the reason (app.WithholdFromExport); from a request's page, the
+// answer returns there.
 func (s *Server) handleExportWithhold(w http.ResponseWriter, r *http.Request) {
 	f, err := parseForm(w, r)
 	if err != nil {
@@ -170,58 +149,21 @@ func (s *Server) handleExportWithhold(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	record := f.text("record", textRule{required: true, max: 200})
-	reason := f.text("reason", textRule{required: true, max: 1000})
+	in := app.ExportWithholding{Reason: f.text("reason", textRule{required: true, max: 1000})}
 	table, key, okSplit := strings.Cut(record, "|")
 	if record != "" && (!okSplit || !withholdable(table)) {
 		f.fail("record", "export.withhold.bad_record", nil)
 	}
-	// From a request's page, the answer returns there.
-	reqID := f.text("request", textRule{max: 64})
-	var page exportPage
-	var reqPage *accessRequestPage
-	err = s.privacyStudentTx(r, casus.ActChange, "export withholding", "export", func(tx *storage.Tx, st casus.Student, a casus.Access, e *casus.AccessEntry) error {
-		if reqID != "" {
-			if !casus.ValidID(reqID) {
-				return casus.ErrNotFound
-			}
-			q, err := tx.AccessRequest(r.Context(), st.ID, reqID)
-			if err != nil {
-				return err
-			}
-			if f.Errs != nil {
-				p, err := s.loadAccessRequest(r, tx, st, q)
-				if err != nil {
-					return err
-				}
-				reqPage = &p
-				return f.Errs
-			}
-		}
-		if f.Errs != nil {
-			var err error
-			if _, page, err = loadExport(r, tx, st, casus.ExportScope{}, nil); err != nil {
-				return err
-			}
-			if page.Requests, err = tx.AccessRequests(r.Context(), st.ID); err != nil {
-				return err
-			}
-			return f.Errs
-		}
-		err := tx.AddWithholding(r.Context(), &storage.Withholding{StudentID: st.ID, Table: table, RecordKey: key, Reason: reason,
-			ByID: state(r).user.ID})
-		if casus.ErrorCode(err) == casus.ENOTFOUND {
-			return &casus.Error{Code: casus.EINVALID, Key: "export.withhold.bad_record"}
-		}
-		return err
-	})
-	if f.Errs != nil && casus.ErrorCode(err) == casus.EINVALID {
-		if reqPage != nil {
-			v := s.newView(r, "access.title", *reqPage)
+	in.Table, in.Key, in.RequestID = table, key, f.text("request", textRule{max: 64})
+	ev, rv, err := s.app.WithholdFromExport(r.Context(), s.actor(r), r.PathValue("id"), in, f.Errs)
+	if _, ok := validationErrors(err); ok && f.Errs != nil {
+		if rv != nil {
+			v := s.newView(r, "access.title", accessRequestPageOf(state(r).l, *rv))
 			v.Form = f
 			s.render(w, r, http.StatusBadRequest, "access_request", v)
 			return
 		}
-		v := s.newView(r, "export.title", page)
+		v := s.newView(r, "export.title", exportPageOf(state(r).l, ev))
 		v.Form = f
 		s.render(w, r, http.StatusBadRequest, "export", v)
 		return
@@ -230,8 +172,8 @@ func (s *Server) handleExportWithhold(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if reqID != "" {
-		http.Redirect(w, r, "/students/"+r.PathValue("id")+"/access-requests/"+reqID+"?saved=withheld", http.StatusSeeOther)
+	if in.RequestID != "" {
+		http.Redirect(w, r, "/students/"+r.PathValue("id")+"/access-requests/"+in.RequestID+"?saved=withheld", http.StatusSeeOther)
 		return
 	}
 	http.Redirect(w, r, "/students/"+r.PathValue("id")+"/export?saved=withheld", http.StatusSeeOther)
@@ -286,7 +228,7 @@ type requestJSON struct {
 
 // withheldReason is the reason a notice gives: a part the review kept back
 // that came into the file after the review has none of its own.
-func withheldReason(l *i18n.Localizer, w storage.Withholding) string {
+func withheldReason(l *i18n.Localizer, w app.Withholding) string {
 	if w.Reason == "" {
 		return l.T("export.withheld_after_review")
 	}
@@ -308,7 +250,7 @@ func jsonValue(v string) any {
 	return v
 }
 
-func buildExportJSON(l *i18n.Localizer, x *storage.StudentExport) exportJSON {
+func buildExportJSON(l *i18n.Localizer, x *app.StudentExport) exportJSON {
 	out := exportJSON{Kind: "casus-avg-art15-export", GeneratedAt: x.GeneratedAt, StudentID: x.StudentID,
 		RetentionRule: l.T("export.retention_rule", map[string]any{"Months": x.Retention.Months}),
 		Recipients:    []recipientJSON{}, Withheld: []withheldJSON{}, People: map[string]string{}}
@@ -340,7 +282,7 @@ func buildExportJSON(l *i18n.Localizer, x *storage.StudentExport) exportJSON {
 			m := map[string]any{}
 			for _, f := range rec.Fields {
 				m[f.Name] = jsonValue(f.Value)
-				if storage.ExportBooleans[sec.Table+"."+f.Name] && (f.Value == "true" || f.Value == "false") {
+				if app.ExportBooleans[sec.Table+"."+f.Name] && (f.Value == "true" || f.Value == "false") {
 					m[f.Name] = f.Value == "true"
 				}
 				if _, ok := x.People[f.Value]; ok {
@@ -357,46 +299,19 @@ func buildExportJSON(l *i18n.Localizer, x *storage.StudentExport) exportJSON {
 	return out
 }
 
-// errExportNeedsRequest answers a download that names no request: an
-// export is made only for a registered request the coordinator reviewed.
-var errExportNeedsRequest = &casus.Error{Code: casus.ECONFLICT, Key: "error.export_needs_request"}
-
 // handleExportWithoutRequest answers the student's old download addresses:
 // never the data, always what to do instead. The attempt is in the log.
 func (s *Server) handleExportWithoutRequest(w http.ResponseWriter, r *http.Request) {
-	err := s.privacyStudentTx(r, casus.ActExport, "export (AVG art. 15) without a request", "export", func(*storage.Tx, casus.Student, casus.Access, *casus.AccessEntry) error {
-		return errExportNeedsRequest
-	})
-	s.renderError(w, r, err)
-}
-
-// exportTx makes the export for the request of the path: a reviewed
-// request of the student, within what its review released.
-func (s *Server) exportTx(r *http.Request, format string) (*storage.StudentExport, exportPage, *casus.User, error) {
-	var x *storage.StudentExport
-	var page exportPage
-	err := s.privacyStudentTx(r, casus.ActExport, "export (AVG art. 15) "+format, "export", func(tx *storage.Tx, st casus.Student, a casus.Access, e *casus.AccessEntry) error {
-		q, err := accessRequestFor(r, tx, st)
-		if err != nil {
-			return err
-		}
-		e.ObjectID = q.ID
-		if !q.Reviewed() {
-			return storage.ErrAccessRequestNotReviewed
-		}
-		x, page, err = loadExport(r, tx, st, q.Scope(), &q)
-		return err
-	})
-	return x, page, state(r).user, err
+	s.renderError(w, r, s.app.ExportWithoutRequest(r.Context(), s.actor(r), r.PathValue("id")))
 }
 
 func (s *Server) handleExportJSON(w http.ResponseWriter, r *http.Request) {
-	x, _, _, err := s.exportTx(r, "JSON")
+	ev, err := s.app.Export(r.Context(), s.actor(r), r.PathValue("id"), r.PathValue("request"), "JSON")
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	b, err := json.MarshalIndent(buildExportJSON(state(r).l, x), "", "  ")
+	b, err := json.MarshalIndent(buildExportJSON(state(r).l, ev.Export), "", "  ")
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -408,208 +323,13 @@ func (s *Server) handleExportJSON(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleExportPDF(w http.ResponseWriter, r *http.Request) {
-	x, page, u, err := s.exportTx(r, "PDF")
+	a := s.actor(r)
+	ev, err := s.app.Export(r.Context(), a, r.PathValue("id"), r.PathValue("request"), "PDF")
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	s.sendPDF(w, r, "inzage-leerling.pdf", func(buf *bytes.Buffer) error {
-		return writeExportPDF(buf, state(r).l, x, page, u.Name)
+		return pdf.Export(buf, state(r).l, ev.Export, ev.Student, a.User.Name)
 	})
-}
-
-// columnLabel is a column's name in the language, or the column itself
-// with spaces when it has none.
-func columnLabel(l *i18n.Localizer, col string) string {
-	key := "export.col." + col
-	if t := l.T(key); t != key {
-		return t
-	}
-	return strings.ReplaceAll(col, "_", " ")
-}
-
-// valueKeys name the i18n prefix of coded values, per table and column:
-// the PDF shows "signaal" where the JSON keeps "signal".
-var valueKeys = map[string]string{
-	"care_entry_versions.kind": "care.kind.", "care_entry_versions.visibility": "care.vis_short.",
-	"cases.status": "case.status.", "actions.status": "action.status.", "action_updates.status": "action.status.",
-	"referrals.state": "referral.state.", "referral_events.from_state": "referral.state.", "referral_events.to_state": "referral.state.",
-	"referrals.urgency": "referral.urgency.", "consents.giver": "consent.giver.", "consents.how": "consent.how.",
-	"consents.mode": "consent.decision.", "case_closures.reason": "closure.reason.", "aftercare_answers.respondent": "aftercare.respondent.",
-	"aftercare_answers.goals_met": "aftercare.goals.", "agenda_items.kind": "agenda.kind.", "crises.kind": "crisis.kind.",
-	"access_log.action": "log.action.", "access_log.outcome": "log.outcome.", "access_log.relation": "relation.",
-	"access_log.role": "role.", "access_log.object_kind": "log.object.", "access_log.processing": "log.processing.",
-	"access_log.basis":          "log.basis.",
-	"access_requests.requester": "access.requester_kind.", "access_requests.identity": "access.identity.",
-}
-
-// readableValue translates a coded value for the PDF when the catalog has it.
-func readableValue(l *i18n.Localizer, table, col, v string) string {
-	if storage.ExportBooleans[table+"."+col] {
-		switch v {
-		case "true":
-			return l.T("common.yes")
-		case "false":
-			return l.T("common.no")
-		}
-	}
-	if prefix, ok := valueKeys[table+"."+col]; ok && v != "" {
-		if t := l.T(prefix + v); t != prefix+v {
-			return t
-		}
-	}
-	return v
-}
-
-// pdfValue makes a value readable: user ids become names, moments Dutch
-// dates, JSON records lines of their own.
-func pdfValue(l *i18n.Localizer, people map[string]string, v string) []string {
-	if name, ok := people[v]; ok {
-		return []string{name}
-	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return []string{l.DateTime(t)}
-	}
-	if t, err := time.Parse(time.DateOnly, v); err == nil {
-		return []string{l.Date(t)}
-	}
-	if raw, ok := jsonValue(v).(json.RawMessage); ok {
-		var m any
-		if json.Unmarshal(raw, &m) == nil {
-			var lines []string
-			flattenJSON(l, people, "", m, &lines)
-			return lines
-		}
-	}
-	return []string{v}
-}
-
-func flattenJSON(l *i18n.Localizer, people map[string]string, prefix string, v any, out *[]string) {
-	switch x := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			p := columnLabel(l, k)
-			if t := l.T("discussion.field." + k); t != "discussion.field."+k {
-				p = t // a discussion record's field, as the record page names it
-			}
-			if prefix != "" {
-				p = prefix + " › " + p
-			}
-			flattenJSON(l, people, p, x[k], out)
-		}
-	case []any:
-		for i, e := range x {
-			flattenJSON(l, people, fmt.Sprintf("%s %d", prefix, i+1), e, out)
-		}
-	case nil:
-	default:
-		s := fmt.Sprint(x)
-		if s == "" || s == "false" || s == "0" {
-			return
-		}
-		if name, ok := people[s]; ok {
-			s = name
-		}
-		*out = append(*out, prefix+": "+s)
-	}
-}
-
-// writeExportPDF lays out the export: the student, the retention date, the
-// recipients, what was withheld and why, then every record per kind.
-func writeExportPDF(buf *bytes.Buffer, l *i18n.Localizer, x *storage.StudentExport, page exportPage, by string) error {
-	title := l.T("export.pdf.title")
-	footer := l.T("export.pdf.footer", map[string]any{"At": l.DateTime(x.GeneratedAt), "By": by})
-	pdf := newPDF(title, l.Lang, func(page int) string { return footer + " · " + fmt.Sprint(page) })
-	heading := func(size float64, text string) {
-		pdf.Ln(2)
-		pdf.SetFont("go", "B", size)
-		pdf.MultiCell(0, size/2+1, text, "", "L", false)
-		pdf.SetFont("go", "", 10)
-	}
-	para := func(text string) { pdf.MultiCell(0, 5, text, "", "L", false) }
-	st := page.Student
-	heading(16, title)
-	para(l.T("export.pdf.intro"))
-	heading(12, l.T("export.pdf.student"))
-	for _, kv := range [][2]string{
-		{l.T("student.name"), st.Name()}, {l.T("export.col.date_of_birth"), l.Date(st.DateOfBirth)},
-		{l.T("student.number"), st.StudentNumber}, {l.T("student.school"), st.SchoolName}, {l.T("student.group"), st.GroupName},
-	} {
-		para(kv[0] + ": " + kv[1])
-	}
-	if q := x.Request; q != nil {
-		heading(12, l.T("export.pdf.request"))
-		who := q.RequesterName
-		if q.RequesterRelation != "" {
-			who += " (" + q.RequesterRelation + ")"
-		}
-		identity := l.T("access.identity." + string(q.Identity))
-		if q.IdentityNote != "" {
-			identity += ": " + q.IdentityNote
-		}
-		for _, kv := range [][2]string{
-			{l.T("access.requester"), who}, {l.T("access.received_on"), l.Date(q.ReceivedOn)},
-			{l.T("access.identity"), identity}, {l.T("access.registered_by"), q.RecordedName + ", " + l.Date(q.RecordedAt)},
-			{l.T("access.reviewed_by"), q.ReviewedName + ", " + l.Date(q.ReviewedAt)}, {l.T("access.request_id"), q.ID},
-		} {
-			para(kv[0] + ": " + kv[1])
-		}
-	}
-	heading(12, l.T("export.retention"))
-	if page.Retention.IsZero() {
-		para(l.T("export.retention_open"))
-	} else {
-		para(l.T("export.retention_until", map[string]any{"Date": l.Date(page.Retention)}))
-	}
-	para(l.T("export.retention_rule", map[string]any{"Months": x.Retention.Months}))
-	heading(12, l.T("export.recipients"))
-	if len(x.Recipients) == 0 {
-		para(l.T("export.recipients_none"))
-	}
-	for _, rc := range x.Recipients {
-		para("• " + l.T("export.recipient", map[string]any{"Name": rc.UserName, "Org": rc.OrgName, "Count": rc.Accesses,
-			"First": l.Date(rc.First), "Last": l.Date(rc.Last)}))
-	}
-	heading(12, l.T("export.withheld"))
-	if len(x.Withheld) == 0 {
-		para(l.T("export.withheld_none"))
-	}
-	for _, w := range x.Withheld {
-		line := "export.withheld_line"
-		if w.Review {
-			line = "export.withheld_review_line"
-		}
-		para("• " + l.T(line, map[string]any{"Kind": disclosedKind(l, w.Table), "Reason": withheldReason(l, w),
-			"At": l.Date(w.CreatedAt)}))
-	}
-	for _, sec := range x.Sections {
-		if quiet(sec) {
-			continue
-		}
-		heading(13, fmt.Sprintf("%s (%d)", l.T("export.table."+sec.Table), len(sec.Records)))
-		if len(sec.Records) == 0 {
-			para(l.T("export.none"))
-			continue
-		}
-		for _, rec := range sec.Records {
-			pdf.SetFont("go", "B", 9)
-			pdf.MultiCell(0, 5, l.T("export.pdf.record")+" "+rec.Key, "", "L", false)
-			pdf.SetFont("go", "", 9)
-			for _, f := range rec.Fields {
-				if f.Value == "" || f.Name == "student_id" {
-					continue
-				}
-				for _, line := range pdfValue(l, x.People, readableValue(l, sec.Table, f.Name, f.Value)) {
-					pdf.MultiCell(0, 4.5, columnLabel(l, f.Name)+": "+line, "", "L", false)
-				}
-			}
-			pdf.Ln(1.5)
-		}
-	}
-	return pdf.Output(buf)
 }

@@ -2,126 +2,42 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
-	"slices"
-	"strings"
 	"time"
 
 	"casus"
-	"casus/storage"
+	"casus/app"
 )
 
-// handbookScope is a team or school whose handbook the user reads.
-type handbookScope struct {
-	Value string // "team:<id>" or "school:<id>"
-	Name  string
-}
-
 type handbookPage struct {
-	Documents []handbookRow
-	CanManage bool
-	Scopes    []handbookScope // where the coordinator may add documents
-	Owners    []casus.User
-	Kinds     []casus.DocKind
-	MaxMB     int
-	Types     string
+	app.HandbookView
+	Kinds []casus.DocKind
+	MaxMB int
+	Types string
 }
 
-// handbookRow is a document in the list, with whether the user may add a
-// new version of it.
-type handbookRow struct {
-	casus.Document
-	CanRevise bool
-}
-
-// handbookReach returns the teams and schools whose handbooks the user
-// reads: the teams they are a member of, the teams serving their school,
-// and their school.
-func handbookReach(ctx context.Context, tx *storage.Tx, u casus.User) (teams, schools []string, err error) {
-	if teams, err = tx.MemberTeams(ctx, u.ID); err != nil {
-		return nil, nil, err
-	}
-	if u.SchoolID != "" {
-		serving, err := tx.TeamsServing(ctx, u.SchoolID)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, t := range serving {
-			if !slices.Contains(teams, t.ID) {
-				teams = append(teams, t.ID)
-			}
-		}
-		schools = []string{u.SchoolID}
-	}
-	return teams, schools, nil
-}
-
-func (s *Server) handbookPage(ctx context.Context, tx *storage.Tx, u casus.User) (handbookPage, error) {
-	page := handbookPage{CanManage: casus.CanManageHandbook(u), Kinds: casus.DocKinds, MaxMB: casus.MaxUploadBytes >> 20,
-		Types: casus.UploadExtensions}
-	teams, schools, err := handbookReach(ctx, tx, u)
-	if err != nil {
-		return page, err
-	}
-	docs, err := tx.Documents(ctx, teams, schools)
-	if err != nil {
-		return page, err
-	}
-	chaired, err := tx.ChairedTeams(ctx, u.ID)
-	if err != nil {
-		return page, err
-	}
-	chairedIDs := idsOf(chaired, func(t casus.CareTeam) string { return t.ID })
-	for _, d := range docs {
-		page.Documents = append(page.Documents, handbookRow{Document: d, CanRevise: casus.CanReviseDocument(u, d, chairedIDs)})
-	}
-	if !page.CanManage {
-		return page, nil
-	}
-	seen := map[string]bool{u.ID: true}
-	page.Owners = append(page.Owners, u)
-	for _, t := range chaired {
-		page.Scopes = append(page.Scopes, handbookScope{Value: "team:" + t.ID, Name: t.Name})
-		ms, err := tx.TeamMembers(ctx, t.ID)
-		if err != nil {
-			return page, err
-		}
-		for _, m := range ms {
-			if !seen[m.User.ID] && !m.User.Disabled {
-				seen[m.User.ID] = true
-				page.Owners = append(page.Owners, m.User)
-			}
-		}
-	}
-	if u.SchoolID != "" {
-		page.Scopes = append(page.Scopes, handbookScope{Value: "school:" + u.SchoolID, Name: u.OrgName})
-	}
-	return page, nil
+func handbookPageOf(v app.HandbookView) handbookPage {
+	return handbookPage{HandbookView: v, Kinds: casus.DocKinds, MaxMB: casus.MaxUploadBytes >> 20, Types: casus.UploadExtensions}
 }
 
 // handleHandbook lists the documents of the user's teams and school; the
 // zorgcoördinator also gets the form to add one.
 func (s *Server) handleHandbook(w http.ResponseWriter, r *http.Request) {
-	var page handbookPage
-	err := s.db.View(r.Context(), func(tx *storage.Tx) (err error) {
-		page, err = s.handbookPage(r.Context(), tx, *state(r).user)
-		return err
-	})
+	a := s.actor(r)
+	hv, err := s.app.Handbook(r.Context(), a)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	u := state(r).user
-	f := &form{Values: url.Values{"owner": {u.ID}, "review_on": {s.today().AddDate(1, 0, 0).Format(time.DateOnly)}}}
-	if len(page.Scopes) > 0 {
-		f.Values.Set("scope", page.Scopes[0].Value)
+	f := &form{Values: url.Values{"owner": {a.User.ID}, "review_on": {s.today().AddDate(1, 0, 0).Format(time.DateOnly)}}}
+	if len(hv.Scopes) > 0 {
+		f.Values.Set("scope", hv.Scopes[0].Value)
 	}
-	v := s.newView(r, "handbook.title", page)
+	v := s.newView(r, "handbook.title", handbookPageOf(hv))
 	v.Form = f
 	if r.URL.Query().Get("saved") == "1" {
 		v.Notice = "handbook.saved"
@@ -229,89 +145,64 @@ func readUpload(w http.ResponseWriter, r *http.Request) (*form, string, []byte, 
 	return f, name, content, nil
 }
 
-// handleHandbookUpload adds a document. Every check — the fields, the file's
-// name, size and type by content — passes before anything is stored; the
-// file is stored under a new internal id.
+// handleHandbookUpload adds a document (app.AddHandbookDocument). Every
+// check — the fields, the file's name, size and type by content — passes
+// before anything is stored; the file is stored under a new internal id.
 func (s *Server) handleHandbookUpload(w http.ResponseWriter, r *http.Request) {
-	u := *state(r).user
-	if !casus.CanManageHandbook(u) {
+	if !casus.CanManageHandbook(*state(r).user) {
 		s.renderError(w, r, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"})
 		return
 	}
-	ctx := r.Context()
 	f, name, content, status, ok := s.uploadForm(w, r)
 	if !ok {
 		return
 	}
+	if f.Errs != nil { // a body too large has no fields to read
+		hv, err := s.app.Handbook(r.Context(), s.actor(r))
+		s.renderHandbookAgain(w, r, hv, err, f, status)
+		return
+	}
+	d := casus.Document{FileName: name,
+		Kind:    casus.DocKind(f.choice("kind", true, stringsOf(casus.DocKinds)...)),
+		Title:   f.text("title", textRule{required: true, max: 200}),
+		OwnerID: f.chosen("owner"),
+		Version: f.text("version", textRule{required: true, max: 40}),
+	}
+	scope := f.chosen("scope")
+	d.ReviewOn = f.day("review_on", true, time.Time{}, "")
 	var err error
-	var page handbookPage
-	err = s.db.Update(ctx, func(tx *storage.Tx) error {
-		if page, err = s.handbookPage(ctx, tx, u); err != nil || f.Errs != nil {
-			return err
-		}
-		scopes := make([]string, len(page.Scopes))
-		for i, sc := range page.Scopes {
-			scopes[i] = sc.Value
-		}
-		d := casus.Document{UploadedBy: u.ID, FileName: name,
-			Kind:    casus.DocKind(f.choice("kind", true, stringsOf(casus.DocKinds)...)),
-			Title:   f.text("title", textRule{required: true, max: 200}),
-			OwnerID: f.choice("owner", true, idsOf(page.Owners, func(o casus.User) string { return o.ID })...),
-			Version: f.text("version", textRule{required: true, max: 40}),
-		}
-		scope := f.choice("scope", true, scopes...)
-		if kind, id, ok := strings.Cut(scope, ":"); ok && kind == "team" {
-			d.TeamID = id
-		} else if ok {
-			d.SchoolID = id
-		}
-		d.ReviewOn = f.day("review_on", true, time.Time{}, "")
-		if d.ContentType, err = checkUpload(f, name, content, &status); err != nil {
-			return err
-		}
-		if f.Errs != nil {
-			return nil
-		}
-		return tx.AddDocument(ctx, &d, content)
-	})
-	if err != nil {
+	if d.ContentType, err = checkUpload(f, name, content, &status); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	if f.Errs != nil {
-		v := s.newView(r, "handbook.title", page)
-		v.Form = f
-		s.render(w, r, status, "handbook", v)
+	hv, err := s.app.AddHandbookDocument(r.Context(), s.actor(r), d, scope, content, f.Errs)
+	if errs, ok := validationErrors(err); ok {
+		f.Errs = errs
+		s.renderHandbookAgain(w, r, hv, nil, f, status)
+		return
+	}
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/handbook?saved=1", http.StatusSeeOther)
 }
 
+// renderHandbookAgain shows the handbook with the upload form's errors.
+func (s *Server) renderHandbookAgain(w http.ResponseWriter, r *http.Request, hv app.HandbookView, err error, f *form, status int) {
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v := s.newView(r, "handbook.title", handbookPageOf(hv))
+	v.Form = f
+	s.render(w, r, status, "handbook", v)
+}
+
 // handleHandbookDocument serves a document as an attachment, never shown
 // inline, with the type found at upload and no sniffing by the browser.
 func (s *Server) handleHandbookDocument(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	u := *state(r).user
-	id := r.PathValue("id")
-	if !casus.ValidID(id) {
-		s.renderError(w, r, casus.ErrNotFound)
-		return
-	}
-	var d casus.Document
-	var content []byte
-	err := s.db.View(ctx, func(tx *storage.Tx) error {
-		teams, schools, err := handbookReach(ctx, tx, u)
-		if err != nil {
-			return err
-		}
-		if d, content, err = tx.Document(ctx, id); err != nil {
-			return err
-		}
-		if !slices.Contains(teams, d.TeamID) && !slices.Contains(schools, d.SchoolID) {
-			return casus.ErrNotFound
-		}
-		return nil
-	})
+	d, content, err := s.app.HandbookDocument(r.Context(), s.actor(r), r.PathValue("id"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -332,53 +223,19 @@ type versionPage struct {
 	Types    string
 }
 
-// documentForRevision finds a current document the user reaches and may
-// revise: one out of reach is not found, one in reach they may not revise
-// is forbidden.
-func documentForRevision(ctx context.Context, tx *storage.Tx, u casus.User, id string) (versionPage, error) {
-	page := versionPage{MaxMB: casus.MaxUploadBytes >> 20, Types: casus.UploadExtensions}
-	if !casus.ValidID(id) {
-		return page, casus.ErrNotFound
-	}
-	teams, schools, err := handbookReach(ctx, tx, u)
-	if err != nil {
-		return page, err
-	}
-	d, _, err := tx.Document(ctx, id)
-	if err != nil {
-		return page, err
-	}
-	if !slices.Contains(teams, d.TeamID) && !slices.Contains(schools, d.SchoolID) {
-		return page, casus.ErrNotFound
-	}
-	chaired, err := tx.ChairedTeams(ctx, u.ID)
-	if err != nil {
-		return page, err
-	}
-	if d.SupersededBy != "" {
-		return page, casus.Errorf(casus.ECONFLICT, "handbook.replaced")
-	}
-	if !casus.CanReviseDocument(u, d, idsOf(chaired, func(t casus.CareTeam) string { return t.ID })) {
-		return page, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"}
-	}
-	page.Document = d
-	page.Earlier, err = tx.EarlierVersions(ctx, d.ID)
-	return page, err
+func versionPageOf(v app.HandbookRevision) versionPage {
+	return versionPage{Document: v.Document, Earlier: v.Earlier, MaxMB: casus.MaxUploadBytes >> 20, Types: casus.UploadExtensions}
 }
 
 // handleHandbookVersionForm shows the form for a new version of a document,
 // with the versions before it.
 func (s *Server) handleHandbookVersionForm(w http.ResponseWriter, r *http.Request) {
-	var page versionPage
-	err := s.db.View(r.Context(), func(tx *storage.Tx) (err error) {
-		page, err = documentForRevision(r.Context(), tx, *state(r).user, r.PathValue("id"))
-		return err
-	})
+	rev, err := s.app.HandbookRevisionFor(r.Context(), s.actor(r), r.PathValue("id"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v := s.newView(r, "handbook.new_version", page)
+	v := s.newView(r, "handbook.new_version", versionPageOf(rev))
 	v.Form = &form{Values: url.Values{"review_on": {s.today().AddDate(1, 0, 0).Format(time.DateOnly)}}}
 	s.render(w, r, http.StatusOK, "handbook_version", v)
 }
@@ -386,22 +243,18 @@ func (s *Server) handleHandbookVersionForm(w http.ResponseWriter, r *http.Reques
 // handleHandbookVersion stores a new version of a document, checked like
 // any upload; the old version stays downloadable from the new one's page.
 func (s *Server) handleHandbookVersion(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	u := *state(r).user
-	var page versionPage
-	if err := s.db.View(ctx, func(tx *storage.Tx) (err error) {
-		page, err = documentForRevision(ctx, tx, u, r.PathValue("id"))
-		return err
-	}); err != nil {
+	a := s.actor(r)
+	rev, err := s.app.HandbookRevisionFor(r.Context(), a, r.PathValue("id"))
+	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
+	page := versionPageOf(rev)
 	f, name, content, status, ok := s.uploadForm(w, r)
 	if !ok {
 		return
 	}
-	var err error
-	d := casus.Document{UploadedBy: u.ID, OwnerID: page.Document.OwnerID, FileName: name,
+	d := casus.Document{OwnerID: page.Document.OwnerID, FileName: name,
 		Version:  f.text("version", textRule{required: true, max: 40}),
 		ReviewOn: f.day("review_on", true, time.Time{}, ""),
 	}
@@ -417,15 +270,7 @@ func (s *Server) handleHandbookVersion(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, "handbook_version", v)
 		return
 	}
-	err = s.db.Update(ctx, func(tx *storage.Tx) error {
-		// Again inside the writing transaction: still current, still allowed.
-		cur, err := documentForRevision(ctx, tx, u, page.Document.ID)
-		if err != nil {
-			return err
-		}
-		return tx.AddVersion(ctx, cur.Document, &d, content)
-	})
-	if err != nil {
+	if err := s.app.AddHandbookVersion(r.Context(), a, page.Document.ID, d, content); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

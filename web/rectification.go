@@ -1,14 +1,12 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"time"
 
 	"casus"
-	"casus/storage"
+	"casus/app"
 )
 
 // Rectification (verzoek tot rectificatie) and the student's own word
@@ -33,19 +31,6 @@ type rectificationPage struct {
 	Only        string // after a validation error, the one form shown again: "granted", "refused", "informed" or "extend"
 }
 
-// lockOpenRequest locks the request against a concurrent decision or
-// extension and reads it again: it must still be open.
-func lockOpenRequest(c *careCtx, id string) (casus.RectificationRequest, error) {
-	if err := c.tx.LockRectificationRequest(c.ctx, id); err != nil {
-		return casus.RectificationRequest{}, err
-	}
-	req, err := c.tx.RectificationRequest(c.ctx, c.st.ID, id)
-	if err == nil && req.Status != casus.RectificationOpen {
-		err = storage.ErrRectificationDecided
-	}
-	return req, err
-}
-
 // formRefusal is a field error a handler finds only inside its
 // transaction, once the record is read: studentTx logs it as a refusal,
 // writes nothing else, and render shows the form again with the message
@@ -67,30 +52,6 @@ type rectificationNewPage struct {
 	Parties     []casus.Party
 }
 
-// rectificationFor looks up the request of the path among the student's. A
-// malformed or unknown id, or one of another student, gives found false.
-func rectificationFor(c *careCtx, r *http.Request) (casus.RectificationRequest, bool, error) {
-	return pathRecord(c, r, "request", c.tx.RectificationRequest)
-}
-
-// rectificationTx runs fn in careTx for the request of the path when the
-// user handles the student's requests. An unknown request answers "not
-// found", as a denial does.
-func (s *Server) rectificationTx(w http.ResponseWriter, r *http.Request, action casus.AccessAction, purpose string,
-	fn func(c *careCtx, req casus.RectificationRequest) error) bool {
-	return s.careTx(w, r, action, purpose, "rectification_request", func(c *careCtx) (casus.Access, error) {
-		req, found, err := rectificationFor(c, r)
-		if err != nil || !found {
-			return casus.Access{}, err
-		}
-		a := casus.CanHandleRectification(c.u, c.rel)
-		if !a.Allowed {
-			return a, nil
-		}
-		return a, fn(c, req)
-	})
-}
-
 // renderRectificationAgain shows the request's form only again, after a
 // validation error; nothing was read.
 func (s *Server) renderRectificationAgain(w http.ResponseWriter, r *http.Request, only string, f *form) {
@@ -109,34 +70,21 @@ func (s *Server) rectificationNewView(r *http.Request, page rectificationNewPage
 // handleRectificationNew shows the form to record a request; ?entry= names
 // the care-file entry it concerns (the link on the entry's page).
 func (s *Server) handleRectificationNew(w http.ResponseWriter, r *http.Request) {
-	var page rectificationNewPage
 	entryID := r.URL.Query().Get("entry")
-	ok := s.careTx(w, r, casus.ActRead, "rectification request form", "rectification_request", func(c *careCtx) (casus.Access, error) {
-		a := casus.CanHandleRectification(c.u, c.rel)
-		if !a.Allowed {
-			return a, nil
-		}
-		page = rectificationNewPage{StudentID: c.st.ID, StudentName: c.st.Name(), Sector: c.st.Sector}
-		if entryID != "" {
-			e, found, err := studentRecord(c, entryID, c.tx.CareEntry)
-			if err != nil || !found {
-				return casus.Access{}, err
-			}
-			page.Entry = &e
-		}
-		return a, nil
-	})
-	if !ok {
+	rf, err := s.app.RectificationFormFor(r.Context(), s.actor(r), r.PathValue("id"), entryID)
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
+	page := rectificationNewPage{StudentID: rf.StudentID, StudentName: rf.StudentName, Sector: rf.Sector, Entry: rf.Entry}
 	f := &form{Values: url.Values{"received_on": {s.today().Format(time.DateOnly)}, "entry": {entryID},
 		"sector": {string(page.Sector)}}}
 	s.render(w, r, http.StatusOK, "rectification_new", s.rectificationNewView(r, page, f))
 }
 
-// handleRectificationCreate records a request. It concerns a care-file
-// entry (carried from the entry's page) or, described in words, another
-// record.
+// handleRectificationCreate records a request (app.RecordRectificationRequest).
+// It concerns a care-file entry (carried from the entry's page) or,
+// described in words, another record.
 func (s *Server) handleRectificationCreate(w http.ResponseWriter, r *http.Request) {
 	f, err := parseForm(w, r)
 	if err != nil {
@@ -144,6 +92,7 @@ func (s *Server) handleRectificationCreate(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	req := casus.RectificationRequest{
+		StudentID:     r.PathValue("id"),
 		Requester:     casus.Party(f.choice("requester", true, stringsOf(casus.Parties)...)),
 		RequesterName: f.text("requester_name", textRule{required: true, max: casus.MaxPartyName}),
 		ReceivedOn:    s.careDateField(f, "received_on"),
@@ -155,126 +104,86 @@ func (s *Server) handleRectificationCreate(w http.ResponseWriter, r *http.Reques
 	}
 	req.Concerns = f.text("concerns", textRule{required: req.EntryID == "", max: casus.MaxConcernsText})
 	sector := casus.Sector(f.choice("sector", false, "po", "vo", "mbo"))
-	id := r.PathValue("id")
+	id := req.StudentID
 	if f.Errs != nil {
 		s.render(w, r, http.StatusBadRequest, "rectification_new",
 			s.rectificationNewView(r, rectificationNewPage{StudentID: id, Sector: sector}, f))
 		return
 	}
-	ok := s.careTx(w, r, casus.ActCreate, "rectification request", "rectification_request", func(c *careCtx) (casus.Access, error) {
-		a := casus.CanHandleRectification(c.u, c.rel)
-		if !a.Allowed {
-			return a, nil
-		}
-		if req.EntryID != "" {
-			_, found, err := studentRecord(c, req.EntryID, c.tx.CareEntry)
-			if err != nil {
-				return a, err
-			}
-			if !found {
-				return casus.Access{}, nil
-			}
-		}
-		req.StudentID, req.RecordedBy = c.st.ID, c.u.ID
-		if err := c.tx.AddRectificationRequest(c.ctx, &req); err != nil {
-			return a, err
-		}
-		c.e.ObjectID = req.ID
-		return a, nil
-	})
-	if ok {
-		http.Redirect(w, r, "/students/"+id+"/rectification/"+req.ID+"?saved=recorded", http.StatusSeeOther)
+	req, err = s.app.RecordRectificationRequest(r.Context(), s.actor(r), req)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
 	}
+	http.Redirect(w, r, "/students/"+id+"/rectification/"+req.ID+"?saved=recorded", http.StatusSeeOther)
+}
+
+// rectificationNotices are the notices of the request's page after a
+// change, by the redirect's ?saved=.
+var rectificationNotices = map[string]string{
+	"recorded": "rect.recorded_notice", "decided": "rect.decided", "corrected": "rect.corrected",
+	"informed": "rect.informed_saved", "extended": "rect.extended_notice",
 }
 
 // handleRectification shows a request: who asked what and when, the term,
 // the decision and whether the requester was told.
 func (s *Server) handleRectification(w http.ResponseWriter, r *http.Request) {
-	var page rectificationPage
-	ok := s.rectificationTx(w, r, casus.ActRead, "rectification request", func(c *careCtx, req casus.RectificationRequest) error {
-		today := s.today()
-		page = rectificationPage{StudentID: c.st.ID, StudentName: c.st.Name(), Sector: c.st.Sector, RequestID: req.ID, Request: &req,
-			Overdue: req.Overdue(today), DaysLeft: req.DaysLeft(today), CanExtend: req.CanExtend(today)}
-		if req.EntryID != "" {
-			e, err := c.tx.CareEntry(c.ctx, c.st.ID, req.EntryID)
-			if err != nil {
-				return err
-			}
-			page.Entry = &e
-		}
-		return nil
-	})
-	if !ok {
+	rv, err := s.app.Rectification(r.Context(), s.actor(r), r.PathValue("id"), r.PathValue("request"))
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
+	page := rectificationPage{StudentID: rv.StudentID, StudentName: rv.StudentName, Sector: rv.Sector, RequestID: rv.Request.ID,
+		Request: &rv.Request, Entry: rv.Entry, Overdue: rv.Overdue, DaysLeft: rv.DaysLeft, CanExtend: rv.CanExtend}
 	today := s.today().Format(time.DateOnly)
 	v := s.newView(r, "rect.title", page)
 	v.Form = &form{Values: url.Values{"granted_on": {today}, "refused_on": {today}, "informed_on": {today}, "extended_on": {today}}}
-	switch r.URL.Query().Get("saved") {
-	case "recorded":
-		v.Notice = "rect.recorded_notice"
-	case "decided":
-		v.Notice = "rect.decided"
-	case "corrected":
-		v.Notice = "rect.corrected"
-	case "informed":
-		v.Notice = "rect.informed_saved"
-	case "extended":
-		v.Notice = "rect.extended_notice"
-	}
+	v.Notice = rectificationNotices[r.URL.Query().Get("saved")]
 	s.render(w, r, http.StatusOK, "rectification", v)
 }
 
-// handleRectificationDecision grants or refuses a request. A refusal needs
-// its reason; a grant of a request about another record says what was
-// corrected there. A request about a care-file entry is granted by
-// correcting the entry (the correction form names the request), so the
-// correction and the decision are one change.
+// rectificationChanged answers a change to a request: the request's page
+// with the notice saved, or the error.
+func (s *Server) rectificationChanged(w http.ResponseWriter, r *http.Request, err error, saved string) {
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/students/"+r.PathValue("id")+"/rectification/"+r.PathValue("request")+"?saved="+saved, http.StatusSeeOther)
+}
+
+// handleRectificationDecision grants or refuses a request
+// (app.DecideRectification). A refusal needs its reason; a grant of a
+// request about another record says what was corrected there. A request
+// about a care-file entry is granted by correcting the entry (the
+// correction form names the request), so the correction and the decision
+// are one change.
 func (s *Server) handleRectificationDecision(w http.ResponseWriter, r *http.Request) {
 	f, err := parseForm(w, r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	decision := casus.RectificationStatus(f.choice("decision", true, string(casus.RectificationGranted), string(casus.RectificationRefused)))
-	var text string
-	var on time.Time
-	switch decision {
+	var in app.RectificationDecision
+	in.Decision = casus.RectificationStatus(f.choice("decision", true, string(casus.RectificationGranted), string(casus.RectificationRefused)))
+	switch in.Decision {
 	case casus.RectificationGranted:
-		text = f.paragraphs("grant_note", textRule{required: true, max: casus.MaxDecisionText})
-		on = s.careDateField(f, "granted_on")
+		in.Text = f.paragraphs("grant_note", textRule{required: true, max: casus.MaxDecisionText})
+		in.On = s.careDateField(f, "granted_on")
 	case casus.RectificationRefused:
-		text = f.paragraphs("refuse_reason", textRule{required: true, max: casus.MaxDecisionText})
-		on = s.careDateField(f, "refused_on")
+		in.Text = f.paragraphs("refuse_reason", textRule{required: true, max: casus.MaxDecisionText})
+		in.On = s.careDateField(f, "refused_on")
 	}
-	id := r.PathValue("id")
 	if f.Errs != nil {
-		only := string(decision)
+		only := string(in.Decision)
 		if only == "" {
 			only = string(casus.RectificationRefused)
 		}
 		s.renderRectificationAgain(w, r, only, f)
 		return
 	}
-	var reqID string
-	ok := s.rectificationTx(w, r, casus.ActChange, "rectification decision", func(c *careCtx, req casus.RectificationRequest) error {
-		req, err := lockOpenRequest(c, req.ID)
-		if err != nil {
-			return err
-		}
-		switch {
-		case decision == casus.RectificationGranted && req.EntryID != "":
-			return &casus.Error{Code: casus.EINVALID, Key: "error.rectification_grant_by_correction"}
-		case on.Before(req.ReceivedOn):
-			return &casus.Error{Code: casus.EINVALID, Key: "error.rectification_before_received"}
-		}
-		req.Status, req.DecidedOn, req.DecidedBy, req.Decision = decision, on, c.u.ID, text
-		reqID = req.ID
-		return c.tx.DecideRectification(c.ctx, &req)
-	})
-	if ok {
-		http.Redirect(w, r, "/students/"+id+"/rectification/"+reqID+"?saved=decided", http.StatusSeeOther)
-	}
+	err = s.app.DecideRectification(r.Context(), s.actor(r), r.PathValue("id"), r.PathValue("request"), in)
+	s.rectificationChanged(w, r, err, "decided")
 }
 
 // handleRectificationInformed records the day the requester was told the
@@ -286,33 +195,18 @@ func (s *Server) handleRectificationInformed(w http.ResponseWriter, r *http.Requ
 		return
 	}
 	on := s.careDateField(f, "informed_on")
-	id := r.PathValue("id")
 	if f.Errs != nil {
 		s.renderRectificationAgain(w, r, "informed", f)
 		return
 	}
-	var reqID string
-	ok := s.rectificationTx(w, r, casus.ActChange, "rectification requester informed", func(c *careCtx, req casus.RectificationRequest) error {
-		switch {
-		case req.Status == casus.RectificationOpen:
-			return &casus.Error{Code: casus.ECONFLICT, Key: "error.rectification_not_decided"}
-		case req.Informed():
-			return storage.ErrRectificationDecided
-		case on.Before(req.DecidedOn):
-			return &casus.Error{Code: casus.EINVALID, Key: "error.rectification_informed_before_decision"}
-		}
-		reqID = req.ID
-		return c.tx.MarkRectificationInformed(c.ctx, req.ID, on, c.u.ID)
-	})
-	if ok {
-		http.Redirect(w, r, "/students/"+id+"/rectification/"+reqID+"?saved=informed", http.StatusSeeOther)
-	}
+	err = s.app.RecordRectificationInformed(r.Context(), s.actor(r), r.PathValue("id"), r.PathValue("request"), on)
+	s.rectificationChanged(w, r, err, "informed")
 }
 
 // handleRectificationExtend extends the term of an open request by two
-// further months (AVG art. 12(3)), once, within the first month: the
-// coordinator records the reasons and the day the requester was told of
-// the extension, which cannot be after the first month.
+// further months (AVG art. 12(3)), once, within the first month
+// (app.ExtendRectification); a day the use case refuses shows the form
+// again with its message.
 func (s *Server) handleRectificationExtend(w http.ResponseWriter, r *http.Request) {
 	f, err := parseForm(w, r)
 	if err != nil {
@@ -321,101 +215,37 @@ func (s *Server) handleRectificationExtend(w http.ResponseWriter, r *http.Reques
 	}
 	reason := f.paragraphs("extension_reason", textRule{required: true, max: casus.MaxExtensionText})
 	on := s.careDateField(f, "extended_on")
-	id := r.PathValue("id")
 	if f.Errs != nil {
 		s.renderRectificationAgain(w, r, "extend", f)
 		return
 	}
-	again := func(key string) error {
-		return &formRefusal{errs: casus.ValidationErrors{casus.FieldError("extended_on", key, nil)},
-			render: func(errs casus.ValidationErrors) { f.Errs = errs; s.renderRectificationAgain(w, r, "extend", f) }}
+	err = s.app.ExtendRectification(r.Context(), s.actor(r), r.PathValue("id"), r.PathValue("request"), reason, on)
+	if errs, ok := validationErrors(err); ok {
+		f.Errs = errs
+		s.renderRectificationAgain(w, r, "extend", f)
+		return
 	}
-	var reqID string
-	ok := s.rectificationTx(w, r, casus.ActChange, "rectification extension", func(c *careCtx, req casus.RectificationRequest) error {
-		req, err := lockOpenRequest(c, req.ID)
-		if err != nil {
-			return err
-		}
-		switch {
-		case req.Extended():
-			return storage.ErrRectificationExtended
-		case s.today().After(req.FirstDeadline()):
-			return &casus.Error{Code: casus.ECONFLICT, Key: "error.rectification_extension_late"}
-		case on.Before(req.ReceivedOn):
-			return again("error.rectification_extension_before_received")
-		case on.After(req.FirstDeadline()):
-			return again("error.rectification_extension_told_late")
-		}
-		req.ExtendedOn, req.ExtensionReason, req.ExtendedBy = on, reason, c.u.ID
-		reqID = req.ID
-		return c.tx.ExtendRectification(c.ctx, &req)
-	})
-	if ok {
-		http.Redirect(w, r, "/students/"+id+"/rectification/"+reqID+"?saved=extended", http.StatusSeeOther)
-	}
+	s.rectificationChanged(w, r, err, "extended")
 }
 
-// rectificationRow is one line of the coordinator's list of requests
-// awaiting an answer.
-type rectificationRow struct {
-	Request     casus.RectificationRequest
-	StudentID   string
-	StudentName string
-	Overdue     bool
-	DaysLeft    int
-}
+// rectificationRow is one line of a list of requests, with its term.
+type rectificationRow = app.RectificationRow
 
 // newRectificationRow is the line of request q about the student, with its
 // term as it stands today; name may be empty where the page names the
 // student already.
 func newRectificationRow(q casus.RectificationRequest, studentID, name string, today time.Time) rectificationRow {
-	return rectificationRow{Request: q, StudentID: studentID, StudentName: name, Overdue: q.Overdue(today), DaysLeft: q.DaysLeft(today)}
+	return app.NewRectificationRow(q, studentID, name, today)
 }
 
 // handleRectificationQueue lists the requests the coordinator still has to
-// answer, overdue ones first, then by deadline. Each line shown is a search
-// hit in the access log, as in the referral queue.
+// answer, overdue ones first, then by deadline (app.RectificationQueue).
 func (s *Server) handleRectificationQueue(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	u := *state(r).user
-	if !u.SeesStudentData() {
-		s.renderError(w, r, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"})
-		return
-	}
-	today := s.today()
-	var rows []rectificationRow
-	err := s.db.Update(ctx, func(tx *storage.Tx) error {
-		pending, err := tx.PendingRectifications(ctx, u.ID)
-		if err != nil {
-			return err
-		}
-		for _, p := range pending {
-			a := casus.CanHandleRectification(u, p.Relations)
-			if !a.Allowed {
-				continue
-			}
-			e := s.accessEntry(r, casus.ActSearch, "rectification queue")
-			e.StudentID, e.ObjectKind, e.ObjectID = p.Student.ID, "rectification_request", p.Request.ID
-			if err := logAccess(ctx, tx, e, a); err != nil {
-				return err
-			}
-			rows = append(rows, newRectificationRow(p.Request, p.Student.ID, p.Student.Name(), today))
-		}
-		return nil
-	})
+	rows, err := s.app.RectificationQueue(r.Context(), s.actor(r))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	slices.SortStableFunc(rows, func(a, b rectificationRow) int {
-		if a.Overdue != b.Overdue {
-			if a.Overdue {
-				return -1
-			}
-			return 1
-		}
-		return a.Request.Deadline().Compare(b.Request.Deadline())
-	})
 	s.render(w, r, http.StatusOK, "rectification_queue", s.newView(r, "rect.queue_title", rows))
 }
 
@@ -472,54 +302,47 @@ func (s *Server) ownWordView(r *http.Request, page ownWordPage, f *form) *view {
 // entry beside it, so the recorder reads back to the student or parent
 // what the comment is about.
 func (s *Server) handleOwnWordForm(w http.ResponseWriter, r *http.Request) {
-	var page ownWordPage
-	ok := s.entryTx(w, r, casus.ActRead, "own word form", "care_entry", casus.CanRecordOwnWord, func(c *careCtx, e casus.CareEntry) error {
-		page = ownWordPage{StudentID: c.st.ID, StudentName: c.st.Name(), Sector: c.st.Sector, EntryID: e.ID, Entry: &e}
-		return nil
-	})
-	if !ok {
+	of, err := s.app.OwnWordFormFor(r.Context(), s.actor(r), r.PathValue("id"), r.PathValue("entry"))
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
+	page := ownWordPage{StudentID: of.StudentID, StudentName: of.StudentName, Sector: of.Sector, EntryID: of.Entry.ID, Entry: &of.Entry}
 	f := &form{Values: url.Values{"given_on": {s.today().Format(time.DateOnly)}, "sector": {string(page.Sector)}}}
 	s.render(w, r, http.StatusOK, "own_word", s.ownWordView(r, page, f))
 }
 
-// handleOwnWordCreate stores a comment as given: who gave it, when, and
-// their words. Staff cannot change it afterwards.
+// handleOwnWordCreate stores a comment as given (app.RecordOwnWord): who
+// gave it, when, and their words. Staff cannot change it afterwards.
 func (s *Server) handleOwnWordCreate(w http.ResponseWriter, r *http.Request) {
 	f, err := parseForm(w, r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	ow := casus.OwnWord{
+	id, entryID := r.PathValue("id"), r.PathValue("entry")
+	ow := casus.OwnWord{StudentID: id, EntryID: entryID,
 		Giver:     casus.Party(f.choice("giver", true, stringsOf(casus.Parties)...)),
 		GiverName: f.text("giver_name", textRule{required: true, max: casus.MaxPartyName}),
 		GivenOn:   s.careDateField(f, "given_on"),
 		Text:      f.paragraphs("text", textRule{required: true, max: casus.MaxRequestText}),
 	}
 	sector := casus.Sector(f.choice("sector", false, "po", "vo", "mbo"))
-	id, entryID := r.PathValue("id"), r.PathValue("entry")
 	if f.Errs != nil {
 		s.render(w, r, http.StatusBadRequest, "own_word",
 			s.ownWordView(r, ownWordPage{StudentID: id, Sector: sector, EntryID: entryID}, f))
 		return
 	}
-	ok := s.entryTx(w, r, casus.ActCreate, "own word", "own_word", casus.CanRecordOwnWord, func(c *careCtx, e casus.CareEntry) error {
-		ow.StudentID, ow.EntryID, ow.RecordedBy = c.st.ID, e.ID, c.u.ID
-		if err := c.tx.AddOwnWord(c.ctx, &ow); err != nil {
-			return err
-		}
-		c.e.ObjectID = ow.ID
-		return nil
-	})
-	if ok {
-		http.Redirect(w, r, "/students/"+id+"/care/"+entryID+"?saved=own_word", http.StatusSeeOther)
+	if _, err := s.app.RecordOwnWord(r.Context(), s.actor(r), ow); err != nil {
+		s.renderError(w, r, err)
+		return
 	}
+	http.Redirect(w, r, "/students/"+id+"/care/"+entryID+"?saved=own_word", http.StatusSeeOther)
 }
 
 // handleOwnWordWithdraw records, at the giver's request, that a comment is
-// withdrawn. It stays in the entry's history, marked withdrawn.
+// withdrawn (app.WithdrawOwnWord). It stays in the entry's history, marked
+// withdrawn.
 func (s *Server) handleOwnWordWithdraw(w http.ResponseWriter, r *http.Request) {
 	f, err := parseForm(w, r)
 	if err != nil {
@@ -536,35 +359,11 @@ func (s *Server) handleOwnWordWithdraw(w http.ResponseWriter, r *http.Request) {
 			s.ownWordView(r, ownWordPage{StudentID: id, EntryID: entryID, Withdraw: wordID}, f))
 		return
 	}
-	ok := s.careTx(w, r, casus.ActChange, "own word withdrawal", "own_word", func(c *careCtx) (casus.Access, error) {
-		e, found, err := careEntryFor(c, r)
-		c.e.ObjectID = truncate(wordID, 64)
-		if err != nil || !found || !casus.ValidID(wordID) {
-			return casus.Access{}, err
-		}
-		words, err := c.tx.OwnWords(c.ctx, c.st.ID, e.ID)
-		if err != nil {
-			return casus.Access{}, err
-		}
-		i := slices.IndexFunc(words, func(o casus.OwnWord) bool { return o.ID == wordID })
-		if i < 0 {
-			return casus.Access{}, nil
-		}
-		a := casus.CanWithdrawOwnWord(c.u, c.rel, e, words[i])
-		switch {
-		case !a.Allowed:
-			return a, nil
-		case words[i].Withdrawal != nil:
-			return a, storage.ErrOwnWordWithdrawn
-		case wd.RequestedOn.Before(words[i].GivenOn):
-			return a, &casus.Error{Code: casus.EINVALID, Key: "error.own_word_withdrawn_before_given"}
-		}
-		wd.OwnWordID, wd.RecordedBy = wordID, c.u.ID
-		return a, c.tx.WithdrawOwnWord(c.ctx, &wd)
-	})
-	if ok {
-		http.Redirect(w, r, "/students/"+id+"/care/"+entryID+"?saved=own_word_withdrawn", http.StatusSeeOther)
+	if err := s.app.WithdrawOwnWord(r.Context(), s.actor(r), id, entryID, wordID, wd); err != nil {
+		s.renderError(w, r, err)
+		return
 	}
+	http.Redirect(w, r, "/students/"+id+"/care/"+entryID+"?saved=own_word_withdrawn", http.StatusSeeOther)
 }
 
 // ownWordView is a comment as the entry page shows it, with whether the
@@ -667,7 +466,7 @@ func correctionRequest(c *careCtx, e casus.CareEntry, id string) (*casus.Rectifi
 		return nil, casus.ErrNotFound
 	}
 	if q.Status != casus.RectificationOpen {
-		return nil, storage.ErrRectificationDecided
+		return nil, app.ErrRectificationDecided
 	}
 	return &q, nil
 }
@@ -678,8 +477,5 @@ func correctionRequest(c *careCtx, e casus.CareEntry, id string) (*casus.Rectifi
 // frame undoes everything a refused request wrote.
 func grantByCorrection(c *careCtx, q *casus.RectificationRequest, v casus.EntryVersion, today time.Time) error {
 	q.Status, q.DecidedOn, q.DecidedBy, q.Decision, q.CorrectionVersion = casus.RectificationGranted, today, c.u.ID, v.Reason, v.Version
-	if err := c.tx.DecideRectification(c.ctx, q); err != nil {
-		return fmt.Errorf("web: grant by correction: %w", err)
-	}
-	return nil
+	return c.tx.DecideRectification(c.ctx, q)
 }

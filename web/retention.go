@@ -1,14 +1,13 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"casus"
-	"casus/storage"
+	"casus/app"
 )
 
 // holdReasonMax is the longest reason for setting or lifting a legal hold.
@@ -27,96 +26,55 @@ type retentionPage struct {
 	Form        string // which form the errors belong to: hold, lift:<id>, erase
 }
 
-func (s *Server) loadRetentionPage(c *careCtx) (retentionPage, error) {
-	st, err := c.tx.RetentionStatus(c.ctx, c.st.ID)
-	if err != nil {
-		return retentionPage{}, err
-	}
-	return retentionPage{StudentID: c.st.ID, StudentName: c.st.Name(), Status: st, Basis: st.Basis(), Due: st.Due(),
-		Held: st.Held(), Grounds: casus.ErasureGrounds}, nil
+func retentionPageOf(v app.RetentionView, which string) retentionPage {
+	st := v.Status
+	return retentionPage{StudentID: v.StudentID, StudentName: v.StudentName, Status: st, Basis: st.Basis(), Due: st.Due(),
+		Held: st.Held(), Grounds: casus.ErasureGrounds, Form: which}
 }
+
+// retentionNotices are the page's notices after a change, by ?saved=.
+var retentionNotices = map[string]string{"hold": "retention.hold_saved", "lifted": "retention.hold_lifted", "left": "retention.left_saved"}
 
 // handleRetention shows the retention page.
 func (s *Server) handleRetention(w http.ResponseWriter, r *http.Request) {
-	var page retentionPage
-	ok := s.careTx(w, r, casus.ActRead, "retention", "retention", func(c *careCtx) (casus.Access, error) {
-		a := casus.CanManageRetention(c.u, c.rel)
-		if !a.Allowed {
-			return a, nil
-		}
-		var err error
-		page, err = s.loadRetentionPage(c)
-		return a, err
-	})
-	if !ok {
+	rv, err := s.app.Retention(r.Context(), s.actor(r), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
-	v := s.newView(r, "retention.title", page)
-	switch r.URL.Query().Get("saved") {
-	case "hold":
-		v.Notice = "retention.hold_saved"
-	case "lifted":
-		v.Notice = "retention.hold_lifted"
-	case "left":
-		v.Notice = "retention.left_saved"
-	}
+	v := s.newView(r, "retention.title", retentionPageOf(rv, ""))
+	v.Notice = retentionNotices[r.URL.Query().Get("saved")]
 	s.render(w, r, http.StatusOK, "retention", v)
 }
 
-// retentionChange runs a change on the retention page of the student in the
-// path: validate checks the form and returns what to do. A form with errors
-// shows the page again with them (400), logged as a refused read; nothing is
-// written.
-func (s *Server) retentionChange(w http.ResponseWriter, r *http.Request, purpose, which string,
-	validate func(c *careCtx, f *form) func(c *careCtx) error) (bool, *careCtx) {
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return false, nil
-	}
-	var page retentionPage
-	var invalid bool
-	var done *careCtx
-	ok := s.careTx(w, r, casus.ActChange, purpose, "retention", func(c *careCtx) (casus.Access, error) {
-		a := casus.CanManageRetention(c.u, c.rel)
-		if !a.Allowed {
-			return a, nil
-		}
-		do := validate(c, f)
-		if f.Errs != nil {
-			invalid = true
-			c.e.Action, c.e.Purpose = casus.ActRead, purpose+" (refused)"
-			var err error
-			page, err = s.loadRetentionPage(c)
-			page.Form = which
-			return a, err
-		}
-		done = c
-		return a, do(c)
-	})
-	if !ok {
-		return false, nil
-	}
-	if invalid {
-		v := s.newView(r, "retention.title", page)
+// retentionChanged answers a change on the retention page: a form the use
+// case refused shows the page again with its errors (400) beside the form
+// which; success goes to next.
+func (s *Server) retentionChanged(w http.ResponseWriter, r *http.Request, f *form, which string, page app.RetentionView, err error, next string) {
+	if errs, ok := validationErrors(err); ok {
+		f.Errs = errs
+		v := s.newView(r, "retention.title", retentionPageOf(page, which))
 		v.Form = f
 		s.render(w, r, http.StatusBadRequest, "retention", v)
-		return false, nil
+		return
 	}
-	return true, done
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // handleHoldCreate sets a legal hold on the student's file with a reason.
 func (s *Server) handleHoldCreate(w http.ResponseWriter, r *http.Request) {
-	ok, _ := s.retentionChange(w, r, "legal hold", "hold", func(_ *careCtx, f *form) func(c *careCtx) error {
-		reason := f.paragraphs("hold_reason", textRule{required: true, max: holdReasonMax})
-		return func(c *careCtx) error {
-			return c.tx.AddLegalHold(c.ctx, &casus.LegalHold{StudentID: c.st.ID, Reason: reason, SetBy: c.u.ID})
-		}
-	})
-	if ok {
-		http.Redirect(w, r, "/students/"+r.PathValue("id")+"/retention?saved=hold", http.StatusSeeOther)
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
 	}
+	reason := f.paragraphs("hold_reason", textRule{required: true, max: holdReasonMax})
+	page, err := s.app.SetLegalHold(r.Context(), s.actor(r), r.PathValue("id"), reason, f.Errs)
+	s.retentionChanged(w, r, f, "hold", page, err, "/students/"+r.PathValue("id")+"/retention?saved=hold")
 }
 
 // handleHoldLift lifts a legal hold of the student with a reason.
@@ -126,42 +84,47 @@ func (s *Server) handleHoldLift(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, casus.ErrNotFound)
 		return
 	}
-	ok, _ := s.retentionChange(w, r, "legal hold lifted", "lift:"+hold, func(_ *careCtx, f *form) func(c *careCtx) error {
-		reason := f.paragraphs("lift_reason", textRule{required: true, max: holdReasonMax})
-		return func(c *careCtx) error { return c.tx.LiftLegalHold(c.ctx, c.st.ID, hold, c.u.ID, reason) }
-	})
-	if ok {
-		http.Redirect(w, r, "/students/"+r.PathValue("id")+"/retention?saved=lifted", http.StatusSeeOther)
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
 	}
+	reason := f.paragraphs("lift_reason", textRule{required: true, max: holdReasonMax})
+	page, err := s.app.LiftLegalHold(r.Context(), s.actor(r), r.PathValue("id"), hold, reason, f.Errs)
+	s.retentionChanged(w, r, f, "lift:"+hold, page, err, "/students/"+r.PathValue("id")+"/retention?saved=lifted")
 }
 
 // handleStudentLeft records the day the student left school (the retention
 // period runs from it), or, with enrolled=yes, that the student is enrolled
-// after all. The day may not lie in the future.
+// after all (app.RecordStudentLeft checks the day).
 func (s *Server) handleStudentLeft(w http.ResponseWriter, r *http.Request) {
-	ok, _ := s.retentionChange(w, r, "student left school", "left", func(c *careCtx, f *form) func(c *careCtx) error {
-		if f.Values.Get("enrolled") == "yes" {
-			return func(c *careCtx) error { return c.tx.SetStudentLeft(c.ctx, c.st.ID, nil) }
-		}
-		// Not before the file began (nor the student was born): a slip of
-		// the year would otherwise have the file destroyed the next night.
-		notBefore := c.st.DateOfBirth
-		start, err := c.tx.FileStart(c.ctx, c.st.ID)
-		if err != nil {
-			return func(*careCtx) error { return err }
-		}
-		if start != nil {
-			notBefore = *start
-		}
-		day := f.day("left_on", true, notBefore, "retention.left_before_file")
-		if day.After(s.today()) {
-			f.fail("left_on", "retention.left_future", nil)
-		}
-		return func(c *careCtx) error { return c.tx.SetStudentLeft(c.ctx, c.st.ID, &day) }
-	})
-	if ok {
-		http.Redirect(w, r, "/students/"+r.PathValue("id")+"/retention?saved=left", http.StatusSeeOther)
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
 	}
+	enrolled := f.Values.Get("enrolled") == "yes"
+	var day time.Time
+	if !enrolled {
+		day = retentionDay(f, "left_on")
+	}
+	page, err := s.app.RecordStudentLeft(r.Context(), s.actor(r), r.PathValue("id"), enrolled, day, f.Errs)
+	s.retentionChanged(w, r, f, "left", page, err, "/students/"+r.PathValue("id")+"/retention?saved=left")
+}
+
+// retentionDay reads a required day as typed (YYYY-MM-DD), leaving its bounds
+// to the use case; zero when it is missing or malformed.
+func retentionDay(f *form, name string) time.Time {
+	v := f.text(name, textRule{required: true, max: 10})
+	if v == "" || f.Error(name) != nil {
+		return time.Time{}
+	}
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		f.fail(name, "error.date", nil)
+		return time.Time{}
+	}
+	return d
 }
 
 // handleErase erases the student's file on request (AVG art. 17) through
@@ -169,20 +132,17 @@ func (s *Server) handleStudentLeft(w http.ResponseWriter, r *http.Request) {
 // recorded. The form asks for an explicit confirmation. A file under a
 // legal hold is not erased.
 func (s *Server) handleErase(w http.ResponseWriter, r *http.Request) {
-	ok, _ := s.retentionChange(w, r, "erasure", "erase", func(_ *careCtx, f *form) func(c *careCtx) error {
-		ground := casus.ErasureGround(f.choice("ground", true, stringsOf(casus.ErasureGrounds)...))
-		if f.Values.Get("confirm") != "yes" {
-			f.fail("confirm", "retention.erase_confirm_required", nil)
-		}
-		return func(c *careCtx) error {
-			_, err := c.tx.DestroyStudent(c.ctx, c.st.ID, storage.DestroyOptions{Cause: casus.CauseErasure, Ground: ground,
-				ActorID: c.u.ID})
-			return err
-		}
-	})
-	if ok {
-		http.Redirect(w, r, "/students?erased=1", http.StatusSeeOther)
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
 	}
+	ground := casus.ErasureGround(f.choice("ground", true, stringsOf(casus.ErasureGrounds)...))
+	if f.Values.Get("confirm") != "yes" {
+		f.fail("confirm", "retention.erase_confirm_required", nil)
+	}
+	page, err := s.app.EraseStudent(r.Context(), s.actor(r), r.PathValue("id"), ground, f.Errs)
+	s.retentionChanged(w, r, f, "erase", page, err, "/students?erased=1")
 }
 
 // adminRetentionPage is the beheerder's page of retention rules.
@@ -196,16 +156,8 @@ type adminRetentionPage struct {
 func ruleField(r casus.RetentionRule) string { return "months_" + string(r.Kind) + "_" + r.SchoolID }
 
 func (s *Server) adminRetentionPage(r *http.Request) (adminRetentionPage, error) {
-	var page adminRetentionPage
-	err := s.db.View(r.Context(), func(tx *storage.Tx) error {
-		var err error
-		if page.Rules, err = tx.RetentionRules(r.Context()); err != nil {
-			return err
-		}
-		page.AccessLogMonths, err = tx.AccessLogMonths(r.Context())
-		return err
-	})
-	return page, err
+	rules, err := s.app.RetentionRulesNow(r.Context())
+	return adminRetentionPage{Rules: rules.Rules, AccessLogMonths: rules.AccessLogMonths}, err
 }
 
 // handleAdminRetention shows the retention rules per school and the access
@@ -229,7 +181,6 @@ func (s *Server) handleAdminRetention(w http.ResponseWriter, r *http.Request) {
 // handleAdminSaveRetention stores the rules; any bad number refuses the
 // whole form and stores nothing.
 func (s *Server) handleAdminSaveRetention(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	f, err := parseForm(w, r)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -251,34 +202,8 @@ func (s *Server) handleAdminSaveRetention(w http.ResponseWriter, r *http.Request
 		s.render(w, r, http.StatusBadRequest, "retention_admin", v)
 		return
 	}
-	u := state(r).user
-	err = s.db.Update(ctx, func(tx *storage.Tx) error {
-		var changes []string
-		for i, rule := range page.Rules {
-			if months[i] == rule.Months && rule.Default {
-				continue // the default stays the default
-			}
-			if err := tx.SetRetentionRule(ctx, rule.SchoolID, rule.Kind, months[i], u.ID); err != nil {
-				return err
-			}
-			if months[i] != rule.Months {
-				changes = append(changes, fmt.Sprintf("%s, %s: %d → %d months", rule.SchoolName, rule.Kind, rule.Months, months[i]))
-			}
-		}
-		if logMonths != page.AccessLogMonths {
-			changes = append(changes, fmt.Sprintf("access log: %d → %d months", page.AccessLogMonths, logMonths))
-		}
-		if err := tx.SetAccessLogMonths(ctx, logMonths); err != nil {
-			return err
-		}
-		if len(changes) == 0 {
-			return nil // saved as it was: nothing to record
-		}
-		e := s.securityEvent(r, casus.SecRetentionChanged)
-		e.Detail = strings.Join(changes, "; ")
-		return tx.LogSecurityEvent(ctx, e)
-	})
-	if err != nil {
+	was := app.RetentionRules{Rules: page.Rules, AccessLogMonths: page.AccessLogMonths}
+	if err := s.app.SaveRetentionRules(r.Context(), s.actor(r), was, months, logMonths); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
