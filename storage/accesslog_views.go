@@ -27,9 +27,8 @@ func (tx *Tx) AccessLogSchools(ctx context.Context, u casus.User) ([]string, err
 	if u.HasRole(casus.RoleCoordinator) {
 		// Only the school's own (intern) team: a ZAT chair from outside the
 		// school relates to the students of its cases, not to all of them.
-		rows, err := tx.query(ctx, `SELECT DISTINCT CAST(ts.school_id AS TEXT) FROM team_members tm
-			JOIN care_team_schools ts ON ts.team_id = tm.team_id JOIN care_teams ct ON ct.id = tm.team_id
-			WHERE tm.user_id = $1 AND tm.chair AND ct.kind = 'intern'`, u.ID)
+		rows, err := tx.query(ctx, `SELECT DISTINCT CAST(rel_ts.school_id AS TEXT) FROM `+chairedTeams("$1")+
+			` AND `+schoolWideChair, u.ID)
 		if err != nil {
 			return nil, fmt.Errorf("storage: access log schools: %w", err)
 		}
