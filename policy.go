@@ -1,5 +1,7 @@
 package casus
 
+import "slices"
+
 // Relation is what ties a user to a student or case, and so grants access
 // under need to know. The access log records the relation that granted each
 // access, or RelNone for a denial.
@@ -125,3 +127,19 @@ func coordinatorOrCareContact(u User, rel StudentRelations) Access {
 // care, social work, …): someone whose sight of a student rests on consent
 // or a documented exception, not on the school's own team.
 func IsPartner(u User) bool { return u.HasRole(RolePartner) }
+
+// ViewsStudents reports whether CanViewStudent can grant u any student: the
+// student list and the task list are theirs to open. A privacy officer,
+// management or the beheerder, whatever else they are, never is shown a
+// student this way.
+func ViewsStudents(u User) bool {
+	if u.Disabled {
+		return false
+	}
+	for _, roles := range careRoles {
+		if slices.ContainsFunc(roles, u.HasRole) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,6 +1,9 @@
 package casus
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Party is who exercises the student's rights: the student, a parent, or a
 // guardian (voogd, or another person with parental authority). Students and
@@ -173,6 +176,12 @@ func CanHandleRectification(u User, rel StudentRelations) Access {
 		return Access{Allowed: true, Relation: RelCoordinator}
 	}
 	return Access{Relation: RelNone}
+}
+
+// HandlesRectifications reports whether CanHandleRectification can grant u
+// any request: the queue of requests to answer is then theirs to open.
+func HandlesRectifications(u User) bool {
+	return !u.Disabled && slices.ContainsFunc(careRoles[RelCoordinator], u.HasRole)
 }
 
 // CanRecordOwnWord decides whether u may enter a student's or parent's own

@@ -292,6 +292,12 @@ func CanReadReferral(u User, f ReferralFacts) Access {
 	return Access{Relation: RelNone}
 }
 
+// ReadsReferrals reports whether CanReadReferral can grant u any referral:
+// the referral queue, which lists the referrals CanReadReferral grants, is
+// then theirs to open. Any account that may see student data can be a fixed
+// member of the team an accepted referral is addressed to.
+func ReadsReferrals(u User) bool { return !u.Disabled && u.SeesStudentData() }
+
 // CanEditReferral decides whether u may change the form: while it is a draft
 // or returned, its referrer, inbrenger and the student's care contact.
 func CanEditReferral(u User, f ReferralFacts) Access {

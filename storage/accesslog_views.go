@@ -9,12 +9,12 @@ import (
 	"casus"
 )
 
-// ChairedInternSchools returns the schools served by the intern zorgteams
-// the user chairs.
+// ChairedInternSchools returns the schools whose own (intern) zorgteam the
+// user chairs: a ZAT chair from outside the school relates to the students
+// of its cases, not to all of them (relations.go: schoolWideChair).
 func (tx *Tx) ChairedInternSchools(ctx context.Context, userID string) ([]string, error) {
-	rows, err := tx.query(ctx, `SELECT DISTINCT CAST(ts.school_id AS TEXT) FROM team_members tm
-		JOIN care_team_schools ts ON ts.team_id = tm.team_id JOIN care_teams ct ON ct.id = tm.team_id
-		WHERE tm.user_id = $1 AND tm.chair AND ct.kind = 'intern'`, userID)
+	rows, err := tx.query(ctx, `SELECT DISTINCT CAST(rel_ts.school_id AS TEXT) FROM `+chairedTeams("$1")+
+		` AND `+schoolWideChair, userID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: chaired intern schools: %w", err)
 	}

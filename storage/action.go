@@ -119,8 +119,8 @@ func (tx *Tx) ActionUpdates(ctx context.Context, actionID string) ([]casus.Actio
 func (tx *Tx) ActionOwnerCandidates(ctx context.Context, studentID string) ([]casus.User, error) {
 	rows, err := tx.query(ctx, `SELECT CAST(u.id AS TEXT), u.name FROM users u WHERE NOT u.disabled AND u.id IN (
 			SELECT tm.user_id FROM team_members tm JOIN cases c ON c.team_id = tm.team_id WHERE c.student_id = $1 AND c.status = 'open'
-			UNION SELECT st.mentor_id FROM students st WHERE st.id = $1 AND st.mentor_id IS NOT NULL
-			UNION SELECT cc.user_id FROM care_contacts cc JOIN students st ON st.group_id = cc.group_id WHERE st.id = $1)
+			UNION SELECT u2.id FROM users u2 JOIN students st ON st.id = $1
+				WHERE `+mentorOf("u2.id", "st")+` OR `+careContactOf("u2.id", "st")+`)
 		ORDER BY u.name`, studentID)
 	return tx.userList("action owner candidates", rows, err)
 }

@@ -187,6 +187,6 @@ func (tx *Tx) CaseClosures(ctx context.Context, caseID string) ([]casus.CaseClos
 // CareContactsOf returns the ids of the student's care contacts (the
 // taakdocent zorg or IB'er of the student's group) whose account is active.
 func (tx *Tx) CareContactsOf(ctx context.Context, studentID string) ([]string, error) {
-	return tx.column(ctx, "care contacts", `SELECT CAST(u.id AS TEXT) FROM care_contacts cc JOIN students st ON st.group_id = cc.group_id
-		JOIN users u ON u.id = cc.user_id WHERE st.id = $1 AND NOT u.disabled ORDER BY u.name`, studentID)
+	return tx.column(ctx, "care contacts", `SELECT CAST(u.id AS TEXT) FROM users u JOIN students st ON st.id = $1
+		WHERE `+careContactOf("u.id", "st")+` AND NOT u.disabled ORDER BY u.name`, studentID)
 }

@@ -162,8 +162,7 @@ type PartnerCase struct {
 // of the team of, or invited for.
 func (tx *Tx) PartnerCases(ctx context.Context, userID, studentID string) ([]PartnerCase, error) {
 	rows, err := tx.query(ctx, `SELECT c.id, c.student_id, c.team_id, t.name, t.kind, c.status, c.opened_at,
-		EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = c.team_id AND tm.user_id = $1 AND tm.kind = 'fixed'),
-		EXISTS (SELECT 1 FROM case_invitations ci WHERE ci.case_id = c.id AND ci.user_id = $1)
+		`+fixedMemberOf("$1", "c")+`, `+invitedTo("$1", "c")+`
 		FROM cases c JOIN care_teams t ON t.id = c.team_id WHERE c.student_id = $2 AND c.status = 'open' ORDER BY c.opened_at`,
 		userID, studentID)
 	if err != nil {

@@ -270,12 +270,13 @@ type ChairFact struct {
 }
 
 // SchoolChairs returns the users who chair a care team serving the
-// student's school, with their relation to the student: the people who may
-// be the student's zorgcoördinator. The policy decides who of them is.
+// student's school that relates them to the student (the coordinator
+// relation of relationColumns), with their relations to the student: the
+// people who may be the student's zorgcoördinator. The policy decides who of
+// them is.
 func (tx *Tx) SchoolChairs(ctx context.Context, studentID string) ([]ChairFact, error) {
-	ids, err := tx.column(ctx, "school chairs", `SELECT DISTINCT CAST(tm.user_id AS TEXT) FROM team_members tm
-		JOIN care_team_schools ts ON ts.team_id = tm.team_id JOIN students st ON st.school_id = ts.school_id
-		WHERE st.id = $1 AND tm.chair ORDER BY 1`, studentID)
+	ids, err := tx.column(ctx, "school chairs", `SELECT CAST(u.id AS TEXT) FROM users u JOIN students st ON st.id = $1
+		WHERE `+coordinatorOf("u.id", "st")+` ORDER BY 1`, studentID)
 	if err != nil {
 		return nil, err
 	}

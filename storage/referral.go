@@ -29,9 +29,9 @@ const referralFrom = ` FROM referrals r JOIN care_teams t ON t.id = r.team_id JO
 
 // referralFactColumns computes the user's ($1) relations to the referral r,
 // besides the student relations of relationColumns.
-const referralFactColumns = `r.referrer_id = $1 AS referrer_rel, r.inbrenger_id = $1 AS inbrenger_rel,
-	EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = r.team_id AND tm.user_id = $1 AND tm.chair) AS chair_rel,
-	EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = r.team_id AND tm.user_id = $1 AND tm.kind = 'fixed') AS member_rel`
+var referralFactColumns = `r.referrer_id = $1 AS referrer_rel, r.inbrenger_id = $1 AS inbrenger_rel,
+	` + chairOf("$1", "r") + ` AS chair_rel,
+	` + fixedMemberOf("$1", "r") + ` AS member_rel`
 
 func scanReferral(r scanner, extra ...any) (casus.Referral, error) {
 	var ref casus.Referral
@@ -122,13 +122,16 @@ func (tx *Tx) ReferralFor(ctx context.Context, userID, id string) (casus.Referra
 
 // ReferralCandidates returns the referrals the user may have a part in, for
 // the queue: the ones they made or bring in, those of the students they are
-// care contact for, and the submitted ones of the teams they chair. The
-// caller filters them through the policy.
+// care contact for, the submitted ones of the teams they chair and the
+// accepted ones of the teams they are a fixed member of — the facts through
+// which casus.CanReadReferral grants a referral, written with the same
+// predicates as the facts. The caller filters them through the policy.
 func (tx *Tx) ReferralCandidates(ctx context.Context, userID string) ([]casus.Referral, []casus.ReferralFacts, error) {
 	rows, err := tx.query(ctx, `SELECT `+referralColumns+`, `+referralTextColumns+`, `+relationColumns+`, `+
 		referralFactColumns+referralFrom+`WHERE r.referrer_id = $1 OR r.inbrenger_id = $1
-		OR EXISTS (SELECT 1 FROM care_contacts cc WHERE cc.user_id = $1 AND cc.group_id = st.group_id)
-		OR (r.state <> 'draft' AND EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = r.team_id AND tm.user_id = $1 AND tm.chair))
+		OR `+careContactOf("$1", "st")+`
+		OR (r.state <> 'draft' AND `+chairOf("$1", "r")+`)
+		OR (r.state = 'accepted' AND `+fixedMemberOf("$1", "r")+`)
 		ORDER BY r.submitted_at, r.created_at`, userID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("storage: referral candidates: %w", err)
@@ -267,14 +270,12 @@ func (tx *Tx) TeamsServing(ctx context.Context, schoolID string) ([]casus.CareTe
 }
 
 // Inbrengers lists who can bring a student's case in at a team meeting: the
-// student's mentor, the care contacts of their group and the chairs of the
-// teams serving their school, by name.
+// student's mentor, the care contacts of their group and the zorgcoördinators
+// related to the student (casus.CanReadReferral lets an inbrenger read the
+// referral while they hold one of these relations), by name.
 func (tx *Tx) Inbrengers(ctx context.Context, studentID string) ([]casus.User, error) {
-	rows, err := tx.query(ctx, `SELECT CAST(u.id AS TEXT), u.name FROM users u WHERE NOT u.disabled AND u.id IN (
-			SELECT st.mentor_id FROM students st WHERE st.id = $1
-			UNION SELECT cc.user_id FROM care_contacts cc JOIN students st ON st.group_id = cc.group_id WHERE st.id = $1
-			UNION SELECT tm.user_id FROM team_members tm JOIN care_team_schools ts ON ts.team_id = tm.team_id
-				JOIN students st ON st.school_id = ts.school_id WHERE st.id = $1 AND tm.chair)
+	rows, err := tx.query(ctx, `SELECT CAST(u.id AS TEXT), u.name FROM users u JOIN students st ON st.id = $1
+		WHERE NOT u.disabled AND (`+mentorOf("u.id", "st")+` OR `+careContactOf("u.id", "st")+` OR `+coordinatorOf("u.id", "st")+`)
 		ORDER BY u.name`, studentID)
 	return tx.userList("inbrengers", rows, err)
 }

@@ -48,26 +48,6 @@ const studentColumns = `st.id, st.school_id, st.group_id, st.first_name, st.last
 const studentFrom = ` FROM students st JOIN schools sc ON sc.id = st.school_id JOIN groups g ON g.id = st.group_id
 	LEFT JOIN users m ON m.id = st.mentor_id `
 
-// relationColumns computes a user's ($1) relations to the student st in one
-// pass. The policy, not this SQL, decides what they grant. The chair of an
-// intern zorgteam serving the school relates to all its students (the
-// school's own care structure); the chair of a ZAT, often from outside the
-// school, only to the students the ZAT has an open case or a submitted
-// referral of.
-const relationColumns = `COALESCE(st.mentor_id = $1, FALSE) AS mentor_rel,
-	EXISTS (SELECT 1 FROM care_contacts cc WHERE cc.user_id = $1 AND cc.group_id = st.group_id) AS care_rel,
-	EXISTS (SELECT 1 FROM team_members tm JOIN care_team_schools ts ON ts.team_id = tm.team_id
-		JOIN care_teams ct ON ct.id = tm.team_id
-		WHERE tm.user_id = $1 AND tm.chair AND ts.school_id = st.school_id AND (ct.kind = 'intern'
-			OR EXISTS (SELECT 1 FROM cases cz WHERE cz.student_id = st.id AND cz.team_id = ct.id AND cz.status = 'open')
-			OR EXISTS (SELECT 1 FROM referrals rz WHERE rz.student_id = st.id AND rz.team_id = ct.id AND rz.state <> 'draft'))) AS coord_rel,
-	EXISTS (SELECT 1 FROM cases c JOIN team_members tm ON tm.team_id = c.team_id AND tm.kind = 'fixed'
-		WHERE c.student_id = st.id AND c.status = 'open' AND tm.user_id = $1) AS team_rel,
-	EXISTS (SELECT 1 FROM case_invitations ci JOIN cases c ON c.id = ci.case_id
-		WHERE c.student_id = st.id AND c.status = 'open' AND ci.user_id = $1) AS invited_rel,
-	EXISTS (SELECT 1 FROM actions ac JOIN cases c ON c.id = ac.case_id
-		WHERE ac.student_id = st.id AND ac.owner_id = $1 AND ac.status IN ('open', 'in_progress') AND c.status = 'open') AS action_rel`
-
 func scanStudentRel(r scanner) (casus.Student, casus.StudentRelations, error) {
 	var s casus.Student
 	rel := casus.StudentRelations{Exists: true}
@@ -96,7 +76,7 @@ func (tx *Tx) StudentCandidates(ctx context.Context, userID, query string, limit
 	pattern := "%" + strings.ToLower(query) + "%"
 	rows, err := tx.query(ctx, `SELECT * FROM (SELECT `+studentColumns+`, `+relationColumns+studentFrom+`
 		WHERE (LOWER(st.first_name || ' ' || st.last_name) LIKE $2 OR LOWER(st.student_number) LIKE $2)) x
-		WHERE `+strings.Join([]string{"x.mentor_rel", "x.care_rel", "x.coord_rel", "x.team_rel", "x.invited_rel", "x.action_rel"}, " OR ")+`
+		WHERE `+anyRelation+`
 		ORDER BY x.last_name, x.first_name LIMIT $3`, userID, pattern, limit)
 	if err != nil {
 		return nil, nil, fmt.Errorf("storage: student candidates: %w", err)

@@ -124,16 +124,17 @@ func (s *Server) newView(r *http.Request, title string, data any) *view {
 	return v
 }
 
-// navFor builds the navigation for the user's roles.
+// navFor builds the navigation: an entry is shown when the casus decision
+// that grants the page's rows can grant the user any.
 func navFor(u casus.User, current string) []navItem {
 	items := []navItem{{Href: "/", Key: "nav.home"}}
-	if u.SeesStudentData() && !casus.OnlyPrivacy(u) {
+	if casus.ViewsStudents(u) {
 		items = append(items, navItem{Href: "/students", Key: "nav.students"}, navItem{Href: "/tasks", Key: "nav.tasks"})
 	}
-	if u.HasRole(casus.RoleMentor) || u.HasRole(casus.RoleCareContact) || u.HasRole(casus.RoleCoordinator) {
+	if casus.ReadsReferrals(u) {
 		items = append(items, navItem{Href: "/referrals", Key: "nav.referrals"})
 	}
-	if u.HasRole(casus.RoleCoordinator) {
+	if casus.HandlesRectifications(u) {
 		items = append(items, navItem{Href: "/rectification", Key: "nav.rectification"})
 	}
 	items = append(items, navItem{Href: "/teams", Key: "nav.teams"}, navItem{Href: "/messages", Key: "nav.messages"})
