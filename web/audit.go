@@ -1,24 +1,8 @@
 package web
 
 import (
-	"net/http"
 	"strings"
-
-	"casus"
 )
-
-// securityEvent starts a security event of the request: the logged-in user
-// (if any) as the actor, the client's address (behind trusted proxies, as
-// throttling computes it) and the class of its browser.
-func (s *Server) securityEvent(r *http.Request, kind casus.SecurityEventKind) *casus.SecurityEvent {
-	st := state(r)
-	e := &casus.SecurityEvent{Kind: kind, ClientAddr: s.clientAddr(r), UserAgent: userAgentClass(r.UserAgent()),
-		RequestID: st.id, Instance: s.db.Instance}
-	if st.user != nil {
-		e.ActorID, e.ActorName = st.user.ID, st.user.Name
-	}
-	return e
-}
 
 // userAgentClass reduces a User-Agent header to the class of the client
 // ("Firefox on Windows"): enough to tell a workstation's browser from a

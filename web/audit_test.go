@@ -2,8 +2,6 @@ package web
 
 import (
 	"testing"
-
-	"casus"
 )
 
 func TestUserAgentClass(t *testing.T) {
@@ -17,35 +15,6 @@ func TestUserAgentClass(t *testing.T) {
 	} {
 		if got := userAgentClass(ua); got != want {
 			t.Errorf("userAgentClass(%q) = %q, want %q", ua, got, want)
-		}
-	}
-}
-
-func TestProcessingOf(t *testing.T) {
-	for page, want := range map[string]casus.ProcessingPurpose{
-		"student page":             casus.ProcessCare,
-		"student page (anonymous)": casus.ProcessCare,
-		"crisis form (invalid)":    casus.ProcessCare,
-		"referral: new":            casus.ProcessTriage,
-		"referral queue":           casus.ProcessTriage,
-		"agenda (anonymous)":       casus.ProcessDiscussion,
-		"discussion: save (stale)": casus.ProcessDiscussion,
-		"minutes":                  casus.ProcessDiscussion,
-		"access log (student) CSV": casus.ProcessAccountability,
-		"complaints list":          casus.ProcessAccountability,
-		"export (AVG art. 15) pdf": casus.ProcessPrivacyRequest,
-		"rectification decision":   casus.ProcessPrivacyRequest,
-		"access request form":      casus.ProcessPrivacyRequest,
-		"access requests":          casus.ProcessPrivacyRequest,
-		"legal hold":               casus.ProcessRetention,
-		"erasure":                  casus.ProcessRetention,
-		"student left school":      casus.ProcessRetention,
-		"retention":                casus.ProcessRetention,
-		"consent exception":        casus.ProcessCare,
-		"student list":             casus.ProcessCare,
-	} {
-		if got := processingOf(page); got != want {
-			t.Errorf("processingOf(%q) = %q, want %q", page, got, want)
 		}
 	}
 }

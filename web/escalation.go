@@ -117,6 +117,4 @@ func idsOf[T any](xs []T, id func(T) string) []string {
 	return ids
 }
 
-func teamID(t casus.CareTeam) string { return t.ID }
-func caseID(c casus.Case) string     { return c.ID }
-func userID(u casus.User) string     { return u.ID }
+func userID(u casus.User) string { return u.ID }

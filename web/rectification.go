@@ -31,18 +31,6 @@ type rectificationPage struct {
 	Only        string // after a validation error, the one form shown again: "granted", "refused", "informed" or "extend"
 }
 
-// formRefusal is a field error a handler finds only inside its
-// transaction, once the record is read: studentTx logs it as a refusal,
-// writes nothing else, and render shows the form again with the message
-// beside the field.
-type formRefusal struct {
-	errs   casus.ValidationErrors
-	render func(casus.ValidationErrors)
-}
-
-func (e *formRefusal) Error() string { return e.errs.Error() }
-func (e *formRefusal) Unwrap() error { return e.errs }
-
 // rectificationNewPage is the form that records a request.
 type rectificationNewPage struct {
 	StudentID   string
@@ -231,13 +219,6 @@ func (s *Server) handleRectificationExtend(w http.ResponseWriter, r *http.Reques
 // rectificationRow is one line of a list of requests, with its term.
 type rectificationRow = app.RectificationRow
 
-// newRectificationRow is the line of request q about the student, with its
-// term as it stands today; name may be empty where the page names the
-// student already.
-func newRectificationRow(q casus.RectificationRequest, studentID, name string, today time.Time) rectificationRow {
-	return app.NewRectificationRow(q, studentID, name, today)
-}
-
 // handleRectificationQueue lists the requests the coordinator still has to
 // answer, overdue ones first, then by deadline (app.RectificationQueue).
 func (s *Server) handleRectificationQueue(w http.ResponseWriter, r *http.Request) {
@@ -254,25 +235,6 @@ func (s *Server) handleRectificationQueue(w http.ResponseWriter, r *http.Request
 type rectificationSection struct {
 	Show     bool
 	Requests []rectificationRow
-}
-
-// loadRectificationSection reads the student's requests for the student
-// page, whose own access-log entry covers them.
-func (s *Server) loadRectificationSection(c *careCtx) (rectificationSection, error) {
-	var rs rectificationSection
-	if !casus.CanHandleRectification(c.u, c.rel).Allowed {
-		return rs, nil
-	}
-	rs.Show = true
-	reqs, err := c.tx.RectificationRequests(c.ctx, c.st.ID)
-	if err != nil {
-		return rs, err
-	}
-	today := s.today()
-	for _, q := range reqs {
-		rs.Requests = append(rs.Requests, newRectificationRow(q, c.st.ID, "", today))
-	}
-	return rs, nil
 }
 
 // ownWordPage is the form for a comment in the student's or parents' own
@@ -383,42 +345,6 @@ type entryExtras struct {
 	CanRequest bool
 }
 
-// loadEntryExtras reads the comments and requests of an entry the reader
-// may read, and marks the versions made on a request. The entry page's own
-// access-log entry covers them.
-func (s *Server) loadEntryExtras(c *careCtx, e casus.CareEntry, versions []historyVersion) (entryExtras, error) {
-	var x entryExtras
-	words, err := c.tx.OwnWords(c.ctx, c.st.ID, e.ID)
-	if err != nil {
-		return x, err
-	}
-	for _, w := range words {
-		x.OwnWords = append(x.OwnWords, ownWordItem{OwnWord: w, CanWithdraw: w.Withdrawal == nil && casus.CanWithdrawOwnWord(c.u, c.rel, e, w).Allowed})
-	}
-	x.CanOwnWord = casus.CanRecordOwnWord(c.u, c.rel, e).Allowed
-	reqs, err := c.tx.RectificationRequests(c.ctx, c.st.ID)
-	if err != nil {
-		return x, err
-	}
-	handles := casus.CanHandleRectification(c.u, c.rel).Allowed
-	x.CanRequest = handles
-	today := s.today()
-	for _, q := range reqs {
-		if q.EntryID != e.ID {
-			continue
-		}
-		for i := range versions {
-			if q.CorrectionVersion == versions[i].Version {
-				versions[i].Request = &rectificationRef{Requester: q.Requester, ReceivedOn: q.ReceivedOn, ID: q.ID, Link: handles}
-			}
-		}
-		if handles {
-			x.Requests = append(x.Requests, newRectificationRow(q, c.st.ID, "", today))
-		}
-	}
-	return x, nil
-}
-
 // rectificationRef marks a version made on a request: every reader of the
 // version sees who asked (student, parent, guardian — not the name) and
 // when; the coordinator gets the link.
@@ -427,55 +353,4 @@ type rectificationRef struct {
 	Requester  casus.Party
 	ReceivedOn time.Time
 	Link       bool
-}
-
-// ownWordsByEntry returns the standing comments per entry for the student
-// page's care file.
-func ownWordsByEntry(c *careCtx) (map[string][]casus.OwnWord, error) {
-	words, err := c.tx.OwnWords(c.ctx, c.st.ID, "")
-	if err != nil {
-		return nil, err
-	}
-	m := map[string][]casus.OwnWord{}
-	for _, w := range words {
-		if w.Withdrawal == nil {
-			m[w.EntryID] = append(m[w.EntryID], w)
-		}
-	}
-	return m, nil
-}
-
-// correctionRequest reads the open request a correction answers, for the
-// correction form and its handler; the request must be about the entry
-// and the user must handle requests.
-func correctionRequest(c *careCtx, e casus.CareEntry, id string) (*casus.RectificationRequest, error) {
-	if !casus.ValidID(id) {
-		return nil, casus.ErrNotFound
-	}
-	if !casus.CanHandleRectification(c.u, c.rel).Allowed {
-		return nil, casus.ErrNotFound
-	}
-	if err := c.tx.LockRectificationRequest(c.ctx, id); err != nil {
-		return nil, err
-	}
-	q, err := c.tx.RectificationRequest(c.ctx, c.st.ID, id)
-	if err != nil {
-		return nil, err
-	}
-	if q.EntryID != e.ID {
-		return nil, casus.ErrNotFound
-	}
-	if q.Status != casus.RectificationOpen {
-		return nil, app.ErrRectificationDecided
-	}
-	return &q, nil
-}
-
-// grantByCorrection records the grant of the request the correction v
-// answered. It runs after the correction was written; a refusal here (the
-// request decided meanwhile) takes the correction back with it, since the
-// frame undoes everything a refused request wrote.
-func grantByCorrection(c *careCtx, q *casus.RectificationRequest, v casus.EntryVersion, today time.Time) error {
-	q.Status, q.DecidedOn, q.DecidedBy, q.Decision, q.CorrectionVersion = casus.RectificationGranted, today, c.u.ID, v.Reason, v.Version
-	return c.tx.DecideRectification(c.ctx, q)
 }

@@ -48,33 +48,7 @@ func loadPages() (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{
-		"asset": func(name string) (string, error) {
-			h, ok := p.assets[name]
-			if !ok {
-				return "", fmt.Errorf("no asset %q", name)
-			}
-			return "/static/" + name + "?v=" + h, nil
-		},
-		// weekday, clock and minutes show a meeting rhythm in Dutch time.
-		"weekday": func(t time.Time) int { return int(t.In(casus.Amsterdam).Weekday()) },
-		"clock":   func(t time.Time) string { return t.In(casus.Amsterdam).Format("15:04") },
-		"minutes": func(d time.Duration) int { return int(d / time.Minute) },
-		// list_fields and record_text show a discussion record's free texts.
-		"list_fields": func() []string { return discussionFields },
-		"record_text": func(r casus.DiscussionRecord, name string) string { return *textField(&r, name) },
-		"dict": func(kv ...any) (map[string]any, error) {
-			if len(kv)%2 != 0 {
-				return nil, errors.New("dict: odd arguments")
-			}
-			m := map[string]any{}
-			for i := 0; i < len(kv); i += 2 {
-				m[fmt.Sprint(kv[i])] = kv[i+1]
-			}
-			return m, nil
-		},
-	}
-	base, err := template.New("base").Funcs(funcs).ParseFS(templateFS, "templates/_*.html")
+	base, err := template.New("base").Funcs(p.funcs()).ParseFS(templateFS, "templates/_*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +68,35 @@ func loadPages() (*pages, error) {
 		p.byName[strings.TrimSuffix(path.Base(f), ".html")] = t
 	}
 	return p, nil
+}
+
+// funcs are the templates' functions: versioned asset links, a meeting
+// rhythm in Dutch time, a discussion record's free texts and dict.
+func (p *pages) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": func(name string) (string, error) {
+			h, ok := p.assets[name]
+			if !ok {
+				return "", fmt.Errorf("no asset %q", name)
+			}
+			return "/static/" + name + "?v=" + h, nil
+		},
+		"weekday":     func(t time.Time) int { return int(t.In(casus.Amsterdam).Weekday()) },
+		"clock":       func(t time.Time) string { return t.In(casus.Amsterdam).Format("15:04") },
+		"minutes":     func(d time.Duration) int { return int(d / time.Minute) },
+		"list_fields": func() []string { return discussionFields },
+		"record_text": func(r casus.DiscussionRecord, name string) string { return *textField(&r, name) },
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, errors.New("dict: odd arguments")
+			}
+			m := map[string]any{}
+			for i := 0; i < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m, nil
+		},
+	}
 }
 
 // view is what every page template gets.
@@ -257,3 +260,16 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 }
 
 func asErr(err error, target **casus.Error) bool { return errors.As(err, target) }
+
+// sendPDF writes the document with write and sends it as a download named
+// fileName; a failure to write it is answered as an error page.
+func (s *Server) sendPDF(w http.ResponseWriter, r *http.Request, fileName string, write func(*bytes.Buffer) error) {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+fileName+`"`)
+	w.Write(buf.Bytes())
+}
