@@ -193,15 +193,7 @@ func (s *Service) AddCareEntry(ctx context.Context, a Actor, studentID string, v
 // or other student's id.
 func careRecord[T any](c *Student, id string, get func(ctx context.Context, studentID, id string) (T, error)) (T, bool, error) {
 	c.e.ObjectID = truncate(id, 64)
-	if !casus.ValidID(id) {
-		var zero T
-		return zero, false, nil
-	}
-	v, err := get(c.ctx, c.st.ID, id)
-	if casus.ErrorCode(err) == casus.ENOTFOUND {
-		return v, false, nil
-	}
-	return v, err == nil, err
+	return studentRecord(c, id, get)
 }
 
 // inCareEntry runs fn in the student frame for the entry entryID of the

@@ -297,3 +297,17 @@ func (s *Service) inCase(ctx context.Context, a Actor, req studentReq, policy fu
 		return acc, fn(c, cs, acc)
 	})
 }
+
+// studentRecord reads the student's record id with get; found is false for
+// a malformed, unknown or other student's id.
+func studentRecord[T any](c *Student, id string, get func(ctx context.Context, studentID, id string) (T, error)) (T, bool, error) {
+	if !casus.ValidID(id) {
+		var zero T
+		return zero, false, nil
+	}
+	v, err := get(c.ctx, c.st.ID, id)
+	if casus.ErrorCode(err) == casus.ENOTFOUND {
+		return v, false, nil
+	}
+	return v, err == nil, err
+}

@@ -20,20 +20,6 @@ import (
 // decided (or its requester told) already.
 var ErrRectificationDecided = storage.ErrRectificationDecided
 
-// rectificationRecord reads the student's record id with get; found is
-// false for a malformed, unknown or other student's id.
-func rectificationRecord[T any](c *Student, id string, get func(ctx context.Context, studentID, id string) (T, error)) (T, bool, error) {
-	if !casus.ValidID(id) {
-		var zero T
-		return zero, false, nil
-	}
-	v, err := get(c.ctx, c.st.ID, id)
-	if casus.ErrorCode(err) == casus.ENOTFOUND {
-		return v, false, nil
-	}
-	return v, err == nil, err
-}
-
 // inRectification runs fn in the student frame for the student's request
 // requestID when the actor handles the student's requests. An unknown
 // request answers "not found", as a denial does.
@@ -42,7 +28,7 @@ func (s *Service) inRectification(ctx context.Context, a Actor, action casus.Acc
 	req := studentReq{action: action, purpose: purpose, objectKind: "rectification_request", objectID: studentID}
 	return s.student(ctx, a, req, func(c *Student) (casus.Access, error) {
 		c.e.ObjectID = truncate(requestID, 64)
-		req, found, err := rectificationRecord(c, requestID, c.tx.RectificationRequest)
+		req, found, err := studentRecord(c, requestID, c.tx.RectificationRequest)
 		if err != nil || !found {
 			return casus.Access{}, err
 		}
@@ -87,7 +73,7 @@ func (s *Service) RectificationFormFor(ctx context.Context, a Actor, studentID, 
 		}
 		page = RectificationForm{StudentID: c.st.ID, StudentName: c.st.Name(), Sector: c.st.Sector}
 		if entryID != "" {
-			e, found, err := rectificationRecord(c, entryID, c.tx.CareEntry)
+			e, found, err := studentRecord(c, entryID, c.tx.CareEntry)
 			if err != nil || !found {
 				return casus.Access{}, err
 			}
@@ -109,7 +95,7 @@ func (s *Service) RecordRectificationRequest(ctx context.Context, a Actor, in ca
 			return acc, nil
 		}
 		if in.EntryID != "" {
-			_, found, err := rectificationRecord(c, in.EntryID, c.tx.CareEntry)
+			_, found, err := studentRecord(c, in.EntryID, c.tx.CareEntry)
 			if err != nil {
 				return acc, err
 			}
@@ -295,18 +281,7 @@ func (s *Service) RectificationQueue(ctx context.Context, a Actor) ([]Rectificat
 func (s *Service) inOwnWordEntry(ctx context.Context, a Actor, action casus.AccessAction, purpose, objectKind, studentID, entryID string,
 	policy func(casus.User, casus.StudentRelations, casus.CareEntry) casus.Access, fn func(c *Student, e casus.CareEntry) error) error {
 	req := studentReq{action: action, purpose: purpose, objectKind: objectKind, objectID: studentID}
-	return s.student(ctx, a, req, func(c *Student) (casus.Access, error) {
-		c.e.ObjectID = truncate(entryID, 64)
-		e, found, err := rectificationRecord(c, entryID, c.tx.CareEntry)
-		if err != nil || !found {
-			return casus.Access{}, err
-		}
-		acc := policy(c.u, c.rel, e)
-		if !acc.Allowed {
-			return acc, nil
-		}
-		return acc, fn(c, e)
-	})
+	return s.inCareEntry(ctx, a, req, entryID, policy, fn)
 }
 
 // OwnWordForm is the form for a comment in the student's or parents' own
@@ -352,7 +327,7 @@ func (s *Service) RecordOwnWord(ctx context.Context, a Actor, in casus.OwnWord) 
 func (s *Service) WithdrawOwnWord(ctx context.Context, a Actor, studentID, entryID, wordID string, wd casus.OwnWordWithdrawal) error {
 	req := studentReq{action: casus.ActChange, purpose: "own word withdrawal", objectKind: "own_word", objectID: studentID}
 	return s.student(ctx, a, req, func(c *Student) (casus.Access, error) {
-		e, found, err := rectificationRecord(c, entryID, c.tx.CareEntry)
+		e, found, err := studentRecord(c, entryID, c.tx.CareEntry)
 		c.e.ObjectID = truncate(wordID, 64)
 		if err != nil || !found || !casus.ValidID(wordID) {
 			return casus.Access{}, err

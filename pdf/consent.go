@@ -3,11 +3,6 @@ package pdf
 import (
 	"bytes"
 	"strings"
-	"unicode"
-
-	"codeberg.org/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
 )
 
 // ConsentForm is the consent form of one case, in one language, with every
@@ -29,7 +24,7 @@ type ConsentForm struct {
 
 // Write lays the form out on A4 and writes it to buf.
 func (d ConsentForm) Write(buf *bytes.Buffer) error {
-	pdf := newConsentDoc(d.Title, d.Lang, func(int) string { return d.Footer })
+	pdf := newDoc(d.Title, d.Lang, func(int) string { return d.Footer })
 	pdf.SetFont("go", "B", 16)
 	pdf.MultiCell(0, 8, d.Title, "", "L", false)
 	pdf.SetFont("go", "", 10)
@@ -66,7 +61,7 @@ func (d ConsentForm) Write(buf *bytes.Buffer) error {
 
 // signature is one signer's block: name, date and signature lines, kept on
 // one page.
-func (d ConsentForm) signature(pdf consentDoc, who string) {
+func (d ConsentForm) signature(pdf doc, who string) {
 	if _, h := pdf.GetPageSize(); pdf.GetY() > h-20-36 {
 		pdf.AddPage()
 	}
@@ -80,34 +75,8 @@ func (d ConsentForm) signature(pdf consentDoc, who string) {
 	pdf.Ln(2)
 }
 
-// consentDoc is an fpdf document whose text calls replace what the fonts
-// cannot hold: fpdf refuses characters beyond the Basic Multilingual Plane
-// (an emoji in a name), which would leave the form unavailable. (A copy of
-// web's pdfDoc until the PDF helpers live here once.)
-type consentDoc struct{ *fpdf.Fpdf }
-
-// consentSafe replaces the characters fpdf cannot write with U+FFFD.
-func consentSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r > 0xFFFF {
-			return unicode.ReplacementChar
-		}
-		return r
-	}, s)
-}
-
-// CellFormat is fpdf's, with consentSafe text.
-func (p consentDoc) CellFormat(w, h float64, txt, border string, ln int, align string, fill bool, link int, linkStr string) {
-	p.Fpdf.CellFormat(w, h, consentSafe(txt), border, ln, align, fill, link, linkStr)
-}
-
-// MultiCell is fpdf's, with consentSafe text.
-func (p consentDoc) MultiCell(w, h float64, txt, border, align string, fill bool) {
-	p.Fpdf.MultiCell(w, h, consentSafe(txt), border, align, fill)
-}
-
 // heading starts a section.
-func (p consentDoc) heading(text string) {
+func (p doc) heading(text string) {
 	p.Ln(3)
 	p.SetFont("go", "B", 12)
 	p.MultiCell(0, 6, text, "", "L", false)
@@ -115,33 +84,13 @@ func (p consentDoc) heading(text string) {
 }
 
 // para is a paragraph of body text.
-func (p consentDoc) para(text string) { p.MultiCell(0, 5, text, "", "L", false); p.Ln(1) }
+func (p doc) para(text string) { p.MultiCell(0, 5, text, "", "L", false); p.Ln(1) }
 
 // box is a line with a drawn box to tick: the Go fonts have no ballot-box
 // glyph.
-func (p consentDoc) box(text string) {
+func (p doc) box(text string) {
 	x, y := p.GetXY()
 	p.Rect(x, y+1, 4, 4, "D")
 	p.SetX(x + 7)
 	p.MultiCell(0, 6, text, "", "L", false)
-}
-
-// newConsentDoc starts an A4 document with the Go fonts ("go", regular and
-// bold) and its first page; footer gives each page's footer line from the
-// page number.
-func newConsentDoc(title, lang string, footer func(page int) string) consentDoc {
-	pdf := consentDoc{fpdf.New("P", "mm", "A4", "")}
-	pdf.SetTitle(consentSafe(title), true)
-	pdf.SetLang(lang)
-	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
-	pdf.SetMargins(20, 20, 20)
-	pdf.SetAutoPageBreak(true, 20)
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-15)
-		pdf.SetFont("go", "", 8)
-		pdf.CellFormat(0, 5, footer(pdf.PageNo()), "", 0, "L", false, 0, "")
-	})
-	pdf.AddPage()
-	return pdf
 }

@@ -7,11 +7,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
-
-	"codeberg.org/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
 
 	"casus"
 	"casus/i18n"
@@ -25,7 +20,7 @@ import (
 func Export(buf *bytes.Buffer, l *i18n.Localizer, x *storage.StudentExport, st casus.Student, by string) error {
 	title := l.T("export.pdf.title")
 	footer := l.T("export.pdf.footer", map[string]any{"At": l.DateTime(x.GeneratedAt), "By": by})
-	pdf := exportNewPDF(title, l.Lang, func(page int) string { return footer + " · " + fmt.Sprint(page) })
+	pdf := newDoc(title, l.Lang, func(page int) string { return footer + " · " + fmt.Sprint(page) })
 	heading := func(size float64, text string) {
 		pdf.Ln(2)
 		pdf.SetFont("go", "B", size)
@@ -84,11 +79,11 @@ func Export(buf *bytes.Buffer, l *i18n.Localizer, x *storage.StudentExport, st c
 		if w.Review {
 			line = "export.withheld_review_line"
 		}
-		para("• " + l.T(line, map[string]any{"Kind": exportDisclosedKind(l, w.Table), "Reason": exportWithheldReason(l, w),
+		para("• " + l.T(line, map[string]any{"Kind": DisclosedKind(l, w.Table), "Reason": WithheldReason(l, w),
 			"At": l.Date(w.CreatedAt)}))
 	}
 	for _, sec := range x.Sections {
-		if exportQuiet(sec) {
+		if Quiet(sec) {
 			continue
 		}
 		heading(13, fmt.Sprintf("%s (%d)", l.T("export.table."+sec.Table), len(sec.Records)))
@@ -169,7 +164,7 @@ func pdfValue(l *i18n.Localizer, people map[string]string, v string) []string {
 	if t, err := time.Parse(time.DateOnly, v); err == nil {
 		return []string{l.Date(t)}
 	}
-	if raw, ok := exportJSONValue(v).(json.RawMessage); ok {
+	if raw, ok := JSONValue(v).(json.RawMessage); ok {
 		var m any
 		if json.Unmarshal(raw, &m) == nil {
 			var lines []string
@@ -218,79 +213,40 @@ func flattenJSON(l *i18n.Localizer, people map[string]string, prefix string, v a
 // exportDisclosedKind is the kind of a withheld record as the export
 // names it: that a meldcode was withheld would itself tell the family a
 // meldcode exists, so its parts are named as "a part of the file".
-func exportDisclosedKind(l *i18n.Localizer, table string) string {
-	if strings.HasPrefix(table, "meldcode") {
-		table = "file"
-	}
-	return l.T("export.table." + table)
+func DisclosedKind(l *i18n.Localizer, table string) string {
+	return l.T("export.table." + DisclosedTable(table))
 }
 
-// exportQuiet reports whether the export leaves a section out: an empty
+// DisclosedTable is the table a record is disclosed as: the meldcode's
+// tables as "file".
+func DisclosedTable(table string) string {
+	if strings.HasPrefix(table, "meldcode") {
+		return "file"
+	}
+	return table
+}
+
+// Quiet reports whether the export leaves a section out: an empty
 // meldcode section in every export would only alarm, and when the meldcode
 // is withheld its absence must look like any other file's.
-func exportQuiet(sec storage.ExportSection) bool {
+func Quiet(sec storage.ExportSection) bool {
 	return strings.HasPrefix(sec.Table, "meldcode") && len(sec.Records) == 0
 }
 
-// exportWithheldReason is the reason a notice gives: a part the review
+// WithheldReason is the reason a notice gives: a part the review
 // kept back that came into the file after the review has none of its own.
-func exportWithheldReason(l *i18n.Localizer, w storage.Withholding) string {
+func WithheldReason(l *i18n.Localizer, w storage.Withholding) string {
 	if w.Reason == "" {
 		return l.T("export.withheld_after_review")
 	}
 	return w.Reason
 }
 
-// exportJSONValue is a column holding JSON (a discussion record) as JSON.
-func exportJSONValue(v string) any {
+// JSONValue is a column holding JSON (a discussion record) as JSON.
+func JSONValue(v string) any {
 	t := strings.TrimSpace(v)
 	if (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) && json.Valid([]byte(t)) {
 		return json.RawMessage(t)
 	}
 	return v
-}
-
-// exportDoc is an fpdf document whose text calls replace what the fonts
-// cannot hold: fpdf refuses characters beyond the Basic Multilingual Plane
-// (an emoji in a care entry), which would leave the export unavailable.
-type exportDoc struct{ *fpdf.Fpdf }
-
-// exportSafe replaces the characters fpdf cannot write with U+FFFD.
-func exportSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r > 0xFFFF {
-			return unicode.ReplacementChar
-		}
-		return r
-	}, s)
-}
-
-// CellFormat is fpdf's, with exportSafe text.
-func (p exportDoc) CellFormat(w, h float64, txt, border string, ln int, align string, fill bool, link int, linkStr string) {
-	p.Fpdf.CellFormat(w, h, exportSafe(txt), border, ln, align, fill, link, linkStr)
-}
-
-// MultiCell is fpdf's, with exportSafe text.
-func (p exportDoc) MultiCell(w, h float64, txt, border, align string, fill bool) {
-	p.Fpdf.MultiCell(w, h, exportSafe(txt), border, align, fill)
-}
-
-// exportNewPDF starts an A4 document with the Go fonts ("go", regular and bold),
-// which cover the accented letters of Dutch names, and its first page;
-// footer gives each page's footer line from the page number.
-func exportNewPDF(title, lang string, footer func(page int) string) exportDoc {
-	pdf := exportDoc{fpdf.New("P", "mm", "A4", "")}
-	pdf.SetTitle(exportSafe(title), true)
-	pdf.SetLang(lang)
-	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
-	pdf.SetMargins(20, 20, 20)
-	pdf.SetAutoPageBreak(true, 20)
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-15)
-		pdf.SetFont("go", "", 8)
-		pdf.CellFormat(0, 5, footer(pdf.PageNo()), "", 0, "L", false, 0, "")
-	})
-	pdf.AddPage()
-	return pdf
 }

@@ -25,27 +25,6 @@ func withholdable(table string) bool {
 	return table != "students" && table != "access_log" && table != "messages"
 }
 
-// disclosedKind is the kind of a withheld record as the export names it:
-// that a meldcode was withheld would itself tell the family a meldcode
-// exists, so its parts are named as "a part of the file".
-func disclosedKind(l *i18n.Localizer, table string) string {
-	return l.T("export.table." + disclosedTable(table))
-}
-
-// quiet reports whether the export leaves a section out: an empty meldcode
-// section in every export would only alarm, and when the meldcode is
-// withheld its absence must look like any other file's.
-func quiet(sec app.ExportSection) bool {
-	return strings.HasPrefix(sec.Table, "meldcode") && len(sec.Records) == 0
-}
-
-func disclosedTable(table string) string {
-	if strings.HasPrefix(table, "meldcode") {
-		return "file"
-	}
-	return table
-}
-
 // textColumns are the columns that best say what a record is, in order.
 var textColumns = []string{"body", "record", "text", "description", "reason", "note", "called", "agreed", "achieved",
 	"experience", "withdrawn_reason", "reason_not", "giver_name", "name", "question_student", "status", "kind"}
@@ -97,7 +76,7 @@ func exportPageOf(l *i18n.Localizer, v app.ExportView) exportPage {
 	x := v.Export
 	page := exportPage{Student: v.Student, Recipients: x.Recipients, Months: x.Retention.Months, RequestID: v.RequestID, Requests: v.Requests}
 	for _, w := range x.Withheld {
-		kind := disclosedKind(l, w.Table)
+		kind := pdf.DisclosedKind(l, w.Table)
 		if v.Coordinator {
 			kind = l.T("export.table." + w.Table)
 		}
@@ -108,7 +87,7 @@ func exportPageOf(l *i18n.Localizer, v app.ExportView) exportPage {
 	}
 	for _, sec := range x.Sections {
 		title := l.T("export.table." + sec.Table)
-		if quiet(sec) {
+		if pdf.Quiet(sec) {
 			continue // as the export leaves it out
 		}
 		page.Sections = append(page.Sections, exportSummary{Table: sec.Table, Title: title, Count: len(sec.Records)})
@@ -226,28 +205,10 @@ type requestJSON struct {
 	ReviewedAt    time.Time `json:"reviewed_at"`
 }
 
-// withheldReason is the reason a notice gives: a part the review kept back
-// that came into the file after the review has none of its own.
-func withheldReason(l *i18n.Localizer, w app.Withholding) string {
-	if w.Reason == "" {
-		return l.T("export.withheld_after_review")
-	}
-	return w.Reason
-}
-
 type exportSectionOut struct {
 	Table   string           `json:"table"`
 	Title   string           `json:"title"`
 	Records []map[string]any `json:"records"`
-}
-
-// jsonValue embeds a column holding JSON (a discussion record) as JSON.
-func jsonValue(v string) any {
-	t := strings.TrimSpace(v)
-	if (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) && json.Valid([]byte(t)) {
-		return json.RawMessage(t)
-	}
-	return v
 }
 
 func buildExportJSON(l *i18n.Localizer, x *app.StudentExport) exportJSON {
@@ -269,19 +230,19 @@ func buildExportJSON(l *i18n.Localizer, x *app.StudentExport) exportJSON {
 			RegisteredBy: q.RecordedName, RegisteredAt: q.RecordedAt, ReviewedBy: q.ReviewedName, ReviewedAt: q.ReviewedAt}
 	}
 	for _, w := range x.Withheld {
-		out.Withheld = append(out.Withheld, withheldJSON{Table: disclosedTable(w.Table), Title: disclosedKind(l, w.Table),
-			Reason: withheldReason(l, w), At: w.CreatedAt, ByReview: w.Review})
+		out.Withheld = append(out.Withheld, withheldJSON{Table: pdf.DisclosedTable(w.Table), Title: pdf.DisclosedKind(l, w.Table),
+			Reason: pdf.WithheldReason(l, w), At: w.CreatedAt, ByReview: w.Review})
 	}
 	used := map[string]bool{}
 	for _, sec := range x.Sections {
-		if quiet(sec) {
+		if pdf.Quiet(sec) {
 			continue
 		}
 		so := exportSectionOut{Table: sec.Table, Title: l.T("export.table." + sec.Table), Records: []map[string]any{}}
 		for _, rec := range sec.Records {
 			m := map[string]any{}
 			for _, f := range rec.Fields {
-				m[f.Name] = jsonValue(f.Value)
+				m[f.Name] = pdf.JSONValue(f.Value)
 				if app.ExportBooleans[sec.Table+"."+f.Name] && (f.Value == "true" || f.Value == "false") {
 					m[f.Name] = f.Value == "true"
 				}
