@@ -38,8 +38,8 @@ func TestMenuDecisions(t *testing.T) {
 		{"MinuteTaker", want{true, true, false}},
 		{"Management", want{false, false, false}},
 		{"Beheerder", want{false, false, false}},
-		{"Privacy", want{false, true, false}},
-		{"PrivacyAndManagement", want{false, true, false}},
+		{"Privacy", want{false, false, false}}, // no referrals: not a role a team member reads them in
+		{"PrivacyAndManagement", want{false, false, false}},
 		{"PrivacyAndMentor", want{true, true, false}},
 		{"BeheerderAndMentor", want{true, true, false}},
 		{"NoRoles", want{false, false, false}},

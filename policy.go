@@ -63,8 +63,8 @@ func CanViewStudent(u User, rel StudentRelations) Access {
 		{rel.Coordinator, []Role{RoleCoordinator}, RelCoordinator},
 		{rel.CareContact, []Role{RoleCareContact}, RelCareContact},
 		{rel.Mentor, []Role{RoleMentor}, RelMentor},
-		{rel.TeamMember, []Role{RoleCoordinator, RoleCareContact, RoleSpecialist, RolePartner, RoleMinutes}, RelTeamMember},
-		{rel.Invited, []Role{RoleCoordinator, RoleCareContact, RoleSpecialist, RolePartner, RoleMinutes}, RelInvited},
+		{rel.TeamMember, teamMemberRoles, RelTeamMember},
+		{rel.Invited, teamMemberRoles, RelInvited},
 		{rel.ActionOwner, []Role{RoleCareContact, RoleSpecialist, RolePartner, RoleMentor}, RelActionOwner},
 	}
 	for _, s := range steps {
@@ -138,6 +138,21 @@ func ViewsStudents(u User) bool {
 	}
 	for _, roles := range careRoles {
 		if slices.ContainsFunc(roles, u.HasRole) {
+			return true
+		}
+	}
+	return false
+}
+
+// teamMemberRoles are the roles in which a fixed or invited member of a
+// care team sees the student of a case and an accepted referral: not a
+// mentor's, the privacy officer's or management's.
+var teamMemberRoles = []Role{RoleCoordinator, RoleCareContact, RoleSpecialist, RolePartner, RoleMinutes}
+
+// hasAnyRole reports whether u has one of roles.
+func hasAnyRole(u User, roles []Role) bool {
+	for _, r := range roles {
+		if u.HasRole(r) {
 			return true
 		}
 	}

@@ -286,7 +286,7 @@ func CanReadReferral(u User, f ReferralFacts) Access {
 		return Access{Allowed: true, Relation: RelCareContact}
 	case submitted && f.TeamChair && (u.HasRole(RoleCoordinator) || u.HasRole(RoleCareContact)):
 		return Access{Allowed: true, Relation: RelCoordinator}
-	case f.State == RefAccepted && f.TeamMember:
+	case f.State == RefAccepted && f.TeamMember && hasAnyRole(u, teamMemberRoles):
 		return Access{Allowed: true, Relation: RelTeamMember}
 	}
 	return Access{Relation: RelNone}
@@ -294,9 +294,11 @@ func CanReadReferral(u User, f ReferralFacts) Access {
 
 // ReadsReferrals reports whether CanReadReferral can grant u any referral:
 // the referral queue, which lists the referrals CanReadReferral grants, is
-// then theirs to open. Any account that may see student data can be a fixed
-// member of the team an accepted referral is addressed to.
-func ReadsReferrals(u User) bool { return !u.Disabled && u.SeesStudentData() }
+// then theirs to open: school staff who refer, and the roles in which a
+// fixed member of a team reads the accepted referrals addressed to it.
+func ReadsReferrals(u User) bool {
+	return !u.Disabled && u.SeesStudentData() && (schoolStaff(u) || hasAnyRole(u, teamMemberRoles))
+}
 
 // CanEditReferral decides whether u may change the form: while it is a draft
 // or returned, its referrer, inbrenger and the student's care contact.

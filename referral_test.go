@@ -94,6 +94,8 @@ func TestCanReadReferral(t *testing.T) {
 		{"ChairIsIB", refCareContact, refFacts(casus.RefPreselected, casus.TeamIntern, refAsChair), casus.RelCoordinator},
 		{"ErrChairOfDraft", refCoordinator, refFacts(casus.RefDraft, casus.TeamIntern, refAsChair), casus.RelNone},
 		{"FixedMemberOnceAccepted", refPartner, refFacts(casus.RefAccepted, casus.TeamZAT, refAsMember), casus.RelTeamMember},
+		{"ErrFixedMemberAsMentor", refMentor, refFacts(casus.RefAccepted, casus.TeamZAT, refAsMember), casus.RelNone},
+		{"ErrFixedMemberAsPrivacyOfficer", refUser(casus.RolePrivacy), refFacts(casus.RefAccepted, casus.TeamZAT, refAsMember), casus.RelNone},
 		{"ErrFixedMemberBeforeAccepted", refPartner, refFacts(casus.RefPreselected, casus.TeamIntern, refAsMember), casus.RelNone},
 		{"ErrMentorNotReferrer", refMentor, refFacts(casus.RefAccepted, casus.TeamIntern, refAsMentor), casus.RelNone},
 		{"ErrPartnerAsReferrer", refPartner, refFacts(casus.RefSubmitted, casus.TeamIntern, refAsReferrer), casus.RelNone},
