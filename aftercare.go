@@ -44,3 +44,23 @@ type AftercareAnswer struct {
 	RecordedBy string
 	RecordedAt time.Time
 }
+
+// CanAnswerAftercare decides whether u may open a case's aftercare and
+// record answers: the zorgcoördinator, who records every respondent's
+// answers (students and guardians have no account), and the student's care
+// contact (taakdocent zorg / IB'er), who answers their own part.
+func CanAnswerAftercare(u User, rel StudentRelations) Access {
+	if a := CanCloseCase(u, rel); a.Allowed {
+		return a
+	}
+	a := CanViewStudent(u, rel)
+	if a.Allowed && a.Relation == RelCareContact {
+		return a
+	}
+	return Access{Relation: RelNone}
+}
+
+// CanReadCaseHistory decides whether u sees a case's closings and
+// reopenings, with the final evaluation: the zorgcoördinator and the
+// student's care contact.
+func CanReadCaseHistory(u User, rel StudentRelations) Access { return coordinatorOrCareContact(u, rel) }

@@ -1,5 +1,7 @@
 package casus
 
+import "time"
+
 // CloseReason is why a case ends (SPEC §3, process 6).
 type CloseReason string
 
@@ -25,4 +27,38 @@ func CanCloseCase(u User, rel StudentRelations) Access {
 		return a
 	}
 	return Access{Relation: RelNone}
+}
+
+// GoalResult is how far a goal was reached when its case closed.
+type GoalResult string
+
+// Results of a goal.
+const (
+	GoalAchieved    GoalResult = "achieved"
+	GoalPartly      GoalResult = "partly"
+	GoalNotAchieved GoalResult = "not_achieved"
+)
+
+// GoalResults lists the outcomes in the order of the form.
+var GoalResults = []GoalResult{GoalAchieved, GoalPartly, GoalNotAchieved}
+
+// GoalOutcome is the final evaluation of one goal of a case's latest plan,
+// recorded when the case closes.
+type GoalOutcome struct {
+	DiscussionID string
+	GoalID       string
+	Description  string // the goal as it was written
+	Outcome      GoalResult
+}
+
+// CaseClosure is one closing or reopening of a case, with the goals'
+// outcomes of a closing.
+type CaseClosure struct {
+	ID        string
+	Kind      string // "closed" or "reopened"
+	Reason    string
+	Note      string
+	At        time.Time
+	ActorName string
+	Outcomes  []GoalOutcome
 }
