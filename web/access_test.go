@@ -4,6 +4,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"casus"
 	"casus/demo"
 	"casus/storage/storagetest"
+	"casus/web"
 	"casus/web/webtest"
 )
 
@@ -214,9 +216,10 @@ func TestAccessMatrix(t *testing.T) {
 			for _, part := range matrixParts {
 				maps.Copy(matrix, part())
 			}
-			registered := map[string]bool{}
+			registered, studentData := map[string]bool{}, map[string]bool{}
 			for _, rt := range env.Server.Routes() {
 				registered[rt.Pattern] = true
+				studentData[rt.Pattern] = rt.Access == web.StudentData
 				if len(matrix[rt.Pattern]) == 0 {
 					t.Errorf("route %q (%s) has no entry in the access matrix", rt.Pattern, rt.Access)
 				}
@@ -280,6 +283,7 @@ func TestAccessMatrix(t *testing.T) {
 					}
 					cl := client(c.user, strings.Contains(pattern, "logout"))
 					before := env.Count(`SELECT COUNT(*) FROM access_log WHERE outcome = 'denied'`)
+					granted := env.Count(`SELECT COUNT(*) FROM access_log WHERE outcome = 'granted'`)
 					var res webtest.Response
 					if method == http.MethodGet {
 						res = cl.Get(path)
@@ -299,6 +303,10 @@ func TestAccessMatrix(t *testing.T) {
 						if n == 0 || env.Count(`SELECT COUNT(*) FROM access_log WHERE outcome = 'denied'`) != before+1 {
 							t.Errorf("%s as %s on %s: denial not in the access log", pattern, c.user, c.path)
 						}
+					}
+					if studentData[pattern] && c.user != anon && res.Status < 400 && namesRecord(c.path) &&
+						env.Count(`SELECT COUNT(*) FROM access_log WHERE outcome = 'granted'`) == granted {
+						t.Errorf("%s as %s on %s: %d without a granted entry in the access log", pattern, c.user, c.path, res.Status)
 					}
 				}
 			}
@@ -334,4 +342,16 @@ func TestDenialRevealsNothing(t *testing.T) {
 	if strings.Contains(forbidden.Body, "Lotte") {
 		t.Errorf("denial page names the student")
 	}
+}
+
+// namesRecord reports whether a matrix path names a record of a student
+// (not only a team, a user or nothing): a granted request for it must leave
+// a granted entry in the access log.
+func namesRecord(path string) bool {
+	for _, p := range strings.SplitAfter(path, "}") {
+		if i := strings.Index(p, "{"); i >= 0 && !slices.Contains([]string{"{team}", "{user}", "{unknown}"}, p[i:]) {
+			return true
+		}
+	}
+	return false
 }
