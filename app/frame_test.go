@@ -48,6 +48,12 @@ func (e *env) id(q string, args ...any) string {
 	return id
 }
 
+// studentID is the id of the demo student with the student number.
+func (e *env) studentID(number string) string {
+	e.t.Helper()
+	return e.id(`SELECT CAST(id AS TEXT) FROM students WHERE student_number = $1`, number)
+}
+
 // actor is the demo user with the username, as a request would carry them.
 func (e *env) actor(username string) Actor {
 	e.t.Helper()
@@ -73,7 +79,7 @@ func TestRefusalLeavesNothingWritten(t *testing.T) {
 			e := start(t, engine)
 			ctx := context.Background()
 			coord := e.actor(demo.UserCoordinator)
-			lotte := e.id(`SELECT CAST(id AS TEXT) FROM students WHERE student_number = $1`, demo.LotteNumber)
+			lotte := e.studentID(demo.LotteNumber)
 			for _, refusal := range []error{
 				casus.FieldError("text", "error.required", nil),
 				&casus.Error{Code: casus.ECONFLICT, Key: "error.conflict"},
@@ -114,7 +120,7 @@ func TestStudentFrameLogsEveryOutcome(t *testing.T) {
 			e := start(t, engine)
 			ctx := context.Background()
 			coord := e.actor(demo.UserCoordinator)
-			lotte := e.id(`SELECT CAST(id AS TEXT) FROM students WHERE student_number = $1`, demo.LotteNumber)
+			lotte := e.studentID(demo.LotteNumber)
 			read := func(id string) error {
 				return e.app.student(ctx, coord, studentReq{action: casus.ActRead, purpose: "frame test",
 					objectKind: "student", objectID: id}, func(c *Student) (casus.Access, error) {

@@ -20,7 +20,7 @@ func TestReferralRefusalsShowTheFormAgain(t *testing.T) {
 			e := start(t, engine)
 			ctx := context.Background()
 			coord := e.actor(demo.UserCoordinator)
-			lotte := e.id(`SELECT CAST(id AS TEXT) FROM students WHERE student_number = $1`, demo.LotteNumber)
+			lotte := e.studentID(demo.LotteNumber)
 			logged := func(purpose string) int {
 				return e.count(`SELECT COUNT(*) FROM access_log WHERE purpose = $1 AND action = 'read' AND outcome = 'granted'`, purpose)
 			}
