@@ -558,7 +558,11 @@ func (tx *Tx) Destructions(ctx context.Context, limit int) ([]casus.Destruction,
 func (tx *Tx) PruneAccessLog(ctx context.Context, cutoff time.Time) (casus.Destruction, error) {
 	d := casus.Destruction{Kind: "access_log", Cause: casus.CauseRetention, Counts: map[string]int{}}
 	var anchor int64
-	if err := tx.queryRow(ctx, `SELECT seq FROM access_log_anchor WHERE id = 1`).Scan(&anchor); err != nil {
+	lock := "" // SQLite's immediate transaction already holds the write lock
+	if tx.db.Engine == Postgres {
+		lock = " FOR UPDATE" // a second instance pruning at once waits, then starts from the new anchor
+	}
+	if err := tx.queryRow(ctx, `SELECT seq FROM access_log_anchor WHERE id = 1`+lock).Scan(&anchor); err != nil {
 		return d, fmt.Errorf("storage: access log anchor: %w", err)
 	}
 	// The first entry at or after cutoff bounds the run, and so does the
@@ -661,6 +665,11 @@ func (db *DB) DestroyExpired(ctx context.Context, now time.Time, dryRun bool) ([
 	}
 	for _, id := range ids {
 		err := run(func(tx *Tx) (casus.Destruction, bool, error) {
+			// Another instance destroying at once waits here for this
+			// one's commit, then finds the student gone.
+			if err := tx.LockStudent(ctx, id); err != nil {
+				return casus.Destruction{}, false, err
+			}
 			r, err := tx.RetentionStatus(ctx, id)
 			if casus.ErrorCode(err) == casus.ENOTFOUND {
 				return casus.Destruction{}, false, nil // destroyed meanwhile
