@@ -8,6 +8,7 @@
 package app
 
 import (
+	"context"
 	"time"
 
 	"casus"
@@ -47,3 +48,6 @@ func (s *Service) today(a Actor) time.Time {
 	}
 	return a.Day
 }
+
+// Healthy reports whether the store answers: the health check's use case.
+func (s *Service) Healthy(ctx context.Context) error { return s.db.Ping(ctx) }

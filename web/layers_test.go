@@ -55,6 +55,17 @@ func TestHandlersCallTheUseCaseLayer(t *testing.T) {
 		if imports && !storageAllowed[name] {
 			t.Errorf("%s imports casus/storage: call the use-case layer (package app) instead", name)
 		}
+		if storageAllowed[name] {
+			continue
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "db" {
+				if x, ok := sel.X.(*ast.Ident); ok && x.Name == "s" {
+					t.Errorf("%s uses the store (s.db): call the use-case layer (package app) instead", name)
+				}
+			}
+			return true
+		})
 	}
 }
 

@@ -249,8 +249,9 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
+// handleHealth answers the load balancer: ok while the store answers.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	if err := s.db.Ping(r.Context()); err != nil {
+	if err := s.app.Healthy(r.Context()); err != nil {
 		s.log.Error("health: database unreachable", "error", err.Error())
 		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
 		return
