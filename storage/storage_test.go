@@ -57,6 +57,14 @@ type world struct {
 // seed stores the world in db.
 func seed(t *testing.T, db *storage.DB) *world {
 	t.Helper()
+	return seedTagged(t, db, "")
+}
+
+// seedTagged stores another copy of the world in db: tag prefixes every
+// e-mail address (the only value unique across schools), so many worlds can
+// live in one database without seeing each other's students.
+func seedTagged(t *testing.T, db *storage.DB, tag string) *world {
+	t.Helper()
 	w := &world{
 		board:       casus.Board{Name: "Stichting Testrijn"},
 		school:      casus.School{Name: "ROC Testrijn", Sector: casus.SectorMBO, BRIN: "25AB"},
@@ -80,11 +88,11 @@ func seed(t *testing.T, db *storage.DB) *world {
 		}
 
 		staff := func(u *casus.User, name, email string, d casus.Discipline, roles ...casus.Role) {
-			*u = casus.User{Name: name, Email: email, SchoolID: w.school.ID, Discipline: d, Roles: roles}
+			*u = casus.User{Name: name, Email: tag + email, SchoolID: w.school.ID, Discipline: d, Roles: roles}
 			must(t, tx.CreateUser(ctx, u, "hash-"+email))
 		}
 		partner := func(u *casus.User, name, email string, org casus.PartnerOrg) {
-			*u = casus.User{Name: name, Email: email, PartnerOrgID: org.ID, Discipline: org.Discipline, Roles: []casus.Role{casus.RolePartner}}
+			*u = casus.User{Name: name, Email: tag + email, PartnerOrgID: org.ID, Discipline: org.Discipline, Roles: []casus.Role{casus.RolePartner}}
 			must(t, tx.CreateUser(ctx, u, "hash-"+email))
 		}
 		staff(&w.coordinator, "Carla Coördinator", "Carla@Testrijn.example", casus.DiscCoordinator, casus.RoleCoordinator)
@@ -95,7 +103,7 @@ func seed(t *testing.T, db *storage.DB) *world {
 		partner(&w.nurse, "Janneke JGZ", "janneke@ggd.example", w.jgz)
 		partner(&w.police, "Peter Politie", "peter@politie.example", w.politie)
 		partner(&w.socialWork, "Sam SMW", "sam@welzijn.example", w.smw)
-		w.outsider = casus.User{Name: "Otto Elders", Email: "otto@elders.example", SchoolID: w.otherSchool.ID,
+		w.outsider = casus.User{Name: "Otto Elders", Email: tag + "otto@elders.example", SchoolID: w.otherSchool.ID,
 			Discipline: casus.DiscTeacher, Roles: []casus.Role{casus.RoleMentor}}
 		must(t, tx.CreateUser(ctx, &w.outsider, "hash-otto"))
 		must(t, tx.AddCareContact(ctx, w.careContact.ID, w.group.ID))
