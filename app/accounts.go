@@ -3,9 +3,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"slices"
 	"strings"
 	"time"
@@ -23,17 +21,11 @@ const passwordResetTTL = time.Hour
 const accountInviteTTL = 72 * time.Hour
 
 // newResetToken returns the secret of a reset link: 256 random bits. Only
-// its SHA-256 (resetTokenHash) is stored.
+// its hash (casus.TokenHash) is stored.
 func newResetToken() string {
 	b := make([]byte, 32)
 	rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// resetTokenHash is what is stored of a reset link's token.
-func resetTokenHash(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
 }
 
 // accountAdmin refuses anyone but the beheerder (casus.CanAdminister); the
@@ -67,7 +59,7 @@ func (s *Service) StartPasswordReset(ctx context.Context, a Actor, userID string
 		if u.Disabled {
 			return &casus.Error{Code: casus.ECONFLICT, Key: "useradmin.already_deactivated"}
 		}
-		if err := tx.StartPasswordReset(ctx, &storage.PasswordReset{TokenHash: resetTokenHash(token), UserID: u.ID,
+		if err := tx.StartPasswordReset(ctx, &storage.PasswordReset{TokenHash: casus.TokenHash(token), UserID: u.ID,
 			StartedBy: a.User.ID, Reset2FA: reset2FA, ExpiresAt: tx.Now().Add(passwordResetTTL)}); err != nil {
 			return err
 		}
@@ -92,7 +84,7 @@ func (s *Service) PasswordResetLink(ctx context.Context, token string) error {
 
 func (s *Service) passwordReset(ctx context.Context, token string) (reset storage.PasswordReset, err error) {
 	err = s.db.View(ctx, func(tx *storage.Tx) error {
-		reset, err = tx.PasswordReset(ctx, resetTokenHash(token))
+		reset, err = tx.PasswordReset(ctx, casus.TokenHash(token))
 		return err
 	})
 	return reset, err

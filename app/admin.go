@@ -51,7 +51,7 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, u casus.User) error {
 		}
 		// As a reset with a new two-factor setup: choosing the password
 		// leads straight on to setting up the second factor.
-		if err := tx.StartPasswordReset(ctx, &storage.PasswordReset{TokenHash: resetTokenHash(token), UserID: u.ID,
+		if err := tx.StartPasswordReset(ctx, &storage.PasswordReset{TokenHash: casus.TokenHash(token), UserID: u.ID,
 			StartedBy: a.User.ID, Reset2FA: true, ExpiresAt: tx.Now().Add(accountInviteTTL)}); err != nil {
 			return err
 		}

@@ -51,7 +51,12 @@ func (s *Service) referral(ctx context.Context, a Actor, req referralReq, fn fun
 		if err != nil {
 			return err
 		}
-		return fn(r)
+		if err := fn(r); err != nil {
+			// A stale version, an escalation already made, a note the
+			// referral cannot take: undone, and logged as refused.
+			return refused(r.e, r.acc, err)
+		}
+		return nil
 	})
 }
 

@@ -97,3 +97,56 @@ func TestReferralErrsInPageOrder(t *testing.T) {
 		t.Errorf("order = %v, want %v", got, want)
 	}
 }
+
+// TestReferralDecisionRefusalsAreLogged: a triage decision on a version
+// someone else has moved past, and a note on the bridging of a referral not
+// escalated, are undone and each leave one refused read in the access log —
+// never a silent refusal, never a half-made change — on both engines.
+func TestReferralDecisionRefusalsAreLogged(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			e := start(t, engine)
+			ctx := context.Background()
+			coord := e.actor(demo.UserCoordinator)
+			id := e.id(`SELECT CAST(r.id AS TEXT) FROM referrals r JOIN students s ON s.id = r.student_id
+				WHERE s.student_number = $1`, demo.ReferralPreselectedNumber)
+			refused := func(purpose string) int {
+				return e.count(`SELECT COUNT(*) FROM access_log WHERE object_id = $1 AND purpose = $2
+					AND action = 'read' AND outcome = 'granted'`, id, purpose)
+			}
+			view, err := e.app.ViewReferral(ctx, coord, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			events := e.count(`SELECT COUNT(*) FROM referral_events WHERE referral_id = $1`, id)
+
+			t.Run("StaleDecision", func(t *testing.T) {
+				_, err := e.app.DecideReferral(ctx, coord, ReferralDecision{ID: id, Decision: casus.DecideAccept,
+					Version: view.Referral.Version - 1}, nil)
+				if casus.ErrorCode(err) != casus.ECONFLICT {
+					t.Fatalf("a stale decision: %v, want a conflict", err)
+				}
+				if n := refused("referral: accept (refused)"); n != 1 {
+					t.Errorf("%d refused reads logged, want 1", n)
+				}
+				after, _ := e.app.ViewReferral(ctx, coord, id)
+				if after.Referral.State != view.Referral.State || after.Referral.Version != view.Referral.Version {
+					t.Errorf("after a stale decision the referral is %s v%d, want %s v%d",
+						after.Referral.State, after.Referral.Version, view.Referral.State, view.Referral.Version)
+				}
+				if n := e.count(`SELECT COUNT(*) FROM referral_events WHERE referral_id = $1`, id); n != events {
+					t.Errorf("%d referral events after a refusal, want %d", n, events)
+				}
+			})
+			t.Run("BridgingBeforeEscalation", func(t *testing.T) {
+				err := e.app.NoteBridging(ctx, coord, id, "Wekelijks gesprek met de mentor", nil)
+				if casus.ErrorCode(err) != casus.EINVALID && casus.ErrorCode(err) != casus.EFORBIDDEN {
+					t.Fatalf("a bridging note on a referral not escalated: %v, want a refusal", err)
+				}
+				if n := refused("bridging note (refused)"); n != 1 {
+					t.Errorf("%d refused reads logged, want 1", n)
+				}
+			})
+		})
+	}
+}

@@ -288,8 +288,7 @@ func TestMailExactlyOnceTwoInstances(t *testing.T) {
 				counted[i] = &countingMailer{Mailer: s}
 				mailers[i] = counted[i]
 			}
-			startMailing(t, dbs[0], nil, mailers[0])
-			startMailing(t, dbs[1], nil, mailers[1])
+			runners := [2]*jobs.Runner{startMailing(t, dbs[0], nil, mailers[0]), startMailing(t, dbs[1], nil, mailers[1])}
 
 			// The leader's reminder jobs run on start; each enqueues a
 			// delivery, and the periodic delivery runs too.
@@ -310,7 +309,11 @@ func TestMailExactlyOnceTwoInstances(t *testing.T) {
 				messages, unhandled := mailed(t, dbs[0])
 				return unhandled == 0 && len(sink.Mails()) >= len(messages)
 			})
-			time.Sleep(500 * time.Millisecond) // room for a stray second send
+			// Both instances stop, finishing what they were sending: a stray
+			// second send would be in the sink now.
+			for _, r := range runners {
+				must(t, r.Stop(context.Background()))
+			}
 			messages, _ := mailed(t, dbs[0])
 			checkSink(t, sink, messages)
 			t.Logf("%d reminders mailed once each by two instances (a sent %d, b %d)", len(sink.Mails()),
@@ -318,8 +321,8 @@ func TestMailExactlyOnceTwoInstances(t *testing.T) {
 
 			t.Run("ConcurrentDelivery", func(t *testing.T) {
 				// Both instances deliver the same 40 messages at the same
-				// time, bypassing the queue: the claims alone keep each mail
-				// single.
+				// time, bypassing the queue (the runners have stopped): the
+				// claims alone keep each mail single.
 				const n = 40
 				update(t, dbs[0], func(ctx context.Context, tx *storage.Tx) error {
 					members, err := tx.TeamMembers(ctx, teamOf(t, tx, zat))
@@ -350,9 +353,7 @@ func TestMailExactlyOnceTwoInstances(t *testing.T) {
 					})
 				}
 				wg.Wait()
-				t.Logf("instance a sent %d, instance b %d (the runners' jobs may have sent some too)", sent[0], sent[1])
-				waitFor(t, "the batch mailed", func() bool { return len(sink.Mails()) >= before+n })
-				time.Sleep(200 * time.Millisecond)
+				t.Logf("instance a sent %d, instance b %d", sent[0], sent[1])
 				messages, unhandled := mailed(t, dbs[0])
 				if unhandled != 0 || len(sink.Mails()) != before+n {
 					t.Errorf("%d unhandled, %d mails for %d messages", unhandled, len(sink.Mails())-before, n)

@@ -1,9 +1,9 @@
 package web
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"time"
+
+	"casus"
 
 	"github.com/alexedwards/scs/v2"
 )
@@ -14,15 +14,10 @@ import (
 // randomness (scs), so a plain hash suffices: there is nothing to guess.
 type hashedStore struct{ store scs.Store }
 
-func tokenHash(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
-func (h hashedStore) Find(token string) ([]byte, bool, error) { return h.store.Find(tokenHash(token)) }
+func (h hashedStore) Find(token string) ([]byte, bool, error) { return h.store.Find(casus.TokenHash(token)) }
 
 func (h hashedStore) Commit(token string, b []byte, expiry time.Time) error {
-	return h.store.Commit(tokenHash(token), b, expiry)
+	return h.store.Commit(casus.TokenHash(token), b, expiry)
 }
 
-func (h hashedStore) Delete(token string) error { return h.store.Delete(tokenHash(token)) }
+func (h hashedStore) Delete(token string) error { return h.store.Delete(casus.TokenHash(token)) }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"casus"
+	"casus/app"
 	"casus/auth"
 	"casus/demo"
 	"casus/jobs"
@@ -248,26 +249,17 @@ func cmdUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if !casus.Role(*role).Valid() || !casus.Discipline(*discipline).Valid() {
 		return errors.New("unknown --role or --discipline")
 	}
-	if e := auth.ValidateNewPassword("password", *password); e != nil {
-		return passwordError(e)
-	}
-	hash, err := auth.HashPassword(*password)
-	if err != nil {
-		return err
-	}
 	store, err := db.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	u := casus.User{Email: *email, Username: *username, Name: *name, Discipline: casus.Discipline(*discipline),
-		Roles: []casus.Role{casus.Role(*role)}}
-	err = store.Update(ctx, func(tx *storage.Tx) error {
-		if err := tx.CreateUser(ctx, &u, hash); err != nil {
-			return err
-		}
-		return tx.LogSecurityEvent(ctx, cliEvent(casus.SecAccountCreated, "casus user add", u, "roles: "+*role))
-	})
+	u, err := app.New(store).AddAccount(ctx, app.Console{Command: "casus user add"}, casus.User{Email: *email,
+		Username: *username, Name: *name, Discipline: casus.Discipline(*discipline), Roles: []casus.Role{casus.Role(*role)}},
+		*password)
+	if e := (*casus.Error)(nil); errors.As(err, &e) && e.Code == casus.EINVALID {
+		return passwordError(e)
+	}
 	if casus.ErrorCode(err) == casus.ECONFLICT {
 		if *username != "" {
 			return fmt.Errorf("an account with e-mail address %s or username %s already exists", *email, *username)
@@ -308,40 +300,15 @@ func cmdUserReset(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if *password == "" {
 		*password = getenv("CASUS_PASSWORD")
 	}
-	if e := auth.ValidateNewPassword("password", *password); e != nil {
-		return passwordError(e)
-	}
-	hash, err := auth.HashPassword(*password)
-	if err != nil {
-		return err
-	}
 	store, err := db.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	err = store.Update(ctx, func(tx *storage.Tx) error {
-		u, _, err := tx.UserForLogin(ctx, *login)
-		if err != nil {
-			return err
-		}
-		if err := tx.SetPassword(ctx, u.ID, hash); err != nil {
-			return err
-		}
-		if err := tx.LogSecurityEvent(ctx, cliEvent(casus.SecPasswordChanged, "casus user reset-password", u, "")); err != nil {
-			return err
-		}
-		if *reset2FA && u.TOTPEnabled {
-			if err := tx.SetTOTP(ctx, u.ID, "", false); err != nil {
-				return err
-			}
-			if err := tx.LogSecurityEvent(ctx, cliEvent(casus.Sec2FARemoved, "casus user reset-password", u, "")); err != nil {
-				return err
-			}
-		}
-		// The user is told, in Casus and by mail.
-		return tx.AddMessage(ctx, &casus.Message{UserID: u.ID, Key: casus.MsgPasswordChanged, Args: map[string]string{}})
-	})
+	_, err = app.New(store).SetPassword(ctx, app.Console{Command: "casus user reset-password"}, *login, *password, *reset2FA)
+	if e := (*casus.Error)(nil); errors.As(err, &e) && e.Code == casus.EINVALID {
+		return passwordError(e)
+	}
 	if casus.ErrorCode(err) == casus.ENOTFOUND {
 		return errors.New("no such account")
 	}
@@ -430,12 +397,4 @@ func passwordError(e *casus.Error) error {
 		return errors.New("password: too common (on the list of common and breached passwords, or too few different characters)")
 	}
 	return fmt.Errorf("password: at least %d and at most %d characters", auth.MinPasswordLen, auth.MaxPasswordLen)
-}
-
-// cliEvent is a security event of an administrator at the server's command
-// line: someone with access to the server and its database, named by the
-// command, not an account.
-func cliEvent(kind casus.SecurityEventKind, command string, target casus.User, detail string) *casus.SecurityEvent {
-	return &casus.SecurityEvent{Kind: kind, ActorName: "command line (" + command + ")", TargetID: target.ID,
-		TargetName: target.Name, Detail: detail, ClientAddr: "local", UserAgent: "command line"}
 }
