@@ -14,7 +14,9 @@ import (
 // randomness (scs), so a plain hash suffices: there is nothing to guess.
 type hashedStore struct{ store scs.Store }
 
-func (h hashedStore) Find(token string) ([]byte, bool, error) { return h.store.Find(casus.TokenHash(token)) }
+func (h hashedStore) Find(token string) ([]byte, bool, error) {
+	return h.store.Find(casus.TokenHash(token))
+}
 
 func (h hashedStore) Commit(token string, b []byte, expiry time.Time) error {
 	return h.store.Commit(casus.TokenHash(token), b, expiry)
