@@ -180,6 +180,7 @@ func accessMatrix() map[string][]cell {
 		"POST /account/2fa":          staff("/account/2fa", url.Values{"code": {""}}, bad),
 		"POST /logout":               staff("/logout", url.Values{}, redirect),
 		"POST /logout/everywhere":    staff("/logout/everywhere", url.Values{}, redirect),
+		"POST /session/keepalive":    staff("/session/keepalive", url.Values{}, http.StatusNoContent),
 		"GET /{$}":                   staff("/", nil, ok),
 		"GET /teams":                 staff("/teams", nil, ok),
 		"GET /teams/{id}":            append(staff("/teams/{team}", nil, ok), staff("/teams/{unknown}", nil, notFound)...),
@@ -209,6 +210,7 @@ var (
 // without an entry, and checks every cell against a real server, including
 // that each denial of a student is in the access log.
 func TestAccessMatrix(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -317,6 +319,7 @@ func TestAccessMatrix(t *testing.T) {
 // TestDenialRevealsNothing: a student the user may not see and a student
 // that does not exist give the same answer.
 func TestDenialRevealsNothing(t *testing.T) {
+	t.Parallel()
 	env := webtest.Start(t, "sqlite", webtest.Options{})
 	c := env.NewClient()
 	c.Login(demo.UserPolice)

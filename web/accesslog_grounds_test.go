@@ -22,6 +22,7 @@ const firefoxOnWindows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Ge
 // officer's legal duty) and a purpose of processing beside the page; the
 // privacy officer sees them in the student's log and its CSV.
 func TestAccessLogRowsHaveSourceAndGrounds(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

@@ -34,6 +34,7 @@ func lastEntry(t *testing.T, env *webtest.Env, studentID string) casus.AccessEnt
 // when, from which request and instance, and that it was granted. Each view
 // is one entry, and the chain over the entries verifies.
 func TestStudentPageViewLogged(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -88,6 +89,7 @@ func TestStudentPageViewLogged(t *testing.T) {
 // student all get "not found" and each attempt is in the log as denied. The
 // police officer invited for Milan's case does see Milan.
 func TestDenialsLogged(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -130,6 +132,7 @@ func TestDenialsLogged(t *testing.T) {
 // of — Yara — and not the other pupils of the schools it serves, such as
 // Daan, who is only at his school's own zorgteam.
 func TestZATChairSeesOnlyItsCases(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

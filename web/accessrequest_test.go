@@ -142,6 +142,7 @@ func accessRequestMatrix() map[string][]cell {
 // registered but not reviewed gives no export either; each attempt is in
 // the access log. Only the coordinator's review opens the download.
 func TestExportWithoutRequestRefused(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -212,6 +213,7 @@ func TestExportWithoutRequestRefused(t *testing.T) {
 // their identity was checked, who reviewed. A second request, released,
 // gives them.
 func TestExportWithholdsMeldcodeUntilReleased(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -353,6 +355,7 @@ func TestExportWithholdsMeldcodeUntilReleased(t *testing.T) {
 // student and a guardian; erasing the file takes it along, nothing refers
 // to the student afterwards.
 func TestAccessRequestErasedWithTheFile(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

@@ -128,6 +128,7 @@ func loginWith2FA(t *testing.T, env *webtest.Env, c *webtest.Client, login, pass
 // her own address that expires after an hour, chooses the new password and
 // sets up two-factor again; all her sessions end.
 func TestAdminResetIsNotASilentTakeover(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{NoDemoMode: true})
@@ -303,6 +304,7 @@ func startReset(env *webtest.Env, userID string) string {
 // TestSessionTokensStoredHashed: after a login the sessions table holds the
 // session under the SHA-256 of the cookie's token, never the token itself.
 func TestSessionTokensStoredHashed(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -343,6 +345,7 @@ func TestSessionTokensStoredHashed(t *testing.T) {
 // long enough but common ("password1234") or of one character repeated
 // ("aaaaaaaaaaaa") is refused with a Dutch message, and nothing is saved.
 func TestCommonPasswordsRefused(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -381,6 +384,7 @@ func TestCommonPasswordsRefused(t *testing.T) {
 // password or code changes nothing; a change ends the user's other
 // sessions, keeps this one, is a security event, and is told by mail.
 func TestSelfServicePasswordChange(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -460,6 +464,7 @@ func TestSelfServicePasswordChange(t *testing.T) {
 // actor, the target and what changed; a refused action records nothing, and
 // the chain verifies.
 func TestSecurityEventsRecordAdminActions(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -601,6 +606,7 @@ func TestSecurityEventsRecordAdminActions(t *testing.T) {
 // account and period, and downloads it as CSV; the beheerder, whose actions
 // it records, and care staff may not read it; a bad filter is a 400 in Dutch.
 func TestSecurityEventLogForPrivacyOfficer(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -657,6 +663,7 @@ func TestSecurityEventLogForPrivacyOfficer(t *testing.T) {
 // invitation link by mail (and a message in Casus), chooses the password and
 // sets up two-factor right after; the link works once.
 func TestNewAccountPasswordUnknownToBeheerder(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

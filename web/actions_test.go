@@ -72,6 +72,7 @@ func actionsMatrix() map[string][]cell {
 // and reports progress; a stale report is refused; past its day the action
 // shows as overdue on Lotte's page.
 func TestActions(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

@@ -39,6 +39,7 @@ func adviceMatrix() map[string][]cell {
 // her teacher sees the advice on her page and nothing else of the case. The
 // police, invited for Milan, does not read Milan's advice.
 func TestAdviceReachesTeachers(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

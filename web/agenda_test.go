@@ -32,6 +32,7 @@ func agendaMatrix() map[string][]cell {
 // the mentor, no member, gets not found. After Lotte withdraws her consent
 // the GGZ member sees her item anonymously.
 func TestAgendaPerMember(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -108,6 +109,7 @@ func agendaItemCells() []cell {
 // sees that item — anonymously, since Lotte's consent leaves the police out.
 // A bad time is refused in Dutch; a member who is not the chair may not.
 func TestAgendaArranging(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -180,6 +182,7 @@ func TestAgendaArranging(t *testing.T) {
 // TestMessagesPage: a message shows in the reader's language with its link
 // and names no student.
 func TestMessagesPage(t *testing.T) {
+	t.Parallel()
 	env := webtest.Start(t, storage.SQLite, webtest.Options{})
 	// Look the user up first: on SQLite the transaction holds the one
 	// writing connection, which env.UserID would wait for.

@@ -5,6 +5,7 @@ import (
 )
 
 func TestUserAgentClass(t *testing.T) {
+	t.Parallel()
 	for ua, want := range map[string]string{
 		"": "unknown",
 		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36":                         "Chrome on Windows",

@@ -124,6 +124,7 @@ func logCount(env *webtest.Env, studentID, action, objectKind, outcome string) i
 // preselected); it shows on the page, newest first, and the creation is in
 // the access log. The mentor does not see the care team's entries.
 func TestCareFileMentorSignal(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -186,6 +187,7 @@ func TestCareFileMentorSignal(t *testing.T) {
 // each with who, when and why; every view writes exactly one read entry in
 // the access log.
 func TestCareFileHistory(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -241,6 +243,7 @@ func TestCareFileHistory(t *testing.T) {
 // TestCareFileDenied: a mentor of another student, and the mentor asking
 // for the care team's entry, get "not found", logged as denied.
 func TestCareFileDenied(t *testing.T) {
+	t.Parallel()
 	env := webtest.Start(t, storage.SQLite, webtest.Options{})
 	lotte, milan := env.StudentID(demo.LotteNumber), env.StudentID(demo.CrisisNumber)
 	ids := careMatrixIDs(t, env)
@@ -271,6 +274,7 @@ func TestCareFileDenied(t *testing.T) {
 // is refused with 400 and Dutch messages next to the fields. Neither writes
 // anything, not even to the access log.
 func TestCareFileConflictAndBadInput(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -377,6 +381,7 @@ func TestCareFileConflictAndBadInput(t *testing.T) {
 // shows each decision with who, when and why, and every change and view is
 // in the access log.
 func TestCareRoute(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

@@ -20,6 +20,7 @@ import (
 // form presets tomorrow's care day, and the entry saved from it is recorded
 // at that same moment by the store.
 func TestServerAndStoreShareOneClock(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

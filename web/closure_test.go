@@ -50,6 +50,7 @@ func closureMatrix() map[string][]cell {
 // once. Reopened with a reason, the access returns. Both are in the case's
 // history and the access log.
 func TestCloseAndReopen(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -98,6 +99,7 @@ func TestCloseAndReopen(t *testing.T) {
 // coordinator opens the aftercare task from the message and records what the
 // care contact answered; the mentor cannot open it.
 func TestAftercarePage(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

@@ -80,6 +80,7 @@ func complaintsMatrix() map[string][]cell {
 // the figures, which name nobody; a coordinator of another team does not
 // find the complaint.
 func TestComplaintProcedure(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

@@ -84,6 +84,7 @@ func consentMatrix() map[string][]cell {
 // youth care agency, GGZ). The coordinator withdraws it: at once the partner
 // sees no name on her page, in the list or in a search.
 func TestWithdrawnConsentMakesPartnerAnonymous(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -150,6 +151,7 @@ func TestWithdrawnConsentMakesPartnerAnonymous(t *testing.T) {
 // TestExpiredConsent: consent recorded with an end date names the student
 // to the partner until that day, and not after.
 func TestExpiredConsent(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -180,6 +182,7 @@ func TestExpiredConsent(t *testing.T) {
 // the guardians below: Lotte (17, mbo) decides herself; for Yara (10) her
 // parents do.
 func TestConsentDefaults(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -211,6 +214,7 @@ func TestConsentDefaults(t *testing.T) {
 // TestConsentBadInput: a named consent without scope, a date in the future
 // or an end date in the past is refused in Dutch and changes nothing.
 func TestConsentBadInput(t *testing.T) {
+	t.Parallel()
 	env := webtest.Start(t, storage.SQLite, webtest.Options{})
 	ids := consentMatrixIDs(t, env)
 	coord := env.NewClient()
@@ -250,6 +254,7 @@ func TestConsentBadInput(t *testing.T) {
 // a page and as a PDF, names her, her school, the team and its partner
 // organisations; printing and exporting it are logged.
 func TestConsentForm(t *testing.T) {
+	t.Parallel()
 	env := webtest.Start(t, storage.SQLite, webtest.Options{})
 	ids := consentMatrixIDs(t, env)
 	lotte := env.StudentID(demo.LotteNumber)
@@ -284,6 +289,7 @@ func TestConsentForm(t *testing.T) {
 // every part, so a partner without consent cannot open it or see it in the
 // queue, while a partner with consent can.
 func TestAnonymousPartnerGetsNoReferral(t *testing.T) {
+	t.Parallel()
 	env := webtest.Start(t, storage.SQLite, webtest.Options{})
 	ids := consentMatrixIDs(t, env)
 	lotte := env.StudentID(demo.LotteNumber)
@@ -330,6 +336,7 @@ func TestAnonymousPartnerGetsNoReferral(t *testing.T) {
 // TestAnonymousPartnerGetsNoCareFile: after the withdrawal the GGZ partner
 // cannot open Lotte's care-file entries or route either.
 func TestAnonymousPartnerGetsNoCareFile(t *testing.T) {
+	t.Parallel()
 	env := webtest.Start(t, storage.SQLite, webtest.Options{})
 	ids := consentMatrixIDs(t, env)
 	lotte := env.StudentID(demo.LotteNumber)
@@ -359,6 +366,7 @@ func TestAnonymousPartnerGetsNoCareFile(t *testing.T) {
 // TestWithdrawOtherCasesConsent: a consent id of another case in the path
 // is not found, nothing is withdrawn, and the attempt is in the access log.
 func TestWithdrawOtherCasesConsent(t *testing.T) {
+	t.Parallel()
 	env := webtest.Start(t, storage.SQLite, webtest.Options{})
 	ids := consentMatrixIDs(t, env)
 	var milanZAT string
@@ -389,6 +397,7 @@ func TestWithdrawOtherCasesConsent(t *testing.T) {
 // exception, so the police, invited for it, sees his name. Once the
 // coordinator ends the exception, the police sees the case anonymously.
 func TestEndedExceptionMakesCaseAnonymous(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

@@ -43,6 +43,7 @@ func crisisForm(team string) url.Values {
 // agenda went out that morning), and Lotte's page says so. The record and
 // each view are in the access log.
 func TestCrisisOnNextAgenda(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -99,6 +100,7 @@ func TestCrisisOnNextAgenda(t *testing.T) {
 // TestCrisisRefused: bad input gets a Dutch message and changes nothing;
 // users who may not record a crisis get "not found", logged as denied.
 func TestCrisisRefused(t *testing.T) {
+	t.Parallel()
 	env := webtest.Start(t, storage.SQLite, webtest.Options{})
 	env.Clock.Set(amsterdam(2026, 11, 17, 11, 0))
 	intern := teamID(t, env, demo.TeamMBOIntern)

@@ -64,6 +64,7 @@ func discussionForm(version string, due time.Time) url.Values {
 // chair's next save goes on top: every version is kept. The JGZ member
 // reads the record; an action of the plan reaches its owner's task list.
 func TestDiscussionRecord(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -171,6 +172,7 @@ func TestDiscussionRecord(t *testing.T) {
 // the other gets the conflict page (409) with what the first wrote, and
 // nothing of theirs is written over it.
 func TestDiscussionFirstSaveAtOnce(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -228,6 +230,7 @@ func minutesMatrix() map[string][]cell {
 // not Lotte. Making the minutes final tells each attendee once and freezes
 // the records.
 func TestMinutesPerAttendee(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

@@ -49,6 +49,7 @@ func escalationMatrix() map[string][]cell {
 // consent, the intern case records the handover and the bridging note, and
 // a second escalation is refused.
 func TestEscalateToZAT(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

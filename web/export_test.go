@@ -86,6 +86,7 @@ func squash(s string) string { return strings.Join(strings.Fields(s), "") }
 // no record of any other student appears, the recipients name the police,
 // and the retention date follows the closure.
 func TestStudentExportComplete(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -347,6 +348,7 @@ func TestStudentExportComplete(t *testing.T) {
 // visits to the meldcode page, and the notice names "the file", not the
 // meldcode: telling the family a meldcode exists could put Lotte at risk.
 func TestExportMeldcodeWithheld(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -412,6 +414,7 @@ func TestExportMeldcodeWithheld(t *testing.T) {
 // meldcode opens it; the export lists that partner as a recipient until the
 // meldcode is withheld, then no longer (the visit would tell of it).
 func TestExportRecipientsMeldcodeWithheld(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -464,6 +467,7 @@ func TestExportRecipientsMeldcodeWithheld(t *testing.T) {
 // fonts' plane) still gives the export PDF, the emoji replaced, the rest
 // of the text intact.
 func TestExportPDFBeyondTheFont(t *testing.T) {
+	t.Parallel()
 	env := webtest.Start(t, "sqlite", webtest.Options{})
 	milan := env.StudentID(demo.CrisisNumber)
 	coord := env.NewClient()
@@ -487,6 +491,7 @@ func TestExportPDFBeyondTheFont(t *testing.T) {
 // reason, the agenda item and its guests, the crisis, the actions — and the
 // log lines and messages about them.
 func TestExportCaseWithheld(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

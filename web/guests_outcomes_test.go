@@ -38,6 +38,7 @@ func pageText(body string) string {
 // the kinds of guests but no name and no question. A bad kind is refused
 // and writes nothing; a guest can be taken off again.
 func TestAgendaGuestsAndSummary(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -200,6 +201,7 @@ func noorZATCase(t *testing.T, env *webtest.Env) (caseID string, goals []string)
 // both, the case closes and the outcomes are stored and shown in the
 // case's history to the coordinator and the care contact.
 func TestCloseWithGoalOutcomes(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -276,6 +278,7 @@ func TestCloseWithGoalOutcomes(t *testing.T) {
 // opens the aftercare and answers their own part — not the student's; the
 // care contact of another group, the mentor and a partner cannot.
 func TestAftercareQuestionnaire(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

@@ -40,6 +40,7 @@ func handbookMatrix() map[string][]cell {
 // not match the extension, a file over the limit and a name with "../" are
 // each refused with a clear Dutch message, a 4xx, and nothing stored.
 func TestHandbookUpload(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -135,6 +136,7 @@ func TestHandbookUpload(t *testing.T) {
 // TestHandbookUploadBodyTooLarge: a body far over the limit is cut off
 // while it is read and answered with the size message, nothing stored.
 func TestHandbookUploadBodyTooLarge(t *testing.T) {
+	t.Parallel()
 	env := webtest.Start(t, "sqlite", webtest.Options{})
 	coord := env.NewClient()
 	coord.Login(demo.UserCoordinator)
@@ -154,6 +156,7 @@ func TestHandbookUploadBodyTooLarge(t *testing.T) {
 // only, the earlier one stays downloadable from the version page; the old
 // version cannot be replaced twice; the mentor may not add versions.
 func TestHandbookNewVersion(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

@@ -23,6 +23,7 @@ import (
 // her age: with the school and the year group an exact age can point to
 // one pupil.
 func TestAnonymousPageShowsAgeBand(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -61,6 +62,7 @@ func TestAnonymousPageShowsAgeBand(t *testing.T) {
 }
 
 func TestAgeBand(t *testing.T) {
+	t.Parallel()
 	on := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
 	for years, want := range map[int]string{4: "4–8", 7: "4–8", 8: "8–12", 11: "8–12", 12: "12–16", 15: "12–16", 16: "16+", 19: "16+"} {
 		st := casus.Student{DateOfBirth: on.AddDate(-years, 0, 0)}
@@ -75,6 +77,7 @@ func TestAgeBand(t *testing.T) {
 // due day and a consent's end, nothing is stored, and the team page keeps
 // working.
 func TestFarFutureDateRefused(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -113,6 +116,7 @@ func TestFarFutureDateRefused(t *testing.T) {
 // meetings of the rhythm on the way; a GET now reads only, and the
 // meetings it lists are the ones stored when the rhythm was saved.
 func TestTeamPageWritesNothing(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -148,6 +152,7 @@ func TestTeamPageWritesNothing(t *testing.T) {
 // "rapport\u202Efdp.exe" read as "rapportexe.pdf" — is refused with a Dutch
 // message and nothing is stored.
 func TestUploadNameWithFormatCharacterRefused(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

@@ -45,6 +45,7 @@ func webSources(t *testing.T) map[string]*ast.File {
 // TestHandlersCallTheUseCaseLayer: no handler file imports the storage
 // package; they reach the database only through package app.
 func TestHandlersCallTheUseCaseLayer(t *testing.T) {
+	t.Parallel()
 	for name, f := range webSources(t) {
 		imports := false
 		for _, im := range f.Imports {
@@ -76,6 +77,7 @@ var longAllowed = map[string]bool{}
 // TestNoLongFunctions: no function in web is longer than 60 lines, the
 // route table aside.
 func TestNoLongFunctions(t *testing.T) {
+	t.Parallel()
 	fset := token.NewFileSet()
 	paths, _ := filepath.Glob("*.go")
 	for _, p := range paths {
@@ -106,6 +108,7 @@ func TestNoLongFunctions(t *testing.T) {
 // TestNoRoleChecksOutsideCasus: who may do what is decided in package
 // casus; no other package asks a user's roles itself (User.HasRole).
 func TestNoRoleChecksOutsideCasus(t *testing.T) {
+	t.Parallel()
 	fset := token.NewFileSet()
 	err := filepath.WalkDir("..", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") ||

@@ -23,6 +23,9 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) loginView(r *http.Request, f *form) *view {
 	v := s.newView(r, "login.title", map[string]any{"OIDC": s.oidc != nil})
 	v.Form = f
+	if _, kept := s.draft(r); kept {
+		v.Notice = "draft.kept"
+	}
 	return v
 }
 
@@ -124,7 +127,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, in app.Sig
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieDevice, Value: tok, Path: "/login", MaxAge: auth.DeviceTrustDays * 86400,
 		HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteStrictMode})
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	http.Redirect(w, r, s.afterLogin(r, u), http.StatusSeeOther)
 }
 
 func (s *Server) handleTOTPForm(w http.ResponseWriter, r *http.Request) {

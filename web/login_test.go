@@ -52,6 +52,7 @@ func loginTOTP(t *testing.T, c *webtest.Client, user, password, code string) web
 }
 
 func TestTwoFactor(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{NoDemoMode: true})
@@ -119,6 +120,7 @@ func TestTwoFactor(t *testing.T) {
 }
 
 func TestLogoutEverywhere(t *testing.T) {
+	t.Parallel()
 	env := webtest.Start(t, storage.SQLite, webtest.Options{})
 	a, b := env.NewClient(), env.NewClient()
 	a.Login(demo.UserMentor)
@@ -132,6 +134,7 @@ func TestLogoutEverywhere(t *testing.T) {
 }
 
 func TestLoginRotatesSession(t *testing.T) {
+	t.Parallel()
 	env := webtest.Start(t, storage.SQLite, webtest.Options{})
 	c := env.NewClient()
 	c.Get("/login")
@@ -160,6 +163,7 @@ func sessionCookie(t *testing.T, env *webtest.Env, c *webtest.Client) string {
 // and the account holder — from the browser they logged in with before —
 // still logs in with password and code.
 func TestLoginThrottle(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{NoDemoMode: true})
@@ -207,6 +211,7 @@ func TestLoginThrottle(t *testing.T) {
 
 // TestAddressThrottle: one address guessing across many accounts is stopped too.
 func TestAddressThrottle(t *testing.T) {
+	t.Parallel()
 	env := webtest.Start(t, storage.SQLite, webtest.Options{Throttle: &auth.Throttle{
 		Window: 15 * time.Minute, MaxAccount: 10, MaxAddress: 5, MaxDevice: 10, Key: webtest.Key}})
 	c := env.NewClient()
@@ -227,6 +232,7 @@ func TestAddressThrottle(t *testing.T) {
 // TestSessionSharedAcrossInstances: two servers on one PostgreSQL database;
 // a session made on one is valid on the other.
 func TestSessionSharedAcrossInstances(t *testing.T) {
+	t.Parallel()
 	if !contains(storagetest.Engines(t), storage.Postgres) {
 		t.Skip("needs PostgreSQL: set CASUS_TEST_DATABASE_URL (.ci/run does)")
 	}

@@ -19,6 +19,7 @@ import (
 // in a day — each also as CSV. Every look at the log lands in the log
 // itself: per student shown.
 func TestAccessLogViews(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

@@ -57,6 +57,7 @@ func meetingsMatrix() map[string][]cell {
 // the page lists the coming meetings; one is cancelled and one moved, and
 // the list follows. Others cannot plan.
 func TestMeetingPlanning(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

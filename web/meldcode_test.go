@@ -53,6 +53,7 @@ func meldcodeMatrix() map[string][]cell {
 // nothing until named, then sees it and a link on the student page, and
 // after removal finds nothing again. Every read is in the access log.
 func TestMeldcodeNamedOnly(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -156,6 +157,7 @@ func TestMeldcodeNamedOnly(t *testing.T) {
 // other is told in Dutch that someone else was first, with a 4xx, and
 // nothing of it is written: one trajectory, each step once.
 func TestMeldcodeStepAtOnce(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -233,6 +235,7 @@ func postAtOnce(path string, form url.Values, clients ...*webtest.Client) []webt
 // a meldcode they cannot open); the JGZ member on Milan's case can be named
 // for his, and opens it.
 func TestMeldcodeNameOnlyWhoCanOpen(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

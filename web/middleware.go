@@ -149,9 +149,11 @@ func (s *Server) guard(rt Route) http.Handler {
 			}
 		default:
 			if st.user == nil {
-				if r.Method == http.MethodGet {
+				switch {
+				case r.Method == http.MethodGet:
 					http.Redirect(w, r, "/login", http.StatusSeeOther)
-				} else {
+				case s.keepDraft(w, r):
+				default:
 					s.renderError(w, r, &casus.Error{Code: casus.EUNAUTH, Key: "error.login_required"})
 				}
 				return

@@ -78,6 +78,7 @@ func wantFailed(t *testing.T, c *webtest.Client, res webtest.Response, msg strin
 }
 
 func TestOIDC(t *testing.T) {
+	t.Parallel()
 	bundle, err := i18n.New()
 	if err != nil {
 		t.Fatal(err)

@@ -25,6 +25,7 @@ func outboxMatrix() map[string][]cell {
 // outbox; the chair sees the mail to them and not the partner's; the
 // beheerder sees both; with an SMTP server the page does not exist.
 func TestOutbox(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

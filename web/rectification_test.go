@@ -216,6 +216,7 @@ func rectificationMatrix() map[string][]cell {
 // version, the old ones kept, the request linked both ways), and closed by
 // recording that the parent was told. Every step is in the access log.
 func TestRectificationGranted(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -321,6 +322,7 @@ func TestRectificationGranted(t *testing.T) {
 // TestRectificationRefused: a request about another record is refused with
 // a reason, the reason shows, and the decision cannot be made twice.
 func TestRectificationRefused(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -367,6 +369,7 @@ func TestRectificationRefused(t *testing.T) {
 // coordinator in the queue, on the student page and on the request; one
 // within its term is not.
 func TestRectificationOverdue(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -420,6 +423,7 @@ func TestRectificationOverdue(t *testing.T) {
 // theirs, to everyone who reads the entry; staff cannot change it; a
 // withdrawal at the parent's request keeps it in the history.
 func TestOwnWord(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -489,6 +493,7 @@ func TestOwnWord(t *testing.T) {
 // TestRectificationBadInput: malformed or incomplete forms get a 4xx with
 // a Dutch message and write nothing.
 func TestRectificationBadInput(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -572,6 +577,7 @@ func dutchDate(t time.Time) string {
 // TestAddMonth: the legal month ends on the same day of the next month, or
 // on its last day when it is shorter.
 func TestAddMonth(t *testing.T) {
+	t.Parallel()
 	d := func(s string) time.Time {
 		x, err := time.Parse(time.DateOnly, s)
 		if err != nil {
@@ -599,6 +605,7 @@ func TestAddMonth(t *testing.T) {
 // after receipt, counted as the legal month is (31 January → 30 April, not
 // 1 May); overdue and the days left follow it.
 func TestRectificationDeadlineExtended(t *testing.T) {
+	t.Parallel()
 	d := func(s string) time.Time {
 		x, err := time.Parse(time.DateOnly, s)
 		if err != nil {
@@ -642,6 +649,7 @@ func TestRectificationDeadlineExtended(t *testing.T) {
 // writes nothing, an extension is made once, and the request is overdue
 // only after the three months.
 func TestRectificationExtension(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

@@ -83,6 +83,7 @@ func createDraft(t *testing.T, c *webtest.Client, studentID, teamID string) stri
 }
 
 func TestReferralDraftAndSubmit(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -247,6 +248,7 @@ func TestReferralDraftAndSubmit(t *testing.T) {
 }
 
 func TestReferralStaleSave(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -287,6 +289,7 @@ func TestReferralStaleSave(t *testing.T) {
 }
 
 func TestReferralTriage(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -461,6 +464,7 @@ func TestReferralTriage(t *testing.T) {
 }
 
 func TestReferralMentorOfAnotherStudent(t *testing.T) {
+	t.Parallel()
 	env := webtest.Start(t, "sqlite", webtest.Options{})
 	mentor := env.NewClient()
 	mentor.Login(demo.UserMentor)
@@ -486,6 +490,7 @@ func TestReferralMentorOfAnotherStudent(t *testing.T) {
 }
 
 func TestReferralQueue(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -552,6 +557,7 @@ func TestReferralQueue(t *testing.T) {
 }
 
 func TestReferralRequiredSetting(t *testing.T) {
+	t.Parallel()
 	env := webtest.Start(t, "sqlite", webtest.Options{})
 	admin := env.NewClient()
 	admin.Login(demo.UserAdmin)
@@ -585,6 +591,7 @@ func TestReferralRequiredSetting(t *testing.T) {
 }
 
 func TestReferralAttachments(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

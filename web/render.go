@@ -111,6 +111,18 @@ type view struct {
 	RequestID string
 	Path      string // the current path, for the language switch
 	Data      any
+	Idle      int                      // seconds of the session's idle time-out, for the warning before it (assets/session.js)
+	draft     func(page string) string // draft tokens of the page's forms (draft.go)
+}
+
+// DraftToken is the draft token of a long form whose page (the GET path that
+// shows it) is page: with it, what the user typed survives an expired
+// session (draft.go).
+func (v *view) DraftToken(page string) string {
+	if v.draft == nil {
+		return ""
+	}
+	return v.draft(page)
 }
 
 type navItem struct {
@@ -123,6 +135,9 @@ func (s *Server) newView(r *http.Request, title string, data any) *view {
 	v := &view{L: st.l, User: st.user, Title: title, RequestID: st.id, Path: r.URL.Path, Data: data}
 	if st.user != nil && !st.enroll {
 		v.Nav = navFor(*st.user, r.URL.Path)
+		u := *st.user
+		v.draft = func(page string) string { return s.draftToken(u, page) }
+		v.Idle = int(s.cfg.IdleTimeout.Seconds())
 	}
 	return v
 }
@@ -167,6 +182,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		s.renderError(w, r, fmt.Errorf("web: no template %q", name))
 		return
 	}
+	s.restoreDraft(r, v)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name+".html", v); err != nil {
 		s.log.Error("render", "request_id", state(r).id, "template", name, "error", err.Error())

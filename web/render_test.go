@@ -10,6 +10,7 @@ import (
 // TestNavAsksThePolicy: the menu shows an entry exactly when the casus
 // decision behind the page can grant the user something.
 func TestNavAsksThePolicy(t *testing.T) {
+	t.Parallel()
 	hrefs := func(u casus.User) []string {
 		var out []string
 		for _, it := range navFor(u, "/") {

@@ -67,6 +67,7 @@ func retentionMatrixIDs(t *testing.T, env *webtest.Env) map[string]string {
 // the destruction record, which names the ground. Bad input is refused
 // with 4xx and writes nothing.
 func TestRetentionPage(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -187,6 +188,7 @@ func TestRetentionPage(t *testing.T) {
 // and the access log's retention; a bad number is refused and stores
 // nothing.
 func TestAdminRetention(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
@@ -253,6 +255,7 @@ func TestAdminRetention(t *testing.T) {
 // in Dutch and writes nothing; "still enrolled" undoes it. The mentor may
 // not record it.
 func TestStudentLeft(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})

@@ -50,6 +50,7 @@ func (s *Server) routeTable() []Route {
 		{"POST /account/password", Staff, s.handlePasswordChange},
 		{"POST /logout", Enrolling, s.handleLogout},
 		{"POST /logout/everywhere", Enrolling, s.handleLogoutEverywhere},
+		{"POST /session/keepalive", Enrolling, s.handleKeepAlive},
 		{"GET /{$}", Staff, s.handleHome},
 		{"GET /teams", Staff, s.handleTeams},
 		{"GET /messages", Staff, s.handleMessages},

@@ -74,6 +74,7 @@ func email(user string) string { return user + "@" + demo.EmailDomain }
 // with a code is asked for it, and an account that must have two-factor
 // but has none is sent to set it up.
 func TestSSOWithoutMFAAsksTOTP(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env, m := startSSO(t, engine)
@@ -173,6 +174,7 @@ func oidcBinding(t *testing.T, env *webtest.Env, user string) (string, string) {
 // provider does not move the sign-on to another account, and another
 // subject with the bound account's e-mail address is refused.
 func TestSSOBindsIssuerSubject(t *testing.T) {
+	t.Parallel()
 	bound := dutch(t, "error.oidc_bound")
 	failed := dutch(t, "error.oidc_failed")
 	mfa := []string{"pwd", "mfa"}

@@ -37,6 +37,7 @@ func dutch(t *testing.T, key string) string {
 // one NAT address. A teacher's browser that logged in before still logs in
 // from that address; a browser new to Casus there is refused, in Dutch.
 func TestPupilCannotLockOutSchool(t *testing.T) {
+	t.Parallel()
 	throttled := dutch(t, "error.throttled")
 	const school = "192.0.2.10"
 	for _, engine := range storagetest.Engines(t) {
@@ -99,6 +100,7 @@ func TestPupilCannotLockOutSchool(t *testing.T) {
 // successes do not reset the address's count: the limit still holds, and
 // only the window's passing lets guesses through again.
 func TestAddressFailuresNotResetBySuccess(t *testing.T) {
+	t.Parallel()
 	const maxAddress = 6
 	victims := []string{demo.UserCoordinator, demo.UserCareContact, demo.UserGGD, demo.UserPolice, demo.UserIB,
 		demo.UserManagement, demo.UserPrivacy, demo.UserAdmin}
@@ -145,6 +147,7 @@ func TestAddressFailuresNotResetBySuccess(t *testing.T) {
 // TestLoginSlowsBeforeRefusing: failures for one account first answer at
 // once, then after a growing, bounded delay, and only then are refused.
 func TestLoginSlowsBeforeRefusing(t *testing.T) {
+	t.Parallel()
 	const base, maxDelay = 250 * time.Millisecond, 4 * time.Second
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
@@ -204,6 +207,7 @@ func TestLoginSlowsBeforeRefusing(t *testing.T) {
 // are each recorded with the client's address; the password never is. One
 // lockout is recorded once, however often it refuses.
 func TestLoginsAreSecurityEvents(t *testing.T) {
+	t.Parallel()
 	const addr, password = "192.0.2.44", "geheim-wachtwoord-9876"
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
@@ -292,6 +296,7 @@ func TestLoginsAreSecurityEvents(t *testing.T) {
 // TestAddressLimitSharedAcrossInstances: two instances on one PostgreSQL
 // database see one address count, and both let the known browser through.
 func TestAddressLimitSharedAcrossInstances(t *testing.T) {
+	t.Parallel()
 	if !contains(storagetest.Engines(t), storage.Postgres) {
 		t.Skip("needs PostgreSQL: set CASUS_TEST_DATABASE_URL (.ci/run does)")
 	}

@@ -399,6 +399,7 @@ var (
 // runs no query, so it logs no student). Only sessions is left out: the
 // session store may write it on any request.
 func TestFormValidation(t *testing.T) {
+	t.Parallel()
 	for _, engine := range storagetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
