@@ -166,7 +166,6 @@ var pending = map[string]bool{
 	"jobs.go":            true,
 	"login.go":           true,
 	"mail.go":            true,
-	"meeting.go":         true,
 	"meldcode.go":        true,
 	"message.go":         true,
 	"oidc.go":            true,
