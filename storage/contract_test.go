@@ -170,13 +170,9 @@ var pending = map[string]bool{
 	"message.go":         true,
 	"oidc.go":            true,
 	"org.go":             true,
-	"passwordreset.go":   true,
 	"rectification.go":   true,
 	"referral.go":        true,
 	"retention.go":       true,
-	"route.go":           true,
-	"security.go":        true,
-	"student.go":         true,
 	"user.go":            true,
 }
 
