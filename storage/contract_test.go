@@ -170,7 +170,6 @@ var pending = map[string]bool{
 	"message.go":         true,
 	"oidc.go":            true,
 	"org.go":             true,
-	"retention.go":       true,
 	"user.go":            true,
 }
 
