@@ -166,18 +166,10 @@ var pending = map[string]bool{
 	"jobs.go":            true,
 	"login.go":           true,
 	"mail.go":            true,
-	"meeting.go":         true,
 	"meldcode.go":        true,
 	"message.go":         true,
 	"oidc.go":            true,
 	"org.go":             true,
-	"passwordreset.go":   true,
-	"rectification.go":   true,
-	"referral.go":        true,
-	"retention.go":       true,
-	"route.go":           true,
-	"security.go":        true,
-	"student.go":         true,
 	"user.go":            true,
 }
 
