@@ -284,36 +284,72 @@ func init() {
 		now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 		until := now.AddDate(0, 0, 14)
 		at := func(d time.Duration) *time.Time { x := now.Add(d); return &x }
-		soon := consentA(t, c, w.sanneCase, date(2026, 1, 1), at(7*24*time.Hour))
-		atUntil := consentA(t, c, w.sanneCase, date(2026, 1, 1), at(14*24*time.Hour))
-		expired := consentA(t, c, w.sanneCase, date(2026, 1, 1), at(0))
-		later := consentA(t, c, w.sanneCase, date(2026, 1, 1), at(15*24*time.Hour))
-		open := consentA(t, c, w.sanneCase, date(2026, 1, 1), nil)
-		withdrawn := consentA(t, c, w.sanneCase, date(2026, 1, 1), at(time.Hour))
+		// Each consent has a case of its own: a later decision of the same
+		// giver overrides an earlier one.
+		given := date(2026, 1, 1)
+		soon := consentA(t, c, freshCaseA(t, c), given, at(7*24*time.Hour))
+		atUntil := consentA(t, c, freshCaseA(t, c), given, at(14*24*time.Hour))
+		expired := consentA(t, c, freshCaseA(t, c), given, at(0))
+		later := consentA(t, c, freshCaseA(t, c), given, at(15*24*time.Hour))
+		open := consentA(t, c, freshCaseA(t, c), given, nil)
+		withdrawn := consentA(t, c, freshCaseA(t, c), given, at(time.Hour))
 		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
 			return tx.WithdrawConsent(ctx, withdrawn.ID, date(2026, 10, 1), "ingetrokken")
 		})
-		refused := casus.Consent{CaseID: w.sanneCase.ID, StudentID: w.sanne.ID, Giver: casus.GiverStudent, Mode: casus.ConsentAnonymous,
-			Refused: true, How: casus.HowConversation, GivenAt: date(2026, 1, 1), ExpiresAt: at(time.Hour), RecordedBy: w.coordinator.ID}
+		refusedCase := freshCaseA(t, c)
+		refused := casus.Consent{CaseID: refusedCase.ID, StudentID: refusedCase.StudentID, Giver: casus.GiverStudent, Mode: casus.ConsentAnonymous,
+			Refused: true, How: casus.HowConversation, GivenAt: given, ExpiresAt: at(time.Hour), RecordedBy: w.coordinator.ID}
 		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.RecordConsent(ctx, &refused) })
-		closedCase := consentA(t, c, w.bramCase, date(2026, 1, 1), at(time.Hour))
-		mine := []string{soon.ID, atUntil.ID, expired.ID, later.ID, open.ID, withdrawn.ID, refused.ID, closedCase.ID}
-		got := ofA(viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.Consent, error) {
-			return tx.ExpiringConsents(ctx, now, until)
-		}), func(x casus.Consent) string { return x.ID }, mine...)
-		ids := idsA(got, func(x casus.Consent) string { return x.ID })
-		slices.Sort(ids)
-		want := []string{soon.ID, atUntil.ID}
-		slices.Sort(want)
-		if !slices.Equal(ids, want) {
+		closedCase := consentA(t, c, w.bramCase, given, at(time.Hour))
+		expiring := func(mine ...string) []casus.Consent {
+			t.Helper()
+			return ofA(viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.Consent, error) {
+				return tx.ExpiringConsents(ctx, now, until)
+			}), func(x casus.Consent) string { return x.ID }, mine...)
+		}
+		sorted := func(xs []string) []string { slices.Sort(xs); return xs }
+		got := expiring(soon.ID, atUntil.ID, expired.ID, later.ID, open.ID, withdrawn.ID, refused.ID, closedCase.ID)
+		ids := sorted(idsA(got, func(x casus.Consent) string { return x.ID }))
+		if want := sorted([]string{soon.ID, atUntil.ID}); !slices.Equal(ids, want) {
 			t.Errorf("expiring consents = %v, want those in force of open cases ending after t up to until: %v", ids, want)
 		}
 		for _, x := range got {
-			if x.CaseID != w.sanneCase.ID || x.ExpiresAt == nil {
+			if x.CaseID == "" || x.ExpiresAt == nil {
 				t.Errorf("expiring consent = %+v, want its case and end", x)
-			} else if x.ID == soon.ID && !x.ExpiresAt.Equal(*soon.ExpiresAt) {
-				t.Errorf("expires %v, want %v", x.ExpiresAt, soon.ExpiresAt)
+			} else if x.ID == soon.ID && (!x.ExpiresAt.Equal(*soon.ExpiresAt) || x.CaseID != soon.CaseID) {
+				t.Errorf("expiring consent = %+v, want %+v", x, soon)
 			}
 		}
+
+		t.Run("DecidedAgain/Overridden", func(t *testing.T) {
+			// Renewed since: the old consent ends nothing any more.
+			renewedCase := freshCaseA(t, c)
+			renewed := consentA(t, c, renewedCase, given, at(7*24*time.Hour))
+			consentA(t, c, renewedCase, date(2026, 10, 25), at(365*24*time.Hour))
+			// Refused since: nothing left to renew.
+			refusedSinceCase := freshCaseA(t, c)
+			refusedSince := consentA(t, c, refusedSinceCase, given, at(7*24*time.Hour))
+			update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+				return tx.RecordConsent(ctx, &casus.Consent{CaseID: refusedSinceCase.ID, StudentID: refusedSinceCase.StudentID,
+					Giver: casus.GiverStudent, Mode: casus.ConsentAnonymous, Refused: true, How: casus.HowConversation,
+					GivenAt: date(2026, 10, 25), RecordedBy: w.coordinator.ID})
+			})
+			// Still expiring: a decision of another giver, or one dated after t.
+			otherGiverCase := freshCaseA(t, c)
+			otherGiver := consentA(t, c, otherGiverCase, given, at(7*24*time.Hour))
+			update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+				return tx.RecordConsent(ctx, &casus.Consent{CaseID: otherGiverCase.ID, StudentID: otherGiverCase.StudentID,
+					Giver: casus.GiverGuardian, GiverName: "Vader", Mode: casus.ConsentGiven, How: casus.HowConversation,
+					GivenAt: date(2026, 10, 25), RecordedBy: w.coordinator.ID})
+			})
+			futureCase := freshCaseA(t, c)
+			future := consentA(t, c, futureCase, given, at(7*24*time.Hour))
+			consentA(t, c, futureCase, date(2026, 11, 20), at(365*24*time.Hour))
+			got := expiring(renewed.ID, refusedSince.ID, otherGiver.ID, future.ID)
+			ids := sorted(idsA(got, func(x casus.Consent) string { return x.ID }))
+			if want := sorted([]string{otherGiver.ID, future.ID}); !slices.Equal(ids, want) {
+				t.Errorf("expiring consents = %v, want only those still the giver's latest decision at t: %v", ids, want)
+			}
+		})
 	})
 }

@@ -101,3 +101,21 @@ func sameEntryA(a, b casus.AccessEntry) bool {
 	a.At, b.At = time.Time{}, time.Time{}
 	return same && a == b
 }
+
+// freshCaseA opens a ZAT case for a new student of the world's school, for
+// cases that need many cases without history.
+func freshCaseA(t *testing.T, c *contract) casus.Case {
+	t.Helper()
+	w := c.w
+	s := casus.Student{SchoolID: w.school.ID, GroupID: w.group.ID, FirstName: "Nieuw", LastName: "Leerling",
+		DateOfBirth: date(2008, 1, 1), StudentNumber: uniqueA("n"), Level: "3"}
+	cs := casus.Case{TeamID: w.zat.ID, OpenedAt: contractEpoch.AddDate(0, -2, 0)}
+	update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+		if err := tx.CreateStudent(ctx, &s); err != nil {
+			return err
+		}
+		cs.StudentID = s.ID
+		return tx.OpenCase(ctx, &cs)
+	})
+	return cs
+}
