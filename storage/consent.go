@@ -216,10 +216,14 @@ func (tx *Tx) Informed(ctx context.Context, caseID string) ([]casus.CaseInformed
 
 // ExpiringConsents returns the consents in force at t whose end date falls
 // before until, with their case, for a reminder to the case's team chair.
+// A consent the giver decided on again by t (renewed or refused: the later
+// decision overrides, casus.LatestConsent) ends nothing and is left out.
 func (tx *Tx) ExpiringConsents(ctx context.Context, t, until time.Time) ([]casus.Consent, error) {
 	rows, err := tx.query(ctx, `SELECT CAST(c.id AS TEXT), CAST(c.case_id AS TEXT), c.expires_at FROM consents c
 		JOIN cases cs ON cs.id = c.case_id AND cs.status = 'open'
-		WHERE NOT c.refused AND c.withdrawn_at IS NULL AND c.expires_at IS NOT NULL AND c.expires_at > $1 AND c.expires_at <= $2`,
+		WHERE NOT c.refused AND c.withdrawn_at IS NULL AND c.expires_at IS NOT NULL AND c.expires_at > $1 AND c.expires_at <= $2
+		AND NOT EXISTS (SELECT 1 FROM consents l WHERE l.case_id = c.case_id AND l.giver = c.giver AND l.id <> c.id
+			AND l.given_at <= $1 AND (l.given_at > c.given_at OR (l.given_at = c.given_at AND l.recorded_at > c.recorded_at)))`,
 		utc(t), utc(until))
 	if err != nil {
 		return nil, fmt.Errorf("storage: expiring consents: %w", err)
