@@ -106,36 +106,27 @@ func (s *Service) TaskList(ctx context.Context, a Actor) ([]TaskRow, error) {
 		return nil, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"}
 	}
 	var rows []TaskRow
-	err := s.db.Update(ctx, func(tx *storage.Tx) error {
-		actions, err := tx.OwnedActions(ctx, u.ID)
+	err := s.list(ctx, a, casus.ActSearch, "task list", func(l *listing) error {
+		actions, err := l.tx.OwnedActions(ctx, u.ID)
 		if err != nil {
 			return err
 		}
 		for _, act := range actions {
-			st, rel, err := tx.StudentFor(ctx, u.ID, act.StudentID)
+			st, rel, err := l.tx.StudentFor(ctx, u.ID, act.StudentID)
 			if err != nil {
 				return err
 			}
-			acc := casus.CanUpdateAction(u, act, rel)
-			if !acc.Allowed {
+			shown, err := l.row(st, casus.CanUpdateAction(u, act, rel), "action", act.ID, true)
+			if err != nil {
+				return err
+			}
+			if shown == rowHidden {
 				continue
 			}
-			g, err := identityGrounds(ctx, tx, u, acc.Relation, st)
-			if err != nil {
-				return err
-			}
-			named := g.Basis != casus.BasisAnonymous
-			e := s.entry(a, casus.ActSearch, "task list")
-			setGrounds(e, g)
-			e.StudentID, e.ObjectKind, e.ObjectID = st.ID, "action", act.ID
-			if !named {
-				e.Purpose = "task list (anonymous)"
+			if shown == rowAnonymous {
 				act.StudentName = ""
 			}
-			if err := logAccess(ctx, tx, e, acc); err != nil {
-				return err
-			}
-			rows = append(rows, TaskRow{Action: act, Anonymous: !named, Overdue: act.Overdue(s.Today())})
+			rows = append(rows, TaskRow{Action: act, Anonymous: shown == rowAnonymous, Overdue: act.Overdue(s.Today())})
 		}
 		return nil
 	})

@@ -44,12 +44,12 @@ func (s *Service) Agenda(ctx context.Context, a Actor, meetingID string) (Agenda
 	if !casus.ValidID(meetingID) {
 		return page, casus.ErrNotFound
 	}
-	err := s.db.Update(ctx, func(tx *storage.Tx) error {
-		m, members, err := agendaMeeting(ctx, tx, meetingID, u)
+	err := s.list(ctx, a, casus.ActRead, "agenda", func(l *listing) error {
+		m, members, err := agendaMeeting(ctx, l.tx, meetingID, u)
 		if err != nil {
 			return err
 		}
-		if page.Team, _, err = tx.Team(ctx, m.TeamID); err != nil {
+		if page.Team, _, err = l.tx.Team(ctx, m.TeamID); err != nil {
 			return err
 		}
 		page.Meeting = m
@@ -58,7 +58,7 @@ func (s *Service) Agenda(ctx context.Context, a Actor, meetingID string) (Agenda
 			page.GuestKinds = casus.GuestKinds
 			page.OnCall = agendaOnCall(members)
 		}
-		return s.agendaRows(ctx, tx, a, &page)
+		return agendaRows(l, &page)
 	})
 	return page, err
 }
@@ -75,8 +75,8 @@ func agendaOnCall(members []casus.TeamMember) []casus.User {
 }
 
 // agendaRows fills the rows the actor may see and logs each.
-func (s *Service) agendaRows(ctx context.Context, tx *storage.Tx, a Actor, page *AgendaPage) error {
-	u, m := a.User, page.Meeting
+func agendaRows(l *listing, page *AgendaPage) error {
+	ctx, tx, u, m := l.ctx, l.tx, l.a.User, page.Meeting
 	items, err := tx.Agenda(ctx, m.ID)
 	if err != nil {
 		return err
@@ -94,29 +94,21 @@ func (s *Service) agendaRows(ctx context.Context, tx *storage.Tx, a Actor, page 
 		if err != nil {
 			return err
 		}
-		acc := casus.CanViewStudent(u, rel)
-		if !acc.Allowed {
-			continue // not this member's item; its existence stays unsaid
-		}
-		g, err := identityGrounds(ctx, tx, u, acc.Relation, st)
+		// An item not this member's is left out: its existence stays unsaid.
+		shown, err := l.row(st, casus.CanViewStudent(u, rel), "agenda_item", it.ID, true)
 		if err != nil {
 			return err
 		}
-		named := g.Basis != casus.BasisAnonymous
+		if shown == rowHidden {
+			continue
+		}
 		det := details[it.ID]
-		row := AgendaRow{Item: it, Anonymous: !named, Student: st, Age: st.AgeOn(tx.Now()), Invited: invited[it.ID],
+		row := AgendaRow{Item: it, Anonymous: shown == rowAnonymous, Student: st, Age: st.AgeOn(tx.Now()), Invited: invited[it.ID],
 			Question: det.Question, Summary: casus.Shorten(det.Summary, casus.SummaryMax), Guests: det.Guests}
 		page.Minutes += it.Minutes
-		e := s.entry(a, casus.ActRead, "agenda")
-		setGrounds(e, g)
 		if row.Anonymous {
 			row.Student = casus.Student{Sector: st.Sector, Level: st.Level, SchoolName: st.SchoolName}
-			e.Purpose = "agenda (anonymous)"
 			row.anonymous()
-		}
-		e.StudentID, e.ObjectKind, e.ObjectID = st.ID, "agenda_item", it.ID
-		if err := logAccess(ctx, tx, e, acc); err != nil {
-			return err
 		}
 		page.Rows = append(page.Rows, row)
 	}

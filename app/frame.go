@@ -311,3 +311,61 @@ func studentRecord[T any](c *Student, id string, get func(ctx context.Context, s
 	}
 	return v, err == nil, err
 }
+
+// listing is the frame of a list that names students — the student list,
+// the task list, an agenda, the minutes: one transaction (update's, so a
+// refusal is undone as anywhere else) in which every row passes through row,
+// which takes the policy's decision, finds whether the actor may know who
+// the student is, and writes the row's access-log entry. A row the actor
+// may not see is left out and logged nowhere: its existence stays unsaid.
+type listing struct {
+	ctx     context.Context
+	tx      *storage.Tx
+	s       *Service
+	a       Actor
+	action  casus.AccessAction
+	purpose string
+}
+
+// list runs fn in the frame of a list whose rows are logged as action with
+// purpose.
+func (s *Service) list(ctx context.Context, a Actor, action casus.AccessAction, purpose string, fn func(l *listing) error) error {
+	return s.update(ctx, func(tx *storage.Tx) error {
+		return fn(&listing{ctx: ctx, tx: tx, s: s, a: a, action: action, purpose: purpose})
+	})
+}
+
+// rowShown says how a row is shown.
+type rowShown int
+
+const (
+	rowHidden    rowShown = iota // left out, not logged
+	rowNamed                     // shown with who the student is
+	rowAnonymous                 // shown without (a partner without consent)
+)
+
+// row decides one row about student st, shown as the object kind/id, on the
+// policy's decision acc, and logs it. An anonymous row is logged with the
+// purpose's "(anonymous)" variant; with anonymousOK false it is left out
+// instead (a page that describes the student, or a name search that would
+// confirm who an anonymous case is).
+func (l *listing) row(st casus.Student, acc casus.Access, kind, id string, anonymousOK bool) (rowShown, error) {
+	if !acc.Allowed {
+		return rowHidden, nil
+	}
+	g, err := identityGrounds(l.ctx, l.tx, l.a.User, acc.Relation, st)
+	if err != nil {
+		return rowHidden, err
+	}
+	shown, purpose := rowNamed, l.purpose
+	if g.Basis == casus.BasisAnonymous {
+		if !anonymousOK {
+			return rowHidden, nil
+		}
+		shown, purpose = rowAnonymous, l.purpose+" (anonymous)"
+	}
+	e := l.s.entry(l.a, l.action, purpose)
+	setGrounds(e, g)
+	e.StudentID, e.ObjectKind, e.ObjectID = st.ID, kind, id
+	return shown, logAccess(l.ctx, l.tx, e, acc)
+}

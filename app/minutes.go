@@ -43,7 +43,8 @@ func (s *Service) ExportMinutes(ctx context.Context, a Actor, meetingID string) 
 
 func (s *Service) minutes(ctx context.Context, a Actor, meetingID string, action casus.AccessAction) (MinutesPage, error) {
 	var page MinutesPage
-	err := s.db.Update(ctx, func(tx *storage.Tx) error {
+	err := s.list(ctx, a, action, "minutes", func(l *listing) error {
+		tx := l.tx
 		m, members, err := agendaMeeting(ctx, tx, meetingID, a.User)
 		if err != nil {
 			return err
@@ -60,14 +61,14 @@ func (s *Service) minutes(ctx context.Context, a Actor, meetingID string, action
 		for _, tm := range members {
 			page.Names[tm.User.ID] = tm.User.Name
 		}
-		return s.minutesItems(ctx, tx, a, action, members, &page)
+		return minutesItems(l, members, &page)
 	})
 	return page, err
 }
 
-// minutesItems fills the items a receives and logs each with action.
-func (s *Service) minutesItems(ctx context.Context, tx *storage.Tx, a Actor, action casus.AccessAction, members []casus.TeamMember, page *MinutesPage) error {
-	u := a.User
+// minutesItems fills the items the actor receives and logs each.
+func minutesItems(l *listing, members []casus.TeamMember, page *MinutesPage) error {
+	ctx, tx, u := l.ctx, l.tx, l.a.User
 	items, err := tx.Agenda(ctx, page.Meeting.ID)
 	if err != nil {
 		return err
@@ -92,16 +93,13 @@ func (s *Service) minutesItems(ctx context.Context, tx *storage.Tx, a Actor, act
 		if err != nil {
 			return err
 		}
-		acc := casus.CanReadDiscussion(u, rel, members)
-		if !acc.Allowed {
-			continue
-		}
-		g, err := identityGrounds(ctx, tx, u, acc.Relation, st)
+		// Minutes describe the student: none without consent.
+		shown, err := l.row(st, casus.CanReadDiscussion(u, rel, members), "discussion", rec.ID, false)
 		if err != nil {
 			return err
 		}
-		if g.Basis == casus.BasisAnonymous {
-			continue // minutes describe the student: none without consent
+		if shown == rowHidden {
+			continue
 		}
 		acts, err := tx.DiscussionActions(ctx, rec.ID)
 		if err != nil {
@@ -109,12 +107,6 @@ func (s *Service) minutesItems(ctx context.Context, tx *storage.Tx, a Actor, act
 		}
 		for _, act := range acts {
 			page.Names[act.OwnerID] = act.OwnerName
-		}
-		e := s.entry(a, action, "minutes")
-		setGrounds(e, g)
-		e.StudentID, e.ObjectKind, e.ObjectID = st.ID, "discussion", rec.ID
-		if err := logAccess(ctx, tx, e, acc); err != nil {
-			return err
 		}
 		page.Items = append(page.Items, MinutesItem{Item: it, Student: st, Record: rec, Actions: acts})
 	}

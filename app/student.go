@@ -210,38 +210,24 @@ func (s *Service) StudentList(ctx context.Context, a Actor, query string) ([]Lis
 		return nil, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"}
 	}
 	var rows []ListedStudent
-	err := s.db.Update(ctx, func(tx *storage.Tx) error {
-		candidates, rels, err := tx.StudentCandidates(ctx, u.ID, query, studentListLimit)
+	err := s.list(ctx, a, casus.ActSearch, "student list", func(l *listing) error {
+		candidates, rels, err := l.tx.StudentCandidates(ctx, u.ID, query, studentListLimit)
 		if err != nil {
 			return err
 		}
 		for i, st := range candidates {
-			acc := casus.CanViewStudent(u, rels[i])
-			if !acc.Allowed {
-				continue
-			}
-			g, err := identityGrounds(ctx, tx, u, acc.Relation, st)
+			// A name search must not confirm who an anonymous case is.
+			shown, err := l.row(st, casus.CanViewStudent(u, rels[i]), "student", st.ID, query == "")
 			if err != nil {
 				return err
 			}
-			named := g.Basis != casus.BasisAnonymous
-			if !named && query != "" {
-				continue // a name search must not confirm who an anonymous case is
+			switch shown {
+			case rowNamed:
+				rows = append(rows, ListedStudent{Student: st})
+			case rowAnonymous:
+				rows = append(rows, ListedStudent{Anonymous: true,
+					Student: casus.Student{ID: st.ID, SchoolName: st.SchoolName, Sector: st.Sector, Level: st.Level}})
 			}
-			row := ListedStudent{Student: st, Anonymous: !named}
-			if row.Anonymous {
-				row.Student = casus.Student{ID: st.ID, SchoolName: st.SchoolName, Sector: st.Sector, Level: st.Level}
-			}
-			e := s.entry(a, casus.ActSearch, "student list")
-			setGrounds(e, g)
-			if row.Anonymous {
-				e.Purpose = "student list (anonymous)"
-			}
-			e.StudentID, e.ObjectKind, e.ObjectID = st.ID, "student", st.ID
-			if err := logAccess(ctx, tx, e, acc); err != nil {
-				return err
-			}
-			rows = append(rows, row)
 		}
 		return nil
 	})

@@ -39,8 +39,10 @@ func init() {
 			update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
 				return tx.SetRecurrence(ctx, w.intern.ID, weekly, "")
 			})
-			err := viewErrC(t, c, func(ctx context.Context, tx *storage.Tx) error { _, err := tx.Meeting(ctx, empty.ID); return err })
-			wantCode(t, err, casus.ENOTFOUND)
+			// Off the new rhythm and empty: cancelled, its id and link kept.
+			if m := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (casus.Meeting, error) { return tx.Meeting(ctx, empty.ID) }); m.Status != casus.MeetingCancelled {
+				t.Errorf("empty meeting off the new rhythm = %+v, want it cancelled", m)
+			}
 			kept := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (casus.Meeting, error) { return tx.Meeting(ctx, withItem.ID) })
 			if kept.Status != casus.MeetingPlanned || !kept.StartsAt.Equal(withItem.StartsAt) {
 				t.Errorf("meeting with an agenda item after the new rhythm = %+v, want it kept", kept)

@@ -14,28 +14,70 @@ import (
 func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // SetRecurrence makes r the team's meeting rhythm from now on, ending the
-// series it had. Coming meetings of the old rhythm go, unless something is
-// on their agenda: those stay, for the chair to move or cancel.
+// series it had. The coming meetings of earlier rhythms stay, with their
+// ids, agendas and links (see settleMeetings).
 func (tx *Tx) SetRecurrence(ctx context.Context, teamID string, r casus.Recurrence, location string) error {
 	if !r.Valid() {
 		return &casus.Error{Code: casus.EINVALID, Key: "error.recurrence", Field: "recurrence"}
 	}
 	now := tx.Now()
-	if _, err := tx.exec(ctx, `DELETE FROM meetings WHERE team_id = $1 AND starts_at > $2 AND status = 'planned'
-		AND series_id IN (SELECT id FROM meeting_series WHERE team_id = $1 AND ended_at IS NULL)
-		AND NOT EXISTS (SELECT 1 FROM agenda_items a WHERE a.meeting_id = meetings.id)`, teamID, now); err != nil {
-		return fmt.Errorf("storage: drop meetings of the old rhythm: %w", err)
-	}
 	if _, err := tx.exec(ctx, `UPDATE meeting_series SET ended_at = $1 WHERE team_id = $2 AND ended_at IS NULL`, now, teamID); err != nil {
 		return fmt.Errorf("storage: end meeting series: %w", err)
 	}
+	id := casus.NewID()
 	if err := tx.insert(ctx, "meeting series", `INSERT INTO meeting_series (id, team_id, first_at, every_weeks, month_week,
 		duration_minutes, location, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		casus.NewID(), teamID, utc(r.First), r.EveryWeeks, r.MonthWeek, int(r.Duration/time.Minute), location, now); err != nil {
+		id, teamID, utc(r.First), r.EveryWeeks, r.MonthWeek, int(r.Duration/time.Minute), location, now); err != nil {
+		return err
+	}
+	if err := tx.settleMeetings(ctx, teamID, id, r, now); err != nil {
 		return err
 	}
 	_, err := tx.PlanMeetings(ctx, teamID, now, MeetingsAhead)
 	return err
+}
+
+// settleMeetings settles the coming meetings of the team's earlier rhythms
+// under the new rhythm r (series seriesID): they all stay, with their ids,
+// agendas and the links sent out to them. One at a moment of r becomes r's
+// meeting there — also one an earlier rhythm change left out, which comes
+// back; one with agenda items stays for the chair to move or hold; an empty
+// one off r is cancelled "for the rhythm", so its link says so and a later
+// rhythm may bring it back. The chair's own cancellations and moves stand.
+func (tx *Tx) settleMeetings(ctx context.Context, teamID, seriesID string, r casus.Recurrence, now time.Time) error {
+	type meeting struct {
+		id, status string
+		starts     time.Time
+		empty      bool
+	}
+	ms, err := queryAll(ctx, tx, "meetings of earlier rhythms", func(s scanner) (meeting, error) {
+		var m meeting
+		var items int
+		err := s.Scan(&m.id, &m.status, &m.starts, &items)
+		m.empty = items == 0
+		return m, err
+	}, `SELECT CAST(id AS TEXT), status, starts_at, (SELECT COUNT(*) FROM agenda_items a WHERE a.meeting_id = meetings.id)
+		FROM meetings WHERE team_id = $1 AND starts_at > $2 AND series_id IS NOT NULL AND series_id <> $3
+		AND (status = 'planned' OR cancelled_for = 'rhythm')`, teamID, utc(now), seriesID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		onRhythm := r.Next(m.starts.Add(-time.Second)).Equal(m.starts)
+		var q string
+		switch {
+		case onRhythm:
+			q = `UPDATE meetings SET series_id = $2, occurrence_at = starts_at, status = 'planned', cancelled_for = '' WHERE id = $1`
+		case m.status == string(casus.MeetingPlanned) && m.empty:
+			q = `UPDATE meetings SET status = 'cancelled', cancelled_for = 'rhythm' WHERE id = $1 AND $2 <> ''`
+		default:
+			continue
+		}
+		if _, err := tx.exec(ctx, q, m.id, seriesID); err != nil {
+			return fmt.Errorf("storage: meeting under the new rhythm: %w", err)
+		}
+	}
+	return nil
 }
 
 type series struct {
@@ -433,11 +475,16 @@ func (tx *Tx) CollectAgenda(ctx context.Context, teamID string) (casus.Meeting, 
 	if err != nil {
 		return m, nil, err
 	}
+	// Accepted referrals not yet on an agenda, nor discussed since (at an
+	// item the chair added for the case, say): never twice.
 	var ready []casus.AgendaItem
 	rows, err := tx.query(ctx, `SELECT CAST(r.id AS TEXT), CAST(r.case_id AS TEXT) FROM referrals r JOIN cases c ON c.id = r.case_id
 		WHERE r.team_id = $1 AND r.state = 'accepted' AND c.status = 'open'
-		AND NOT EXISTS (SELECT 1 FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id AND m.status = 'planned'
-			WHERE a.kind = 'referral' AND a.source_id = r.id) ORDER BY r.created_at`, teamID)
+		AND NOT EXISTS (SELECT 1 FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id AND m.status <> 'cancelled'
+			WHERE a.kind = 'referral' AND a.source_id = r.id)
+		AND NOT EXISTS (SELECT 1 FROM discussions d JOIN agenda_items a ON a.id = d.item_id JOIN meetings m ON m.id = a.meeting_id
+			WHERE d.case_id = r.case_id AND m.team_id = r.team_id AND m.starts_at >= r.created_at)
+		ORDER BY r.created_at`, teamID)
 	if err != nil {
 		return m, nil, fmt.Errorf("storage: ready referrals: %w", err)
 	}

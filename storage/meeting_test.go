@@ -131,7 +131,7 @@ func TestMeetings(t *testing.T) {
 				wantCode(t, err, casus.ECONFLICT)
 			})
 
-			t.Run("NewRhythmDropsEmptyMeetings", func(t *testing.T) {
+			t.Run("NewRhythmCancelsEmptyMeetingsOffIt", func(t *testing.T) {
 				// 8 December holds Bram's item; 19 January is stored but empty.
 				clock.Set(amsterdam(2026, 11, 26, 9, 0))
 				empty := next(amsterdam(2027, 1, 8, 0, 0))
@@ -142,8 +142,10 @@ func TestMeetings(t *testing.T) {
 				update(t, db, func(ctx context.Context, tx *storage.Tx) error {
 					return tx.SetRecurrence(ctx, w.intern.ID, casus.Recurrence{First: amsterdam(2026, 12, 2, 10, 0), EveryWeeks: 1, Duration: time.Hour}, "")
 				})
-				err := db.View(t.Context(), func(tx *storage.Tx) error { _, err := tx.Meeting(t.Context(), empty.ID); return err })
-				wantCode(t, err, casus.ENOTFOUND)
+				// Its id and link stay: the meeting is cancelled, not gone.
+				if m := viewValue(t, db, func(ctx context.Context, tx *storage.Tx) (casus.Meeting, error) { return tx.Meeting(ctx, empty.ID) }); m.Status != casus.MeetingCancelled || !m.StartsAt.Equal(empty.StartsAt) {
+					t.Errorf("the empty meeting off the new rhythm = %+v, want it cancelled", m)
+				}
 				if m := viewValue(t, db, func(ctx context.Context, tx *storage.Tx) (casus.Meeting, error) { return tx.Meeting(ctx, withItem.ID) }); !m.StartsAt.Equal(amsterdam(2026, 12, 8, 14, 0)) {
 					t.Errorf("the meeting with an agenda item was changed: %+v", m)
 				}
