@@ -78,7 +78,10 @@ func init() {
 			t.Fatalf("write through SQL touched %d rows, want 1", n)
 		}
 		var team casus.CareTeam
-		view(t, c.db, func(ctx context.Context, tx *storage.Tx) (err error) { team, _, err = tx.Team(ctx, w.zat.ID); return err })
+		view(t, c.db, func(ctx context.Context, tx *storage.Tx) (err error) {
+			team, _, err = tx.Team(ctx, w.zat.ID)
+			return err
+		})
 		if team.Rhythm != "maandelijks" {
 			t.Errorf("rhythm after a write through SQL = %q, want maandelijks", team.Rhythm)
 		}
