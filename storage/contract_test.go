@@ -158,8 +158,6 @@ var pending = map[string]bool{
 	"checkpoint.go":      true,
 	"complaint.go":       true,
 	"consent.go":         true,
-	"discussion.go":      true,
-	"escalation.go":      true,
 	"export.go":          true,
 	"handbook.go":        true,
 	"login.go":           true,
