@@ -158,7 +158,6 @@ var pending = map[string]bool{
 	"checkpoint.go":      true,
 	"complaint.go":       true,
 	"consent.go":         true,
-	"login.go":           true,
 	"mail.go":            true,
 	"meeting.go":         true,
 	"meldcode.go":        true,
