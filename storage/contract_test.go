@@ -159,7 +159,6 @@ var pending = map[string]bool{
 	"complaint.go":       true,
 	"consent.go":         true,
 	"meeting.go":         true,
-	"org.go":             true,
 	"passwordreset.go":   true,
 	"rectification.go":   true,
 	"referral.go":        true,
