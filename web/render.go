@@ -71,7 +71,9 @@ func loadPages() (*pages, error) {
 }
 
 // funcs are the templates' functions: versioned asset links, a meeting
-// rhythm in Dutch time, a discussion record's free texts and dict.
+// rhythm in Dutch time, a discussion record's free texts, dict, has (is an
+// argument given) and options (an empty list of choices, for the form
+// components).
 func (p *pages) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset": func(name string) (string, error) {
@@ -96,6 +98,8 @@ func (p *pages) funcs() template.FuncMap {
 			}
 			return m, nil
 		},
+		"has":     func(m map[string]any, key string) bool { _, ok := m[key]; return ok },
+		"options": func() choices { return choices{} },
 	}
 }
 
