@@ -32,6 +32,7 @@ type AgendaRow struct {
 	Question  string              // the chair's question for the item (the chair's form)
 	Summary   string              // the question in short; empty when anonymous
 	Guests    []casus.AgendaGuest // names are blanked when anonymous
+	Discussed bool                // its record is saved
 }
 
 // Agenda shows a meeting's agenda to the members of its team. Each member
@@ -89,6 +90,10 @@ func agendaRows(l *listing, page *AgendaPage) error {
 	if err != nil {
 		return err
 	}
+	records, err := tx.MeetingDiscussions(ctx, m.ID)
+	if err != nil {
+		return err
+	}
 	for _, it := range items {
 		st, rel, err := tx.StudentFor(ctx, u.ID, it.StudentID)
 		if err != nil {
@@ -105,6 +110,7 @@ func agendaRows(l *listing, page *AgendaPage) error {
 		det := details[it.ID]
 		row := AgendaRow{Item: it, Anonymous: shown == rowAnonymous, Student: st, Age: st.AgeOn(tx.Now()), Invited: invited[it.ID],
 			Question: det.Question, Summary: casus.Shorten(det.Summary, casus.SummaryMax), Guests: det.Guests}
+		_, row.Discussed = records[it.ID]
 		page.Minutes += it.Minutes
 		if row.Anonymous {
 			row.Student = casus.Student{Sector: st.Sector, Level: st.Level, SchoolName: st.SchoolName}
@@ -132,7 +138,7 @@ func (row *AgendaRow) anonymous() {
 // add or remove a guest.
 type AgendaItemChange struct {
 	MeetingID, ItemID string
-	Action            string // up, down, minutes, invite, question, guest, unguest
+	Action            string // up, down, minutes, invite, question, guest, unguest, next
 	Minutes           int
 	Invitee           string // an on-call member's id (invite)
 	Question          string
@@ -142,7 +148,8 @@ type AgendaItemChange struct {
 
 // ChangeAgendaItem lets the chair move an item up or down, set its time,
 // invite an on-call member for it (which relates them to the item's case),
-// set its question or add or remove a guest. Each change is logged against
+// set its question, add or remove a guest, or move an item the team did not
+// get to on to the team's next meeting. Each change is logged against
 // the item's student. errs are the door's errors parsing the form: with
 // any, or an invitee who is not on call, nothing is written and they come
 // back (after the chair and the item are checked).
@@ -186,16 +193,44 @@ func (s *Service) ChangeAgendaItem(ctx context.Context, a Actor, in AgendaItemCh
 		if errs != nil {
 			return errs
 		}
-		if err := logAccess(ctx, tx, e, casus.CanViewStudent(u, rel)); err != nil {
+		acc := casus.CanViewStudent(u, rel)
+		if err := logAccess(ctx, tx, e, acc); err != nil {
 			return err
 		}
-		return agendaItemChange(ctx, tx, u, m, in)
+		if err := agendaItemChange(ctx, tx, u, m, items[i], in); err != nil {
+			return refused(e, acc, err)
+		}
+		return nil
 	})
 }
 
+// moveItemOn moves an item the team did not get to on to the team's next
+// meeting; a discussed item stays (its record is there), and with no
+// meeting ahead the chair plans one first.
+func moveItemOn(ctx context.Context, tx *storage.Tx, u casus.User, m casus.Meeting, it casus.AgendaItem) error {
+	records, err := tx.MeetingDiscussions(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	if _, done := records[it.ID]; done {
+		return &casus.Error{Code: casus.ECONFLICT, Key: "agenda.discussed_stays"}
+	}
+	next, err := tx.NextMeeting(ctx, m.TeamID, m.StartsAt)
+	if casus.ErrorCode(err) == casus.ENOTFOUND {
+		return &casus.Error{Code: casus.ECONFLICT, Key: "agenda.no_next_meeting"}
+	}
+	if err != nil {
+		return err
+	}
+	_, err = tx.MoveItemOn(ctx, it, next, u.ID)
+	return err
+}
+
 // agendaItemChange stores the change.
-func agendaItemChange(ctx context.Context, tx *storage.Tx, u casus.User, m casus.Meeting, in AgendaItemChange) error {
+func agendaItemChange(ctx context.Context, tx *storage.Tx, u casus.User, m casus.Meeting, it casus.AgendaItem, in AgendaItemChange) error {
 	switch in.Action {
+	case "next":
+		return moveItemOn(ctx, tx, u, m, it)
 	case "up", "down":
 		return tx.MoveAgendaItem(ctx, m.ID, in.ItemID, in.Action == "up")
 	case "minutes":

@@ -25,7 +25,7 @@ const (
 )
 
 // agendaActions are what the chair can do to an agenda item.
-var agendaActions = []string{"up", "down", "minutes", "invite", "question", "guest", "unguest"}
+var agendaActions = []string{"up", "down", "minutes", "invite", "question", "guest", "unguest", "next"}
 
 // handleAgendaItem lets the chair move an item up or down, set its time,
 // invite an on-call member for it, set its question or add or remove a
