@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"time"
 
 	"casus"
 	"casus/storage"
@@ -265,4 +266,64 @@ func agendaMeeting(ctx context.Context, tx *storage.Tx, id string, u casus.User)
 		return m, nil, casus.ErrNotFound
 	}
 	return m, members, nil
+}
+
+// PutOnAgenda puts an open case on the agenda of a coming meeting of its
+// team, for the team's chair: an open zorgteam case or an accepted
+// referral that sits on no agenda gets its turn. The same case is on a
+// meeting's agenda once. An item added after the agenda went out is late,
+// and the team's fixed members are told the agenda changed (the message
+// names no student). Refusals are logged. It returns the student's id.
+func (s *Service) PutOnAgenda(ctx context.Context, a Actor, caseID, meetingID string) (string, error) {
+	var studentID string
+	req := studentReq{action: casus.ActChange, purpose: "agenda: add", objectKind: "case", objectID: caseID}
+	err := s.inCase(ctx, a, req, casus.CanViewStudent, func(c *Student, cs casus.Case, _ casus.Access) error {
+		ctx, tx, u := c.ctx, c.tx, c.u
+		studentID = c.st.ID
+		members, err := tx.TeamMembers(ctx, cs.TeamID)
+		if err != nil {
+			return err
+		}
+		if !casus.CanPlanMeetings(u, members) {
+			return &casus.Error{Code: casus.EFORBIDDEN, Key: "meetings.not_chair"}
+		}
+		if cs.Status != casus.CaseOpen {
+			return &casus.Error{Code: casus.ECONFLICT, Key: "agenda.case_closed"}
+		}
+		if !casus.ValidID(meetingID) {
+			return casus.FieldError("meeting", "error.choice", nil)
+		}
+		m, err := tx.Meeting(ctx, meetingID)
+		if casus.ErrorCode(err) == casus.ENOTFOUND || err == nil && m.TeamID != cs.TeamID {
+			return casus.FieldError("meeting", "error.choice", nil)
+		}
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		if m.Status != casus.MeetingPlanned || !m.StartsAt.After(now) {
+			return &casus.Error{Code: casus.ECONFLICT, Key: "agenda.meeting_not_ahead"}
+		}
+		it := casus.AgendaItem{MeetingID: m.ID, CaseID: cs.ID, Kind: casus.AgendaChair, SourceID: cs.ID, AddedBy: u.ID,
+			Late: !now.Before(casus.SendBy(m.StartsAt, casus.AgendaSendDays))}
+		if err := tx.AddAgendaItem(ctx, &it); err != nil {
+			return err
+		}
+		c.e.ObjectKind, c.e.ObjectID = "agenda_item", it.ID
+		if !it.Late {
+			return nil
+		}
+		args := map[string]string{"Team": cs.TeamName, "Start": m.StartsAt.UTC().Format(time.RFC3339)}
+		for _, tm := range members {
+			if tm.Kind == casus.MemberOnCall || tm.User.ID == u.ID {
+				continue
+			}
+			if err := tx.AddMessage(ctx, &casus.Message{UserID: tm.User.ID, Key: "message.agenda_late",
+				Link: "/meetings/" + m.ID, Args: args}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return studentID, err
 }

@@ -10,22 +10,25 @@ import (
 
 // StudentView is a student's page as the actor's relation allows it.
 type StudentView struct {
-	Student      casus.Student
-	Age          int
-	AgeBand      string // instead of the age on an anonymous page
-	Relation     casus.Relation
-	View         casus.StudentView
-	Guardians    []casus.Guardian
-	Cases        []casus.Case
-	CanRefer     bool // may start a referral (aanmelding) of the student
-	Care         CareSection
-	Anonymous    bool // a partner without consent: no name, date of birth, number or group
-	Actions      ActionSection
-	Advice       AdviceSection
-	Agenda       []storage.ScheduledItem // coming meetings that will discuss the student
-	CanCrisis    bool                    // may record a crisis
-	CanConsent   bool                    // may record consent for the student's cases
-	CanClose     bool                    // may close and reopen the cases
+	Student   casus.Student
+	Age       int
+	AgeBand   string // instead of the age on an anonymous page
+	Relation  casus.Relation
+	View      casus.StudentView
+	Guardians []casus.Guardian
+	Cases     []casus.Case
+	CanRefer  bool // may start a referral (aanmelding) of the student
+	Care      CareSection
+	Anonymous bool // a partner without consent: no name, date of birth, number or group
+	Actions   ActionSection
+	Advice    AdviceSection
+	Agenda    []storage.ScheduledItem // coming meetings that will discuss the student
+	// Schedulable are, by case id, the coming meetings of the teams the
+	// actor chairs where they can put the student's open case on the agenda.
+	Schedulable  map[string][]casus.Meeting
+	CanCrisis    bool // may record a crisis
+	CanConsent   bool // may record consent for the student's cases
+	CanClose     bool // may close and reopen the cases
 	CloseReasons []casus.CloseReason
 	Closure      StudentClosure // goals to evaluate on closing, and the cases' history
 	CanReadLog   bool           // may read the student's access log and run the export
@@ -124,6 +127,11 @@ func (s *Service) studentView(c *Student, acc casus.Access, named bool) (Student
 		if page.Agenda, err = tx.StudentAgenda(ctx, st.ID, tx.Now()); err != nil {
 			return page, err
 		}
+		if !page.Anonymous {
+			if page.Schedulable, err = tx.ChairMeetingsAhead(ctx, u.ID, st.ID, tx.Now(), schedulableMeetings); err != nil {
+				return page, err
+			}
+		}
 	}
 	page.CanCrisis = casus.CanRecordCrisis(u, rel).Allowed
 	page.CanConsent = casus.CanManageConsent(u, rel).Allowed
@@ -152,6 +160,10 @@ func (s *Service) studentView(c *Student, acc casus.Access, named bool) (Student
 	page.Care, err = c.careSection(today)
 	return page, err
 }
+
+// schedulableMeetings is how many coming meetings the student page offers
+// to put a case on.
+const schedulableMeetings = 6
 
 // studentClosure loads the goals for whoever may close the cases and the
 // history for whoever may read it.

@@ -326,6 +326,31 @@ func init() {
 		})
 	})
 
+	contracts.add("ChairMeetingsAhead", func(t *testing.T, c *contract) {
+		w := c.w
+		setRhythmC(t, c, w.zat.ID)
+		m1 := nextMeetingC(t, c, w.zat.ID, c.clock.Now())
+		m2 := nextMeetingC(t, c, w.zat.ID, m1.StartsAt)
+		ahead := func(userID, studentID string, n int) map[string][]casus.Meeting {
+			return viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (map[string][]casus.Meeting, error) {
+				return tx.ChairMeetingsAhead(ctx, userID, studentID, c.clock.Now(), n)
+			})
+		}
+		got := ahead(w.coordinator.ID, w.sanne.ID, 6)
+		if ms := got[w.sanneCase.ID]; len(ms) < 2 || ms[0].ID != m1.ID || ms[1].ID != m2.ID || ms[0].TeamID != w.zat.ID {
+			t.Errorf("ChairMeetingsAhead = %+v, want the ZAT's stored meetings, soonest first, for Sanne's open case", got)
+		}
+		if ms := ahead(w.coordinator.ID, w.sanne.ID, 1)[w.sanneCase.ID]; len(ms) != 1 || ms[0].ID != m1.ID {
+			t.Errorf("with n = 1: %+v, want the first meeting only", ms)
+		}
+		if got := ahead(w.specialist.ID, w.sanne.ID, 6); len(got) != 0 {
+			t.Errorf("a member who does not chair: %+v, want nothing", got)
+		}
+		if got := ahead(w.coordinator.ID, w.bram.ID, 6); len(got) != 0 {
+			t.Errorf("Bram's case is closed: %+v, want nothing", got)
+		}
+	})
+
 	contracts.add("RecordCrisis", func(t *testing.T, c *contract) {
 		w := c.w
 		setRhythmC(t, c, w.intern.ID)

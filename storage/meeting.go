@@ -426,6 +426,35 @@ func (tx *Tx) UpcomingMeetings(ctx context.Context, teamID string, t time.Time, 
 		WHERE team_id = $1 AND status = 'planned' AND starts_at > $2 ORDER BY starts_at LIMIT $3`, teamID, utc(t), n)
 }
 
+// ChairMeetingsAhead returns, for each open case of the student at a team
+// the user chairs, the team's next n stored, planned meetings after t
+// (by case id): where the chair can put the case on an agenda. One
+// statement, whatever the number of cases.
+func (tx *Tx) ChairMeetingsAhead(ctx context.Context, userID, studentID string, t time.Time, n int) (map[string][]casus.Meeting, error) {
+	rows, err := tx.query(ctx, `SELECT CAST(c.id AS TEXT), m.id, m.team_id, m.starts_at, m.duration_minutes, m.location, m.status
+		FROM cases c JOIN team_members tm ON tm.team_id = c.team_id AND tm.user_id = $1 AND tm.chair
+		JOIN (SELECT id, team_id, starts_at, duration_minutes, location, status,
+			ROW_NUMBER() OVER (PARTITION BY team_id ORDER BY starts_at) AS n
+			FROM meetings WHERE status = 'planned' AND starts_at > $3) m ON m.team_id = c.team_id AND m.n <= $4
+		WHERE c.student_id = $2 AND c.status = 'open' ORDER BY c.opened_at, m.starts_at`, userID, studentID, utc(t), n)
+	if err != nil {
+		return nil, fmt.Errorf("storage: chair meetings ahead: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]casus.Meeting{}
+	for rows.Next() {
+		var caseID string
+		var m casus.Meeting
+		var minutes int
+		if err := rows.Scan(&caseID, &m.ID, &m.TeamID, &m.StartsAt, &minutes, &m.Location, &m.Status); err != nil {
+			return nil, err
+		}
+		m.Duration, m.StartsAt = time.Duration(minutes)*time.Minute, m.StartsAt.UTC()
+		out[caseID] = append(out[caseID], m)
+	}
+	return out, rows.Err()
+}
+
 // MoveAgendaItem swaps the item with its neighbour above (up) or below; at
 // the top or bottom it stays.
 func (tx *Tx) MoveAgendaItem(ctx context.Context, meetingID, itemID string, up bool) error {

@@ -193,3 +193,77 @@ func acceptedAtZAT(t *testing.T, env *webtest.Env) string {
 	}
 	return zatRef
 }
+
+// TestPutOnAgenda: Lotte's ZAT case is open but on no agenda. The chair
+// finds the coming meetings on her page and puts her case on the next one;
+// the agenda then lists her, and putting her there again is refused. Put on
+// a meeting whose agenda went out already, the item is late and the team's
+// fixed members — not the chair — are told, without her name. A meeting of
+// another team is no choice.
+func TestPutOnAgenda(t *testing.T) {
+	t.Parallel()
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			zatCase := consentMatrixIDs(t, env)["{lotte_zat}"]
+			meeting := meetingsMatrixIDs(t, env)["{meeting:zat}"]
+			lotte := env.StudentID(demo.LotteNumber)
+			coord := env.NewClient()
+			coord.Login(demo.UserCoordinator)
+			page := coord.Get("/students/" + lotte).Body
+			if !strings.Contains(page, `action="/cases/`+zatCase+`/agenda"`) || !strings.Contains(page, `value="`+meeting+`"`) {
+				t.Fatalf("the chair is not offered the ZAT's next meeting on Lotte's page")
+			}
+			mentor := env.NewClient()
+			mentor.Login(demo.UserMentor)
+			if strings.Contains(mentor.Get("/students/"+lotte).Body, "/agenda\"") {
+				t.Errorf("the mentor, no chair, is offered to put Lotte on an agenda")
+			}
+			var start time.Time
+			if err := env.SQL().QueryRow(`SELECT starts_at FROM meetings WHERE id = $1`, meeting).Scan(&start); err != nil {
+				t.Fatal(err)
+			}
+			env.Clock.Set(start.Add(-24 * time.Hour)) // the agenda went out days ago
+			put := func(m string) webtest.Response {
+				return coord.Post("/cases/"+zatCase+"/agenda", url.Values{"meeting": {m}})
+			}
+			if res := put(meeting); res.Status != http.StatusSeeOther {
+				t.Fatalf("put Lotte's case on the agenda: %d: %s", res.Status, res.Body)
+			}
+			if agenda := coord.Get("/meetings/" + meeting).Body; !strings.Contains(agenda, "Lotte Verhagen") {
+				t.Errorf("the agenda does not list Lotte")
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1 AND case_id = $2 AND late`, meeting, zatCase); n != 1 {
+				t.Errorf("%d late items for Lotte's case, want 1", n)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM messages WHERE msg_key = 'message.agenda_late' AND user_id = $1`, env.UserID("ggz")); n != 1 {
+				t.Errorf("the GGZ member was told %d times of the late item, want once", n)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM messages WHERE msg_key = 'message.agenda_late' AND user_id = $1`, env.UserID(demo.UserCoordinator)); n != 0 {
+				t.Errorf("the chair is told of their own addition")
+			}
+			ggz := env.NewClient()
+			ggz.Login("ggz")
+			if msgs := ggz.Get("/messages").Body; !strings.Contains(msgs, "Er is na het versturen van de agenda een punt toegevoegd") || strings.Contains(msgs, "Lotte") {
+				t.Errorf("the GGZ member's message is missing or names Lotte")
+			}
+			before := env.Snapshot("sessions", "access_log", "access_log_head")
+			if res := put(meeting); res.Status != http.StatusConflict {
+				t.Errorf("putting Lotte on the same agenda twice: %d, want 409", res.Status)
+			}
+			var other string
+			if err := env.SQL().QueryRow(`SELECT CAST(id AS TEXT) FROM meetings WHERE team_id <> $1 LIMIT 1`, teamID(t, env, demo.TeamMBOZAT)).Scan(&other); err != nil {
+				t.Fatal(err)
+			}
+			if res := put(other); res.Status != http.StatusBadRequest {
+				t.Errorf("a meeting of another team: %d, want 400", res.Status)
+			}
+			if diff := webtest.Changed(before, env.Snapshot("sessions", "access_log", "access_log_head")); len(diff) > 0 {
+				t.Errorf("refused requests changed %v", diff)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM access_log WHERE student_id = $1 AND purpose = 'agenda: add (refused)'`, lotte); n != 2 {
+				t.Errorf("%d refusals logged, want 2", n)
+			}
+		})
+	}
+}

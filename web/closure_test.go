@@ -39,6 +39,9 @@ func closureMatrix() map[string][]cell {
 	return map[string][]cell{
 		"POST /cases/{id}/close":  cells("/cases/{lotte_zat}/close"),
 		"POST /cases/{id}/reopen": cells("/cases/{lotte_zat}/reopen"),
+		// Only the team's chair puts a case on an agenda; the form names no meeting.
+		"POST /cases/{id}/agenda": byUser("/cases/{lotte_zat}/agenda", url.Values{"meeting": {""}}, notFound,
+			map[string]int{anon: unauth, demo.UserCoordinator: bad, demo.UserCareContact: forbid, demo.UserMentor: forbid, demo.UserGGD: forbid}),
 		// Lotte's case has no aftercare yet: not found for everyone.
 		"GET /cases/{id}/aftercare":  byUser("/cases/{lotte_zat}/aftercare", nil, notFound, map[string]int{anon: redirect}),
 		"POST /cases/{id}/aftercare": byUser("/cases/{lotte_zat}/aftercare", url.Values{"respondent": {""}}, notFound, map[string]int{anon: unauth}),
