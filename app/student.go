@@ -43,6 +43,19 @@ type StudentClosure struct {
 	Goals   map[string][]StudentCloseGoal  // by case id, for the close form
 	History map[string][]casus.CaseClosure // by case id
 	Results []casus.GoalResult
+	// Actions are, by case id, the actions still to be done that closing
+	// the case must carry over or end; Ends the choices, Transfer the
+	// default one (carry over when the student has an open ZAT case).
+	Actions  map[string][]StudentCloseAction
+	Ends     []casus.ActionEnd
+	Transfer bool
+}
+
+// StudentCloseAction is an open action of the close form with its number
+// on the form.
+type StudentCloseAction struct {
+	N int
+	casus.Action
 }
 
 // StudentCloseGoal is a goal of the close form with its number in the plan.
@@ -151,7 +164,7 @@ func (s *Service) studentView(c *Student, acc casus.Access, named bool) (Student
 			return page, err
 		}
 	}
-	if page.Closure, err = c.studentClosure(page.Cases); err != nil {
+	if page.Closure, err = c.studentClosure(page.Cases, page.Actions.Actions); err != nil {
 		return page, err
 	}
 	if page.Advice, err = c.adviceSection(page.Cases); err != nil {
@@ -167,9 +180,22 @@ const schedulableMeetings = 6
 
 // studentClosure loads the goals for whoever may close the cases and the
 // history for whoever may read it.
-func (c *Student) studentClosure(cases []casus.Case) (StudentClosure, error) {
-	sec := StudentClosure{Results: casus.GoalResults}
+func (c *Student) studentClosure(cases []casus.Case, actions []casus.Action) (StudentClosure, error) {
+	sec := StudentClosure{Results: casus.GoalResults, Ends: casus.ActionEnds}
 	canClose := casus.CanCloseCase(c.u, c.rel).Allowed
+	if canClose {
+		for _, a := range actions {
+			if a.Status.Active() {
+				if sec.Actions == nil {
+					sec.Actions = map[string][]StudentCloseAction{}
+				}
+				sec.Actions[a.CaseID] = append(sec.Actions[a.CaseID], StudentCloseAction{N: len(sec.Actions[a.CaseID]) + 1, Action: a})
+			}
+		}
+		sec.Transfer = slices.ContainsFunc(cases, func(cs casus.Case) bool {
+			return cs.TeamKind == casus.TeamZAT && cs.Status == casus.CaseOpen
+		})
+	}
 	history := casus.CanReadCaseHistory(c.u, c.rel).Allowed
 	for _, cs := range cases {
 		if canClose && cs.Status == casus.CaseOpen {
