@@ -167,7 +167,9 @@ func init() {
 		if got.CaseID != w.sanneInternCaseLater.ID || got.Version != 2 || got.Status != casus.ActionOpen {
 			t.Errorf("stored: %+v, want the action in the other case at version 2, still open", got)
 		}
-		us := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.ActionUpdate, error) { return tx.ActionUpdates(ctx, a.ID) })
+		us := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.ActionUpdate, error) {
+			return tx.ActionUpdates(ctx, a.ID)
+		})
 		if len(us) != 2 || us[1].Note != "overgedragen" || us[1].ActorID != w.coordinator.ID {
 			t.Errorf("updates = %+v, want the transfer noted", us)
 		}
