@@ -70,7 +70,10 @@ func (s *Service) CloseCase(ctx context.Context, a Actor, caseID string, in Clos
 		if err := c.tx.CloseCase(c.ctx, cs.ID, in.Reason, in.Note, c.u.ID, outcomes...); err != nil {
 			return err
 		}
-		return c.endActions(open, in, zat)
+		if err := c.endActions(open, in, zat); err != nil {
+			return err
+		}
+		return followRoute(c.ctx, c.tx, c.u, c.st.ID, casus.RouteClosed, cs.TeamKind, in.Reason)
 	})
 	return studentID, err
 }

@@ -618,6 +618,9 @@ func (r *inReferral) decide(in ReferralDecision) error {
 		if err := tx.LinkReferral(ctx, ref.ID, c.ID, ""); err != nil {
 			return err
 		}
+		if err := followRoute(ctx, tx, r.u, ref.StudentID, casus.RouteAccepted, ref.TeamKind, ""); err != nil {
+			return err
+		}
 		// Ready for the agenda: on the next meeting's, at once.
 		_, err = tx.PutOnNextAgenda(ctx, ref.TeamID, casus.AgendaItem{CaseID: c.ID, Kind: casus.AgendaReferral,
 			SourceID: ref.ID, AddedBy: r.u.ID})

@@ -229,3 +229,65 @@ func TestHandOverToZAT(t *testing.T) {
 		})
 	}
 }
+
+// TestRouteFollowsTheWork: Lotte's care-route step moves with the teams'
+// decisions. Her case escalated to the ZAT and accepted there puts her at
+// the ZAT step; closing the ZAT case while the intern zorgteam's is still
+// open brings her back to the intern step; closing that one as solved
+// brings her back to basic guidance. Each step is recorded as made by the
+// decision, and the care-route page says so in words.
+func TestRouteFollowsTheWork(t *testing.T) {
+	t.Parallel()
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			lotte := env.StudentID(demo.LotteNumber)
+			step := func() string {
+				var to string
+				if err := env.SQL().QueryRow(`SELECT to_step FROM route_events WHERE student_id = $1 ORDER BY seq DESC LIMIT 1`, lotte).Scan(&to); err != nil {
+					t.Fatal(err)
+				}
+				return to
+			}
+			acceptedAtZAT(t, env)
+			if s := step(); s != "zat" {
+				t.Fatalf("after escalation and acceptance at the ZAT: step %s, want zat", s)
+			}
+			coord := env.NewClient()
+			coord.Login(demo.UserCoordinator)
+			closeCase := func(kind string) {
+				t.Helper()
+				var id string
+				if err := env.SQL().QueryRow(`SELECT CAST(c.id AS TEXT) FROM cases c JOIN care_teams t ON t.id = c.team_id
+					WHERE c.student_id = $1 AND t.kind = $2 AND c.status = 'open'`, lotte, kind).Scan(&id); err != nil {
+					t.Fatalf("Lotte's open %s case: %v", kind, err)
+				}
+				page := coord.Get("/students/" + lotte).Body
+				form := actionEnds(page, "done")
+				for _, m := range regexp.MustCompile(`name="(outcome_[^"]+)"`).FindAllStringSubmatch(page, -1) {
+					form.Set(m[1], "achieved")
+				}
+				form.Set("reason", "solved")
+				form.Set("note", "Het gaat goed met Lotte.")
+				if res := coord.Post("/cases/"+id+"/close", form); res.Status != http.StatusSeeOther {
+					t.Fatalf("close the %s case: %d: %s", kind, res.Status, res.Body)
+				}
+			}
+			closeCase("zat")
+			if s := step(); s != "intern" {
+				t.Errorf("after closing the ZAT case with the intern case open: step %s, want intern", s)
+			}
+			closeCase("intern")
+			if s := step(); s != "basic" {
+				t.Errorf("after closing the last case as solved: step %s, want basic", s)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM route_events WHERE student_id = $1 AND reason = 'route.auto.closed' AND by_id = $2`,
+				lotte, env.UserID(demo.UserCoordinator)); n != 2 {
+				t.Errorf("%d steps recorded as made by a closing, want 2", n)
+			}
+			if page := coord.Get("/students/" + lotte + "/route").Body; !strings.Contains(page, "Vanzelf: een casus is afgesloten.") {
+				t.Errorf("the care-route page does not say the step followed a closing")
+			}
+		})
+	}
+}
