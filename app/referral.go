@@ -466,6 +466,21 @@ type ReferralView struct {
 	// the ZAT (or note the bridging once it is escalated).
 	CanEscalate bool
 	CaseEvents  []casus.CaseEvent // of the intern case: escalation, bridging
+	// Intern is what the intern zorgteam did before it handed the case to
+	// the ZAT, beside a ZAT referral that came from it; nil otherwise.
+	Intern *InternWork
+}
+
+// InternWork is the intern zorgteam's work on a case, read-only beside the
+// ZAT referral it escalated: its latest plan (analysis and goals, with its
+// date), the actions that plan agreed, and its advice to the mentor.
+type InternWork struct {
+	TeamName string
+	Plan     casus.Discussion
+	HasPlan  bool
+	Actions  []casus.Action
+	Advice   []casus.Advice
+	Names    map[string]string // the intern team's members by id, for the plan's attendees
 }
 
 // ViewReferral shows a referral to whoever may read it.
@@ -503,6 +518,11 @@ func (r *inReferral) view() (ReferralView, error) {
 			return page, err
 		}
 	}
+	if ref.TeamKind == casus.TeamZAT && ref.PreviousID != "" {
+		if page.Intern, err = r.internWork(); err != nil {
+			return page, err
+		}
+	}
 	for _, d := range casus.Decisions {
 		if casus.CanDecide(u, f, d).Allowed {
 			page.Decisions = append(page.Decisions, d)
@@ -512,6 +532,40 @@ func (r *inReferral) view() (ReferralView, error) {
 		page.Teams, err = r.redirectTargets(page.Student.SchoolID)
 	}
 	return page, err
+}
+
+// internWork reads what the intern zorgteam did on the case it escalated
+// to this ZAT referral; nil when the referral came from elsewhere.
+func (r *inReferral) internWork() (*InternWork, error) {
+	ctx, tx := r.ctx, r.tx
+	prev, _, err := tx.ReferralFor(ctx, r.u.ID, r.ref.PreviousID)
+	if err != nil || prev.TeamKind != casus.TeamIntern || prev.CaseID == "" {
+		return nil, err
+	}
+	w := &InternWork{TeamName: prev.TeamName}
+	if w.Plan, w.HasPlan, err = tx.LatestPlan(ctx, prev.CaseID); err != nil {
+		return nil, err
+	}
+	if w.HasPlan {
+		if w.Actions, err = tx.DiscussionActions(ctx, w.Plan.ID); err != nil {
+			return nil, err
+		}
+		members, err := tx.TeamMembers(ctx, prev.TeamID)
+		if err != nil {
+			return nil, err
+		}
+		w.Names = map[string]string{}
+		for _, tm := range members {
+			w.Names[tm.User.ID] = tm.User.Name
+		}
+	}
+	advice, err := tx.StudentAdvice(ctx, r.ref.StudentID)
+	for _, a := range advice {
+		if a.CaseID == prev.CaseID {
+			w.Advice = append(w.Advice, a)
+		}
+	}
+	return w, err
 }
 
 // redirectTargets are the other teams serving the student's school.

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -263,6 +264,56 @@ func TestPutOnAgenda(t *testing.T) {
 			}
 			if n := env.Count(`SELECT COUNT(*) FROM access_log WHERE student_id = $1 AND purpose = 'agenda: add (refused)'`, lotte); n != 2 {
 				t.Errorf("%d refusals logged, want 2", n)
+			}
+		})
+	}
+}
+
+// TestZATSeesInternWork: the intern zorgteam discusses Lotte and agrees a
+// plan with an action, then escalates her case to the ZAT. Beside the ZAT
+// referral the chair reads, without changing it, the intern team's
+// analysis and goals with their date and the action it agreed.
+func TestZATSeesInternWork(t *testing.T) {
+	t.Parallel()
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			lotte := env.StudentID(demo.LotteNumber)
+			var internCase string
+			if err := env.SQL().QueryRow(`SELECT CAST(c.id AS TEXT) FROM cases c JOIN care_teams t ON t.id = c.team_id
+				WHERE c.student_id = $1 AND t.kind = 'intern' AND c.status = 'open'`, lotte).Scan(&internCase); err != nil {
+				t.Fatal(err)
+			}
+			coord := env.NewClient()
+			coord.Login(demo.UserCoordinator)
+			page := coord.Get("/students/" + lotte).Body
+			m := regexp.MustCompile(`action="/cases/` + internCase + `/agenda"[\s\S]*?<option value="([^"]+)"`).FindStringSubmatch(page)
+			if m == nil {
+				t.Fatalf("no meeting of the intern team to put Lotte on")
+			}
+			if res := coord.Post("/cases/"+internCase+"/agenda", url.Values{"meeting": {m[1]}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("put Lotte on the intern agenda: %d", res.Status)
+			}
+			var item string
+			if err := env.SQL().QueryRow(`SELECT CAST(id AS TEXT) FROM agenda_items WHERE meeting_id = $1 AND case_id = $2`, m[1], internCase).Scan(&item); err != nil {
+				t.Fatal(err)
+			}
+			plan := discussionForm("0", env.Clock.Now().AddDate(0, 2, 0))
+			plan.Set("hindering", "Schulden en ruzie thuis.")
+			plan.Set("goal_1", "Lotte heeft overzicht over haar schulden")
+			if res := coord.Post("/meetings/"+m[1]+"/items/"+item+"/discussion", plan); res.Status != http.StatusSeeOther {
+				t.Fatalf("record the intern discussion: %d: %s", res.Status, res.Body)
+			}
+			zatRef := acceptedAtZAT(t, env)
+			body := coord.Get("/referrals/" + zatRef).Body
+			for _, want := range []string{"al deed", "Analyse en plan van de bespreking, vastgelegd op", "Schulden en ruzie thuis.",
+				"Lotte heeft overzicht over haar schulden"} {
+				if !strings.Contains(body, want) {
+					t.Errorf("the ZAT referral page lacks %q", want)
+				}
+			}
+			if strings.Contains(body, `action="/meetings/`+m[1]) {
+				t.Errorf("the intern plan can be changed from the ZAT referral")
 			}
 		})
 	}
