@@ -473,7 +473,8 @@ type ReferralView struct {
 
 // InternWork is the intern zorgteam's work on a case, read-only beside the
 // ZAT referral it escalated: its latest plan (analysis and goals, with its
-// date), the actions that plan agreed, and its advice to the mentor.
+// date), the case's actions still running and those the plan agreed, and
+// its advice to the mentor.
 type InternWork struct {
 	TeamName string
 	Plan     casus.Discussion
@@ -546,9 +547,20 @@ func (r *inReferral) internWork() (*InternWork, error) {
 	if w.Plan, w.HasPlan, err = tx.LatestPlan(ctx, prev.CaseID); err != nil {
 		return nil, err
 	}
+	// The intern case's actions still running, and those its plan agreed
+	// (some may run at the ZAT now).
+	if w.Actions, err = tx.CaseOpenActions(ctx, prev.CaseID); err != nil {
+		return nil, err
+	}
 	if w.HasPlan {
-		if w.Actions, err = tx.DiscussionActions(ctx, w.Plan.ID); err != nil {
+		agreed, err := tx.DiscussionActions(ctx, w.Plan.ID)
+		if err != nil {
 			return nil, err
+		}
+		for _, a := range agreed {
+			if !slices.ContainsFunc(w.Actions, func(b casus.Action) bool { return b.ID == a.ID }) {
+				w.Actions = append(w.Actions, a)
+			}
 		}
 		members, err := tx.TeamMembers(ctx, prev.TeamID)
 		if err != nil {
