@@ -1,6 +1,9 @@
 package casus
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // CloseReason is why a case ends (SPEC §3, process 6).
 type CloseReason string
@@ -61,4 +64,47 @@ type CaseClosure struct {
 	At        time.Time
 	ActorName string
 	Outcomes  []GoalOutcome
+}
+
+// ActionEnd is what becomes of an action still to be done when its case
+// closes: nothing may vanish from the task lists unsaid.
+type ActionEnd string
+
+// What becomes of an open action at closing.
+const (
+	ActionTransfer ActionEnd = "transfer" // goes on in the student's ZAT case (a hand-over to the ZAT)
+	ActionEndDone  ActionEnd = "done"     // it was done after all
+	ActionEndStop  ActionEnd = "stop"     // no longer needed: stopped
+)
+
+// ActionEnds lists the choices in the order of the form.
+var ActionEnds = []ActionEnd{ActionTransfer, ActionEndDone, ActionEndStop}
+
+// NeedsGoalOutcomes reports whether closing for reason asks the outcome of
+// every goal of the latest plan: a hand-over to the ZAT ends no plan — the
+// ZAT goes on with it — so it asks none.
+func NeedsGoalOutcomes(reason CloseReason) bool { return reason != CloseZAT }
+
+// ActionEndField is the close form's field for an open action.
+func ActionEndField(actionID string) string { return "action_" + actionID }
+
+// CheckActionEnds checks the choice made for each open action of a case
+// that closes for reason, by action id: every one needs a choice, and only
+// a hand-over to the ZAT, with the student's ZAT case open, can carry an
+// action over. It returns a field error per action, naming it by its
+// number on the form, and nil when all is well.
+func CheckActionEnds(reason CloseReason, zatCaseOpen bool, open []Action, chosen map[string]ActionEnd) ValidationErrors {
+	var errs ValidationErrors
+	for i, a := range open {
+		n := map[string]any{"N": i + 1}
+		switch c := chosen[a.ID]; {
+		case !slices.Contains(ActionEnds, c):
+			errs = append(errs, FieldError(ActionEndField(a.ID), "closure.action_choose", n))
+		case c == ActionTransfer && reason != CloseZAT:
+			errs = append(errs, FieldError(ActionEndField(a.ID), "closure.action_transfer_zat_only", n))
+		case c == ActionTransfer && !zatCaseOpen:
+			errs = append(errs, FieldError(ActionEndField(a.ID), "closure.action_no_zat_case", n))
+		}
+	}
+	return errs
 }

@@ -164,6 +164,34 @@ type AgendaItem struct {
 	Late      bool // added after the agenda's send-by date
 	AddedBy   string
 	AddedAt   time.Time
+	// MovedFrom is the item at an earlier meeting this one moved on from,
+	// MovedTo the item at a later meeting it moved on to; each with the
+	// start of that meeting. Empty when the item did not move.
+	MovedFrom, MovedTo           string
+	MovedFromStart, MovedToStart time.Time
+}
+
+// Moved reports whether the item moved on to a later meeting.
+func (it AgendaItem) Moved() bool { return it.MovedTo != "" }
+
+// MinutesReady says why a meeting's minutes cannot be made final at now,
+// or nil when they can: not before the meeting's day (Amsterdam), and not
+// while an item is neither discussed nor moved on to a later meeting —
+// such an item would be lost to every later agenda.
+func MinutesReady(m Meeting, now time.Time, items []AgendaItem, discussed map[string]bool) error {
+	if CareDay(now).Before(CareDay(m.StartsAt)) {
+		return &Error{Code: ECONFLICT, Key: "minutes.before_meeting"}
+	}
+	open := 0
+	for _, it := range items {
+		if !discussed[it.ID] && !it.Moved() {
+			open++
+		}
+	}
+	if open > 0 {
+		return &Error{Code: ECONFLICT, Key: "minutes.items_open", Args: map[string]any{"Count": open}}
+	}
+	return nil
 }
 
 // AgendaSendDays is how many working days before a meeting its agenda goes

@@ -1,6 +1,7 @@
 package casus_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -97,5 +98,44 @@ func TestSendBy(t *testing.T) {
 				t.Errorf("SendBy(%v) = %v, want %v", tc.start, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestMinutesReady(t *testing.T) {
+	meeting := time.Date(2027, 1, 7, 14, 0, 0, 0, casus.Amsterdam)
+	m := casus.Meeting{ID: "m", StartsAt: meeting}
+	items := []casus.AgendaItem{{ID: "a"}, {ID: "b"}, {ID: "c", MovedTo: "c2"}}
+	all := map[string]bool{"a": true, "b": true}
+	for _, tc := range []struct {
+		name      string
+		now       time.Time
+		discussed map[string]bool
+		key       string
+	}{
+		{"OK/OnTheDayAfterTheMeeting", meeting.Add(2 * time.Hour), all, ""},
+		{"OK/MorningOfTheMeetingDay", time.Date(2027, 1, 7, 8, 0, 0, 0, casus.Amsterdam), all, ""},
+		{"OK/WeeksLater", meeting.AddDate(0, 1, 0), all, ""},
+		{"Refused/BeforeMeetingDay", time.Date(2026, 12, 4, 10, 0, 0, 0, casus.Amsterdam), all, "minutes.before_meeting"},
+		{"Refused/EveningBefore", time.Date(2027, 1, 6, 23, 30, 0, 0, casus.Amsterdam), all, "minutes.before_meeting"},
+		{"Refused/ItemNotDiscussed", meeting.Add(time.Hour), map[string]bool{"a": true}, "minutes.items_open"},
+		{"Refused/NothingDiscussed", meeting.Add(time.Hour), nil, "minutes.items_open"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := casus.MinutesReady(m, tc.now.UTC(), items, tc.discussed)
+			if tc.key == "" {
+				if err != nil {
+					t.Fatalf("MinutesReady = %v, want nil", err)
+				}
+				return
+			}
+			var e *casus.Error
+			if !errors.As(err, &e) || e.Key != tc.key {
+				t.Fatalf("MinutesReady = %v, want %s", err, tc.key)
+			}
+		})
+	}
+	var e *casus.Error
+	if err := casus.MinutesReady(m, meeting.Add(time.Hour), items, nil); !errors.As(err, &e) || e.Args["Count"] != 2 {
+		t.Errorf("open items counted %v, want 2 (the moved item is not open)", err)
 	}
 }

@@ -173,6 +173,9 @@ type Referral struct {
 	StudentName   string
 	ReferrerName  string
 	InbrengerName string
+	// Discussed is set once the team discussed the referral's case at a
+	// meeting since it was made: it has had its turn and leaves the queue.
+	Discussed bool
 }
 
 // Missing returns the required fields that are empty, in form order.

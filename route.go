@@ -2,6 +2,7 @@ package casus
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -159,4 +160,67 @@ func (r CareRoute) CurrentStep(events []RouteEvent) RouteStep {
 		return r.First()
 	}
 	return events[len(events)-1].To
+}
+
+// TeamStep is the step of the sector's care route where a team of kind
+// works: the ZAT, or the school's own team (intern zorgteam; in primary
+// education the zorgteam of step 4).
+func TeamStep(s Sector, k TeamKind) RouteStep {
+	switch {
+	case k == TeamZAT:
+		return StepZAT
+	case s == SectorPO:
+		return StepPOZorgteam
+	}
+	return StepIntern
+}
+
+// RouteDecision is a decision of a team that moves the care route by
+// itself; its key is what the route's history shows as the reason.
+type RouteDecision string
+
+// Decisions that move the care route.
+const (
+	RouteAccepted  RouteDecision = "route.auto.accepted"  // a team accepted a referral
+	RouteEscalated RouteDecision = "route.auto.escalated" // the intern team handed the case to the ZAT
+	RouteClosed    RouteDecision = "route.auto.closed"    // a case closed
+)
+
+// Auto reports whether the event was made by a team's decision (its
+// reason is the decision's key) rather than by hand.
+func (e RouteEvent) Auto() bool { return strings.HasPrefix(e.Reason, "route.auto.") }
+
+// StepAfterDecision is where the student's care route goes after a team's
+// decision, from current: acceptance and escalation move it up to the
+// team's step (never down); a closing moves it to the step of the highest
+// team that still has an open case (openKinds), to the ZAT on a hand-over,
+// to the Jongerenloket when an mbo or vo student left, and otherwise back
+// to basic guidance. ok is false when the route stays where it is.
+func StepAfterDecision(s Sector, current RouteStep, d RouteDecision, team TeamKind, reason CloseReason, openKinds []TeamKind) (RouteStep, bool) {
+	r := RouteFor(s)
+	var to RouteStep
+	switch d {
+	case RouteAccepted, RouteEscalated:
+		to = TeamStep(s, team)
+		if r.Index(to) <= r.Index(current) {
+			return current, false
+		}
+	case RouteClosed:
+		switch {
+		case reason == CloseZAT:
+			to = StepZAT
+		case len(openKinds) > 0:
+			to = TeamStep(s, openKinds[0])
+			for _, k := range openKinds[1:] {
+				if t := TeamStep(s, k); r.Index(t) > r.Index(to) {
+					to = t
+				}
+			}
+		case reason == CloseLeft && s != SectorPO:
+			to = StepJongerenloket
+		default:
+			to = r.First()
+		}
+	}
+	return to, to != "" && to != current
 }

@@ -66,3 +66,41 @@ func TestRouteBasics(t *testing.T) {
 		t.Errorf("a po step is allowed on the mbo route")
 	}
 }
+
+func TestStepAfterDecision(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		sector  Sector
+		current RouteStep
+		d       RouteDecision
+		team    TeamKind
+		reason  CloseReason
+		open    []TeamKind
+		want    RouteStep // "" when the route stays
+	}{
+		{"Moves/MBO/InternAccepts", SectorMBO, StepCareContact, RouteAccepted, TeamIntern, "", nil, StepIntern},
+		{"Moves/PO/ZorgteamAccepts", SectorPO, StepPOIB, RouteAccepted, TeamIntern, "", nil, StepPOZorgteam},
+		{"Moves/MBO/Escalated", SectorMBO, StepIntern, RouteEscalated, TeamZAT, "", nil, StepZAT},
+		{"Moves/Closed/Solved/BackToBasic", SectorMBO, StepIntern, RouteClosed, TeamIntern, CloseSolved, nil, StepBasic},
+		{"Moves/Closed/PO/Solved/BackToTeacher", SectorPO, StepPOZorgteam, RouteClosed, TeamIntern, CloseSolved, nil, StepPOTeacher},
+		{"Moves/Closed/HandOver/ToZAT", SectorMBO, StepIntern, RouteClosed, TeamIntern, CloseZAT, nil, StepZAT},
+		{"Moves/Closed/Left/Jongerenloket", SectorMBO, StepZAT, RouteClosed, TeamZAT, CloseLeft, nil, StepJongerenloket},
+		{"Moves/Closed/ZATSolved/InternStillOpen", SectorMBO, StepZAT, RouteClosed, TeamZAT, CloseSolved, []TeamKind{TeamIntern}, StepIntern},
+		{"Stays/AcceptedBelowCurrent", SectorMBO, StepZAT, RouteAccepted, TeamIntern, "", nil, ""},
+		{"Stays/AlreadyThere", SectorMBO, StepIntern, RouteAccepted, TeamIntern, "", nil, ""},
+		{"Stays/Closed/InternClosedZATOpen", SectorMBO, StepZAT, RouteClosed, TeamIntern, CloseSolved, []TeamKind{TeamZAT}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := StepAfterDecision(tc.sector, tc.current, tc.d, tc.team, tc.reason, tc.open)
+			if tc.want == "" {
+				if ok {
+					t.Errorf("moves to %s, want it to stay at %s", got, tc.current)
+				}
+				return
+			}
+			if !ok || got != tc.want {
+				t.Errorf("StepAfterDecision = %s, %v; want %s", got, ok, tc.want)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"time"
 
 	"casus"
 	"casus/storage"
@@ -32,6 +33,7 @@ type AgendaRow struct {
 	Question  string              // the chair's question for the item (the chair's form)
 	Summary   string              // the question in short; empty when anonymous
 	Guests    []casus.AgendaGuest // names are blanked when anonymous
+	Discussed bool                // its record is saved
 }
 
 // Agenda shows a meeting's agenda to the members of its team. Each member
@@ -89,6 +91,10 @@ func agendaRows(l *listing, page *AgendaPage) error {
 	if err != nil {
 		return err
 	}
+	records, err := tx.MeetingDiscussions(ctx, m.ID)
+	if err != nil {
+		return err
+	}
 	for _, it := range items {
 		st, rel, err := tx.StudentFor(ctx, u.ID, it.StudentID)
 		if err != nil {
@@ -105,6 +111,7 @@ func agendaRows(l *listing, page *AgendaPage) error {
 		det := details[it.ID]
 		row := AgendaRow{Item: it, Anonymous: shown == rowAnonymous, Student: st, Age: st.AgeOn(tx.Now()), Invited: invited[it.ID],
 			Question: det.Question, Summary: casus.Shorten(det.Summary, casus.SummaryMax), Guests: det.Guests}
+		_, row.Discussed = records[it.ID]
 		page.Minutes += it.Minutes
 		if row.Anonymous {
 			row.Student = casus.Student{Sector: st.Sector, Level: st.Level, SchoolName: st.SchoolName}
@@ -132,7 +139,7 @@ func (row *AgendaRow) anonymous() {
 // add or remove a guest.
 type AgendaItemChange struct {
 	MeetingID, ItemID string
-	Action            string // up, down, minutes, invite, question, guest, unguest
+	Action            string // up, down, minutes, invite, question, guest, unguest, next
 	Minutes           int
 	Invitee           string // an on-call member's id (invite)
 	Question          string
@@ -142,7 +149,8 @@ type AgendaItemChange struct {
 
 // ChangeAgendaItem lets the chair move an item up or down, set its time,
 // invite an on-call member for it (which relates them to the item's case),
-// set its question or add or remove a guest. Each change is logged against
+// set its question, add or remove a guest, or move an item the team did not
+// get to on to the team's next meeting. Each change is logged against
 // the item's student. errs are the door's errors parsing the form: with
 // any, or an invitee who is not on call, nothing is written and they come
 // back (after the chair and the item are checked).
@@ -186,16 +194,44 @@ func (s *Service) ChangeAgendaItem(ctx context.Context, a Actor, in AgendaItemCh
 		if errs != nil {
 			return errs
 		}
-		if err := logAccess(ctx, tx, e, casus.CanViewStudent(u, rel)); err != nil {
+		acc := casus.CanViewStudent(u, rel)
+		if err := logAccess(ctx, tx, e, acc); err != nil {
 			return err
 		}
-		return agendaItemChange(ctx, tx, u, m, in)
+		if err := agendaItemChange(ctx, tx, u, m, items[i], in); err != nil {
+			return refused(e, acc, err)
+		}
+		return nil
 	})
 }
 
+// moveItemOn moves an item the team did not get to on to the team's next
+// meeting; a discussed item stays (its record is there), and with no
+// meeting ahead the chair plans one first.
+func moveItemOn(ctx context.Context, tx *storage.Tx, u casus.User, m casus.Meeting, it casus.AgendaItem) error {
+	records, err := tx.MeetingDiscussions(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	if _, done := records[it.ID]; done {
+		return &casus.Error{Code: casus.ECONFLICT, Key: "agenda.discussed_stays"}
+	}
+	next, err := tx.NextMeeting(ctx, m.TeamID, m.StartsAt)
+	if casus.ErrorCode(err) == casus.ENOTFOUND {
+		return &casus.Error{Code: casus.ECONFLICT, Key: "agenda.no_next_meeting"}
+	}
+	if err != nil {
+		return err
+	}
+	_, err = tx.MoveItemOn(ctx, it, next, u.ID)
+	return err
+}
+
 // agendaItemChange stores the change.
-func agendaItemChange(ctx context.Context, tx *storage.Tx, u casus.User, m casus.Meeting, in AgendaItemChange) error {
+func agendaItemChange(ctx context.Context, tx *storage.Tx, u casus.User, m casus.Meeting, it casus.AgendaItem, in AgendaItemChange) error {
 	switch in.Action {
+	case "next":
+		return moveItemOn(ctx, tx, u, m, it)
 	case "up", "down":
 		return tx.MoveAgendaItem(ctx, m.ID, in.ItemID, in.Action == "up")
 	case "minutes":
@@ -230,4 +266,64 @@ func agendaMeeting(ctx context.Context, tx *storage.Tx, id string, u casus.User)
 		return m, nil, casus.ErrNotFound
 	}
 	return m, members, nil
+}
+
+// PutOnAgenda puts an open case on the agenda of a coming meeting of its
+// team, for the team's chair: an open zorgteam case or an accepted
+// referral that sits on no agenda gets its turn. The same case is on a
+// meeting's agenda once. An item added after the agenda went out is late,
+// and the team's fixed members are told the agenda changed (the message
+// names no student). Refusals are logged. It returns the student's id.
+func (s *Service) PutOnAgenda(ctx context.Context, a Actor, caseID, meetingID string) (string, error) {
+	var studentID string
+	req := studentReq{action: casus.ActChange, purpose: "agenda: add", objectKind: "case", objectID: caseID}
+	err := s.inCase(ctx, a, req, casus.CanViewStudent, func(c *Student, cs casus.Case, _ casus.Access) error {
+		ctx, tx, u := c.ctx, c.tx, c.u
+		studentID = c.st.ID
+		members, err := tx.TeamMembers(ctx, cs.TeamID)
+		if err != nil {
+			return err
+		}
+		if !casus.CanPlanMeetings(u, members) {
+			return &casus.Error{Code: casus.EFORBIDDEN, Key: "meetings.not_chair"}
+		}
+		if cs.Status != casus.CaseOpen {
+			return &casus.Error{Code: casus.ECONFLICT, Key: "agenda.case_closed"}
+		}
+		if !casus.ValidID(meetingID) {
+			return casus.FieldError("meeting", "error.choice", nil)
+		}
+		m, err := tx.Meeting(ctx, meetingID)
+		if casus.ErrorCode(err) == casus.ENOTFOUND || err == nil && m.TeamID != cs.TeamID {
+			return casus.FieldError("meeting", "error.choice", nil)
+		}
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		if m.Status != casus.MeetingPlanned || !m.StartsAt.After(now) {
+			return &casus.Error{Code: casus.ECONFLICT, Key: "agenda.meeting_not_ahead"}
+		}
+		it := casus.AgendaItem{MeetingID: m.ID, CaseID: cs.ID, Kind: casus.AgendaChair, SourceID: cs.ID, AddedBy: u.ID,
+			Late: !now.Before(casus.SendBy(m.StartsAt, casus.AgendaSendDays))}
+		if err := tx.AddAgendaItem(ctx, &it); err != nil {
+			return err
+		}
+		c.e.ObjectKind, c.e.ObjectID = "agenda_item", it.ID
+		if !it.Late {
+			return nil
+		}
+		args := map[string]string{"Team": cs.TeamName, "Start": m.StartsAt.UTC().Format(time.RFC3339)}
+		for _, tm := range members {
+			if tm.Kind == casus.MemberOnCall || tm.User.ID == u.ID {
+				continue
+			}
+			if err := tx.AddMessage(ctx, &casus.Message{UserID: tm.User.ID, Key: "message.agenda_late",
+				Link: "/meetings/" + m.ID, Args: args}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return studentID, err
 }

@@ -17,6 +17,9 @@ type MinutesPage struct {
 	Team     casus.CareTeam
 	Final    time.Time
 	CanClose bool // chair or minute taker, before the minutes are final
+	// NotReady says why the minutes cannot be made final yet (before the
+	// meeting's day, items neither discussed nor moved on); nil when they can.
+	NotReady *casus.Error
 	Items    []MinutesItem
 	Names    map[string]string
 }
@@ -61,22 +64,37 @@ func (s *Service) minutes(ctx context.Context, a Actor, meetingID string, action
 		for _, tm := range members {
 			page.Names[tm.User.ID] = tm.User.Name
 		}
-		return minutesItems(l, members, &page)
+		items, err := tx.Agenda(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		records, err := tx.MeetingDiscussions(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		if page.CanClose {
+			if err := casus.MinutesReady(m, tx.Now(), items, discussedItems(records)); err != nil {
+				page.NotReady, _ = err.(*casus.Error)
+			}
+		}
+		return minutesItems(l, members, items, records, &page)
 	})
 	return page, err
 }
 
+// discussedItems are the agenda items with a saved record.
+func discussedItems(records map[string]casus.Discussion) map[string]bool {
+	done := make(map[string]bool, len(records))
+	for id := range records {
+		done[id] = true
+	}
+	return done
+}
+
 // minutesItems fills the items the actor receives and logs each.
-func minutesItems(l *listing, members []casus.TeamMember, page *MinutesPage) error {
+func minutesItems(l *listing, members []casus.TeamMember, items []casus.AgendaItem, records map[string]casus.Discussion,
+	page *MinutesPage) error {
 	ctx, tx, u := l.ctx, l.tx, l.a.User
-	items, err := tx.Agenda(ctx, page.Meeting.ID)
-	if err != nil {
-		return err
-	}
-	records, err := tx.MeetingDiscussions(ctx, page.Meeting.ID)
-	if err != nil {
-		return err
-	}
 	for _, it := range items {
 		rec, ok := records[it.ID]
 		if !ok {
@@ -115,7 +133,9 @@ func minutesItems(l *listing, members []casus.TeamMember, page *MinutesPage) err
 
 // FinaliseMinutes makes the minutes final, for the chair or the minute
 // taker, and tells each attendee once that they are ready; the message
-// names no student. Finalising again changes nothing.
+// names no student. Not before the meeting's day, and not while an item is
+// neither discussed nor moved on (casus.MinutesReady): the refusal is
+// logged. Finalising again changes nothing.
 func (s *Service) FinaliseMinutes(ctx context.Context, a Actor, meetingID string) error {
 	u := a.User
 	return s.db.Update(ctx, func(tx *storage.Tx) error {
@@ -126,15 +146,25 @@ func (s *Service) FinaliseMinutes(ctx context.Context, a Actor, meetingID string
 		if !casus.CanWriteDiscussion(u, members) {
 			return &casus.Error{Code: casus.EFORBIDDEN, Key: "discussion.not_writer"}
 		}
-		first, err := tx.FinaliseMinutes(ctx, m.ID)
-		if err != nil || !first {
+		final, err := tx.MinutesFinal(ctx, m.ID)
+		if err != nil || !final.IsZero() {
 			return err
 		}
-		team, _, err := tx.Team(ctx, m.TeamID)
+		items, err := tx.Agenda(ctx, m.ID)
 		if err != nil {
 			return err
 		}
 		records, err := tx.MeetingDiscussions(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		if err := casus.MinutesReady(m, tx.Now(), items, discussedItems(records)); err != nil {
+			return err
+		}
+		if _, err := tx.FinaliseMinutes(ctx, m.ID); err != nil {
+			return err
+		}
+		team, _, err := tx.Team(ctx, m.TeamID)
 		if err != nil {
 			return err
 		}

@@ -466,6 +466,22 @@ type ReferralView struct {
 	// the ZAT (or note the bridging once it is escalated).
 	CanEscalate bool
 	CaseEvents  []casus.CaseEvent // of the intern case: escalation, bridging
+	// Intern is what the intern zorgteam did before it handed the case to
+	// the ZAT, beside a ZAT referral that came from it; nil otherwise.
+	Intern *InternWork
+}
+
+// InternWork is the intern zorgteam's work on a case, read-only beside the
+// ZAT referral it escalated: its latest plan (analysis and goals, with its
+// date), the case's actions still running and those the plan agreed, and
+// its advice to the mentor.
+type InternWork struct {
+	TeamName string
+	Plan     casus.Discussion
+	HasPlan  bool
+	Actions  []casus.Action
+	Advice   []casus.Advice
+	Names    map[string]string // the intern team's members by id, for the plan's attendees
 }
 
 // ViewReferral shows a referral to whoever may read it.
@@ -503,6 +519,11 @@ func (r *inReferral) view() (ReferralView, error) {
 			return page, err
 		}
 	}
+	if ref.TeamKind == casus.TeamZAT && ref.PreviousID != "" {
+		if page.Intern, err = r.internWork(); err != nil {
+			return page, err
+		}
+	}
 	for _, d := range casus.Decisions {
 		if casus.CanDecide(u, f, d).Allowed {
 			page.Decisions = append(page.Decisions, d)
@@ -512,6 +533,51 @@ func (r *inReferral) view() (ReferralView, error) {
 		page.Teams, err = r.redirectTargets(page.Student.SchoolID)
 	}
 	return page, err
+}
+
+// internWork reads what the intern zorgteam did on the case it escalated
+// to this ZAT referral; nil when the referral came from elsewhere.
+func (r *inReferral) internWork() (*InternWork, error) {
+	ctx, tx := r.ctx, r.tx
+	prev, _, err := tx.ReferralFor(ctx, r.u.ID, r.ref.PreviousID)
+	if err != nil || prev.TeamKind != casus.TeamIntern || prev.CaseID == "" {
+		return nil, err
+	}
+	w := &InternWork{TeamName: prev.TeamName}
+	if w.Plan, w.HasPlan, err = tx.LatestPlan(ctx, prev.CaseID); err != nil {
+		return nil, err
+	}
+	// The intern case's actions still running, and those its plan agreed
+	// (some may run at the ZAT now).
+	if w.Actions, err = tx.CaseOpenActions(ctx, prev.CaseID); err != nil {
+		return nil, err
+	}
+	if w.HasPlan {
+		agreed, err := tx.DiscussionActions(ctx, w.Plan.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range agreed {
+			if !slices.ContainsFunc(w.Actions, func(b casus.Action) bool { return b.ID == a.ID }) {
+				w.Actions = append(w.Actions, a)
+			}
+		}
+		members, err := tx.TeamMembers(ctx, prev.TeamID)
+		if err != nil {
+			return nil, err
+		}
+		w.Names = map[string]string{}
+		for _, tm := range members {
+			w.Names[tm.User.ID] = tm.User.Name
+		}
+	}
+	advice, err := tx.StudentAdvice(ctx, r.ref.StudentID)
+	for _, a := range advice {
+		if a.CaseID == prev.CaseID {
+			w.Advice = append(w.Advice, a)
+		}
+	}
+	return w, err
 }
 
 // redirectTargets are the other teams serving the student's school.
@@ -616,6 +682,9 @@ func (r *inReferral) decide(in ReferralDecision) error {
 			return err
 		}
 		if err := tx.LinkReferral(ctx, ref.ID, c.ID, ""); err != nil {
+			return err
+		}
+		if err := followRoute(ctx, tx, r.u, ref.StudentID, casus.RouteAccepted, ref.TeamKind, ""); err != nil {
 			return err
 		}
 		// Ready for the agenda: on the next meeting's, at once.

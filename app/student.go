@@ -10,22 +10,25 @@ import (
 
 // StudentView is a student's page as the actor's relation allows it.
 type StudentView struct {
-	Student      casus.Student
-	Age          int
-	AgeBand      string // instead of the age on an anonymous page
-	Relation     casus.Relation
-	View         casus.StudentView
-	Guardians    []casus.Guardian
-	Cases        []casus.Case
-	CanRefer     bool // may start a referral (aanmelding) of the student
-	Care         CareSection
-	Anonymous    bool // a partner without consent: no name, date of birth, number or group
-	Actions      ActionSection
-	Advice       AdviceSection
-	Agenda       []storage.ScheduledItem // coming meetings that will discuss the student
-	CanCrisis    bool                    // may record a crisis
-	CanConsent   bool                    // may record consent for the student's cases
-	CanClose     bool                    // may close and reopen the cases
+	Student   casus.Student
+	Age       int
+	AgeBand   string // instead of the age on an anonymous page
+	Relation  casus.Relation
+	View      casus.StudentView
+	Guardians []casus.Guardian
+	Cases     []casus.Case
+	CanRefer  bool // may start a referral (aanmelding) of the student
+	Care      CareSection
+	Anonymous bool // a partner without consent: no name, date of birth, number or group
+	Actions   ActionSection
+	Advice    AdviceSection
+	Agenda    []storage.ScheduledItem // coming meetings that will discuss the student
+	// Schedulable are, by case id, the coming meetings of the teams the
+	// actor chairs where they can put the student's open case on the agenda.
+	Schedulable  map[string][]casus.Meeting
+	CanCrisis    bool // may record a crisis
+	CanConsent   bool // may record consent for the student's cases
+	CanClose     bool // may close and reopen the cases
 	CloseReasons []casus.CloseReason
 	Closure      StudentClosure // goals to evaluate on closing, and the cases' history
 	CanReadLog   bool           // may read the student's access log and run the export
@@ -40,6 +43,19 @@ type StudentClosure struct {
 	Goals   map[string][]StudentCloseGoal  // by case id, for the close form
 	History map[string][]casus.CaseClosure // by case id
 	Results []casus.GoalResult
+	// Actions are, by case id, the actions still to be done that closing
+	// the case must carry over or end; Ends the choices, Transfer the
+	// default one (carry over when the student has an open ZAT case).
+	Actions  map[string][]StudentCloseAction
+	Ends     []casus.ActionEnd
+	Transfer bool
+}
+
+// StudentCloseAction is an open action of the close form with its number
+// on the form.
+type StudentCloseAction struct {
+	N int
+	casus.Action
 }
 
 // StudentCloseGoal is a goal of the close form with its number in the plan.
@@ -124,6 +140,11 @@ func (s *Service) studentView(c *Student, acc casus.Access, named bool) (Student
 		if page.Agenda, err = tx.StudentAgenda(ctx, st.ID, tx.Now()); err != nil {
 			return page, err
 		}
+		if !page.Anonymous {
+			if page.Schedulable, err = tx.ChairMeetingsAhead(ctx, u.ID, st.ID, tx.Now(), schedulableMeetings); err != nil {
+				return page, err
+			}
+		}
 	}
 	page.CanCrisis = casus.CanRecordCrisis(u, rel).Allowed
 	page.CanConsent = casus.CanManageConsent(u, rel).Allowed
@@ -143,7 +164,7 @@ func (s *Service) studentView(c *Student, acc casus.Access, named bool) (Student
 			return page, err
 		}
 	}
-	if page.Closure, err = c.studentClosure(page.Cases); err != nil {
+	if page.Closure, err = c.studentClosure(page.Cases, page.Actions.Actions); err != nil {
 		return page, err
 	}
 	if page.Advice, err = c.adviceSection(page.Cases); err != nil {
@@ -153,11 +174,28 @@ func (s *Service) studentView(c *Student, acc casus.Access, named bool) (Student
 	return page, err
 }
 
+// schedulableMeetings is how many coming meetings the student page offers
+// to put a case on.
+const schedulableMeetings = 6
+
 // studentClosure loads the goals for whoever may close the cases and the
 // history for whoever may read it.
-func (c *Student) studentClosure(cases []casus.Case) (StudentClosure, error) {
-	sec := StudentClosure{Results: casus.GoalResults}
+func (c *Student) studentClosure(cases []casus.Case, actions []casus.Action) (StudentClosure, error) {
+	sec := StudentClosure{Results: casus.GoalResults, Ends: casus.ActionEnds}
 	canClose := casus.CanCloseCase(c.u, c.rel).Allowed
+	if canClose {
+		for _, a := range actions {
+			if a.Status.Active() {
+				if sec.Actions == nil {
+					sec.Actions = map[string][]StudentCloseAction{}
+				}
+				sec.Actions[a.CaseID] = append(sec.Actions[a.CaseID], StudentCloseAction{N: len(sec.Actions[a.CaseID]) + 1, Action: a})
+			}
+		}
+		sec.Transfer = slices.ContainsFunc(cases, func(cs casus.Case) bool {
+			return cs.TeamKind == casus.TeamZAT && cs.Status == casus.CaseOpen
+		})
+	}
 	history := casus.CanReadCaseHistory(c.u, c.rel).Allowed
 	for _, cs := range cases {
 		if canClose && cs.Status == casus.CaseOpen {

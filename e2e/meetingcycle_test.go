@@ -23,7 +23,9 @@ import (
 // The chair invites the police for Milan only: the JGZ member sees both
 // students, the police only Milan. The chair records Noor's discussion
 // through the phases — a goal without a criterion is refused first — with
-// two SMARTI goals and three actions, and makes the minutes final. The JGZ
+// two SMARTI goals and three actions; on the meeting's day the items the
+// team did not get to move on to the next meeting and the chair makes the
+// minutes final. The JGZ
 // member reports progress on their action; the mentor sees the
 // handelingsadvies and nothing of the discussion; the case closes; three
 // months after the meeting the aftercare task appears. axe-core finds no
@@ -82,10 +84,12 @@ func TestBrowserMeetingCycle(t *testing.T) {
 				t.Fatalf("Noor's follow-up on the agenda: %v", err)
 			}
 			c.follow("invite the police for Milan", http.StatusOK,
+				chromedp.Click(chromedp.CSS(`#item-`+milanItem+` details > summary`)),
 				chromedp.SetValue(chromedp.ID("invite-"+milanItem), env.UserID(demo.UserPolice)),
 				chromedp.Click(chromedp.CSS(`#item-`+milanItem+` form input[value="invite"] ~ button`)))
 			// HGW: Noor herself joins the talk about her item.
 			c.follow("invite Noor as a guest for her item", http.StatusOK,
+				chromedp.Click(chromedp.CSS(`#item-`+noorItem+` details > summary`)),
 				chromedp.SetValue(chromedp.ID("guest-kind-"+noorItem), "student"),
 				chromedp.SendKeys(chromedp.ID("guest-name-"+noorItem), "Noor, bij het eerste deel"),
 				chromedp.Click(chromedp.CSS(`#item-`+noorItem+` form input[value="guest"] ~ button`)))
@@ -151,7 +155,21 @@ func TestBrowserMeetingCycle(t *testing.T) {
 			if n := env.Count(`SELECT COUNT(*) FROM actions a JOIN discussions d ON d.id = a.discussion_id WHERE d.item_id = $1 AND a.goal_id IS NOT NULL`, noorItem); n != 3 {
 				t.Errorf("%d actions of the plan linked to goals, want 3", n)
 			}
+			// The meeting's day: what the team did not get to moves on to the next meeting.
+			var starts time.Time
+			if err := env.DB.ReadSQL().QueryRow(`SELECT starts_at FROM meetings WHERE CAST(id AS TEXT) = $1`, meeting).Scan(&starts); err != nil {
+				t.Fatal(err)
+			}
+			env.Clock.Set(starts.Add(2 * time.Hour))
 			c.open("/meetings/"+meeting, http.StatusOK)
+			for _, item := range openItems(t, env, meeting, noorItem) {
+				c.follow("move an item the team did not get to on", http.StatusOK,
+					chromedp.Click(chromedp.CSS(`#item-`+item+` details > summary`)),
+					chromedp.Click(chromedp.CSS(`#item-`+item+` button[value="next"]`)))
+				if s := eval[string](c, `document.getElementById('item-`+item+`')?.innerText ?? ''`); !strings.Contains(s, "Verplaatst naar het overleg van") {
+					t.Errorf("the agenda does not say the item moved on:\n%s", s)
+				}
+			}
 			c.follow("agenda → minutes", http.StatusOK, chromedp.Click(chromedp.CSS(`main a[href="/meetings/`+meeting+`/minutes"]`)))
 			c.follow("make the minutes final", http.StatusOK, chromedp.Click(chromedp.CSS(`main form[action$="/minutes"] button[type="submit"]`)))
 
@@ -209,10 +227,6 @@ func TestBrowserMeetingCycle(t *testing.T) {
 			if n := env.Count(`SELECT COUNT(*) FROM goal_outcomes WHERE CAST(case_id AS TEXT) = $1`, caseID); n != 2 {
 				t.Errorf("%d goal outcomes stored on closing, want 2", n)
 			}
-			var starts time.Time
-			if err := env.DB.ReadSQL().QueryRow(`SELECT starts_at FROM meetings WHERE CAST(id AS TEXT) = $1`, meeting).Scan(&starts); err != nil {
-				t.Fatal(err)
-			}
 			env.Clock.Set(starts.AddDate(0, 3, 0).Add(time.Hour))
 			if n, err := jobs.CreateAftercareTasks(context.Background(), env.DB); err != nil || n == 0 {
 				t.Fatalf("aftercare tasks: %d, %v", n, err)
@@ -259,4 +273,25 @@ func tick(t *testing.T, b *browser, ids ...string) {
 		const e = document.getElementById(id); if (!e) { missing.push(id); continue } e.checked = true } return missing })()`); len(missing) > 0 {
 		t.Fatalf("no check boxes %v on the page", missing)
 	}
+}
+
+// openItems are the items of the meeting but keep, in agenda order.
+func openItems(t *testing.T, env *webtest.Env, meeting string, keep string) []string {
+	t.Helper()
+	rows, err := env.DB.ReadSQL().Query(`SELECT CAST(id AS TEXT) FROM agenda_items WHERE CAST(meeting_id AS TEXT) = $1 ORDER BY position`, meeting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		if id != keep {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }

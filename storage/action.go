@@ -71,6 +71,29 @@ func (tx *Tx) OwnedActions(ctx context.Context, userID string) ([]casus.Action, 
 	return tx.actions(ctx, `WHERE a.owner_id = $1 AND a.status IN ('open', 'in_progress') AND c.status = 'open'`, userID)
 }
 
+// CaseOpenActions returns the case's actions still to be done, soonest due
+// first: what its closing must carry over or end.
+func (tx *Tx) CaseOpenActions(ctx context.Context, caseID string) ([]casus.Action, error) {
+	return tx.actions(ctx, `WHERE a.case_id = $1 AND a.status IN ('open', 'in_progress')`, caseID)
+}
+
+// TransferAction moves an action still to be done to another case of its
+// student (a hand-over to the ZAT), with a note in its updates, if it is
+// still at version; otherwise ECONFLICT.
+func (tx *Tx) TransferAction(ctx context.Context, a *casus.Action, version int, toCaseID, note, actorID string) error {
+	res, err := tx.exec(ctx, `UPDATE actions SET case_id = $1, version = version + 1 WHERE id = $2 AND version = $3
+		AND student_id = (SELECT student_id FROM cases WHERE id = $1)`, toCaseID, a.ID, version)
+	if err != nil {
+		return fmt.Errorf("storage: transfer action: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return &casus.Error{Code: casus.ECONFLICT, Key: "action.stale"}
+	}
+	a.CaseID, a.Version = toCaseID, version+1
+	return tx.insert(ctx, "action update", `INSERT INTO action_updates (id, action_id, at, actor_id, status, note)
+		VALUES ($1, $2, $3, $4, $5, $6)`, casus.NewID(), a.ID, tx.Now(), actorID, string(a.Status), note)
+}
+
 // Action returns one action.
 func (tx *Tx) Action(ctx context.Context, id string) (casus.Action, error) {
 	a, err := scanAction(tx.queryRow(ctx, `SELECT `+actionColumns+actionFrom+`WHERE a.id = $1`, id))

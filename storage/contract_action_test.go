@@ -140,6 +140,52 @@ func init() {
 		})
 	})
 
+	contracts.add("CaseOpenActions", func(t *testing.T, c *contract) {
+		w := c.w
+		later := actionA(t, c, w.sanneCase, w.police.ID, "Huisbezoek", date(2026, 12, 8))
+		sooner := actionA(t, c, w.sanneCase, w.police.ID, "Gesprek", date(2026, 12, 1))
+		done := actionA(t, c, w.sanneCase, w.police.ID, "Klaar", date(2026, 11, 20))
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+			return tx.UpdateAction(ctx, &done, 1, casus.ActionDone, "", w.police.ID)
+		})
+		actionA(t, c, w.bramCase, w.police.ID, "Van Bram", date(2026, 12, 1))
+		got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.Action, error) {
+			return tx.CaseOpenActions(ctx, w.sanneCase.ID)
+		})
+		if len(got) != 2 || got[0].ID != sooner.ID || got[1].ID != later.ID {
+			t.Errorf("CaseOpenActions = %+v, want Sanne's two open actions, soonest first", got)
+		}
+	})
+
+	contracts.add("TransferAction", func(t *testing.T, c *contract) {
+		w := c.w
+		a := actionA(t, c, w.sanneCase, w.police.ID, "Huisbezoek", date(2026, 12, 1))
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+			return tx.TransferAction(ctx, &a, 1, w.sanneInternCaseLater.ID, "overgedragen", w.coordinator.ID)
+		})
+		got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (casus.Action, error) { return tx.Action(ctx, a.ID) })
+		if got.CaseID != w.sanneInternCaseLater.ID || got.Version != 2 || got.Status != casus.ActionOpen {
+			t.Errorf("stored: %+v, want the action in the other case at version 2, still open", got)
+		}
+		us := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.ActionUpdate, error) {
+			return tx.ActionUpdates(ctx, a.ID)
+		})
+		if len(us) != 2 || us[1].Note != "overgedragen" || us[1].ActorID != w.coordinator.ID {
+			t.Errorf("updates = %+v, want the transfer noted", us)
+		}
+		t.Run("StaleVersion/Conflict", func(t *testing.T) {
+			stale := casus.Action{ID: a.ID}
+			wantCode(t, tryA(c, func(ctx context.Context, tx *storage.Tx) error {
+				return tx.TransferAction(ctx, &stale, 1, w.sanneCase.ID, "", w.coordinator.ID)
+			}), casus.ECONFLICT)
+		})
+		t.Run("OtherStudentsCase/Conflict", func(t *testing.T) {
+			wantCode(t, tryA(c, func(ctx context.Context, tx *storage.Tx) error {
+				return tx.TransferAction(ctx, &got, 2, w.bramCase.ID, "", w.coordinator.ID)
+			}), casus.ECONFLICT)
+		})
+	})
+
 	contracts.add("UpdateAction", func(t *testing.T, c *contract) {
 		w := c.w
 		a := actionA(t, c, w.sanneCase, w.police.ID, "Huisbezoek", date(2026, 12, 1))

@@ -278,6 +278,79 @@ func init() {
 		}
 	})
 
+	contracts.add("MoveItemOn", func(t *testing.T, c *contract) {
+		w := c.w
+		setRhythmC(t, c, w.zat.ID)
+		m := nextMeetingC(t, c, w.zat.ID, c.clock.Now())
+		next := nextMeetingC(t, c, w.zat.ID, m.StartsAt)
+		a := addItemC(t, c, m.ID, w.bramCase.ID)
+		move := func(it casus.AgendaItem) (casus.AgendaItem, error) {
+			var moved casus.AgendaItem
+			err := updateErrC(t, c, func(ctx context.Context, tx *storage.Tx) error {
+				var err error
+				moved, err = tx.MoveItemOn(ctx, it, next, w.coordinator.ID)
+				return err
+			})
+			return moved, err
+		}
+		a.Minutes = 30
+		moved, err := move(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items := agendaC(t, c, next.ID)
+		if len(items) != 1 || items[0].ID != moved.ID || items[0].MovedFrom != a.ID || !items[0].MovedFromStart.Equal(m.StartsAt) ||
+			items[0].CaseID != w.bramCase.ID || items[0].SourceID != a.SourceID || items[0].Minutes != 30 {
+			t.Errorf("next agenda = %+v, want Bram's item moved from %s with 30 minutes", items, a.ID)
+		}
+		old := agendaC(t, c, m.ID)
+		if len(old) != 1 || !old[0].Moved() || old[0].MovedTo != moved.ID || !old[0].MovedToStart.Equal(next.StartsAt) {
+			t.Errorf("old agenda = %+v, want Bram's item marked as moved to %s", old, moved.ID)
+		}
+		t.Run("Again/ErrConflict", func(t *testing.T) {
+			if _, err := move(a); casus.ErrorCode(err) != casus.ECONFLICT {
+				t.Errorf("MoveItemOn twice = %v, want ECONFLICT", err)
+			}
+		})
+		t.Run("SourceThereAlready/BecomesTheMovedItem", func(t *testing.T) {
+			b := addItemC(t, c, m.ID, w.sanneCase.ID)
+			there := casus.AgendaItem{MeetingID: next.ID, CaseID: b.CaseID, Kind: b.Kind, SourceID: b.SourceID}
+			update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.AddAgendaItem(ctx, &there) })
+			got, err := move(b)
+			if err != nil || got.ID != there.ID {
+				t.Fatalf("MoveItemOn = %+v, %v; want the item already there (%s)", got, err, there.ID)
+			}
+			if items := agendaC(t, c, next.ID); len(items) != 2 || items[1].MovedFrom != b.ID {
+				t.Errorf("next agenda = %+v, want Sanne's item once, moved from %s", items, b.ID)
+			}
+		})
+	})
+
+	contracts.add("ChairMeetingsAhead", func(t *testing.T, c *contract) {
+		w := c.w
+		setRhythmC(t, c, w.zat.ID)
+		m1 := nextMeetingC(t, c, w.zat.ID, c.clock.Now())
+		m2 := nextMeetingC(t, c, w.zat.ID, m1.StartsAt)
+		ahead := func(userID, studentID string, n int) map[string][]casus.Meeting {
+			return viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (map[string][]casus.Meeting, error) {
+				return tx.ChairMeetingsAhead(ctx, userID, studentID, c.clock.Now(), n)
+			})
+		}
+		got := ahead(w.coordinator.ID, w.sanne.ID, 6)
+		if ms := got[w.sanneCase.ID]; len(ms) < 2 || ms[0].ID != m1.ID || ms[1].ID != m2.ID || ms[0].TeamID != w.zat.ID {
+			t.Errorf("ChairMeetingsAhead = %+v, want the ZAT's stored meetings, soonest first, for Sanne's open case", got)
+		}
+		if ms := ahead(w.coordinator.ID, w.sanne.ID, 1)[w.sanneCase.ID]; len(ms) != 1 || ms[0].ID != m1.ID {
+			t.Errorf("with n = 1: %+v, want the first meeting only", ms)
+		}
+		if got := ahead(w.specialist.ID, w.sanne.ID, 6); len(got) != 0 {
+			t.Errorf("a member who does not chair: %+v, want nothing", got)
+		}
+		if got := ahead(w.coordinator.ID, w.bram.ID, 6); len(got) != 0 {
+			t.Errorf("Bram's case is closed: %+v, want nothing", got)
+		}
+	})
+
 	contracts.add("RecordCrisis", func(t *testing.T, c *contract) {
 		w := c.w
 		setRhythmC(t, c, w.intern.ID)

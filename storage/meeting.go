@@ -226,11 +226,16 @@ func (tx *Tx) AddAgendaItem(ctx context.Context, it *casus.AgendaItem) error {
 		nullable(it.AddedBy), it.AddedAt)
 }
 
-// Agenda returns a meeting's items in order.
+// Agenda returns a meeting's items in order, each with where it moved from
+// and to.
 func (tx *Tx) Agenda(ctx context.Context, meetingID string) ([]casus.AgendaItem, error) {
 	rows, err := tx.query(ctx, `SELECT a.id, a.meeting_id, a.case_id, c.student_id, a.kind, COALESCE(CAST(a.source_id AS TEXT), ''),
-		a.position, a.minutes, a.late, COALESCE(CAST(a.added_by AS TEXT), ''), a.added_at
-		FROM agenda_items a JOIN cases c ON c.id = a.case_id WHERE a.meeting_id = $1 ORDER BY a.position`, meetingID)
+		a.position, a.minutes, a.late, COALESCE(CAST(a.added_by AS TEXT), ''), a.added_at,
+		COALESCE(CAST(a.moved_from AS TEXT), ''), pm.starts_at, COALESCE(CAST(nx.id AS TEXT), ''), nm.starts_at
+		FROM agenda_items a JOIN cases c ON c.id = a.case_id
+		LEFT JOIN agenda_items pf ON pf.id = a.moved_from LEFT JOIN meetings pm ON pm.id = pf.meeting_id
+		LEFT JOIN agenda_items nx ON nx.moved_from = a.id LEFT JOIN meetings nm ON nm.id = nx.meeting_id
+		WHERE a.meeting_id = $1 ORDER BY a.position`, meetingID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: agenda: %w", err)
 	}
@@ -238,13 +243,56 @@ func (tx *Tx) Agenda(ctx context.Context, meetingID string) ([]casus.AgendaItem,
 	var items []casus.AgendaItem
 	for rows.Next() {
 		var it casus.AgendaItem
+		var from, to *time.Time
 		if err := rows.Scan(&it.ID, &it.MeetingID, &it.CaseID, &it.StudentID, &it.Kind, &it.SourceID, &it.Position,
-			&it.Minutes, &it.Late, &it.AddedBy, &it.AddedAt); err != nil {
+			&it.Minutes, &it.Late, &it.AddedBy, &it.AddedAt, &it.MovedFrom, &from, &it.MovedTo, &to); err != nil {
 			return nil, err
+		}
+		if from != nil {
+			it.MovedFromStart = from.UTC()
+		}
+		if to != nil {
+			it.MovedToStart = to.UTC()
 		}
 		items = append(items, it)
 	}
 	return items, rows.Err()
+}
+
+// MoveItemOn moves an agenda item the team did not get to on to the
+// agenda of meeting to, with its time and question; the item stays where
+// it was, marked as moved. When that agenda has the item's source already
+// (collected there since), that item becomes the moved one. An item moves
+// on once: again gives ECONFLICT.
+func (tx *Tx) MoveItemOn(ctx context.Context, it casus.AgendaItem, to casus.Meeting, by string) (casus.AgendaItem, error) {
+	var moved int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM agenda_items WHERE moved_from = $1`, it.ID).Scan(&moved); err != nil {
+		return it, fmt.Errorf("storage: moved item: %w", err)
+	}
+	if moved > 0 {
+		return it, &casus.Error{Code: casus.ECONFLICT, Key: "agenda.already_moved"}
+	}
+	next := casus.AgendaItem{MeetingID: to.ID, CaseID: it.CaseID, StudentID: it.StudentID, Kind: it.Kind, SourceID: it.SourceID,
+		Minutes: it.Minutes, AddedBy: by, MovedFrom: it.ID, Late: !tx.Now().Before(casus.SendBy(to.StartsAt, casus.AgendaSendDays))}
+	if it.SourceID != "" {
+		var there string
+		err := tx.queryRow(ctx, `SELECT CAST(id AS TEXT) FROM agenda_items WHERE meeting_id = $1 AND kind = $2 AND source_id = $3
+			AND moved_from IS NULL`, to.ID, string(it.Kind), it.SourceID).Scan(&there)
+		if err == nil {
+			next.ID = there
+			_, err = tx.exec(ctx, `UPDATE agenda_items SET moved_from = $1 WHERE id = $2`, it.ID, there)
+			return next, err
+		}
+		if err != sql.ErrNoRows {
+			return it, fmt.Errorf("storage: item on next agenda: %w", err)
+		}
+	}
+	if err := tx.AddAgendaItem(ctx, &next); err != nil {
+		return it, err
+	}
+	_, err := tx.exec(ctx, `UPDATE agenda_items SET moved_from = $1, minutes = $2,
+		question = (SELECT question FROM agenda_items WHERE id = $1) WHERE id = $3`, it.ID, it.Minutes, next.ID)
+	return next, err
 }
 
 // RecordCrisis stores a crisis for the student at the team, opening the
@@ -378,6 +426,35 @@ func (tx *Tx) UpcomingMeetings(ctx context.Context, teamID string, t time.Time, 
 		WHERE team_id = $1 AND status = 'planned' AND starts_at > $2 ORDER BY starts_at LIMIT $3`, teamID, utc(t), n)
 }
 
+// ChairMeetingsAhead returns, for each open case of the student at a team
+// the user chairs, the team's next n stored, planned meetings after t
+// (by case id): where the chair can put the case on an agenda. One
+// statement, whatever the number of cases.
+func (tx *Tx) ChairMeetingsAhead(ctx context.Context, userID, studentID string, t time.Time, n int) (map[string][]casus.Meeting, error) {
+	rows, err := tx.query(ctx, `SELECT CAST(c.id AS TEXT), m.id, m.team_id, m.starts_at, m.duration_minutes, m.location, m.status
+		FROM cases c JOIN team_members tm ON tm.team_id = c.team_id AND tm.user_id = $1 AND tm.chair
+		JOIN (SELECT id, team_id, starts_at, duration_minutes, location, status,
+			ROW_NUMBER() OVER (PARTITION BY team_id ORDER BY starts_at) AS n
+			FROM meetings WHERE status = 'planned' AND starts_at > $3) m ON m.team_id = c.team_id AND m.n <= $4
+		WHERE c.student_id = $2 AND c.status = 'open' ORDER BY c.opened_at, m.starts_at`, userID, studentID, utc(t), n)
+	if err != nil {
+		return nil, fmt.Errorf("storage: chair meetings ahead: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]casus.Meeting{}
+	for rows.Next() {
+		var caseID string
+		var m casus.Meeting
+		var minutes int
+		if err := rows.Scan(&caseID, &m.ID, &m.TeamID, &m.StartsAt, &minutes, &m.Location, &m.Status); err != nil {
+			return nil, err
+		}
+		m.Duration, m.StartsAt = time.Duration(minutes)*time.Minute, m.StartsAt.UTC()
+		out[caseID] = append(out[caseID], m)
+	}
+	return out, rows.Err()
+}
+
 // MoveAgendaItem swaps the item with its neighbour above (up) or below; at
 // the top or bottom it stays.
 func (tx *Tx) MoveAgendaItem(ctx context.Context, meetingID, itemID string, up bool) error {
@@ -482,8 +559,7 @@ func (tx *Tx) CollectAgenda(ctx context.Context, teamID string) (casus.Meeting, 
 		WHERE r.team_id = $1 AND r.state = 'accepted' AND c.status = 'open'
 		AND NOT EXISTS (SELECT 1 FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id AND m.status <> 'cancelled'
 			WHERE a.kind = 'referral' AND a.source_id = r.id)
-		AND NOT EXISTS (SELECT 1 FROM discussions d JOIN agenda_items a ON a.id = d.item_id JOIN meetings m ON m.id = a.meeting_id
-			WHERE d.case_id = r.case_id AND m.team_id = r.team_id AND m.starts_at >= r.created_at)
+		AND NOT `+referralDiscussed+`
 		ORDER BY r.created_at`, teamID)
 	if err != nil {
 		return m, nil, fmt.Errorf("storage: ready referrals: %w", err)

@@ -22,7 +22,15 @@ var referralTextColumns = func() string {
 
 const referralColumns = `r.id, r.student_id, r.team_id, r.state, r.version, r.referrer_id, r.inbrenger_id, r.urgency,
 	COALESCE(CAST(r.case_id AS TEXT), ''), COALESCE(CAST(r.previous_id AS TEXT), ''), COALESCE(CAST(r.next_id AS TEXT), ''),
-	r.created_at, r.updated_at, r.submitted_at, t.name, t.kind, st.first_name || ' ' || st.last_name, ru.name, iu.name`
+	r.created_at, r.updated_at, r.submitted_at, t.name, t.kind, st.first_name || ' ' || st.last_name, ru.name, iu.name,
+	` + referralDiscussed
+
+// referralDiscussed holds when the team discussed the referral r's case at a
+// meeting since the referral was made (a record saved at an agenda item of
+// the case, whatever put it there): the referral has had its turn.
+const referralDiscussed = `EXISTS (SELECT 1 FROM discussions d JOIN agenda_items a ON a.id = d.item_id
+	JOIN meetings m ON m.id = a.meeting_id
+	WHERE d.case_id = r.case_id AND m.team_id = r.team_id AND m.starts_at >= r.created_at)`
 
 const referralFrom = ` FROM referrals r JOIN care_teams t ON t.id = r.team_id JOIN students st ON st.id = r.student_id
 	JOIN users ru ON ru.id = r.referrer_id JOIN users iu ON iu.id = r.inbrenger_id `
@@ -38,7 +46,7 @@ func scanReferral(r scanner, extra ...any) (casus.Referral, error) {
 	texts := make([]string, len(casus.ReferralFields))
 	dest := []any{&ref.ID, &ref.StudentID, &ref.TeamID, &ref.State, &ref.Version, &ref.ReferrerID, &ref.InbrengerID,
 		&ref.Urgency, &ref.CaseID, &ref.PreviousID, &ref.NextID, &ref.CreatedAt, &ref.UpdatedAt, &ref.SubmittedAt,
-		&ref.TeamName, &ref.TeamKind, &ref.StudentName, &ref.ReferrerName, &ref.InbrengerName}
+		&ref.TeamName, &ref.TeamKind, &ref.StudentName, &ref.ReferrerName, &ref.InbrengerName, &ref.Discussed}
 	for i := range texts {
 		dest = append(dest, &texts[i])
 	}
@@ -125,13 +133,15 @@ func (tx *Tx) ReferralFor(ctx context.Context, userID, id string) (casus.Referra
 // care contact for, the submitted ones of the teams they chair and the
 // accepted ones of the teams they are a fixed member of — the facts through
 // which casus.CanReadReferral grants a referral, written with the same
-// predicates as the facts. The caller filters them through the policy.
+// predicates as the facts. An accepted referral the team has discussed
+// since has had its turn and is left out. The caller filters them through the policy.
 func (tx *Tx) ReferralCandidates(ctx context.Context, userID string) ([]casus.Referral, []casus.ReferralFacts, error) {
 	rows, err := tx.query(ctx, `SELECT `+referralColumns+`, `+referralTextColumns+`, `+relationColumns+`, `+
-		referralFactColumns+referralFrom+`WHERE r.referrer_id = $1 OR r.inbrenger_id = $1
+		referralFactColumns+referralFrom+`WHERE (r.referrer_id = $1 OR r.inbrenger_id = $1
 		OR `+careContactOf("$1", "st")+`
 		OR (r.state <> 'draft' AND `+chairOf("$1", "r")+`)
-		OR (r.state = 'accepted' AND `+fixedMemberOf("$1", "r")+`)
+		OR (r.state = 'accepted' AND `+fixedMemberOf("$1", "r")+`))
+		AND NOT (r.state = 'accepted' AND `+referralDiscussed+`)
 		ORDER BY r.submitted_at, r.created_at`, userID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("storage: referral candidates: %w", err)

@@ -25,7 +25,7 @@ const (
 )
 
 // agendaActions are what the chair can do to an agenda item.
-var agendaActions = []string{"up", "down", "minutes", "invite", "question", "guest", "unguest"}
+var agendaActions = []string{"up", "down", "minutes", "invite", "question", "guest", "unguest", "next"}
 
 // handleAgendaItem lets the chair move an item up or down, set its time,
 // invite an on-call member for it, set its question or add or remove a
@@ -56,4 +56,20 @@ func (s *Server) handleAgendaItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/meetings/"+in.MeetingID+"#item-"+in.ItemID, http.StatusSeeOther)
+}
+
+// handleCaseAgenda puts a case on the agenda of a coming meeting of its
+// team, for the chair (app.PutOnAgenda).
+func (s *Server) handleCaseAgenda(w http.ResponseWriter, r *http.Request) {
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	studentID, err := s.app.PutOnAgenda(r.Context(), s.actor(r), r.PathValue("id"), f.Value("meeting"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/students/"+studentID+"?saved=agenda#agenda", http.StatusSeeOther)
 }

@@ -37,21 +37,9 @@ func TestAgendaPerMember(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
 			ids := consentMatrixIDs(t, env)
-			intern := referralMatrixIDs(t, env)["{ref:lotte}"]
-			// Fixture: the ZAT requires every part of the form.
-			if _, err := env.SQL().Exec(`UPDATE referrals SET family_hindering = 'x', family_protective = 'x', question_student = 'x',
-				question_parents = 'x', needs_education = 'x', needs_care = 'x', student_hindering = 'x', student_protective = 'x',
-				school_hindering = 'x', school_protective = 'x', done_before = 'x', done_result = 'x' WHERE id = $1`, intern); err != nil {
-				t.Fatal(err)
-			}
+			zatRef := acceptedAtZAT(t, env)
 			coord := env.NewClient()
 			coord.Login(demo.UserCoordinator)
-			res := coord.Post("/referrals/"+intern+"/escalate", url.Values{"version": {version(t, env, intern)},
-				"team": {teamID(t, env, demo.TeamMBOZAT)}, "section": {"0", "1", "2", "3", "4", "5", "6"}})
-			zatRef := strings.TrimSuffix(strings.TrimPrefix(res.Location, "/referrals/"), "?done=escalated")
-			if res := coord.Post("/referrals/"+zatRef+"/decision", url.Values{"decision": {"accept"}, "version": {version(t, env, zatRef)}}); res.Status != http.StatusSeeOther {
-				t.Fatalf("accept at the ZAT: %d", res.Status)
-			}
 			meeting := meetingsMatrixIDs(t, env)["{meeting:zat}"]
 			if n := env.Count(`SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1 AND kind = 'referral' AND source_id = $2`, meeting, zatRef); n != 1 {
 				t.Fatalf("the accepted referral is on the next meeting's agenda %d times, want once", n)

@@ -10,9 +10,9 @@ import (
 	"casus/app"
 )
 
-// handleCaseClose closes a case with its reason, a closing note and the
-// outcome of each goal of its latest plan (app.CloseCase). Without an
-// outcome for every goal nothing is written.
+// handleCaseClose closes a case with its reason, a closing note, the
+// outcome of each goal of its latest plan and what becomes of each open
+// action (app.CloseCase). With anything missing nothing is written.
 func (s *Server) handleCaseClose(w http.ResponseWriter, r *http.Request) {
 	f, err := parseForm(w, r)
 	if err != nil {
@@ -23,10 +23,14 @@ func (s *Server) handleCaseClose(w http.ResponseWriter, r *http.Request) {
 		Reason:   casus.CloseReason(f.choice("reason", true, stringsOf(casus.CloseReasons)...)),
 		Note:     f.paragraphs("note", textRule{required: true, max: adviceMax}),
 		Outcomes: map[string]string{},
+		Actions:  map[string]casus.ActionEnd{},
 	}
 	for _, name := range slices.Sorted(maps.Keys(f.Values)) {
 		if goal, ok := strings.CutPrefix(name, "outcome_"); ok {
 			in.Outcomes[goal] = f.text(name, textRule{max: 64})
+		}
+		if action, ok := strings.CutPrefix(name, "action_"); ok {
+			in.Actions[action] = casus.ActionEnd(f.text(name, textRule{max: 64}))
 		}
 	}
 	in.Errs = f.Errs

@@ -276,6 +276,13 @@ func TestMinutesPerAttendee(t *testing.T) {
 					t.Errorf("the chair's minutes lack Lotte")
 				}
 			}
+			// On the meeting's day, with what the team did not get to moved on.
+			var start time.Time
+			if err := env.SQL().QueryRow(`SELECT starts_at FROM meetings WHERE id = $1`, meeting).Scan(&start); err != nil {
+				t.Fatal(err)
+			}
+			env.Clock.Set(start.Add(2 * time.Hour))
+			moveOthersOn(t, env, coord, meeting, milanItem, lotteItem)
 			if res := coord.Post("/meetings/"+meeting+"/minutes", url.Values{}); res.Status != http.StatusSeeOther {
 				t.Fatalf("finalise: %d", res.Status)
 			}

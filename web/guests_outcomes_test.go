@@ -218,8 +218,12 @@ func TestCloseWithGoalOutcomes(t *testing.T) {
 			if !strings.Contains(pageText(page), "Doel 1: Noor is vaker op school") {
 				t.Errorf("the close form does not name the goals")
 			}
+			ends := actionEnds(page, "done")
 			form := func(outcomes ...string) url.Values {
 				v := url.Values{"reason": {"solved"}, "note": {"Noor rondt haar opleiding af; de zorg thuis is verdeeld."}}
+				for name := range ends {
+					v.Set(name, "done")
+				}
 				for i, o := range outcomes {
 					v.Set("outcome_"+goals[i], o)
 				}

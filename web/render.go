@@ -110,7 +110,8 @@ type view struct {
 	Title     string // i18n key of the page title
 	Nav       []navItem
 	Form      *form
-	Error     string // a message for the whole page
+	Error     string         // a message for the whole page
+	ErrorArgs map[string]any // its arguments, from the casus.Error
 	Notice    string
 	RequestID string
 	Path      string // the current path, for the language switch
@@ -227,8 +228,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	code := casus.ErrorCode(err)
 	key := "error.internal"
 	var e *casus.Error
+	var args map[string]any
 	if errors.As(err, &e) && code != casus.EINTERNAL {
-		key = e.Key
+		key, args = e.Key, e.Args
 	} else if code == casus.EINVALID {
 		key = "error.invalid_form"
 	}
@@ -239,7 +241,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		w.Header().Set("Retry-After", "900")
 	}
 	v := s.newView(r, "error.title", nil)
-	v.Error = key
+	v.Error, v.ErrorArgs = key, args
 	var verrs casus.ValidationErrors
 	if errors.As(err, &verrs) {
 		v.Form = &form{Errs: verrs}

@@ -85,6 +85,7 @@ func (s *Server) routeTable() []Route {
 		{"POST /cases/{id}/informed", StudentData, s.handleInformed},
 		{"POST /cases/{id}/close", StudentData, s.handleCaseClose},
 		{"POST /cases/{id}/reopen", StudentData, s.handleCaseReopen},
+		{"POST /cases/{id}/agenda", StudentData, s.handleCaseAgenda},
 		{"GET /cases/{id}/aftercare", StudentData, s.handleAftercare},
 		{"POST /cases/{id}/aftercare", StudentData, s.handleAftercareAnswer},
 		{"GET /students/{id}/care/new", StudentData, s.handleCareNew},

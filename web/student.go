@@ -11,7 +11,7 @@ import (
 // by the value of ?saved= ("care" and ?crisis=1 come first).
 var studentNotices = map[string]string{
 	"action": "action.saved", "advice": "advice.saved",
-	"closed": "closure.closed", "reopened": "closure.reopened",
+	"closed": "closure.closed", "reopened": "closure.reopened", "agenda": "agenda.put",
 }
 
 // handleStudent shows a student's page with what the user's relation allows
