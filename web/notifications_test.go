@@ -1,0 +1,281 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"casus"
+	"casus/demo"
+	"casus/storage/storagetest"
+	"casus/web/webtest"
+)
+
+// notificationsMatrix: every logged-in user marks their own messages read
+// and reaches the messages page (agendaMatrix) at /notifications; a message
+// of someone else is not found.
+func notificationsMatrix() map[string][]cell {
+	own := byUser("/messages/{msg:mentor}/read", url.Values{}, notFound,
+		map[string]int{anon: unauth, demo.UserMentor: redirect})
+	return map[string][]cell{
+		"GET /notifications":  staff("/notifications", nil, redirect),
+		"POST /messages/read": staff("/messages/read", url.Values{}, redirect),
+		"POST /messages/{id}/read": append(own,
+			cell{user: demo.UserMentor, relation: "none (no such message)", path: "/messages/{unknown}/read", form: url.Values{}, want: notFound},
+			cell{user: demo.UserMentor, relation: "none (not an id)", path: "/messages/x'1/read", form: url.Values{}, want: notFound}),
+	}
+}
+
+// notificationsMatrixIDs: a message of the mentor.
+func notificationsMatrixIDs(t *testing.T, env *webtest.Env) map[string]string {
+	t.Helper()
+	m := casus.Message{ID: casus.NewID()}
+	if _, err := env.SQL().Exec(`INSERT INTO messages (id, user_id, msg_key, args, link, created_at) VALUES ($1, $2, $3, '{}', '/tasks', $4)`,
+		m.ID, env.UserID(demo.UserMentor), casus.MsgActionAssigned, env.Clock.Now().UTC()); err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{"{msg:mentor}": m.ID}
+}
+
+// told returns the links of the unread messages with key to the user.
+func told(t *testing.T, env *webtest.Env, user, key string) []string {
+	t.Helper()
+	rows, err := env.SQL().Query(`SELECT link FROM messages WHERE user_id = $1 AND msg_key = $2 AND read_at IS NULL ORDER BY created_at, id`,
+		env.UserID(user), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var links []string
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			t.Fatal(err)
+		}
+		links = append(links, l)
+	}
+	return links
+}
+
+// studentNames are the first and last names of every student, which no
+// message may carry.
+func studentNames(t *testing.T, env *webtest.Env) []string {
+	t.Helper()
+	rows, err := env.SQL().Query(`SELECT first_name, last_name FROM students`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var first, last string
+		if err := rows.Scan(&first, &last); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, first, last)
+	}
+	return names
+}
+
+// TestNotifications tells the care work's stories of who is told what, in
+// Casus and without a student's name: a mentor's referral of a student
+// reaches the taakdocent, who preselects it for the chair; the chair
+// returns it with a question to the mentor and the taakdocent, later
+// accepts it; an action tells its owner, new advice the mentor, a crisis
+// the team's fixed members. Each reader sees their messages, follows them
+// and marks them read, one or all; the menu counts the unread ones.
+func TestNotifications(t *testing.T) {
+	t.Parallel()
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			ids := referralMatrixIDs(t, env)
+			ref := ids["{ref:draft}"]
+			lotte := env.StudentID(demo.LotteNumber)
+			login := func(user string) *webtest.Client {
+				c := env.NewClient()
+				c.Login(user)
+				return c
+			}
+			mentor, tc, coord := login(demo.UserMentor), login(demo.UserCareContact), login(demo.UserCoordinator)
+			decide := func(c *webtest.Client, f url.Values) {
+				t.Helper()
+				_, v := referralRow(t, env, ref)
+				f.Set("version", strconv.Itoa(v))
+				if res := c.Post("/referrals/"+ref+"/decision", f); res.Status != http.StatusSeeOther {
+					t.Fatalf("decide %v: %d\n%s", f, res.Status, res.Body)
+				}
+			}
+			submit := func(c *webtest.Client, extra url.Values) {
+				t.Helper()
+				_, v := referralRow(t, env, ref)
+				f := completeForm(v, env.UserID(demo.UserMentor))
+				f.Set("action", "submit")
+				for k, vs := range extra {
+					f[k] = vs
+				}
+				if res := c.Post("/referrals/"+ref, f); res.Status != http.StatusSeeOther {
+					t.Fatalf("submit: %d\n%s", res.Status, res.Body)
+				}
+			}
+			want := func(user, key string, links ...string) {
+				t.Helper()
+				if got := told(t, env, user, key); strings.Join(got, " ") != strings.Join(links, " ") {
+					t.Errorf("%s told %s with links %v, want %v", user, key, got, links)
+				}
+			}
+
+			t.Run("ReferralSubmitted/ByMentor/CareContactIsTold", func(t *testing.T) {
+				submit(mentor, nil)
+				want(demo.UserCareContact, casus.MsgReferralSubmitted, "/referrals/"+ref)
+				want(demo.UserCoordinator, casus.MsgReferralSubmitted) // not yet: the taakdocent preselects
+				want(demo.UserMentor, casus.MsgReferralSubmitted)      // not of their own step
+			})
+			t.Run("ReferralSubmitted/ChairsAreTold", func(t *testing.T) {
+				decide(tc, url.Values{"decision": {"preselect"}})
+				want(demo.UserCoordinator, casus.MsgReferralSubmitted, "/referrals/"+ref)
+				// The chair follows the message to the referral.
+				msgs := coord.Get("/messages")
+				if !strings.Contains(msgs.Body, `href="/referrals/`+ref+`"`) || !strings.Contains(msgs.Body, "Er wacht een aanmelding voor "+demo.TeamMBOIntern) {
+					t.Errorf("the chair's messages lack the referral: %s", msgs.Body)
+				}
+				if res := coord.Get("/referrals/" + ref); res.Status != http.StatusOK {
+					t.Errorf("the chair follows the link: %d", res.Status)
+				}
+			})
+			const question = "Zijn de ouders al op de hoogte van de aanmelding?"
+			t.Run("ReturnedWithQuestion/ReferrerAndCareContactAreTold", func(t *testing.T) {
+				decide(coord, url.Values{"decision": {"return"}, "note": {question}})
+				edit := "/referrals/" + ref + "/edit"
+				want(demo.UserMentor, casus.MsgReferralReturned, edit)
+				want(demo.UserCareContact, casus.MsgReferralReturned, edit)
+				want(demo.UserCoordinator, casus.MsgReferralReturned)
+				if res := mentor.Get(edit); res.Status != http.StatusOK || !strings.Contains(res.Body, question) {
+					t.Errorf("the mentor follows the message to the form: %d, question shown %v", res.Status, strings.Contains(res.Body, question))
+				}
+			})
+			t.Run("ReturnedWithQuestion/AnswerTellsCareContact", func(t *testing.T) {
+				const answer = "Ja, moeder is gisteren gebeld en stemt in."
+				submit(mentor, url.Values{"answer": {answer}})
+				want(demo.UserCareContact, casus.MsgReferralSubmitted, "/referrals/"+ref, "/referrals/"+ref)
+				if n := env.Count(`SELECT COUNT(*) FROM referral_events WHERE referral_id = $1 AND from_state = 'returned'
+					AND to_state = 'submitted' AND note = $2`, ref, answer); n != 1 {
+					t.Errorf("the answer is not with the resubmission (%d)", n)
+				}
+				if res := tc.Get("/referrals/" + ref); !strings.Contains(res.Body, answer) {
+					t.Errorf("the taakdocent does not read the answer on the referral")
+				}
+			})
+			t.Run("ReferralAccepted/ReferrerIsTold", func(t *testing.T) {
+				decide(tc, url.Values{"decision": {"preselect"}})
+				decide(coord, url.Values{"decision": {"accept"}})
+				want(demo.UserMentor, casus.MsgReferralAccepted, "/referrals/"+ref)
+			})
+			t.Run("RedirectedWithAdvice/MentorIsTold", func(t *testing.T) {
+				id := createDraft(t, tc, lotte, teamID(t, env, demo.TeamMBOIntern))
+				f := completeForm(1, env.UserID(demo.UserCareContact))
+				f.Set("action", "submit")
+				if res := tc.Post("/referrals/"+id, f); res.Status != http.StatusSeeOther {
+					t.Fatalf("submit: %d", res.Status)
+				}
+				const advice = "Plan elke week een kort gesprek; evalueer over zes weken."
+				_, v := referralRow(t, env, id)
+				if res := coord.Post("/referrals/"+id+"/decision", url.Values{"decision": {"redirect"}, "target": {"basic"}, "note": {advice},
+					"version": {strconv.Itoa(v)}}); res.Status != http.StatusSeeOther {
+					t.Fatalf("redirect to basic guidance: %d", res.Status)
+				}
+				want(demo.UserCareContact, casus.MsgReferralRedirected, "/referrals/"+id)
+				want(demo.UserMentor, casus.MsgAdviceAdded, "/students/"+lotte+"#handelingsadvies")
+				page := mentor.Get("/students/" + lotte)
+				at := strings.Index(page.Body, `id="handelingsadvies"`)
+				if at < 0 || !strings.Contains(page.Body[at:], advice) || !strings.Contains(page.Body[at:], "terugverwezen naar de basisbegeleiding") {
+					t.Errorf("the mentor does not find the advice in Lotte's advice section")
+				}
+			})
+			t.Run("AdviceAdded/MentorIsTold", func(t *testing.T) {
+				zatCase := consentMatrixIDs(t, env)["{lotte_zat}"]
+				if res := tc.Post("/students/"+lotte+"/advice", url.Values{"advice_case": {zatCase}, "advice": {"Vaste plek vooraan."}}); res.Status != http.StatusSeeOther {
+					t.Fatalf("record advice: %d", res.Status)
+				}
+				link := "/students/" + lotte + "#handelingsadvies"
+				want(demo.UserMentor, casus.MsgAdviceAdded, link, link)
+			})
+			t.Run("ActionAssigned/OwnerIsTold", func(t *testing.T) {
+				zatCase := consentMatrixIDs(t, env)["{lotte_zat}"]
+				due := env.Clock.Now().In(casus.Amsterdam).AddDate(0, 0, 7).Format(time.DateOnly)
+				if res := coord.Post("/students/"+lotte+"/actions", url.Values{"case": {zatCase}, "owner": {env.UserID(demo.UserGGD)},
+					"description": {"Intake plannen"}, "due_on": {due}}); res.Status != http.StatusSeeOther {
+					t.Fatalf("agree an action: %d", res.Status)
+				}
+				want(demo.UserGGD, casus.MsgActionAssigned, "/tasks")
+			})
+			t.Run("CrisisRecorded/FixedMembersAreTold", func(t *testing.T) {
+				zat := teamID(t, env, demo.TeamMBOZAT)
+				if res := coord.Post("/students/"+lotte+"/crisis", crisisForm(zat)); res.Status != http.StatusSeeOther {
+					t.Fatalf("record crisis: %d", res.Status)
+				}
+				links := told(t, env, demo.UserGGD, casus.MsgCrisisRecorded)
+				if len(links) != 1 || !strings.HasPrefix(links[0], "/meetings/") {
+					t.Errorf("the ZAT's fixed member is told %v, want the next meeting", links)
+				}
+				want(demo.UserPolice, casus.MsgCrisisRecorded) // on call, not invited
+				want(demo.UserCoordinator, casus.MsgCrisisRecorded)
+			})
+			t.Run("NoStudentNamed", func(t *testing.T) {
+				names := studentNames(t, env)
+				for _, user := range []string{demo.UserMentor, demo.UserCareContact, demo.UserCoordinator, demo.UserGGD} {
+					body := login(user).Get("/messages").Body
+					main := body[strings.Index(body, "<main"):]
+					for _, n := range names {
+						if strings.Contains(main, n) {
+							t.Errorf("%s's messages name %q", user, n)
+						}
+					}
+				}
+			})
+			t.Run("MarkRead/One", func(t *testing.T) {
+				unread := env.Count(`SELECT COUNT(*) FROM messages WHERE user_id = $1 AND read_at IS NULL`, env.UserID(demo.UserMentor))
+				page := mentor.Get("/messages")
+				if !strings.Contains(page.Body, `<span class="casus-count">`+strconv.Itoa(unread)+`<span class="casus-visually-hidden"> ongelezen</span>`) {
+					t.Errorf("the menu does not count %d unread", unread)
+				}
+				var id string
+				if err := env.SQL().QueryRow(`SELECT id FROM messages WHERE user_id = $1 AND msg_key = $2`, env.UserID(demo.UserMentor),
+					casus.MsgReferralAccepted).Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				if res := coord.Post("/messages/"+id+"/read", url.Values{}); res.Status != http.StatusNotFound {
+					t.Errorf("the chair marks the mentor's message: %d, want 404", res.Status)
+				}
+				if res := mentor.Post("/messages/"+id+"/read", url.Values{}); res.Status != http.StatusSeeOther || res.Location != "/messages" {
+					t.Fatalf("mark read: %d → %q", res.Status, res.Location)
+				}
+				want(demo.UserMentor, casus.MsgReferralAccepted)
+				if n := env.Count(`SELECT COUNT(*) FROM messages WHERE user_id = $1 AND read_at IS NULL`, env.UserID(demo.UserMentor)); n != unread-1 {
+					t.Errorf("unread after marking one: %d, want %d", n, unread-1)
+				}
+				if page := mentor.Get("/messages"); strings.Contains(page.Body, `action="/messages/`+id+`/read"`) {
+					t.Error("the message read still offers to mark it read")
+				}
+			})
+			t.Run("MarkRead/All", func(t *testing.T) {
+				if res := mentor.Post("/messages/read", url.Values{}); res.Status != http.StatusSeeOther {
+					t.Fatalf("mark all read: %d", res.Status)
+				}
+				if n := env.Count(`SELECT COUNT(*) FROM messages WHERE user_id = $1 AND read_at IS NULL`, env.UserID(demo.UserMentor)); n != 0 {
+					t.Errorf("unread after marking all: %d", n)
+				}
+				page := mentor.Get("/messages?done=all")
+				if strings.Contains(page.Body, `class="casus-count"`) || !strings.Contains(page.Body, "Alle berichten zijn als gelezen gemarkeerd.") {
+					t.Error("after marking all read the menu still counts, or the page does not say so")
+				}
+				if n := env.Count(`SELECT COUNT(*) FROM messages WHERE user_id = $1 AND read_at IS NULL`, env.UserID(demo.UserCareContact)); n == 0 {
+					t.Error("the taakdocent's messages were marked read with the mentor's")
+				}
+			})
+		})
+	}
+}
