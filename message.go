@@ -56,6 +56,9 @@ const (
 	// MsgCrisisRecorded: to the members of the team whose next meeting
 	// discusses it.
 	MsgCrisisRecorded = "message.crisis_recorded"
+	// MsgConsentWithdrawn: to the partners who saw the student by name and,
+	// after a change of consent, no longer do.
+	MsgConsentWithdrawn = "message.consent_withdrawn"
 )
 
 // Notification reports whether key is a notification's: its e-mail says
@@ -63,7 +66,7 @@ const (
 func Notification(key string) bool {
 	switch key {
 	case MsgReferralSubmitted, MsgReferralReturned, MsgReferralAccepted, MsgReferralRedirected,
-		MsgActionAssigned, MsgAdviceAdded, MsgCrisisRecorded:
+		MsgActionAssigned, MsgAdviceAdded, MsgCrisisRecorded, MsgConsentWithdrawn:
 		return true
 	}
 	return false

@@ -224,9 +224,24 @@ func TestNotifications(t *testing.T) {
 				want(demo.UserPolice, casus.MsgCrisisRecorded) // on call, not invited
 				want(demo.UserCoordinator, casus.MsgCrisisRecorded)
 			})
+			t.Run("ConsentWithdrawn/PartnersWhoLoseSightAreTold", func(t *testing.T) {
+				ids := consentMatrixIDs(t, env)
+				env.Clock.Add(time.Minute)
+				if res := coord.Post("/cases/"+ids["{lotte_zat}"]+"/consent/"+ids["{lotte_consent}"]+"/withdraw",
+					url.Values{"reason": {"Moeder trekt de toestemming in."}}); res.Status != http.StatusSeeOther {
+					t.Fatalf("withdraw: %d", res.Status)
+				}
+				zatPage := "/teams/" + teamID(t, env, demo.TeamMBOZAT)
+				want("ggz", casus.MsgConsentWithdrawn, zatPage)       // saw Lotte by her consent
+				want(demo.UserPolice, casus.MsgConsentWithdrawn)      // on call, never saw her
+				want(demo.UserCoordinator, casus.MsgConsentWithdrawn) // school staff: sight unchanged
+				if res := login("ggz").Get("/students/" + lotte); strings.Contains(res.Body, "Verhagen") {
+					t.Error("GGZ still sees Lotte by name after the withdrawal")
+				}
+			})
 			t.Run("NoStudentNamed", func(t *testing.T) {
 				names := studentNames(t, env)
-				for _, user := range []string{demo.UserMentor, demo.UserCareContact, demo.UserCoordinator, demo.UserGGD} {
+				for _, user := range []string{demo.UserMentor, demo.UserCareContact, demo.UserCoordinator, demo.UserGGD, "ggz"} {
 					body := login(user).Get("/messages").Body
 					main := body[strings.Index(body, "<main"):]
 					for _, n := range names {
@@ -274,6 +289,74 @@ func TestNotifications(t *testing.T) {
 				}
 				if n := env.Count(`SELECT COUNT(*) FROM messages WHERE user_id = $1 AND read_at IS NULL`, env.UserID(demo.UserCareContact)); n == 0 {
 					t.Error("the taakdocent's messages were marked read with the mentor's")
+				}
+			})
+		})
+	}
+}
+
+// TestTriage tells what the referrer meets when the chair returns their
+// referral with a question: the question stands at the top of the form they
+// answer on, with who asked and when, above an answer field; an answer
+// typed into a submission that is refused comes back with the form; a
+// draft that was never returned has neither.
+func TestTriage(t *testing.T) {
+	t.Parallel()
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			ref := referralMatrixIDs(t, env)["{ref:milan}"]
+			coord := env.NewClient()
+			coord.Login(demo.UserCoordinator)
+			referrer := env.NewClient()
+			referrer.Login("taakdocent.techniek")
+			edit := "/referrals/" + ref + "/edit"
+			const question = "Welke afspraken zijn er al met de ouders gemaakt?"
+
+			t.Run("NotReturned/NoQuestion", func(t *testing.T) {
+				draft := env.NewClient()
+				draft.Login(demo.UserMentor)
+				page := draft.Get("/referrals/" + referralMatrixIDs(t, env)["{ref:draft}"] + "/edit")
+				if page.Status != http.StatusOK || strings.Contains(page.Body, `id="question-title"`) || strings.Contains(page.Body, `name="answer"`) {
+					t.Errorf("a draft's form: %d, with a question or an answer field", page.Status)
+				}
+			})
+			t.Run("ReturnedWithQuestion/QuestionOnForm", func(t *testing.T) {
+				_, v := referralRow(t, env, ref)
+				if res := coord.Post("/referrals/"+ref+"/decision", url.Values{"decision": {"return"}, "note": {question},
+					"version": {strconv.Itoa(v)}}); res.Status != http.StatusSeeOther {
+					t.Fatalf("return: %d", res.Status)
+				}
+				page := referrer.Get(edit)
+				if page.Status != http.StatusOK {
+					t.Fatalf("the referrer's form: %d", page.Status)
+				}
+				q, form, answer := strings.Index(page.Body, question), strings.Index(page.Body, `<form method="post" action="/referrals/`+ref+`"`),
+					strings.Index(page.Body, `name="answer"`)
+				if q < 0 || form < 0 || answer < 0 || q > form || answer > strings.Index(page.Body, `name="reason"`) {
+					t.Errorf("question at %d, form at %d, answer field at %d: want the question above the form and the answer its first field", q, form, answer)
+				}
+				coordName := ""
+				if err := env.SQL().QueryRow(`SELECT name FROM users WHERE username = $1`, demo.UserCoordinator).Scan(&coordName); err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(page.Body, coordName+" stuurde de aanmelding op ") {
+					t.Errorf("the form does not say who returned it")
+				}
+			})
+			t.Run("ReturnedWithQuestion/AnswerKeptOnRefusal", func(t *testing.T) {
+				_, v := referralRow(t, env, ref)
+				f := completeForm(v, env.UserID("taakdocent.techniek"))
+				f.Set("action", "submit")
+				f.Set("reason", "")
+				f.Set("answer", "Moeder komt volgende week op school.")
+				res := referrer.Post("/referrals/"+ref, f)
+				if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "Moeder komt volgende week op school.") ||
+					!strings.Contains(res.Body, question) {
+					t.Errorf("refused submission: %d, want 400 with the question and the answer kept", res.Status)
+				}
+				if st, _ := referralRow(t, env, ref); st != "returned" {
+					t.Errorf("state %s after a refused submission, want returned", st)
 				}
 			})
 		})
