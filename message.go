@@ -56,6 +56,9 @@ const (
 	// MsgCrisisRecorded: to the members of the team whose next meeting
 	// discusses it.
 	MsgCrisisRecorded = "message.crisis_recorded"
+	// MsgCaseEscalated: to the referrer of an intern referral whose case
+	// was taken to the ZAT.
+	MsgCaseEscalated = "message.case_escalated"
 	// MsgConsentWithdrawn: to the partners who saw the student by name and,
 	// after a change of consent, no longer do.
 	MsgConsentWithdrawn = "message.consent_withdrawn"
@@ -66,7 +69,7 @@ const (
 func Notification(key string) bool {
 	switch key {
 	case MsgReferralSubmitted, MsgReferralReturned, MsgReferralAccepted, MsgReferralRedirected,
-		MsgActionAssigned, MsgAdviceAdded, MsgCrisisRecorded, MsgConsentWithdrawn:
+		MsgActionAssigned, MsgAdviceAdded, MsgCrisisRecorded, MsgConsentWithdrawn, MsgCaseEscalated:
 		return true
 	}
 	return false

@@ -151,6 +151,9 @@ func (r *inReferral) escalate(in Escalation) (casus.Referral, error) {
 	if err := tx.LinkReferral(ctx, ref.ID, "", next.ID); err != nil {
 		return next, err
 	}
+	if err := r.announceEscalation(ref, next); err != nil {
+		return next, err
+	}
 	if ref.CaseID == "" {
 		return next, nil
 	}

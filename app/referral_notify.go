@@ -84,3 +84,19 @@ func (r *inReferral) question() (casus.ReferralEvent, error) {
 	}
 	return casus.ReferralEvent{}, err
 }
+
+// announceEscalation tells of a case taken to the ZAT: the ZAT's chairs
+// when the referral there is submitted at once, and the referrer of the
+// intern referral that the case went on.
+func (r *inReferral) announceEscalation(from, next casus.Referral) error {
+	if next.State == casus.RefSubmitted {
+		if err := r.announce(next, ""); err != nil {
+			return err
+		}
+	}
+	zat, _, err := r.tx.Team(r.ctx, next.TeamID)
+	if err != nil {
+		return err
+	}
+	return notify(r.ctx, r.tx, r.u, casus.MsgCaseEscalated, zat.Name, "/referrals/"+from.ID, from.ReferrerID)
+}

@@ -224,6 +224,25 @@ func TestNotifications(t *testing.T) {
 				want(demo.UserPolice, casus.MsgCrisisRecorded) // on call, not invited
 				want(demo.UserCoordinator, casus.MsgCrisisRecorded)
 			})
+			t.Run("CaseEscalated/ReferrerIsTold", func(t *testing.T) {
+				intern := ids["{ref:lotte}"]
+				// Fixture: the ZAT requires every part of the form.
+				if _, err := env.SQL().Exec(`UPDATE referrals SET family_hindering = 'x', family_protective = 'x', question_student = 'x',
+					question_parents = 'x', needs_education = 'x', needs_care = 'x', student_hindering = 'x', student_protective = 'x',
+					school_hindering = 'x', school_protective = 'x', done_before = 'x', done_result = 'x' WHERE id = $1`, intern); err != nil {
+					t.Fatal(err)
+				}
+				chairTold := len(told(t, env, demo.UserCoordinator, casus.MsgReferralSubmitted))
+				res := coord.Post("/referrals/"+intern+"/escalate", url.Values{"version": {version(t, env, intern)},
+					"team": {teamID(t, env, demo.TeamMBOZAT)}, "section": {"0", "1", "2", "3", "4", "5", "6"}})
+				if res.Status != http.StatusSeeOther {
+					t.Fatalf("escalate: %d\n%s", res.Status, res.Body)
+				}
+				want(demo.UserMentor, casus.MsgCaseEscalated, "/referrals/"+intern)
+				if n := len(told(t, env, demo.UserCoordinator, casus.MsgReferralSubmitted)); n != chairTold {
+					t.Errorf("the ZAT's chair, who escalated it, is told of the ZAT referral (%d, was %d)", n, chairTold)
+				}
+			})
 			t.Run("ConsentWithdrawn/PartnersWhoLoseSightAreTold", func(t *testing.T) {
 				ids := consentMatrixIDs(t, env)
 				env.Clock.Add(time.Minute)
