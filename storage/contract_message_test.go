@@ -92,7 +92,9 @@ func init() {
 			t.Errorf("UnreadMessageCount without messages = %d", n)
 		}
 		addMessages(t, c, c.w.mentor, c.w.mentor, c.w.nurse)
-		n := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (int, error) { return tx.UnreadMessageCount(ctx, c.w.mentor.ID) })
+		n := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (int, error) {
+			return tx.UnreadMessageCount(ctx, c.w.mentor.ID)
+		})
 		if n != 2 {
 			t.Errorf("UnreadMessageCount(mentor) = %d, want 2", n)
 		}
@@ -105,7 +107,9 @@ func init() {
 		added := addMessages(t, c, c.w.mentor, c.w.mentor, c.w.nurse)
 		c.clock.Add(time.Hour)
 		readAt := c.clock.Now()
-		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.MarkMessageRead(ctx, c.w.mentor.ID, added[0].ID) })
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+			return tx.MarkMessageRead(ctx, c.w.mentor.ID, added[0].ID)
+		})
 		if n := unread(t, c, c.w.mentor.ID); n != 1 {
 			t.Errorf("unread after marking one = %d, want 1", n)
 		}
@@ -115,7 +119,9 @@ func init() {
 		}
 		t.Run("AgainKeepsFirstRead", func(t *testing.T) {
 			c.clock.Add(time.Hour)
-			update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.MarkMessageRead(ctx, c.w.mentor.ID, added[0].ID) })
+			update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+				return tx.MarkMessageRead(ctx, c.w.mentor.ID, added[0].ID)
+			})
 			if got := messages(t, c, c.w.mentor.ID, 10); !got[1].ReadAt.Equal(readAt) {
 				t.Errorf("read again: read at %v, want %v", got[1].ReadAt, readAt)
 			}
@@ -143,14 +149,18 @@ func init() {
 
 	contracts.add("MarkAllMessagesRead", func(t *testing.T, c *contract) {
 		addMessages(t, c, c.w.mentor, c.w.mentor, c.w.nurse)
-		n := updateValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (int, error) { return tx.MarkAllMessagesRead(ctx, c.w.mentor.ID) })
+		n := updateValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (int, error) {
+			return tx.MarkAllMessagesRead(ctx, c.w.mentor.ID)
+		})
 		if n != 2 || unread(t, c, c.w.mentor.ID) != 0 {
 			t.Errorf("MarkAllMessagesRead = %d, unread after %d; want 2 and 0", n, unread(t, c, c.w.mentor.ID))
 		}
 		if unread(t, c, c.w.nurse.ID) != 1 {
 			t.Error("the nurse's message was marked read with the mentor's")
 		}
-		if again := updateValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (int, error) { return tx.MarkAllMessagesRead(ctx, c.w.mentor.ID) }); again != 0 {
+		if again := updateValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (int, error) {
+			return tx.MarkAllMessagesRead(ctx, c.w.mentor.ID)
+		}); again != 0 {
 			t.Errorf("MarkAllMessagesRead again = %d, want 0", again)
 		}
 	})
