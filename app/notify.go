@@ -10,9 +10,11 @@ import (
 
 // Notifications are messages (casus.Message) that the use cases write in the
 // transaction of the change they announce: a referral submitted, returned,
-// accepted or redirected, an action assigned, new advice, a crisis. They
-// name the team at most, never the student, and link to the page, which
-// decides access and logs the read. The delivery job mails each once
+// accepted or redirected, an action assigned, new advice, a crisis, a case
+// escalated to the ZAT, a partner's sight of a student taken by a change of
+// consent (casus.Notification lists the keys). They name the team at most,
+// never the student, and link to the page, which decides access and logs
+// the read. The delivery job mails each once
 // (jobs.DeliverMail); the mail only says that something waits in Casus.
 
 // notify tells each of users, once, of a change the actor made: a message

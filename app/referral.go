@@ -250,7 +250,6 @@ type ReferralForm struct {
 	// Question is the step that returned the referral, with its note (the
 	// question the form answers); zero unless the referral is returned.
 	Question casus.ReferralEvent
-	Answer   string // the answer as entered
 }
 
 func (r *inReferral) referralForm() (ReferralForm, error) {
@@ -363,7 +362,6 @@ func (r *inReferral) save(in ReferralEdit, errs casus.ValidationErrors) (Referra
 	for _, id := range in.Entries {
 		page.Attached[id] = true
 	}
-	page.Answer = in.Answer
 	var refusal error
 	switch {
 	case errs != nil:
@@ -402,7 +400,7 @@ func (r *inReferral) save(in ReferralEdit, errs casus.ValidationErrors) (Referra
 	}
 	if in.Action == "submit" {
 		to := casus.SubmitState(r.ref.TeamKind, r.acc.Relation)
-		if err := r.tx.MoveReferral(r.ctx, &edited, casus.RefSubmitted, r.u.ID, in.Answer); err != nil {
+		if err := r.tx.MoveReferral(r.ctx, &edited, casus.RefSubmitted, r.u.ID, r.answer(in)); err != nil {
 			return page, nil, err
 		}
 		if to == casus.RefPreselected {

@@ -100,3 +100,12 @@ func (r *inReferral) announceEscalation(from, next casus.Referral) error {
 	}
 	return notify(r.ctx, r.tx, r.u, casus.MsgCaseEscalated, zat.Name, "/referrals/"+from.ID, from.ReferrerID)
 }
+
+// answer is what goes with a submission as its note: the answer to the
+// question of a returned referral; nothing for a first submission.
+func (r *inReferral) answer(in ReferralEdit) string {
+	if r.ref.State != casus.RefReturned {
+		return ""
+	}
+	return in.Answer
+}
