@@ -38,9 +38,11 @@ func (s *Server) handleMessages(w http.ResponseWriter, r *http.Request) {
 	page := messagesPage{Outbox: s.cfg.Outbox}
 	for _, m := range ms {
 		page.Rows = append(page.Rows, messageRow{ID: m.ID, Text: l.Message(m), Link: localPath(m.Link), At: m.CreatedAt, Unread: m.Unread()})
-		if m.Unread() {
-			page.Unread++
-		}
+	}
+	// All unread ones, also those older than the page shows.
+	if page.Unread, err = s.app.UnreadMessages(r.Context(), s.actor(r)); err != nil {
+		s.renderError(w, r, err)
+		return
 	}
 	v := s.newView(r, "messages.title", page)
 	if r.URL.Query().Get("done") == "all" {
