@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -193,6 +194,34 @@ func TestNotifications(t *testing.T) {
 				at := strings.Index(page.Body, `id="handelingsadvies"`)
 				if at < 0 || !strings.Contains(page.Body[at:], advice) || !strings.Contains(page.Body[at:], "terugverwezen naar de basisbegeleiding") {
 					t.Errorf("the mentor does not find the advice in Lotte's advice section")
+				}
+			})
+			t.Run("RedirectedToTeam/ItsChairsAreTold", func(t *testing.T) {
+				// Fixture: the ZAT has a second chair, so one who did not
+				// redirect is there to be told.
+				zat := teamID(t, env, demo.TeamMBOZAT)
+				if _, err := env.SQL().Exec(`UPDATE team_members SET chair = $1 WHERE team_id = $2 AND user_id = $3`,
+					true, zat, env.UserID("smw")); err != nil {
+					t.Fatal(err)
+				}
+				id := createDraft(t, tc, lotte, teamID(t, env, demo.TeamMBOIntern))
+				f := completeForm(1, env.UserID(demo.UserCareContact))
+				f.Set("action", "submit")
+				if res := tc.Post("/referrals/"+id, f); res.Status != http.StatusSeeOther {
+					t.Fatalf("submit: %d", res.Status)
+				}
+				_, v := referralRow(t, env, id)
+				if res := coord.Post("/referrals/"+id+"/decision", url.Values{"decision": {"redirect"}, "target": {zat}, "note": {"Past beter bij het ZAT."},
+					"version": {strconv.Itoa(v)}}); res.Status != http.StatusSeeOther {
+					t.Fatalf("redirect to the ZAT: %d", res.Status)
+				}
+				var next string
+				if err := env.SQL().QueryRow(`SELECT CAST(next_id AS TEXT) FROM referrals WHERE id = $1`, id).Scan(&next); err != nil {
+					t.Fatal(err)
+				}
+				want("smw", casus.MsgReferralSubmitted, "/referrals/"+next)
+				if links := told(t, env, demo.UserCareContact, casus.MsgReferralRedirected); !slices.Contains(links, "/referrals/"+id) {
+					t.Errorf("the referrer is not told of the redirect: %v", links)
 				}
 			})
 			t.Run("AdviceAdded/MentorIsTold", func(t *testing.T) {
