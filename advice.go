@@ -15,6 +15,10 @@ type Advice struct {
 	AuthorName string // filled by reads
 	TeamName   string // filled by reads
 	CreatedAt  time.Time
+	// ReferralID is set for the advice of a referral redirected back to
+	// the basic guidance: the chair's note with that decision, which has no
+	// case (CaseID is empty).
+	ReferralID string
 }
 
 // CanReadAdvice decides whether u may read the student's advice: the mentor

@@ -77,7 +77,10 @@ func (s *Service) CreateAction(ctx context.Context, a Actor, in NewAction, errs 
 			act := casus.Action{StudentID: c.st.ID, CreatedBy: c.u.ID, CaseID: in.CaseID, OwnerID: in.OwnerID,
 				Description: in.Description, DueOn: in.DueOn}
 			c.e.ObjectID = act.CaseID
-			return acc, c.tx.CreateAction(c.ctx, &act)
+			if err := c.tx.CreateAction(c.ctx, &act); err != nil {
+				return acc, err
+			}
+			return acc, notifyAction(c, act)
 		})
 }
 
@@ -164,4 +167,14 @@ func (s *Service) UpdateAction(ctx context.Context, a Actor, in ActionProgress, 
 		}
 		return acc, c.tx.UpdateAction(c.ctx, &act, in.Version, in.Status, in.Note, c.u.ID)
 	})
+}
+
+// notifyAction tells the owner of a new action that it is theirs; the task
+// list shows it.
+func notifyAction(c *Student, act casus.Action) error {
+	team, err := caseTeam(c.ctx, c.tx, act.CaseID)
+	if err != nil {
+		return err
+	}
+	return notify(c.ctx, c.tx, c.u, casus.MsgActionAssigned, team, "/tasks", act.OwnerID)
 }

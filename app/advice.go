@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 
 	"casus"
 )
@@ -22,8 +23,21 @@ func (c *Student) adviceSection(cases []casus.Case) (AdviceSection, error) {
 		return sec, nil
 	}
 	var err error
-	if sec.Advice, err = c.tx.StudentAdvice(c.ctx, c.st.ID); err != nil || !sec.CanWrite {
+	if sec.Advice, err = c.tx.StudentAdvice(c.ctx, c.st.ID); err != nil {
 		return sec, err
+	}
+	// The advice of a referral sent back to the basic guidance stands
+	// beside the teams' advice, where the mentor looks for it.
+	guidance, err := c.tx.GuidanceAdvice(c.ctx, c.st.ID)
+	if err != nil || len(guidance) == 0 && !sec.CanWrite {
+		return sec, err
+	}
+	if len(guidance) > 0 {
+		sec.Advice = append(sec.Advice, guidance...)
+		slices.SortStableFunc(sec.Advice, func(a, b casus.Advice) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	}
+	if !sec.CanWrite {
+		return sec, nil
 	}
 	sec.Cases = casus.OpenCases(cases)
 	return sec, nil
@@ -59,6 +73,13 @@ func (s *Service) AddAdvice(ctx context.Context, a Actor, in NewAdvice, errs cas
 				return acc, errs.Err()
 			}
 			adv := casus.Advice{StudentID: c.st.ID, AuthorID: c.u.ID, CaseID: in.CaseID, Text: in.Text}
-			return acc, c.tx.AddAdvice(c.ctx, &adv)
+			if err := c.tx.AddAdvice(c.ctx, &adv); err != nil {
+				return acc, err
+			}
+			team, err := caseTeam(c.ctx, c.tx, in.CaseID)
+			if err != nil {
+				return acc, err
+			}
+			return acc, notify(c.ctx, c.tx, c.u, casus.MsgAdviceAdded, team, "/students/"+c.st.ID+"#handelingsadvies", c.st.MentorID)
 		})
 }

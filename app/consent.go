@@ -119,11 +119,18 @@ func (s *Service) consentChange(ctx context.Context, a Actor, caseID string, act
 	errs casus.ValidationErrors, fn func(c *Student, cs casus.Case, invalid bool) error) (ConsentPage, error) {
 	var p ConsentPage
 	err := s.consentCase(ctx, a, caseID, action, purpose, func(c *Student, cs casus.Case) error {
-		if err := fn(c, cs, errs != nil); err != nil || errs == nil {
+		sight, err := c.namedSight(cs)
+		if err != nil {
 			return err
 		}
+		if err := fn(c, cs, errs != nil); err != nil {
+			return err
+		}
+		if errs == nil {
+			// Partners who lose sight of the student's name are told.
+			return c.tellWhoLostSight(cs, sight)
+		}
 		c.e.Action, c.e.Purpose = casus.ActRead, purpose+" (invalid)"
-		var err error
 		p, err = c.consentPage(cs)
 		return err
 	})

@@ -64,9 +64,26 @@ func (s *Service) RecordCrisis(ctx context.Context, a Actor, in casus.Crisis, er
 				return acc, nil
 			}
 			in.StudentID, in.RecordedBy = c.st.ID, c.u.ID
-			_, err = c.tx.RecordCrisis(c.ctx, &in)
+			m, err := c.tx.RecordCrisis(c.ctx, &in)
+			if err != nil {
+				return acc, err
+			}
 			c.e.ObjectID = in.ID
-			return acc, err
+			// The team's fixed members are told; partners on call hear of it
+			// only when invited for the item.
+			members, err := teamMemberIDs(c.ctx, c.tx, in.TeamID, func(m casus.TeamMember) bool { return m.Kind == casus.MemberFixed || m.Chair })
+			if err != nil {
+				return acc, err
+			}
+			team := ""
+			if i := slices.IndexFunc(page.Teams, func(t casus.CareTeam) bool { return t.ID == in.TeamID }); i >= 0 {
+				team = page.Teams[i].Name
+			}
+			link := "/meetings/" + m.ID
+			if m.ID == "" {
+				link = "/teams/" + in.TeamID // no meeting ahead: the chair plans one
+			}
+			return acc, notify(c.ctx, c.tx, c.u, casus.MsgCrisisRecorded, team, link, members...)
 		})
 	if err == nil && errs != nil {
 		return page, errs

@@ -318,9 +318,11 @@ func (s *Service) AgreeDiscussionAction(ctx context.Context, a Actor, at Discuss
 			return nil
 		}
 		act.CaseID, act.StudentID, act.CreatedBy, act.DiscussionID = d.item.CaseID, c.st.ID, c.u.ID, page.Record.ID
-		err := c.tx.CreateAction(c.ctx, &act)
+		if err := c.tx.CreateAction(c.ctx, &act); err != nil {
+			return err
+		}
 		c.e.ObjectKind, c.e.ObjectID = "action", act.ID
-		return err
+		return notifyAction(c, act)
 	})
 	if err == nil && errs != nil {
 		return page, errs

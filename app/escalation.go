@@ -154,6 +154,9 @@ func (r *inReferral) escalate(in Escalation) (casus.Referral, error) {
 	if err := followRoute(ctx, tx, u, ref.StudentID, casus.RouteEscalated, casus.TeamZAT, ""); err != nil {
 		return next, err
 	}
+	if err := r.announceEscalation(ref, next); err != nil {
+		return next, err
+	}
 	if ref.CaseID == "" {
 		return next, nil
 	}

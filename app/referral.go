@@ -247,6 +247,9 @@ type ReferralForm struct {
 	Stale      bool              // a save of a version someone else changed in between
 	Entries    []casus.CareEntry // care-file entries the actor may attach
 	Attached   map[string]bool   // ids of the attached entries, as stored or entered
+	// Question is the step that returned the referral, with its note (the
+	// question the form answers); zero unless the referral is returned.
+	Question casus.ReferralEvent
 }
 
 func (r *inReferral) referralForm() (ReferralForm, error) {
@@ -256,6 +259,9 @@ func (r *inReferral) referralForm() (ReferralForm, error) {
 		return page, err
 	}
 	page.Age = page.Student.AgeOn(r.tx.Now())
+	if page.Question, err = r.question(); err != nil {
+		return page, err
+	}
 	required, err := r.tx.ReferralRequired(r.ctx, r.ref.TeamKind)
 	if err != nil {
 		return page, err
@@ -304,6 +310,9 @@ type ReferralEdit struct {
 	Urgency     casus.Urgency
 	InbrengerID string
 	Entries     []string // the care-file entries to attach, as entered
+	// Answer answers the question of a returned referral; it goes with the
+	// resubmission to whoever triages.
+	Answer string
 }
 
 // SaveReferral saves the form (Action "save") or submits it ("submit"). A
@@ -391,7 +400,7 @@ func (r *inReferral) save(in ReferralEdit, errs casus.ValidationErrors) (Referra
 	}
 	if in.Action == "submit" {
 		to := casus.SubmitState(r.ref.TeamKind, r.acc.Relation)
-		if err := r.tx.MoveReferral(r.ctx, &edited, casus.RefSubmitted, r.u.ID, ""); err != nil {
+		if err := r.tx.MoveReferral(r.ctx, &edited, casus.RefSubmitted, r.u.ID, r.answer(in)); err != nil {
 			return page, nil, err
 		}
 		if to == casus.RefPreselected {
@@ -399,6 +408,9 @@ func (r *inReferral) save(in ReferralEdit, errs casus.ValidationErrors) (Referra
 			if err := r.tx.MoveReferral(r.ctx, &edited, casus.RefPreselected, r.u.ID, ""); err != nil {
 				return page, nil, err
 			}
+		}
+		if err := r.announce(edited, ""); err != nil {
+			return page, nil, err
 		}
 	}
 	page.Referral = edited
@@ -675,6 +687,9 @@ func (r *inReferral) decide(in ReferralDecision) error {
 	if err := tx.MoveReferral(ctx, &ref, casus.DecisionState(in.Decision), r.u.ID, in.Note); err != nil {
 		return err
 	}
+	if err := r.announce(ref, in.Target); err != nil {
+		return err
+	}
 	switch {
 	case in.Decision == casus.DecideAccept:
 		c, err := tx.EnsureOpenCase(ctx, ref.StudentID, ref.TeamID)
@@ -729,6 +744,9 @@ func (r *inReferral) redirect(ref casus.Referral, teamID, note string) error {
 		return err
 	}
 	if err := tx.SetReferralEntries(ctx, next.ID, entries); err != nil {
+		return err
+	}
+	if err := r.announce(next, ""); err != nil {
 		return err
 	}
 	return tx.LinkReferral(ctx, ref.ID, "", next.ID)

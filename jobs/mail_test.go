@@ -330,7 +330,12 @@ func TestMailExactlyOnceTwoInstances(t *testing.T) {
 						return err
 					}
 					for i := range n {
-						m := casus.Message{UserID: members[i%len(members)].User.ID, Key: "message.agenda", Link: "/meetings/x",
+						// Every other one is a notification, written by a use case.
+						key := "message.agenda"
+						if i%2 == 1 {
+							key = casus.MsgReferralSubmitted
+						}
+						m := casus.Message{UserID: members[i%len(members)].User.ID, Key: key, Link: "/meetings/x",
 							Args: map[string]string{"Team": zat, "N": fmt.Sprint(i + 1)}}
 						if err := tx.AddMessage(ctx, &m); err != nil {
 							return err
@@ -369,6 +374,18 @@ func TestMailExactlyOnceTwoInstances(t *testing.T) {
 				}
 				if len(perMessage) != len(messages) {
 					t.Errorf("%d distinct mails for %d messages", len(perMessage), len(messages))
+				}
+				notifications := 0
+				for _, r := range sink.Mails()[before:] {
+					if r.Subject == "Casus: er staat iets voor je klaar" || r.Subject == "Casus: something is waiting for you" {
+						notifications++
+						if strings.Contains(r.Body, zat) || !strings.Contains(r.Body, baseURL+"/messages\n") {
+							t.Errorf("a notification's mail names the team or lacks the messages link: %s", r.Body)
+						}
+					}
+				}
+				if notifications != n/2 {
+					t.Errorf("%d notification mails, want %d", notifications, n/2)
 				}
 			})
 		})

@@ -33,14 +33,21 @@ func NewComposer(baseURL string) (*Composer, error) {
 // "en"; anything else is Dutch). Its subject and text come from the
 // catalog's mail.subject.* and mail.body.* keys of the message's kind; those
 // leave out the people a message may name (such as an action's owner), so
-// the mail carries no personal data beyond its address. It fails for a
-// message kind without them.
+// the mail carries no personal data beyond its address. A notification
+// (casus.Notification) gets the one text mail.*.notification, with a link
+// to the messages page. It fails for a message kind without them.
 func (c *Composer) Compose(m casus.Message, to, lang string) (casus.Mail, error) {
 	if lang != "en" {
 		lang = "nl"
 	}
 	l := c.bundle.For(lang)
 	kind := strings.TrimPrefix(m.Key, "message.")
+	link := m.Link
+	if casus.Notification(m.Key) {
+		// A notification's mail only says that something waits in Casus:
+		// the messages page says what, after login.
+		kind, link = "notification", "/messages"
+	}
 	args := l.MessageArgs(m)
 	subjectKey, bodyKey := "mail.subject."+kind, "mail.body."+kind
 	subject, text := l.T(subjectKey, args), l.T(bodyKey, args)
@@ -49,8 +56,8 @@ func (c *Composer) Compose(m casus.Message, to, lang string) (casus.Mail, error)
 	}
 	var b strings.Builder
 	b.WriteString(l.T("mail.greeting") + "\n\n" + text + "\n\n")
-	if m.Link != "" {
-		b.WriteString(l.T("mail.open") + "\n" + c.base + m.Link + "\n\n")
+	if link != "" {
+		b.WriteString(l.T("mail.open") + "\n" + c.base + link + "\n\n")
 	}
 	b.WriteString("-- \n" + l.T("mail.footer") + "\n")
 	return casus.Mail{MessageID: m.ID, To: to, Subject: subject, Body: b.String()}, nil

@@ -42,8 +42,12 @@ func TestCompose(t *testing.T) {
 				t.Errorf("%s in %q: %v", key, lang, err)
 				continue
 			}
+			link := "\nhttps://casus.example.nl/cases/x\n"
+			if casus.Notification(key) {
+				link = "\nhttps://casus.example.nl/messages\n"
+			}
 			if got.To != "ik@school.example" || got.MessageID != m.ID || got.Subject == "" || !strings.HasPrefix(got.Body, want+"\n\n") ||
-				!strings.Contains(got.Body, "\nhttps://casus.example.nl/cases/x\n") {
+				!strings.Contains(got.Body, link) {
 				t.Errorf("%s in %q: %+v", key, lang, got)
 			}
 			for _, s := range []string{got.Subject, got.Body} {
@@ -62,6 +66,19 @@ func TestCompose(t *testing.T) {
 		en, _ := c.Compose(m, "a@b.nl", "en")
 		if !strings.Contains(nl.Subject, "3 maart 2026") || !strings.Contains(en.Subject, "3 March 2026") {
 			t.Errorf("subjects %q and %q, want the due date written in each language", nl.Subject, en.Subject)
+		}
+	})
+	// A notification's mail says only that something waits in Casus, and
+	// links to the messages page: not the team, not the page of the thing.
+	t.Run("NotificationSaysOnlyThatSomethingWaits", func(t *testing.T) {
+		m := casus.Message{ID: casus.NewID(), Key: casus.MsgReferralReturned, Args: args, Link: "/referrals/r1/edit"}
+		got, err := c.Compose(m, "a@b.nl", "nl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(got.Body, "Er staat iets voor je klaar in Casus") || strings.Contains(got.Body, "/referrals/") ||
+			strings.Contains(got.Subject+got.Body, "ZAT mbo") || !strings.Contains(got.Body, "https://casus.example.nl/messages\n") {
+			t.Errorf("notification mail %q / %q, want the generic text and the messages link only", got.Subject, got.Body)
 		}
 	})
 	t.Run("ErrUnknownKind", func(t *testing.T) {

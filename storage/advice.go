@@ -34,3 +34,28 @@ func (tx *Tx) StudentAdvice(ctx context.Context, studentID string) ([]casus.Advi
 	}
 	return as, rows.Err()
 }
+
+// GuidanceAdvice returns the advice given with the student's referrals that
+// were redirected back to the basic guidance (the note of that decision),
+// newest first. Such advice has no case; its team is the referral's.
+func (tx *Tx) GuidanceAdvice(ctx context.Context, studentID string) ([]casus.Advice, error) {
+	rows, err := tx.query(ctx, `SELECT e.id, r.id, r.student_id, e.note, e.actor_id, u.name, t.name, e.at
+		FROM referral_events e JOIN referrals r ON r.id = e.referral_id JOIN users u ON u.id = e.actor_id
+		JOIN care_teams t ON t.id = r.team_id
+		WHERE r.student_id = $1 AND e.to_state = $2 AND r.next_id IS NULL AND e.note <> ''
+		ORDER BY e.at DESC, e.id DESC`, studentID, string(casus.RefRedirected))
+	if err != nil {
+		return nil, fmt.Errorf("storage: guidance advice: %w", err)
+	}
+	defer rows.Close()
+	var as []casus.Advice
+	for rows.Next() {
+		var a casus.Advice
+		if err := rows.Scan(&a.ID, &a.ReferralID, &a.StudentID, &a.Text, &a.AuthorID, &a.AuthorName, &a.TeamName, &a.CreatedAt); err != nil {
+			return nil, err
+		}
+		a.CreatedAt = a.CreatedAt.UTC()
+		as = append(as, a)
+	}
+	return as, rows.Err()
+}

@@ -31,6 +31,46 @@ func init() {
 		}
 	})
 
+	contracts.add("GuidanceAdvice", func(t *testing.T, c *contract) {
+		w := c.w
+		guidance := func(studentID string) []casus.Advice {
+			t.Helper()
+			return viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.Advice, error) {
+				return tx.GuidanceAdvice(ctx, studentID)
+			})
+		}
+		// Back to basic guidance with advice: the note is the advice.
+		back := referralC(t, c, w.sanne.ID, w.intern.ID)
+		c.clock.Add(time.Hour)
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+			must(t, tx.MoveReferral(ctx, &back, casus.RefSubmitted, w.mentor.ID, ""))
+			return tx.MoveReferral(ctx, &back, casus.RefRedirected, w.coordinator.ID, "Oefen de planning met de mentor.")
+		})
+		// Redirected to another team: the note is no advice to the mentor.
+		onward := referralC(t, c, w.sanne.ID, w.intern.ID)
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+			must(t, tx.MoveReferral(ctx, &onward, casus.RefSubmitted, w.mentor.ID, ""))
+			must(t, tx.MoveReferral(ctx, &onward, casus.RefRedirected, w.coordinator.ID, "Past beter bij het ZAT."))
+			next := casus.Referral{StudentID: w.sanne.ID, TeamID: w.zat.ID, ReferrerID: w.mentor.ID}
+			must(t, tx.CreateReferral(ctx, &next, w.coordinator.ID))
+			return tx.LinkReferral(ctx, onward.ID, "", next.ID)
+		})
+		// A return's question is no advice either.
+		returned := referralC(t, c, w.sanne.ID, w.intern.ID)
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+			must(t, tx.MoveReferral(ctx, &returned, casus.RefSubmitted, w.mentor.ID, ""))
+			return tx.MoveReferral(ctx, &returned, casus.RefReturned, w.coordinator.ID, "Wat is al geprobeerd?")
+		})
+		got := guidance(w.sanne.ID)
+		if len(got) != 1 || got[0].ReferralID != back.ID || got[0].Text != "Oefen de planning met de mentor." || got[0].CaseID != "" ||
+			got[0].AuthorName != w.coordinator.Name || got[0].TeamName != w.intern.Name || !got[0].CreatedAt.Equal(contractEpoch.Add(time.Hour)) {
+			t.Errorf("Sanne's guidance advice = %+v, want the one note of the redirect back", got)
+		}
+		if none := guidance(w.bram.ID); len(none) != 0 {
+			t.Errorf("Bram's guidance advice = %+v, want none", none)
+		}
+	})
+
 	contracts.add("StudentAdvice", func(t *testing.T, c *contract) {
 		w := c.w
 		add := func(caseID, studentID, text string) casus.Advice {

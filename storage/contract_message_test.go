@@ -70,6 +70,101 @@ func init() {
 		}
 	})
 
+	// addMessages stores one message for each user, a minute apart.
+	addMessages := func(t *testing.T, c *contract, users ...casus.User) []casus.Message {
+		t.Helper()
+		var added []casus.Message
+		for _, u := range users {
+			c.clock.Add(time.Minute)
+			m := casus.Message{UserID: u.ID, Key: casus.MsgActionAssigned, Link: "/tasks"}
+			update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.AddMessage(ctx, &m) })
+			added = append(added, m)
+		}
+		return added
+	}
+	unread := func(t *testing.T, c *contract, userID string) int {
+		t.Helper()
+		return viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (int, error) { return tx.UnreadMessageCount(ctx, userID) })
+	}
+
+	contracts.add("UnreadMessageCount", func(t *testing.T, c *contract) {
+		if n := unread(t, c, c.w.mentor.ID); n != 0 {
+			t.Errorf("UnreadMessageCount without messages = %d", n)
+		}
+		addMessages(t, c, c.w.mentor, c.w.mentor, c.w.nurse)
+		n := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (int, error) {
+			return tx.UnreadMessageCount(ctx, c.w.mentor.ID)
+		})
+		if n != 2 {
+			t.Errorf("UnreadMessageCount(mentor) = %d, want 2", n)
+		}
+		if got := messages(t, c, c.w.mentor.ID, 10); len(got) != 2 || !got[0].Unread() || !got[1].Unread() {
+			t.Errorf("new messages = %+v, want both unread", got)
+		}
+	})
+
+	contracts.add("MarkMessageRead", func(t *testing.T, c *contract) {
+		added := addMessages(t, c, c.w.mentor, c.w.mentor, c.w.nurse)
+		c.clock.Add(time.Hour)
+		readAt := c.clock.Now()
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+			return tx.MarkMessageRead(ctx, c.w.mentor.ID, added[0].ID)
+		})
+		if n := unread(t, c, c.w.mentor.ID); n != 1 {
+			t.Errorf("unread after marking one = %d, want 1", n)
+		}
+		got := messages(t, c, c.w.mentor.ID, 10)
+		if len(got) != 2 || got[1].ID != added[0].ID || !got[1].ReadAt.Equal(readAt) || !got[0].Unread() {
+			t.Errorf("Messages = %+v, want the first read at %v, the second unread", got, readAt)
+		}
+		t.Run("AgainKeepsFirstRead", func(t *testing.T) {
+			c.clock.Add(time.Hour)
+			update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+				return tx.MarkMessageRead(ctx, c.w.mentor.ID, added[0].ID)
+			})
+			if got := messages(t, c, c.w.mentor.ID, 10); !got[1].ReadAt.Equal(readAt) {
+				t.Errorf("read again: read at %v, want %v", got[1].ReadAt, readAt)
+			}
+		})
+		t.Run("SomeoneElsesMessage/NotFound", func(t *testing.T) {
+			err := c.db.Update(t.Context(), func(tx *storage.Tx) error {
+				return tx.MarkMessageRead(t.Context(), c.w.mentor.ID, added[2].ID)
+			})
+			if casus.ErrorCode(err) != casus.ENOTFOUND {
+				t.Errorf("marking the nurse's message as the mentor: %v, want ENOTFOUND", err)
+			}
+			if n := unread(t, c, c.w.nurse.ID); n != 1 {
+				t.Errorf("the nurse's message was marked read (unread %d)", n)
+			}
+		})
+		t.Run("Unknown/NotFound", func(t *testing.T) {
+			err := c.db.Update(t.Context(), func(tx *storage.Tx) error {
+				return tx.MarkMessageRead(t.Context(), c.w.mentor.ID, casus.NewID())
+			})
+			if casus.ErrorCode(err) != casus.ENOTFOUND {
+				t.Errorf("marking an unknown message: %v, want ENOTFOUND", err)
+			}
+		})
+	})
+
+	contracts.add("MarkAllMessagesRead", func(t *testing.T, c *contract) {
+		addMessages(t, c, c.w.mentor, c.w.mentor, c.w.nurse)
+		n := updateValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (int, error) {
+			return tx.MarkAllMessagesRead(ctx, c.w.mentor.ID)
+		})
+		if n != 2 || unread(t, c, c.w.mentor.ID) != 0 {
+			t.Errorf("MarkAllMessagesRead = %d, unread after %d; want 2 and 0", n, unread(t, c, c.w.mentor.ID))
+		}
+		if unread(t, c, c.w.nurse.ID) != 1 {
+			t.Error("the nurse's message was marked read with the mentor's")
+		}
+		if again := updateValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (int, error) {
+			return tx.MarkAllMessagesRead(ctx, c.w.mentor.ID)
+		}); again != 0 {
+			t.Errorf("MarkAllMessagesRead again = %d, want 0", again)
+		}
+	})
+
 	contracts.add("UndispatchedMeetings", func(t *testing.T, c *contract) {
 		w := c.w
 		first := meetingB(t, c, w.zat.ID)

@@ -201,9 +201,9 @@ func accessMatrix() map[string][]cell {
 var (
 	matrixParts = []func() map[string][]cell{careMatrix, referralMatrix, consentMatrix, escalationMatrix, meetingsMatrix,
 		agendaMatrix, actionsMatrix, adviceMatrix, closureMatrix, discussionMatrix, minutesMatrix, outboxMatrix,
-		logViewMatrix, retentionMatrix, complaintsMatrix, handbookMatrix, meldcodeMatrix, accountsMatrix, accessRequestMatrix}
+		logViewMatrix, retentionMatrix, complaintsMatrix, handbookMatrix, meldcodeMatrix, accountsMatrix, accessRequestMatrix, notificationsMatrix}
 	matrixIDParts = []func(*testing.T, *webtest.Env) map[string]string{careMatrixIDs, referralMatrixIDs, consentMatrixIDs, meetingsMatrixIDs, agendaItemMatrixIDs, actionMatrixIDs,
-		retentionMatrixIDs, privacyFlowMatrixIDs, accessRequestMatrixIDs}
+		retentionMatrixIDs, privacyFlowMatrixIDs, accessRequestMatrixIDs, notificationsMatrixIDs}
 )
 
 // TestAccessMatrix enumerates the registered routes, fails for any route

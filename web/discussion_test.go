@@ -144,6 +144,8 @@ func TestDiscussionRecord(t *testing.T) {
 			t.Run("ActionOfThePlan", func(t *testing.T) {
 				body := coord.Get(page).Body
 				goal := between(body, `<option value="`, `">Milan voelt zich veilig thuis</option>`)
+				toldOwner := `SELECT COUNT(*) FROM messages WHERE user_id = $1 AND msg_key = 'message.action_assigned' AND link = '/tasks'`
+				before := env.Count(toldOwner, env.UserID(demo.UserGGD))
 				res := coord.Post(page+"/actions", url.Values{"owner": {env.UserID(demo.UserGGD)}, "goal": {goal},
 					"description": {"Gesprek JGZ met moeder"}, "due_on": {env.Clock.Now().AddDate(0, 0, 14).Format(time.DateOnly)}})
 				if res.Status != http.StatusSeeOther {
@@ -151,6 +153,9 @@ func TestDiscussionRecord(t *testing.T) {
 				}
 				if n := env.Count(`SELECT COUNT(*) FROM actions WHERE goal_id IS NOT NULL AND description = 'Gesprek JGZ met moeder'`); n != 1 {
 					t.Errorf("the action is not linked to its goal")
+				}
+				if n := env.Count(toldOwner, env.UserID(demo.UserGGD)); n != before+1 {
+					t.Errorf("the owner is told of the action %d times, want once", n-before)
 				}
 				ggd := env.NewClient()
 				ggd.Login(demo.UserGGD)

@@ -145,6 +145,7 @@ func (s *Server) handleReferralSave(w http.ResponseWriter, r *http.Request) {
 	in.InbrengerID = fm.chosen("inbrenger")
 	in.Version = referralVersion(fm)
 	in.Entries = fm.Values["entries"]
+	in.Answer = fm.paragraphs("answer", textRule{max: maxReferralText})
 	page, err := s.app.SaveReferral(r.Context(), s.actor(r), in, fm.Errs)
 	errs, invalid := validationErrors(err)
 	if stale := page.Stale && casus.ErrorCode(err) == casus.ECONFLICT; invalid || stale {

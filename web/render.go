@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -133,6 +134,7 @@ func (v *view) DraftToken(page string) string {
 type navItem struct {
 	Href, Key string
 	Current   bool
+	Unread    int // of the messages entry: how many are unread
 }
 
 func (s *Server) newView(r *http.Request, title string, data any) *view {
@@ -140,11 +142,28 @@ func (s *Server) newView(r *http.Request, title string, data any) *view {
 	v := &view{L: st.l, User: st.user, Title: title, RequestID: st.id, Path: r.URL.Path, Data: data}
 	if st.user != nil && !st.enroll {
 		v.Nav = navFor(*st.user, r.URL.Path)
+		s.countUnread(r, v.Nav)
 		u := *st.user
 		v.draft = func(page string) string { return s.draftToken(u, page) }
 		v.Idle = int(s.cfg.IdleTimeout.Seconds())
 	}
 	return v
+}
+
+// countUnread puts the number of the user's unread messages on the
+// messages entry. The page does not fail for it: without the count the
+// entry still leads to them.
+func (s *Server) countUnread(r *http.Request, nav []navItem) {
+	i := slices.IndexFunc(nav, func(n navItem) bool { return n.Href == "/messages" })
+	if i < 0 {
+		return
+	}
+	n, err := s.app.UnreadMessages(r.Context(), s.actor(r))
+	if err != nil {
+		s.log.Warn("count unread messages", "request_id", state(r).id, "error", err.Error())
+		return
+	}
+	nav[i].Unread = n
 }
 
 // navFor builds the navigation: an entry is shown when the casus decision
