@@ -69,7 +69,7 @@ const (
 func Notification(key string) bool {
 	switch key {
 	case MsgReferralSubmitted, MsgReferralReturned, MsgReferralAccepted, MsgReferralRedirected,
-		MsgActionAssigned, MsgAdviceAdded, MsgCrisisRecorded, MsgConsentWithdrawn, MsgCaseEscalated:
+		MsgActionAssigned, MsgAdviceAdded, MsgCrisisRecorded, MsgConsentWithdrawn, MsgCaseEscalated, "message.agenda_late":
 		return true
 	}
 	return false
