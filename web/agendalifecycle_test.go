@@ -279,11 +279,7 @@ func TestZATSeesInternWork(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
 			lotte := env.StudentID(demo.LotteNumber)
-			var internCase string
-			if err := env.SQL().QueryRow(`SELECT CAST(c.id AS TEXT) FROM cases c JOIN care_teams t ON t.id = c.team_id
-				WHERE c.student_id = $1 AND t.kind = 'intern' AND c.status = 'open'`, lotte).Scan(&internCase); err != nil {
-				t.Fatal(err)
-			}
+			internCase := openCase(t, env, lotte, "intern")
 			coord := env.NewClient()
 			coord.Login(demo.UserCoordinator)
 			page := coord.Get("/students/" + lotte).Body

@@ -168,13 +168,7 @@ func TestHandOverToZAT(t *testing.T) {
 			env := webtest.Start(t, engine, webtest.Options{})
 			acceptedAtZAT(t, env)
 			lotte := env.StudentID(demo.LotteNumber)
-			var intern, zat string
-			for kind, id := range map[string]*string{"intern": &intern, "zat": &zat} {
-				if err := env.SQL().QueryRow(`SELECT CAST(c.id AS TEXT) FROM cases c JOIN care_teams t ON t.id = c.team_id
-					WHERE c.student_id = $1 AND t.kind = $2 AND c.status = 'open'`, lotte, kind).Scan(id); err != nil {
-					t.Fatalf("Lotte's open %s case: %v", kind, err)
-				}
-			}
+			intern, zat := openCase(t, env, lotte, "intern"), openCase(t, env, lotte, "zat")
 			coord := env.NewClient()
 			coord.Login(demo.UserCoordinator)
 			taakdocent := env.UserID(demo.UserCareContact)
@@ -257,11 +251,7 @@ func TestRouteFollowsTheWork(t *testing.T) {
 			coord.Login(demo.UserCoordinator)
 			closeCase := func(kind string) {
 				t.Helper()
-				var id string
-				if err := env.SQL().QueryRow(`SELECT CAST(c.id AS TEXT) FROM cases c JOIN care_teams t ON t.id = c.team_id
-					WHERE c.student_id = $1 AND t.kind = $2 AND c.status = 'open'`, lotte, kind).Scan(&id); err != nil {
-					t.Fatalf("Lotte's open %s case: %v", kind, err)
-				}
+				id := openCase(t, env, lotte, kind)
 				page := coord.Get("/students/" + lotte).Body
 				form := actionEnds(page, "done")
 				for _, m := range regexp.MustCompile(`name="(outcome_[^"]+)"`).FindAllStringSubmatch(page, -1) {
@@ -290,4 +280,16 @@ func TestRouteFollowsTheWork(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openCase returns the student's open case at a team of kind ("intern" or
+// "zat").
+func openCase(t *testing.T, env *webtest.Env, studentID, kind string) string {
+	t.Helper()
+	var id string
+	if err := env.SQL().QueryRow(`SELECT CAST(c.id AS TEXT) FROM cases c JOIN care_teams t ON t.id = c.team_id
+		WHERE c.student_id = $1 AND t.kind = $2 AND c.status = 'open'`, studentID, kind).Scan(&id); err != nil {
+		t.Fatalf("the student's open %s case: %v", kind, err)
+	}
+	return id
 }
