@@ -223,9 +223,20 @@ func TestBrowserMeetingCycle(t *testing.T) {
 			}
 			fields[outcomes[0]], fields[outcomes[1]] = "achieved", "partly"
 			fill(t, c, fields)
+			// The plan's actions are still open: closing asks what becomes of
+			// each, and the coordinator says they were done.
+			open := env.Count(`SELECT COUNT(*) FROM actions WHERE CAST(case_id AS TEXT) = $1 AND status IN ('open', 'in_progress')`, caseID)
+			ends := eval[[]string](c, `[...document.querySelectorAll('main form[action="`+closeForm+`"] input[name^="action_"][value="done"]')].map(r => r.id)`)
+			if open == 0 || len(ends) != open {
+				t.Fatalf("the close form asks the end of %d open actions, want %d (the plan's actions)", len(ends), open)
+			}
+			tick(t, c, ends...)
 			c.follow("close the case", http.StatusOK, chromedp.Click(chromedp.CSS(`main form[action="`+closeForm+`"] button[type="submit"]`)))
 			if n := env.Count(`SELECT COUNT(*) FROM goal_outcomes WHERE CAST(case_id AS TEXT) = $1`, caseID); n != 2 {
 				t.Errorf("%d goal outcomes stored on closing, want 2", n)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM actions WHERE CAST(case_id AS TEXT) = $1 AND status = 'done'`, caseID); n != open {
+				t.Errorf("%d actions ended as done on closing, want %d", n, open)
 			}
 			env.Clock.Set(starts.AddDate(0, 3, 0).Add(time.Hour))
 			if n, err := jobs.CreateAftercareTasks(context.Background(), env.DB); err != nil || n == 0 {
