@@ -23,7 +23,7 @@ func (s *Server) handleAdviceCreate(w http.ResponseWriter, r *http.Request) {
 	in := app.NewAdvice{StudentID: r.PathValue("id"), CaseID: f.chosen("advice_case"),
 		Text: f.paragraphs("advice", textRule{required: true, max: adviceMax})}
 	if err := s.app.AddAdvice(r.Context(), s.actor(r), in, f.Errs); err != nil {
-		s.renderError(w, r, err)
+		s.refusedOnStudentPage(w, r, in.StudentID, f, err)
 		return
 	}
 	http.Redirect(w, r, "/students/"+r.PathValue("id")+"?saved=advice#handelingsadvies", http.StatusSeeOther)

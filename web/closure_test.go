@@ -99,6 +99,39 @@ func TestCloseAndReopen(t *testing.T) {
 	}
 }
 
+// TestCloseRefusedKeepsText: the coordinator writes her closing note for
+// Lotte's ZAT case but forgets the reason. The answer is the student page
+// again (400), the close form open with her note in it and the reason
+// marked — not an error page that loses what she typed.
+func TestCloseRefusedKeepsText(t *testing.T) {
+	t.Parallel()
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			zat := consentMatrixIDs(t, env)["{lotte_zat}"]
+			coord := env.NewClient()
+			coord.Login(demo.UserCoordinator)
+			note := "Verzuim onder 5 %, schuldregeling getekend & stage hervat."
+			res := coord.Post("/cases/"+zat+"/close", url.Values{"reason": {""}, "note": {note}})
+			if res.Status != http.StatusBadRequest {
+				t.Fatalf("closing without a reason: %d, want 400", res.Status)
+			}
+			if !strings.Contains(res.Body, ">Verzuim onder 5 %, schuldregeling getekend &amp; stage hervat.</textarea>") {
+				t.Errorf("the refused close form lost the note")
+			}
+			if !regexp.MustCompile(`<details class="casus-details" open><summary>Casus afsluiten`).MatchString(res.Body) {
+				t.Errorf("the refused close form is not open on the page")
+			}
+			if !strings.Contains(res.Body, `id="reason-`+zat+`" aria-invalid="true"`) && !strings.Contains(res.Body, `id="reason-`+zat+`-error"`) {
+				t.Errorf("the reason is not marked as the field to fix")
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM case_closures WHERE case_id = $1`, zat); n != 0 {
+				t.Errorf("%d closure events after a refusal, want 0", n)
+			}
+		})
+	}
+}
+
 // TestAftercarePage: three months after the ZAT discussed Milan, the
 // coordinator opens the aftercare task from the message and records what the
 // care contact answered; the mentor cannot open it.

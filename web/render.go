@@ -73,8 +73,8 @@ func loadPages() (*pages, error) {
 
 // funcs are the templates' functions: versioned asset links, a meeting
 // rhythm in Dutch time, a discussion record's free texts, dict, has (is an
-// argument given) and options (an empty list of choices, for the form
-// components).
+// argument given), options (an empty list of choices, for the form
+// components) and person (a name with its discipline).
 func (p *pages) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset": func(name string) (string, error) {
@@ -101,7 +101,18 @@ func (p *pages) funcs() template.FuncMap {
 		},
 		"has":     func(m map[string]any, key string) bool { _, ok := m[key]; return ok },
 		"options": func() choices { return choices{} },
+		"person":  person,
 	}
+}
+
+// person names someone with their discipline, "Nienke Haverkamp
+// (jeugdgezondheidszorg)", or by name alone when they have none (a
+// school's own staff).
+func person(l *i18n.Localizer, name, discipline string) string {
+	if discipline == "" {
+		return name
+	}
+	return name + " (" + l.T("discipline."+discipline) + ")"
 }
 
 // view is what every page template gets.
@@ -119,6 +130,17 @@ type view struct {
 	Data      any
 	Idle      int                      // seconds of the session's idle time-out, for the warning before it (assets/session.js)
 	draft     func(page string) string // draft tokens of the page's forms (draft.go)
+	refused   string                   // the action of the page's form whose input was refused (refusedOnPage)
+}
+
+// Refused is the form of the page posting to action when that form's input
+// was refused, with what was typed and the errors at its fields; nil for
+// every other form of the page, which shows as it was.
+func (v *view) Refused(action string) *form {
+	if v.refused == "" || v.refused != action {
+		return nil
+	}
+	return v.Form
 }
 
 // DraftToken is the draft token of a long form whose page (the GET path that

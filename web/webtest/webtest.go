@@ -27,6 +27,7 @@ import (
 
 	"casus/auth"
 	"casus/demo"
+	"casus/i18n"
 	"casus/storage"
 	"casus/storage/storagetest"
 	"casus/web"
@@ -230,8 +231,18 @@ func (c *Client) do(req *http.Request) Response {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	if i := bytes.Index(b, []byte(MissingKey)); i >= 0 {
+		key, _, _ := strings.Cut(string(b[i+len(MissingKey):]), "<")
+		c.env.T.Errorf("webtest: %s %s shows a key without text: %q", req.Method, req.URL.Path, key)
+	}
 	return Response{Status: res.StatusCode, Body: string(b), Header: res.Header, Location: res.Header.Get("Location")}
 }
+
+// MissingKey marks, on the pages of the test server, a key that has no text
+// in the catalog; a response that shows one fails the test.
+const MissingKey = "⁇missing:"
+
+func init() { i18n.MissingMark = MissingKey }
 
 // Get requests a path.
 func (c *Client) Get(path string) Response {
