@@ -100,6 +100,23 @@ func (l *Localizer) T(key string, data ...map[string]any) string {
 	return s
 }
 
+// S translates key in the words of a sector (casus.Sector, or its name):
+// the catalog's key.po, key.vo or key.mbo when it has one — "Leerlingnummer"
+// for a primary-school pupil, "Studentnummer" for an mbo student — else the
+// key itself, the words both share.
+func (l *Localizer) S(key string, sector any, data ...map[string]any) string {
+	if sec := fmt.Sprint(sector); sector != nil && sec != "" {
+		cfg := &goi18n.LocalizeConfig{MessageID: key + "." + sec}
+		if len(data) > 0 && data[0] != nil {
+			cfg.TemplateData = data[0]
+		}
+		if s, err := l.l.Localize(cfg); err == nil {
+			return s
+		}
+	}
+	return l.T(key, data...)
+}
+
 // Message is the text of an in-app message (casus.Message) in the
 // language, with its moments written as the language writes them.
 func (l *Localizer) Message(m casus.Message) string { return l.T(m.Key, l.MessageArgs(m)) }
