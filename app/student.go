@@ -34,6 +34,38 @@ type StudentView struct {
 	CanReadLog   bool           // may read the student's access log and run the export
 	CanRetention bool           // may see the retention date, set legal holds, erase
 	CanMeldcode  bool           // may open the meldcode: the zorgcoördinator and the people named
+	History      StudentHistory // the referrals, discussions and aftercare, for the coordinator and the care contact
+}
+
+// StudentHistory is the student page's way back to what happened: each
+// referral, discussion and aftercare of the student, linked where the
+// reader may open it (casus.CanReadReferral, casus.CanReadDiscussion,
+// casus.CanAnswerAftercare) and named without a link where not. Only the
+// coordinator and the care contact see it (casus.CanReadCaseHistory).
+type StudentHistory struct {
+	Shown       bool
+	Referrals   []HistoryReferral
+	Discussions []HistoryDiscussion
+	Aftercare   []HistoryAftercare
+}
+
+// HistoryReferral is a referral of the student; Link: the reader may open it.
+type HistoryReferral struct {
+	casus.Referral
+	Link bool
+}
+
+// HistoryDiscussion is a meeting that discussed the student; Link: the
+// reader may read its record.
+type HistoryDiscussion struct {
+	storage.HistoryDiscussion
+	Link bool
+}
+
+// HistoryAftercare is the aftercare of a case; Link: the reader may open it.
+type HistoryAftercare struct {
+	casus.Aftercare
+	Link bool
 }
 
 // StudentClosure is the student page's part about closing: the goals of
@@ -170,8 +202,40 @@ func (s *Service) studentView(c *Student, acc casus.Access, named bool) (Student
 	if page.Advice, err = c.adviceSection(page.Cases); err != nil {
 		return page, err
 	}
+	if page.History, err = c.studentHistory(); err != nil {
+		return page, err
+	}
 	page.Care, err = c.careSection(today)
 	return page, err
+}
+
+// studentHistory reads the history for whoever may read the case history,
+// each line decided by the policy that guards the page it links to.
+func (c *Student) studentHistory() (StudentHistory, error) {
+	var sec StudentHistory
+	if !casus.CanReadCaseHistory(c.u, c.rel).Allowed {
+		return sec, nil
+	}
+	h, err := c.tx.StudentHistory(c.ctx, c.u.ID, c.st.ID)
+	if err != nil {
+		return sec, err
+	}
+	sec.Shown = true
+	for i, r := range h.Referrals {
+		if r.State == casus.RefDraft && !casus.CanReadReferral(c.u, h.ReferralFacts[i]).Allowed {
+			continue // someone else's draft is not yet part of the history
+		}
+		sec.Referrals = append(sec.Referrals, HistoryReferral{Referral: r, Link: casus.CanReadReferral(c.u, h.ReferralFacts[i]).Allowed})
+	}
+	view := casus.CanViewStudent(c.u, c.rel).Allowed
+	for _, d := range h.Discussions {
+		sec.Discussions = append(sec.Discussions, HistoryDiscussion{HistoryDiscussion: d, Link: d.Member && view})
+	}
+	answer := casus.CanAnswerAftercare(c.u, c.rel).Allowed
+	for _, a := range h.Aftercare {
+		sec.Aftercare = append(sec.Aftercare, HistoryAftercare{Aftercare: a, Link: answer})
+	}
+	return sec, nil
 }
 
 // schedulableMeetings is how many coming meetings the student page offers
