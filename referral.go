@@ -74,14 +74,74 @@ const (
 	FieldQuestionStudent   ReferralField = "question_student"
 	FieldQuestionParents   ReferralField = "question_parents"
 	FieldQuestionSchool    ReferralField = "question_school"
+
+	// The seeds ask more than the first form did (seed 001 phase 1, seed
+	// 000 ch. 5 and 7): what the teacher and the parents need to support
+	// the child, what the child needs in its upbringing, who is already
+	// involved and what was already examined (so no research is done
+	// twice), and whether the student and the parents know and agree.
+	FieldSupportSchool  ReferralField = "support_school"    // ondersteuningsbehoeften van leerkracht en school
+	FieldSupportParents ReferralField = "support_parents"   // ondersteuningsbehoeften van de ouders
+	FieldParenting      ReferralField = "parenting_needs"   // opvoedingsbehoeften
+	FieldAgencies       ReferralField = "agencies_involved" // instanties die al betrokken zijn
+	FieldAssessments    ReferralField = "assessments"       // eerder onderzoek en diagnoses
+	FieldInformed       ReferralField = "informed"          // zijn leerling en ouders geïnformeerd, en akkoord?
+	// FieldProblemCategory is a choice from the installation's list of
+	// problem categories (ProblemCategories), counted in the steering
+	// figures; stored as the category's name.
+	FieldProblemCategory ReferralField = "problem_category"
 )
+
+// ParentFields are the parts of the form that ask about the parents: an
+// adult student (18 or older) decides for themself, so no configuration
+// makes them required for one (RequiredFor).
+var ParentFields = []ReferralField{FieldSupportParents, FieldParenting, FieldQuestionParents}
+
+// AdultAge is the age from which a student is an adult.
+const AdultAge = 18
+
+// RequiredFor narrows the required parts of a team kind to a student of
+// age: no parents' question is forced for an adult.
+func RequiredFor(required []ReferralField, age int) []ReferralField {
+	if age < AdultAge {
+		return required
+	}
+	return slices.DeleteFunc(slices.Clone(required), func(f ReferralField) bool { return slices.Contains(ParentFields, f) })
+}
+
+// DefaultProblemCategories are the problem categories of an installation
+// that has not set its own: the areas the seeds name for the signals a
+// care team sees.
+var DefaultProblemCategories = []string{
+	"Verzuim en schooluitval", "Leren en ontwikkeling", "Gedrag", "Psychisch welbevinden",
+	"Lichamelijke gezondheid", "Thuissituatie en opvoeding", "Veiligheid (vermoeden van huiselijk geweld of kindermishandeling)",
+	"Middelengebruik", "Financiën, wonen en werk", "Politie en justitie", "Overig",
+}
+
+// ParseProblemCategories reads a list of categories, one per line: blank
+// lines and duplicates are dropped, each name trimmed and at most 100
+// characters.
+func ParseProblemCategories(s string) []string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		name := strings.TrimSpace(line)
+		if r := []rune(name); len(r) > 100 {
+			name = strings.TrimSpace(string(r[:100]))
+		}
+		if name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
 
 // ReferralFields lists the form's text fields in form order.
 var ReferralFields = []ReferralField{
-	FieldReason, FieldNeedsEducation, FieldNeedsCare,
+	FieldReason, FieldProblemCategory, FieldNeedsEducation, FieldNeedsCare,
+	FieldSupportSchool, FieldSupportParents, FieldParenting,
 	FieldStudentHindering, FieldStudentProtective, FieldSchoolHindering, FieldSchoolProtective,
 	FieldFamilyHindering, FieldFamilyProtective,
-	FieldDoneBefore, FieldDoneResult,
+	FieldDoneBefore, FieldDoneResult, FieldAgencies, FieldAssessments, FieldInformed,
 	FieldQuestionStudent, FieldQuestionParents, FieldQuestionSchool,
 }
 
@@ -90,15 +150,17 @@ func (f ReferralField) Valid() bool { return slices.Contains(ReferralFields, f) 
 
 // AlwaysRequired are the fields no configuration can make optional: a
 // referral without a reason or the school's question gives the team
-// nothing to discuss.
-var AlwaysRequired = []ReferralField{FieldReason, FieldQuestionSchool}
+// nothing to discuss, and one without a problem category is missing from
+// the steering figures.
+var AlwaysRequired = []ReferralField{FieldReason, FieldProblemCategory, FieldQuestionSchool}
 
 // DefaultRequired returns the fields a submission needs for a team kind
 // when the beheerder has not configured them. The ZAT needs the whole form:
 // external partners prepare from it, and consent has been asked of the
 // family. The intern zorgteam may start before the family and the student
-// have been heard in writing, so the family factors and the student's and
-// parents' questions are optional there.
+// have been heard in writing, so the family factors, the parents' needs,
+// the student's and parents' questions, who is involved, earlier research
+// and whether the family agrees are optional there.
 func DefaultRequired(kind TeamKind) []ReferralField {
 	if kind == TeamZAT {
 		return slices.Clone(ReferralFields)
@@ -106,7 +168,8 @@ func DefaultRequired(kind TeamKind) []ReferralField {
 	var req []ReferralField
 	for _, f := range ReferralFields {
 		switch f {
-		case FieldFamilyHindering, FieldFamilyProtective, FieldQuestionStudent, FieldQuestionParents:
+		case FieldFamilyHindering, FieldFamilyProtective, FieldQuestionStudent, FieldQuestionParents,
+			FieldSupportParents, FieldParenting, FieldAgencies, FieldAssessments, FieldInformed:
 			continue
 		}
 		req = append(req, f)

@@ -205,26 +205,48 @@ func TestRequiredFields(t *testing.T) {
 	if !slices.Equal(zat, casus.ReferralFields) {
 		t.Errorf("ZAT default = %v, want every field", zat)
 	}
-	for _, f := range []casus.ReferralField{casus.FieldFamilyHindering, casus.FieldFamilyProtective, casus.FieldQuestionStudent, casus.FieldQuestionParents} {
+	for _, f := range []casus.ReferralField{casus.FieldFamilyHindering, casus.FieldFamilyProtective, casus.FieldQuestionStudent, casus.FieldQuestionParents,
+		casus.FieldSupportParents, casus.FieldParenting, casus.FieldAgencies, casus.FieldAssessments, casus.FieldInformed} {
 		if slices.Contains(intern, f) {
 			t.Errorf("intern default requires %s", f)
 		}
 	}
-	if len(intern) != len(casus.ReferralFields)-4 {
+	if len(intern) != len(casus.ReferralFields)-9 {
 		t.Errorf("intern default = %v", intern)
 	}
 	// Stored lists: unknown names dropped, the always-required parts kept.
 	if got := casus.ParseRequired("needs_care, nonsense,"); !slices.Equal(got,
-		[]casus.ReferralField{casus.FieldReason, casus.FieldNeedsCare, casus.FieldQuestionSchool}) {
+		[]casus.ReferralField{casus.FieldReason, casus.FieldProblemCategory, casus.FieldNeedsCare, casus.FieldQuestionSchool}) {
 		t.Errorf("ParseRequired = %v", got)
 	}
-	if got := casus.FormatRequired(nil); got != "reason,question_school" {
+	if got := casus.FormatRequired(nil); got != "reason,problem_category,question_school" {
 		t.Errorf("FormatRequired(nil) = %q", got)
 	}
 	r := casus.Referral{Text: map[casus.ReferralField]string{casus.FieldReason: " x ", casus.FieldNeedsCare: "  \n "}}
 	if got := r.Missing([]casus.ReferralField{casus.FieldNeedsCare}); !slices.Equal(got,
-		[]casus.ReferralField{casus.FieldNeedsCare, casus.FieldQuestionSchool}) {
+		[]casus.ReferralField{casus.FieldProblemCategory, casus.FieldNeedsCare, casus.FieldQuestionSchool}) {
 		t.Errorf("Missing = %v", got)
+	}
+}
+
+// TestRequiredFor: an adult student decides for themself — no parents'
+// part is required of their referral, whatever the team kind asks; a
+// 17-year-old's form still asks them.
+func TestRequiredFor(t *testing.T) {
+	zat := casus.DefaultRequired(casus.TeamZAT)
+	for _, f := range casus.ParentFields {
+		if !slices.Contains(casus.RequiredFor(zat, 17), f) {
+			t.Errorf("Minor/ParentsAsked: %s not required at 17", f)
+		}
+		if slices.Contains(casus.RequiredFor(zat, 18), f) {
+			t.Errorf("Adult/NoParentsForced: %s required at 18", f)
+		}
+	}
+	if got := casus.RequiredFor(zat, 18); len(got) != len(zat)-len(casus.ParentFields) || !slices.Contains(got, casus.FieldProblemCategory) {
+		t.Errorf("RequiredFor(zat, 18) = %v", got)
+	}
+	if got := casus.ParseProblemCategories(" Verzuim \n\nPesten\nVerzuim\n"); !slices.Equal(got, []string{"Verzuim", "Pesten"}) {
+		t.Errorf("ParseProblemCategories = %q", got)
 	}
 }
 

@@ -240,6 +240,7 @@ type ReferralForm struct {
 	Student    casus.Student
 	Age        int
 	Required   map[casus.ReferralField]bool
+	Categories []string              // the installation's problem categories
 	Missing    []casus.ReferralField // on a refused submission: the summary
 	Inbrengers []casus.User
 	Urgencies  []casus.Urgency
@@ -266,8 +267,11 @@ func (r *inReferral) referralForm() (ReferralForm, error) {
 	if err != nil {
 		return page, err
 	}
+	if page.Categories, err = r.tx.ProblemCategories(r.ctx); err != nil {
+		return page, err
+	}
 	page.Required = map[casus.ReferralField]bool{}
-	for _, fl := range required {
+	for _, fl := range casus.RequiredFor(required, page.Age) {
 		page.Required[fl] = true
 	}
 	if page.Inbrengers, err = r.inbrengers(); err != nil {
@@ -354,6 +358,9 @@ func (r *inReferral) save(in ReferralEdit, errs casus.ValidationErrors) (Referra
 	if err != nil {
 		return page, nil, err
 	}
+	if c := in.Text[casus.FieldProblemCategory]; c != "" && !slices.Contains(page.Categories, c) {
+		errs = append(errs, casus.FieldError(string(casus.FieldProblemCategory), "error.choice", nil))
+	}
 	entries, ok := referralAttachments(in.Entries, page)
 	if !ok {
 		errs = append(errs, casus.FieldError("entries", "error.choice", nil))
@@ -373,7 +380,7 @@ func (r *inReferral) save(in ReferralEdit, errs casus.ValidationErrors) (Referra
 		if err != nil {
 			return page, nil, err
 		}
-		page.Missing = edited.Missing(required)
+		page.Missing = edited.Missing(casus.RequiredFor(required, page.Age))
 		for _, fl := range page.Missing {
 			if errs.Field(string(fl)) == nil {
 				errs = append(errs, casus.FieldError(string(fl), "referral.error.missing", nil))
@@ -732,8 +739,12 @@ func (r *inReferral) redirect(ref casus.Referral, teamID, note string) error {
 		return err
 	}
 	next.TeamKind = team.Kind
+	st, err := r.student()
+	if err != nil {
+		return err
+	}
 	to := casus.RefSubmitted
-	if len(next.Missing(required)) > 0 {
+	if len(next.Missing(casus.RequiredFor(required, st.AgeOn(tx.Now())))) > 0 {
 		to = casus.RefReturned
 	}
 	if err := tx.MoveReferral(ctx, &next, to, r.u.ID, note); err != nil {

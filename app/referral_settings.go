@@ -14,28 +14,39 @@ import (
 // configures.
 var ReferralFormKinds = []casus.TeamKind{casus.TeamIntern, casus.TeamZAT}
 
-// ReferralRequired returns, per team kind of ReferralFormKinds, the parts of
-// the referral form a submission needs.
-func (s *Service) ReferralRequired(ctx context.Context) (map[casus.TeamKind][]casus.ReferralField, error) {
-	required := map[casus.TeamKind][]casus.ReferralField{}
+// ReferralSettings is how the installation's referral form asks: the parts
+// a submission needs per team kind of ReferralFormKinds, and the problem
+// categories to choose from.
+type ReferralSettings struct {
+	Required   map[casus.TeamKind][]casus.ReferralField
+	Categories []string
+}
+
+// ReferralSettings returns the referral form's settings.
+func (s *Service) ReferralSettings(ctx context.Context) (ReferralSettings, error) {
+	set := ReferralSettings{Required: map[casus.TeamKind][]casus.ReferralField{}}
 	err := s.db.View(ctx, func(tx *storage.Tx) error {
 		for _, k := range ReferralFormKinds {
 			fs, err := tx.ReferralRequired(ctx, k)
 			if err != nil {
 				return err
 			}
-			required[k] = fs
+			set.Required[k] = fs
 		}
-		return nil
+		var err error
+		set.Categories, err = tx.ProblemCategories(ctx)
+		return err
 	})
-	return required, err
+	return set, err
 }
 
-// SetReferralRequired stores the required parts per team kind of
+// SetReferralSettings stores the required parts per team kind of
 // ReferralFormKinds (a kind missing from required needs only what every
-// referral needs), and records what changed as a security event. Only the
+// referral needs) and the problem categories (none given: the list stays
+// as it is), and records what changed as a security event. Only the
 // beheerder may (casus.CanAdminister).
-func (s *Service) SetReferralRequired(ctx context.Context, a Actor, required map[casus.TeamKind][]casus.ReferralField) error {
+func (s *Service) SetReferralSettings(ctx context.Context, a Actor, set ReferralSettings) error {
+	required := set.Required
 	if !casus.CanAdminister(a.User) {
 		return &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"}
 	}
@@ -52,6 +63,18 @@ func (s *Service) SetReferralRequired(ctx context.Context, a Actor, required map
 			}
 			if err := tx.SetReferralRequired(ctx, k, required[k]); err != nil {
 				return err
+			}
+		}
+		if len(set.Categories) > 0 {
+			old, err := tx.ProblemCategories(ctx)
+			if err != nil {
+				return err
+			}
+			if before, after := strings.Join(old, " | "), strings.Join(set.Categories, " | "); before != after {
+				changes = append(changes, fmt.Sprintf("problem categories: %q → %q", before, after))
+				if err := tx.SetProblemCategories(ctx, set.Categories); err != nil {
+					return err
+				}
 			}
 		}
 		if len(changes) == 0 {

@@ -68,6 +68,7 @@ func TestBrowserCarePath(t *testing.T) {
 				chromedp.Click(chromedp.CSS(`main input[name="team"]`)),
 				chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
 			eval[bool](tc, `[...document.querySelectorAll('main textarea')].forEach(t => { if (!t.value) t.value = 'Ingevuld door de taakdocent.' }) || true`)
+			eval[bool](tc, `(document.getElementById('f-problem_category').selectedIndex = 1) > 0`)
 			eval[bool](tc, `[...document.querySelectorAll('main input[name="entry"]')].forEach(c => c.checked = true) || true`)
 			tc.follow("submit the referral", http.StatusOK, chromedp.Click(chromedp.CSS(`main button[value="submit"]`)))
 			if s := eval[string](tc, `document.querySelector('main [role="status"]')?.innerText ?? ''`); s != "De aanmelding is ingediend." {

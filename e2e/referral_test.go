@@ -52,6 +52,8 @@ func TestBrowserReferral(t *testing.T) {
 
 			// Fill in every empty part and submit.
 			eval[bool](b, `[...document.querySelectorAll('main textarea')].forEach(t => { if (!t.value) t.value = 'Ingevuld in de browsertest.' }) || true`)
+			// The problem category, as chosen from the list.
+			eval[bool](b, `(document.getElementById('f-problem_category').selectedIndex = 1) > 0`)
 			b.follow("submit complete", http.StatusOK, chromedp.Click(chromedp.CSS(`main button[value="submit"]`)))
 			b.shoot(engine + "-referral-submitted")
 			if s := eval[string](b, `document.querySelector('main [role="status"]')?.innerText ?? ''`); s != "De aanmelding is ingediend." {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -304,6 +305,28 @@ func (tx *Tx) ReferralRequired(ctx context.Context, kind casus.TeamKind) ([]casu
 		return casus.DefaultRequired(kind), nil
 	}
 	return casus.ParseRequired(v), nil
+}
+
+// settingProblemCategories holds the installation's problem categories, one
+// per line.
+const settingProblemCategories = "referral.problem_categories"
+
+// ProblemCategories returns the installation's problem categories: the
+// beheerder's list, or casus.DefaultProblemCategories.
+func (tx *Tx) ProblemCategories(ctx context.Context) ([]string, error) {
+	v, err := tx.Setting(ctx, settingProblemCategories, "")
+	if err != nil {
+		return nil, fmt.Errorf("storage: problem categories: %w", err)
+	}
+	if cs := casus.ParseProblemCategories(v); len(cs) > 0 {
+		return cs, nil
+	}
+	return slices.Clone(casus.DefaultProblemCategories), nil
+}
+
+// SetProblemCategories stores the installation's problem categories.
+func (tx *Tx) SetProblemCategories(ctx context.Context, categories []string) error {
+	return tx.SetSetting(ctx, settingProblemCategories, strings.Join(categories, "\n"))
 }
 
 // SetReferralRequired stores the required fields of a team kind.

@@ -38,9 +38,11 @@ type referralSection struct {
 // grid (student, school, family × hindering, protective), what was done,
 // and the three questions to the team.
 var referralSections = []referralSection{
-	{Key: "referral.section.reason", Fields: []casus.ReferralField{casus.FieldReason}},
+	{Key: "referral.section.reason", Fields: []casus.ReferralField{casus.FieldReason, casus.FieldProblemCategory}},
 	{Key: "referral.section.needs", Hint: "referral.section.needs_hint",
 		Fields: []casus.ReferralField{casus.FieldNeedsEducation, casus.FieldNeedsCare}},
+	{Key: "referral.section.support", Hint: "referral.section.support_hint",
+		Fields: []casus.ReferralField{casus.FieldSupportSchool, casus.FieldSupportParents, casus.FieldParenting}},
 	{Key: "referral.section.factors.student", Factor: true,
 		Fields: []casus.ReferralField{casus.FieldStudentHindering, casus.FieldStudentProtective}},
 	{Key: "referral.section.factors.school", Factor: true,
@@ -48,6 +50,8 @@ var referralSections = []referralSection{
 	{Key: "referral.section.factors.family", Factor: true,
 		Fields: []casus.ReferralField{casus.FieldFamilyHindering, casus.FieldFamilyProtective}},
 	{Key: "referral.section.done", Fields: []casus.ReferralField{casus.FieldDoneBefore, casus.FieldDoneResult}},
+	{Key: "referral.section.involved", Hint: "referral.section.involved_hint",
+		Fields: []casus.ReferralField{casus.FieldAgencies, casus.FieldAssessments, casus.FieldInformed}},
 	{Key: "referral.section.questions", Hint: "referral.section.questions_hint",
 		Fields: []casus.ReferralField{casus.FieldQuestionStudent, casus.FieldQuestionParents, casus.FieldQuestionSchool}},
 }
@@ -139,6 +143,10 @@ func (s *Server) handleReferralSave(w http.ResponseWriter, r *http.Request) {
 	in := app.ReferralEdit{ID: r.PathValue("id"), Action: fm.choice("action", true, "save", "submit"),
 		Text: map[casus.ReferralField]string{}}
 	for _, fl := range casus.ReferralFields {
+		if fl == casus.FieldProblemCategory {
+			in.Text[fl] = fm.text(string(fl), textRule{max: 100}) // checked against the list by the use case
+			continue
+		}
 		in.Text[fl] = fm.paragraphs(string(fl), textRule{max: maxReferralText})
 	}
 	in.Urgency = casus.Urgency(fm.choice("urgency", true, stringsOf(casus.Urgencies)...))

@@ -3,17 +3,19 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strings"
 
 	"casus"
 	"casus/app"
 )
 
 type referralFormSettingsPage struct {
-	Kinds    []casus.TeamKind
-	Fields   []casus.ReferralField
-	Always   map[casus.ReferralField]bool // required whatever the setting
-	Required map[casus.TeamKind]map[casus.ReferralField]bool
-	Saved    bool
+	Kinds      []casus.TeamKind
+	Fields     []casus.ReferralField
+	Always     map[casus.ReferralField]bool // required whatever the setting
+	Required   map[casus.TeamKind]map[casus.ReferralField]bool
+	Categories string // one per line
+	Saved      bool
 }
 
 func referralRequiredName(kind casus.TeamKind) string { return "required_" + string(kind) }
@@ -21,13 +23,14 @@ func referralRequiredName(kind casus.TeamKind) string { return "required_" + str
 // handleAdminReferralForm shows, per team kind, which parts of the referral
 // form a submission needs.
 func (s *Server) handleAdminReferralForm(w http.ResponseWriter, r *http.Request) {
-	required, err := s.app.ReferralRequired(r.Context())
+	set, err := s.app.ReferralSettings(r.Context())
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
+	required := set.Required
 	page := referralFormSettingsPage{Kinds: app.ReferralFormKinds, Fields: casus.ReferralFields, Always: map[casus.ReferralField]bool{},
-		Required: map[casus.TeamKind]map[casus.ReferralField]bool{}}
+		Required: map[casus.TeamKind]map[casus.ReferralField]bool{}, Categories: strings.Join(set.Categories, "\n")}
 	for _, f := range casus.AlwaysRequired {
 		page.Always[f] = true
 	}
@@ -63,11 +66,20 @@ func (s *Server) handleAdminSaveReferralForm(w http.ResponseWriter, r *http.Requ
 			}
 		}
 	}
+	// The categories as the page sends them; a form without the field
+	// leaves the list as it is, an emptied one is refused.
+	var categories []string
+	if _, sent := f.Values["categories"]; sent {
+		categories = casus.ParseProblemCategories(f.paragraphs("categories", textRule{max: 5000}))
+		if len(categories) == 0 && f.Error("categories") == nil {
+			f.fail("categories", "referral.settings.categories_empty", nil)
+		}
+	}
 	if f.Errs != nil {
 		s.renderError(w, r, f.Errs)
 		return
 	}
-	if err := s.app.SetReferralRequired(r.Context(), s.actor(r), required); err != nil {
+	if err := s.app.SetReferralSettings(r.Context(), s.actor(r), app.ReferralSettings{Required: required, Categories: categories}); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

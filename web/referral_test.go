@@ -37,6 +37,13 @@ var nlLabels = map[casus.ReferralField]string{
 	casus.FieldQuestionStudent:   "Hulpvraag van de leerling",
 	casus.FieldQuestionParents:   "Hulpvraag van de ouders",
 	casus.FieldQuestionSchool:    "Hulpvraag van de school",
+	casus.FieldProblemCategory:   "Probleemgebied",
+	casus.FieldSupportSchool:     "Wat heeft de school nodig?",
+	casus.FieldSupportParents:    "Wat hebben de ouders nodig?",
+	casus.FieldParenting:         "Opvoedingsbehoeften",
+	casus.FieldAgencies:          "Instanties die al betrokken zijn",
+	casus.FieldAssessments:       "Eerder onderzoek en diagnoses",
+	casus.FieldInformed:          "Zijn leerling en ouders geïnformeerd, en zijn zij het eens?",
 }
 
 // snapshotExcept are the tables a refused request may still write: the
@@ -68,6 +75,7 @@ func completeForm(version int, inbrenger string) url.Values {
 	for _, fl := range casus.ReferralFields {
 		f.Set(string(fl), "Ingevuld: "+string(fl)+"\nmet een tweede regel & een < teken")
 	}
+	f.Set(string(casus.FieldProblemCategory), casus.DefaultProblemCategories[0])
 	return f
 }
 
@@ -581,10 +589,11 @@ func TestReferralRequiredSetting(t *testing.T) {
 		"reason": {"Aanleiding"}}
 	res := tc.Post("/referrals/"+id, f)
 	if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "Hulpvraag van de school</a>: "+nlMissing) ||
-		strings.Contains(res.Body, `href="#f-needs_care"`) {
-		t.Fatalf("with the setting: status %d, want only the school's question missing", res.Status)
+		!strings.Contains(res.Body, "Probleemgebied</a>: "+nlMissing) || strings.Contains(res.Body, `href="#f-needs_care"`) {
+		t.Fatalf("with the setting: status %d, want only the school's question and the problem category missing", res.Status)
 	}
 	f.Set("question_school", "Vraag")
+	f.Set("problem_category", "Gedrag")
 	if res := tc.Post("/referrals/"+id, f); res.Status != http.StatusSeeOther {
 		t.Errorf("submit with the reduced requirement: %d", res.Status)
 	}

@@ -108,11 +108,12 @@ func (p *pages) funcs() template.FuncMap {
 // person names someone with their discipline, "Nienke Haverkamp
 // (jeugdgezondheidszorg)", or by name alone when they have none (a
 // school's own staff).
-func person(l *i18n.Localizer, name, discipline string) string {
-	if discipline == "" {
+func person(l *i18n.Localizer, name string, discipline any) string {
+	d := fmt.Sprint(discipline)
+	if discipline == nil || d == "" {
 		return name
 	}
-	return name + " (" + l.T("discipline."+discipline) + ")"
+	return name + " (" + l.T("discipline."+d) + ")"
 }
 
 // view is what every page template gets.
