@@ -131,9 +131,13 @@ func (r *inReferral) escalate(in Escalation) (casus.Referral, error) {
 	if err != nil {
 		return next, err
 	}
+	st, err := r.student()
+	if err != nil {
+		return next, err
+	}
 	// Complete for the ZAT: submitted at once. Otherwise it waits, as a
 	// draft of the escalating user, for the parts the ZAT needs.
-	if len(next.Missing(required)) == 0 {
+	if len(next.Missing(casus.RequiredFor(required, st.AgeOn(tx.Now())))) == 0 {
 		if err := tx.MoveReferral(ctx, &next, casus.RefSubmitted, u.ID, in.Bridging); err != nil {
 			return next, err
 		}

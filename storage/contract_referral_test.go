@@ -471,7 +471,7 @@ func init() {
 		got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.ReferralField, error) {
 			return tx.ReferralRequired(ctx, casus.TeamZAT)
 		})
-		if want := []casus.ReferralField{casus.FieldReason, casus.FieldNeedsCare, casus.FieldQuestionSchool}; !slices.Equal(got, want) {
+		if want := []casus.ReferralField{casus.FieldReason, casus.FieldProblemCategory, casus.FieldNeedsCare, casus.FieldQuestionSchool}; !slices.Equal(got, want) {
 			t.Errorf("ReferralRequired(ZAT) after setting = %v, want %v", got, want)
 		}
 		if in := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.ReferralField, error) {

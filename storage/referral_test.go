@@ -199,7 +199,7 @@ func TestReferrals(t *testing.T) {
 			got = viewValue(t, db, func(ctx context.Context, tx *storage.Tx) ([]casus.ReferralField, error) {
 				return tx.ReferralRequired(ctx, casus.TeamZAT)
 			})
-			if want := []casus.ReferralField{casus.FieldReason, casus.FieldNeedsCare, casus.FieldQuestionSchool}; !slices.Equal(got, want) {
+			if want := []casus.ReferralField{casus.FieldReason, casus.FieldProblemCategory, casus.FieldNeedsCare, casus.FieldQuestionSchool}; !slices.Equal(got, want) {
 				t.Errorf("set = %v, want %v", got, want)
 			}
 		})

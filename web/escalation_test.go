@@ -64,9 +64,9 @@ func TestEscalateToZAT(t *testing.T) {
 			if form.Status != http.StatusOK || !strings.Contains(form.Body, `value="`+zat+`" checked`) {
 				t.Fatalf("escalation form: %d, want the only ZAT preselected", form.Status)
 			}
-			// All sections but the family factors (index 4).
+			// All sections but the family factors (index 5).
 			res := c.Post("/referrals/"+intern+"/escalate", url.Values{"version": {version(t, env, intern)}, "team": {zat},
-				"section": {"0", "1", "2", "3", "5", "6"}, "bridging": {"Mentor houdt de wekelijkse check-in; SMW blijft contactpersoon."}})
+				"section": {"0", "1", "2", "3", "4", "6", "7", "8"}, "bridging": {"Mentor houdt de wekelijkse check-in; SMW blijft contactpersoon."}})
 			if res.Status != http.StatusSeeOther || !strings.HasSuffix(res.Location, "?done=escalated") {
 				t.Fatalf("escalate: %d → %q: %s", res.Status, res.Location, res.Body)
 			}

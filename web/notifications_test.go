@@ -257,13 +257,13 @@ func TestNotifications(t *testing.T) {
 				intern := ids["{ref:lotte}"]
 				// Fixture: the ZAT requires every part of the form.
 				if _, err := env.SQL().Exec(`UPDATE referrals SET family_hindering = 'x', family_protective = 'x', question_student = 'x',
-					question_parents = 'x', needs_education = 'x', needs_care = 'x', student_hindering = 'x', student_protective = 'x',
+					question_parents = 'x', support_school = 'x', support_parents = 'x', parenting_needs = 'x', agencies_involved = 'x', assessments = 'x', informed = 'x', needs_education = 'x', needs_care = 'x', student_hindering = 'x', student_protective = 'x',
 					school_hindering = 'x', school_protective = 'x', done_before = 'x', done_result = 'x' WHERE id = $1`, intern); err != nil {
 					t.Fatal(err)
 				}
 				chairTold := len(told(t, env, demo.UserCoordinator, casus.MsgReferralSubmitted))
 				res := coord.Post("/referrals/"+intern+"/escalate", url.Values{"version": {version(t, env, intern)},
-					"team": {teamID(t, env, demo.TeamMBOZAT)}, "section": {"0", "1", "2", "3", "4", "5", "6"}})
+					"team": {teamID(t, env, demo.TeamMBOZAT)}, "section": {"0", "1", "2", "3", "4", "5", "6", "7", "8"}})
 				if res.Status != http.StatusSeeOther {
 					t.Fatalf("escalate: %d\n%s", res.Status, res.Body)
 				}
