@@ -58,9 +58,16 @@ func (s *Server) consentDocFor(f app.ConsentDocFacts, lang string) consentDoc {
 		d.Labels[k] = l.T(k)
 	}
 	for _, g := range f.Rule.Required {
-		d.Signers = append(d.Signers, l.T("consentform.signer."+string(g)))
-		if g == casus.GiverGuardian {
-			d.Signers = append(d.Signers, l.T("consentform.signer.guardian"))
+		switch {
+		case g == casus.GiverGuardian && len(f.Guardians) > 0:
+			// Each parent with parental authority answers for themself.
+			for _, gd := range f.Guardians {
+				d.Signers = append(d.Signers, l.T("consentform.signer.guardian_named", map[string]any{"Name": gd.Name, "Relation": gd.Relation}))
+			}
+		case g == casus.GiverGuardian:
+			d.Signers = append(d.Signers, l.T("consentform.signer.guardian"), l.T("consentform.signer.guardian"))
+		default:
+			d.Signers = append(d.Signers, l.T("consentform.signer."+string(g)))
 		}
 	}
 	for _, g := range f.Rule.AlsoAsk {
