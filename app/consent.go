@@ -38,9 +38,10 @@ type ConsentPage struct {
 // ConsentRow is one decision with what it means today.
 type ConsentRow struct {
 	casus.Consent
-	// State is in_force, withdrawn, expired, ended (at the case's
-	// closing), refused, refusal_withdrawn, superseded, or assent (a
-	// child's own word below the sector's band: recorded, not consent).
+	// State is in_force, blocked (a guardian's consent while another
+	// guardian refuses), withdrawn, expired, ended (at the case's closing),
+	// refused, refusal_withdrawn, superseded, or assent (a child's own word
+	// below the sector's band: recorded, not consent).
 	State string
 }
 
@@ -83,8 +84,16 @@ func (c *Student) consentPage(cs casus.Case) (ConsentPage, error) {
 	if err != nil {
 		return p, err
 	}
+	blocked := false // a guardian's refusal or withdrawal blocks the others' consent
+	for _, g := range casus.LatestPerGuardian(consents, now) {
+		blocked = blocked || g.Blocks(now)
+	}
 	for i := len(consents) - 1; i >= 0; i-- {
-		p.Decisions = append(p.Decisions, consentRowOf(p.Rule, consents, consents[i], now))
+		row := consentRowOf(p.Rule, consents, consents[i], now)
+		if blocked && row.State == "in_force" && row.Giver == casus.GiverGuardian {
+			row.State = "blocked"
+		}
+		p.Decisions = append(p.Decisions, row)
 	}
 	exc, ok, err := tx.ConsentException(ctx, cs.ID)
 	if err != nil {

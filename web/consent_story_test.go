@@ -79,7 +79,8 @@ func TestConsent(t *testing.T) {
 		}
 		consent := ib.Get("/cases/" + openCase(t, env, yara, "zat") + "/consent").Body
 		for _, want := range []string{"Eén ouder weigert", "weegt een weigering of intrekking van één ouder zwaarder",
-			"Welke ouder of verzorger antwoordt?", "Linda Bosman (moeder)", "Rutger Bosman (vader)"} {
+			"Welke ouder of verzorger antwoordt?", "Linda Bosman (moeder)", "Rutger Bosman (vader)",
+			"geldig, maar geblokkeerd: de andere ouder weigert"} {
 			if !strings.Contains(consent, want) {
 				t.Errorf("consent page lacks %q", want)
 			}
