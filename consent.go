@@ -412,7 +412,9 @@ type CaseConsent struct {
 // sees who the student is. School staff do. An external partner does as a
 // fixed member of the intern zorgteam handling the student (internal care
 // needs no consent; the partner is part of the school's own team; a partner
-// only invited there needs consent like at the ZAT), or through a case where the
+// only invited there needs consent like at the ZAT) — except at the primary
+// school's zorgteam, where external experts need the parents' consent like
+// at the ZAT (AsksConsent, seed 001 step 4) — or through a case where the
 // required givers' consent is in force for the partner's discipline, or a
 // documented exception applies. Otherwise the partner sees the case
 // anonymously: no name, date of birth, student number or group.
@@ -433,7 +435,7 @@ func IdentityGrounds(u User, rel Relation, st Student, cases []CaseConsent, t ti
 	rule := DefaultConsentRule(st, t)
 	var consent, exception *Grounds
 	for _, c := range cases {
-		if c.Kind == TeamIntern && c.Member {
+		if c.Kind == TeamIntern && c.Member && !AsksConsent(Case{TeamKind: c.Kind}, st.Sector) {
 			return Grounds{Basis: BasisTeam}
 		}
 		if ids, ok := namedByConsent(u.Discipline, rule, c.Consents, t); ok && consent == nil {

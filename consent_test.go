@@ -3,6 +3,7 @@ package casus_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,6 +116,7 @@ func TestSeesIdentity(t *testing.T) {
 		{"Anonymous/NoConsent", ggz, casus.RelTeamMember, []casus.CaseConsent{zat()}, false},
 		{"Named/InternTeamMemberNeedsNoConsent", ggz, casus.RelTeamMember, []casus.CaseConsent{zat(), {Kind: casus.TeamIntern, Member: true}}, true},
 		{"Anonymous/InvitedToInternTeam", police, casus.RelInvited, []casus.CaseConsent{{Kind: casus.TeamIntern}}, false},
+		{"Anonymous/PrimaryZorgteamMemberWithoutParentsConsent", ggz, casus.RelTeamMember, []casus.CaseConsent{{Kind: casus.TeamIntern, Member: true}}, false},
 		{"Named/ExceptionNamingPolice", police, casus.RelInvited, []casus.CaseConsent{{Kind: casus.TeamZAT,
 			Exception: &casus.ConsentException{Reason: "acute veiligheid", At: now.AddDate(0, 0, -1), Scope: []casus.Discipline{casus.DiscPolitie}}}}, true},
 		{"Anonymous/ExceptionNamingOthers", police, casus.RelInvited, []casus.CaseConsent{{Kind: casus.TeamZAT,
@@ -124,7 +126,11 @@ func TestSeesIdentity(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := casus.SeesIdentity(tc.u, tc.rel, lotte, tc.cases, now); got != tc.want {
+			st := lotte
+			if strings.Contains(tc.name, "Primary") {
+				st = casus.Student{DateOfBirth: now.AddDate(-9, 0, 0), Sector: casus.SectorPO}
+			}
+			if got := casus.SeesIdentity(tc.u, tc.rel, st, tc.cases, now); got != tc.want {
 				t.Errorf("SeesIdentity = %v, want %v", got, tc.want)
 			}
 		})

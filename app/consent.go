@@ -117,7 +117,7 @@ func (c *Student) consentPage(cs casus.Case) (ConsentPage, error) {
 		if d == casus.DiscOther {
 			continue
 		}
-		named := cs.TeamKind == casus.TeamIntern || casus.NamedFor(d, p.Rule, consents, p.Exception, now)
+		named := !p.AsksConsent || casus.NamedFor(d, p.Rule, consents, p.Exception, now)
 		p.Partners = append(p.Partners, PartnerSight{Discipline: d, Named: named})
 	}
 	if !p.AsksConsent {

@@ -46,3 +46,23 @@ func (l *loader) consents() {
 		Giver: casus.GiverGuardian, GuardianID: father.ID, GiverName: father.Name + " (vader)", Mode: casus.ConsentAnonymous, Refused: true,
 		How: casus.HowConversation, GivenAt: yara.OpenedAt, RecordedBy: ib}))
 }
+
+// parentsConsent records, for a primary school zorgteam case, that each
+// parent with parental authority signed the consent form the IB'er asked
+// for beforehand, for the zorgteam's partners from outside the school.
+func (l *loader) parentsConsent(c *casus.Case) {
+	if l.err != nil || c == nil {
+		return
+	}
+	gs, err := l.tx.Guardians(l.ctx, c.StudentID)
+	l.fail("guardians", err)
+	for _, g := range gs {
+		if !g.ParentalAuthority {
+			continue
+		}
+		l.fail("consent", l.tx.RecordConsent(l.ctx, &casus.Consent{CaseID: c.ID, StudentID: c.StudentID,
+			Giver: casus.GiverGuardian, GuardianID: g.ID, GiverName: g.Name + " (" + g.Relation + ")", Mode: casus.ConsentGiven,
+			How: casus.HowSignedForm, Scope: []casus.Discipline{casus.DiscJGZ, casus.DiscSMW},
+			GivenAt: c.OpenedAt.AddDate(0, 0, -2), RecordedBy: l.users[UserIB].ID}))
+	}
+}

@@ -284,10 +284,16 @@ func TestConsent(t *testing.T) {
 
 	// Daan (9) at the primary school's zorgteam (HGW step 4): the IB'er asks
 	// his parents' consent like the ZAT does, each parent by name; the
-	// printable form has a signature block for each.
+	// printable form has a signature block for each. JGZ, a fixed member
+	// from outside the school, sees his name only once a parent consents.
 	onEngines(t, "PrimaryZorgteam/AsksParents", func(t *testing.T, env *webtest.Env) {
 		daan := env.StudentID(demo.DaanNumber)
 		zorgteam := openCase(t, env, daan, "intern")
+		jgz := env.NewClient()
+		jgz.Login("jgz.po")
+		if seesName(t, jgz, daan, "Daan") {
+			t.Error("JGZ, a fixed member of the zorgteam from outside the school, sees Daan without his parents' consent")
+		}
 		ib := env.NewClient()
 		ib.Login(demo.UserIB)
 		student := ib.Get("/students/" + daan).Body
@@ -306,6 +312,9 @@ func TestConsent(t *testing.T) {
 		}
 		if n := env.Count(`SELECT COUNT(*) FROM consents WHERE case_id = $1 AND giver = 'guardian'`, zorgteam); n != 1 {
 			t.Errorf("%d parental decisions on the zorgteam case, want 1", n)
+		}
+		if !seesName(t, jgz, daan, "Daan Hoogeveen") {
+			t.Error("JGZ does not see Daan once his mother consents to JGZ")
 		}
 		form := ib.Get("/cases/" + zorgteam + "/consent/form")
 		if form.Status != http.StatusOK || !strings.Contains(form.Body, "Astrid Hoogeveen (moeder)") || !strings.Contains(form.Body, "Maurits Kleinjan (vader)") {
