@@ -26,7 +26,7 @@ func (l *loader) consents() {
 	l.fail("consent exception", l.tx.RecordConsentException(l.ctx, &casus.ConsentException{CaseID: milan.ID,
 		Reason:    "Meldcode: signalen van huiselijk geweld, Veilig Thuis geraadpleegd; bespreken met naam is nodig voor de veiligheid van Milan.",
 		DecidedBy: "Marieke Vermeer, zorgcoördinator", At: milan.OpenedAt, RecordedBy: coordinator,
-		Scope: []casus.Discipline{casus.DiscJGZ, casus.DiscSMW, casus.DiscBJZ, casus.DiscPolitie}}))
+		Scope: []casus.Discipline{casus.DiscJGZ, casus.DiscSMW, casus.DiscBJZ, casus.DiscGGZ, casus.DiscLeerplicht, casus.DiscPolitie}}))
 	yara := l.scenario.yaraZAT
 	gs, err := l.tx.Guardians(l.ctx, yara.StudentID)
 	l.fail("guardians", err)
