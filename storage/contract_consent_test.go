@@ -117,41 +117,7 @@ func init() {
 		if got := consentsA(t, c, w.sanneInternCaseLater.ID); len(got) != 0 {
 			t.Errorf("consents of another case of Sanne = %+v", got)
 		}
-	})
-
-	contracts.add("ConsentsEndAtClosure", func(t *testing.T, c *contract) {
-		w := c.w
-		open := consentA(t, c, w.sanneCase, date(2026, 9, 1), nil, casus.DiscSMW)
-		until := date(2027, 9, 1)
-		dated := consentA(t, c, w.sanneCase, date(2026, 9, 2), &until, casus.DiscSMW)
-		c.clock.Add(time.Hour)
-		closed := c.clock.Now().UTC()
-		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
-			return tx.CloseCase(ctx, w.sanneCase.ID, casus.CloseSolved, "opgelost", w.coordinator.ID)
-		})
-		c.clock.Add(time.Hour)
-		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
-			return tx.ReopenCase(ctx, w.sanneCase.ID, "opnieuw zorgen", w.coordinator.ID)
-		})
-		c.clock.Add(time.Hour)
-		again := consentA(t, c, w.sanneCase, date(2026, 9, 3), nil, casus.DiscSMW)
-		got := consentsA(t, c, w.sanneCase.ID)
-		ended := map[string]*time.Time{}
-		for _, x := range got {
-			ended[x.ID] = x.EndedAt
-		}
-		if e := ended[open.ID]; e == nil || !e.Equal(closed) {
-			t.Errorf("consent before the closure ended at %v, want %v", e, closed)
-		}
-		if e := ended[dated.ID]; e == nil || !e.Equal(closed) {
-			t.Errorf("dated consent: the case's closing %v not read, want %v", e, closed)
-		}
-		if e := ended[again.ID]; e != nil {
-			t.Errorf("consent recorded after the reopening ended at %v", e)
-		}
-		if x := got[slices.IndexFunc(got, func(x casus.Consent) bool { return x.ID == dated.ID })]; !x.InForce(c.clock.Now()) {
-			t.Errorf("a consent with an end date ended at the closure: %+v", x)
-		}
+		t.Run("EndAtClosure", func(t *testing.T) { consentsEndAtClosure(t, c) })
 	})
 
 	contracts.add("ConsentsOfStudent", func(t *testing.T, c *contract) {
@@ -419,4 +385,41 @@ func init() {
 			}
 		})
 	})
+}
+
+// consentsEndAtClosure: a consent without an end date ends when its case
+// closes; one recorded after the case reopened does not.
+func consentsEndAtClosure(t *testing.T, c *contract) {
+	w := c.w
+	open := consentA(t, c, w.sanneCase, date(2026, 9, 1), nil, casus.DiscSMW)
+	until := date(2027, 9, 1)
+	dated := consentA(t, c, w.sanneCase, date(2026, 9, 2), &until, casus.DiscSMW)
+	c.clock.Add(time.Hour)
+	closed := c.clock.Now().UTC()
+	update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+		return tx.CloseCase(ctx, w.sanneCase.ID, casus.CloseSolved, "opgelost", w.coordinator.ID)
+	})
+	c.clock.Add(time.Hour)
+	update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+		return tx.ReopenCase(ctx, w.sanneCase.ID, "opnieuw zorgen", w.coordinator.ID)
+	})
+	c.clock.Add(time.Hour)
+	again := consentA(t, c, w.sanneCase, date(2026, 9, 3), nil, casus.DiscSMW)
+	got := consentsA(t, c, w.sanneCase.ID)
+	ended := map[string]*time.Time{}
+	for _, x := range got {
+		ended[x.ID] = x.EndedAt
+	}
+	if e := ended[open.ID]; e == nil || !e.Equal(closed) {
+		t.Errorf("consent before the closure ended at %v, want %v", e, closed)
+	}
+	if e := ended[dated.ID]; e == nil || !e.Equal(closed) {
+		t.Errorf("dated consent: the case's closing %v not read, want %v", e, closed)
+	}
+	if e := ended[again.ID]; e != nil {
+		t.Errorf("consent recorded after the reopening ended at %v", e)
+	}
+	if x := got[slices.IndexFunc(got, func(x casus.Consent) bool { return x.ID == dated.ID })]; !x.InForce(c.clock.Now()) {
+		t.Errorf("a consent with an end date ended at the closure: %+v", x)
+	}
 }
