@@ -317,7 +317,8 @@ func TestConsent(t *testing.T) {
 			t.Error("JGZ does not see Daan once his mother consents to JGZ")
 		}
 		form := ib.Get("/cases/" + zorgteam + "/consent/form")
-		if form.Status != http.StatusOK || !strings.Contains(form.Body, "Astrid Hoogeveen (moeder)") || !strings.Contains(form.Body, "Maurits Kleinjan (vader)") {
+		if form.Status != http.StatusOK || !strings.Contains(form.Body, "Astrid Hoogeveen (moeder)") || !strings.Contains(form.Body, "Maurits Kleinjan (vader)") ||
+			!strings.Contains(form.Body, "Toestemming voor bespreking in het zorgteam van de school") {
 			t.Errorf("the zorgteam's consent form: %d, want a signature block for each parent", form.Status)
 		}
 	})
