@@ -15,18 +15,34 @@ type ConsentPage struct {
 	Case        casus.Case
 	StudentID   string
 	StudentName string
+	Sector      casus.Sector
 	Age         int
+	Band        casus.ConsentBand
 	Rule        casus.ConsentRule
-	Decisions   []ConsentRow
-	Exception   *casus.ConsentException
-	Partners    []PartnerSight
-	Informed    []casus.CaseInformed
+	// AsksConsent: the case records consent (a ZAT case, or the primary
+	// school's zorgteam); otherwise whom the team told.
+	AsksConsent bool
+	Standing    casus.ConsentStanding
+	// Guardians are the student's guardians with parental authority: the
+	// form asks which of them answers.
+	Guardians []casus.Guardian
+	// TwoParents: the guardians decide and more than one holds parental
+	// authority, so one's refusal outweighs the other's consent.
+	TwoParents bool
+	Decisions  []ConsentRow
+	Exception  *casus.ConsentException
+	Partners   []PartnerSight
+	Informed   []casus.CaseInformed
 }
 
 // ConsentRow is one decision with what it means today.
 type ConsentRow struct {
 	casus.Consent
-	State string // in_force, withdrawn, expired, refused, superseded
+	// State is in_force, blocked (a guardian's consent while another
+	// guardian refuses), withdrawn, expired, ended (at the case's closing),
+	// refused, refusal_withdrawn, superseded, or assent (a child's own word
+	// below the sector's band: recorded, not consent).
+	State string
 }
 
 // PartnerSight says whether a partner discipline sees the student by name.
@@ -61,14 +77,23 @@ func (s *Service) Consent(ctx context.Context, a Actor, caseID string) (ConsentP
 // consentPage fills the page for the case.
 func (c *Student) consentPage(cs casus.Case) (ConsentPage, error) {
 	ctx, tx, now := c.ctx, c.tx, c.tx.Now()
-	p := ConsentPage{Case: cs, StudentID: c.st.ID, StudentName: c.st.Name(), Age: c.st.AgeOn(now),
-		Rule: casus.DefaultConsentRule(c.st, now)}
+	p := ConsentPage{Case: cs, StudentID: c.st.ID, StudentName: c.st.Name(), Sector: c.st.Sector, Age: c.st.AgeOn(now),
+		Band: casus.ConsentBandFor(c.st.Sector), Rule: casus.DefaultConsentRule(c.st, now),
+		AsksConsent: casus.AsksConsent(cs, c.st.Sector)}
 	consents, err := tx.Consents(ctx, cs.ID)
 	if err != nil {
 		return p, err
 	}
+	blocked := false // a guardian's refusal or withdrawal blocks the others' consent
+	for _, g := range casus.LatestPerGuardian(consents, now) {
+		blocked = blocked || g.Blocks(now)
+	}
 	for i := len(consents) - 1; i >= 0; i-- {
-		p.Decisions = append(p.Decisions, consentRowOf(consents, consents[i], now))
+		row := consentRowOf(p.Rule, consents, consents[i], now)
+		if blocked && row.State == "in_force" && row.Giver == casus.GiverGuardian {
+			row.State = "blocked"
+		}
+		p.Decisions = append(p.Decisions, row)
 	}
 	exc, ok, err := tx.ConsentException(ctx, cs.ID)
 	if err != nil {
@@ -77,14 +102,25 @@ func (c *Student) consentPage(cs casus.Case) (ConsentPage, error) {
 	if ok {
 		p.Exception = &exc
 	}
+	p.Standing = casus.StandingOf(p.Rule, consents, p.Exception, now)
+	guardians, err := tx.Guardians(ctx, c.st.ID)
+	if err != nil {
+		return p, err
+	}
+	for _, g := range guardians {
+		if g.ParentalAuthority {
+			p.Guardians = append(p.Guardians, g)
+		}
+	}
+	p.TwoParents = len(p.Guardians) > 1 && slices.Contains(p.Rule.Required, casus.GiverGuardian)
 	for _, d := range casus.PartnerDisciplines {
 		if d == casus.DiscOther {
 			continue
 		}
-		named := cs.TeamKind == casus.TeamIntern || casus.NamedFor(d, p.Rule, consents, p.Exception, now)
+		named := !p.AsksConsent || casus.NamedFor(d, p.Rule, consents, p.Exception, now)
 		p.Partners = append(p.Partners, PartnerSight{Discipline: d, Named: named})
 	}
-	if cs.TeamKind == casus.TeamIntern {
+	if !p.AsksConsent {
 		if p.Informed, err = tx.Informed(ctx, cs.ID); err != nil {
 			return p, err
 		}
@@ -93,19 +129,27 @@ func (c *Student) consentPage(cs casus.Case) (ConsentPage, error) {
 }
 
 // consentRowOf is the decision cn among all the case's consents, with its
-// state at now.
-func consentRowOf(consents []casus.Consent, cn casus.Consent, now time.Time) ConsentRow {
+// state at now under the rule.
+func consentRowOf(rule casus.ConsentRule, consents []casus.Consent, cn casus.Consent, now time.Time) ConsentRow {
 	row := ConsentRow{Consent: cn, State: "in_force"}
-	latest, _ := casus.LatestConsent(consents, cn.Giver, now)
+	withdrawn := cn.Withdrawn != nil && !now.Before(*cn.Withdrawn)
 	switch {
+	case cn.Refused && withdrawn:
+		row.State = "refusal_withdrawn"
+	case cn.EndedByClosure(now):
+		row.State = "ended"
+	case cn.Refused && !casus.IsLatest(consents, cn, now):
+		row.State = "superseded"
 	case cn.Refused:
 		row.State = "refused"
-	case cn.Withdrawn != nil && !now.Before(*cn.Withdrawn):
+	case withdrawn:
 		row.State = "withdrawn"
 	case cn.ExpiresAt != nil && !now.Before(*cn.ExpiresAt):
 		row.State = "expired"
-	case latest.ID != cn.ID:
+	case !casus.IsLatest(consents, cn, now):
 		row.State = "superseded"
+	case !rule.Counts(cn.Giver):
+		row.State = "assent"
 	}
 	return row
 }
@@ -117,8 +161,23 @@ func consentRowOf(consents []casus.Consent, cn casus.Consent, now time.Time) Con
 // page comes back with them; an error from fn is a refusal.
 func (s *Service) consentChange(ctx context.Context, a Actor, caseID string, action casus.AccessAction, purpose string,
 	errs casus.ValidationErrors, fn func(c *Student, cs casus.Case, invalid bool) error) (ConsentPage, error) {
+	return s.consentChangeChecked(ctx, a, caseID, action, purpose, errs, nil, fn)
+}
+
+// consentChangeChecked is consentChange with check, which adds the field
+// errors only the case and the student can tell (nil: none) to errs.
+func (s *Service) consentChangeChecked(ctx context.Context, a Actor, caseID string, action casus.AccessAction, purpose string,
+	errs casus.ValidationErrors, check func(c *Student, cs casus.Case) (casus.ValidationErrors, error),
+	fn func(c *Student, cs casus.Case, invalid bool) error) (ConsentPage, error) {
 	var p ConsentPage
 	err := s.consentCase(ctx, a, caseID, action, purpose, func(c *Student, cs casus.Case) error {
+		if check != nil {
+			more, err := check(c, cs)
+			if err != nil {
+				return err
+			}
+			errs = append(errs, more...)
+		}
 		sight, err := c.namedSight(cs)
 		if err != nil {
 			return err
@@ -140,16 +199,57 @@ func (s *Service) consentChange(ctx context.Context, a Actor, caseID string, act
 	return p, err
 }
 
-// RecordConsent records one decision of a student or guardian on a ZAT
-// case (casus.TakesConsent). in.CaseID, StudentID and RecordedBy are set
-// here. With errs, the page comes back with them (see consentChange).
+// RecordConsent records one decision of a student or guardian on a case
+// that asks consent (casus.TakesConsent). A guardian's decision names which
+// guardian answers (in.GuardianID, one of the student's guardians with
+// parental authority; its name is recorded with the relation), unless the
+// student has none on record, then in.GiverName. A child's own "yes" below
+// the sector's band is recorded as assent (instemming), not consent.
+// in.CaseID, StudentID and RecordedBy are set here. With errs, the page
+// comes back with them (see consentChange).
 func (s *Service) RecordConsent(ctx context.Context, a Actor, caseID string, in casus.Consent, errs casus.ValidationErrors) (ConsentPage, error) {
-	return s.consentChange(ctx, a, caseID, casus.ActCreate, "consent decision", errs, func(c *Student, cs casus.Case, invalid bool) error {
+	check := func(c *Student, cs casus.Case) (casus.ValidationErrors, error) {
+		if in.Giver != casus.GiverGuardian {
+			in.GuardianID = ""
+			return nil, nil
+		}
+		guardians, err := c.tx.Guardians(c.ctx, c.st.ID)
+		if err != nil {
+			return nil, err
+		}
+		var holders []casus.Guardian
+		for _, g := range guardians {
+			if g.ParentalAuthority {
+				holders = append(holders, g)
+			}
+		}
+		switch {
+		case in.GuardianID == "" && len(holders) > 0:
+			return casus.ValidationErrors{casus.FieldError("guardian", "consent.guardian_required", nil)}, nil
+		case in.GuardianID == "" && in.GiverName == "":
+			return casus.ValidationErrors{casus.FieldError("giver_name", "error.required", nil)}, nil
+		case in.GuardianID == "":
+			return nil, nil
+		}
+		i := slices.IndexFunc(holders, func(g casus.Guardian) bool { return g.ID == in.GuardianID })
+		if i < 0 {
+			return casus.ValidationErrors{casus.FieldError("guardian", "error.choice", nil)}, nil
+		}
+		in.GiverName = holders[i].Name
+		if holders[i].Relation != "" {
+			in.GiverName += " (" + holders[i].Relation + ")"
+		}
+		return nil, nil
+	}
+	return s.consentChangeChecked(ctx, a, caseID, casus.ActCreate, "consent decision", errs, check, func(c *Student, cs casus.Case, invalid bool) error {
 		if invalid {
 			return nil
 		}
-		if err := casus.TakesConsent(cs); err != nil {
+		if err := casus.TakesConsent(cs, c.st.Sector); err != nil {
 			return err
+		}
+		if rule := casus.DefaultConsentRule(c.st, c.tx.Now()); !rule.Counts(in.Giver) && !in.Refused && in.Mode.Named() {
+			in.Mode = casus.ConsentAssent // a child's own word below its band
 		}
 		in.CaseID, in.StudentID, in.RecordedBy = cs.ID, c.st.ID, c.u.ID
 		return c.tx.RecordConsent(c.ctx, &in)
@@ -157,7 +257,8 @@ func (s *Service) RecordConsent(ctx context.Context, a Actor, caseID string, in 
 }
 
 // WithdrawConsent withdraws the case's consent consentID at once, with the
-// reason. A consent that is not the case's is not found.
+// reason; a refusal withdrawn stops blocking. A consent that is not the
+// case's is not found.
 func (s *Service) WithdrawConsent(ctx context.Context, a Actor, caseID, consentID, reason string, errs casus.ValidationErrors) (ConsentPage, error) {
 	return s.consentChange(ctx, a, caseID, casus.ActChange, "consent withdrawal", errs, func(c *Student, cs casus.Case, invalid bool) error {
 		consents, err := c.tx.Consents(c.ctx, cs.ID)
@@ -174,15 +275,16 @@ func (s *Service) WithdrawConsent(ctx context.Context, a Actor, caseID, consentI
 	})
 }
 
-// RecordConsentException records a documented exception on a ZAT case:
-// acute safety or the meldcode, with the reason and who decided. in.CaseID,
-// RecordedBy and At are set here.
+// RecordConsentException records a documented exception on a case that
+// asks consent: acute safety or the meldcode, with the reason, who decided
+// and the partner disciplines it opens the case to (in.Scope; none: only
+// the team's intern members). in.CaseID, RecordedBy and At are set here.
 func (s *Service) RecordConsentException(ctx context.Context, a Actor, caseID string, in casus.ConsentException, errs casus.ValidationErrors) (ConsentPage, error) {
 	return s.consentChange(ctx, a, caseID, casus.ActCreate, "consent exception", errs, func(c *Student, cs casus.Case, invalid bool) error {
 		if invalid {
 			return nil
 		}
-		if err := casus.TakesConsent(cs); err != nil {
+		if err := casus.TakesConsent(cs, c.st.Sector); err != nil {
 			return err
 		}
 		in.CaseID, in.RecordedBy, in.At = cs.ID, c.u.ID, c.tx.Now()
@@ -212,7 +314,7 @@ func (s *Service) RecordInformed(ctx context.Context, a Actor, caseID string, in
 		if invalid {
 			return nil
 		}
-		if cs.TeamKind != casus.TeamIntern {
+		if cs.TeamKind != casus.TeamIntern || casus.AsksConsent(cs, c.st.Sector) {
 			return &casus.Error{Code: casus.EINVALID, Key: "consent.intern_only"}
 		}
 		in.CaseID, in.RecordedBy = cs.ID, c.u.ID
@@ -224,12 +326,13 @@ func (s *Service) RecordInformed(ctx context.Context, a Actor, caseID string, in
 // the student, the chair, the team's external partners and the default
 // rule of who decides, at the store's now.
 type ConsentDocFacts struct {
-	Case     casus.Case
-	Student  casus.Student
-	Chair    string // "—" when the team has none
-	Partners []casus.TeamMember
-	Rule     casus.ConsentRule
-	Now      time.Time
+	Case      casus.Case
+	Student   casus.Student
+	Chair     string // "—" when the team has none
+	Partners  []casus.TeamMember
+	Rule      casus.ConsentRule
+	Guardians []casus.Guardian // with parental authority: each signs by name
+	Now       time.Time
 }
 
 // ConsentDocument gives the facts of the case's consent form, logged with
@@ -238,15 +341,24 @@ type ConsentDocFacts struct {
 func (s *Service) ConsentDocument(ctx context.Context, a Actor, caseID string, action casus.AccessAction, purpose string) (ConsentDocFacts, error) {
 	var d ConsentDocFacts
 	err := s.consentCase(ctx, a, caseID, action, purpose, func(c *Student, cs casus.Case) error {
-		if err := casus.TakesConsent(cs); err != nil {
+		if err := casus.TakesConsent(cs, c.st.Sector); err != nil {
 			return err
 		}
 		members, err := c.tx.TeamMembers(c.ctx, cs.TeamID)
 		if err != nil {
 			return err
 		}
+		guardians, err := c.tx.Guardians(c.ctx, c.st.ID)
+		if err != nil {
+			return err
+		}
 		now := c.tx.Now()
 		d = ConsentDocFacts{Case: cs, Student: c.st, Chair: "—", Rule: casus.DefaultConsentRule(c.st, now), Now: now}
+		for _, g := range guardians {
+			if g.ParentalAuthority {
+				d.Guardians = append(d.Guardians, g)
+			}
+		}
 		for _, m := range members {
 			if m.Chair {
 				d.Chair = m.User.Name

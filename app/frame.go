@@ -253,7 +253,7 @@ func identityGrounds(ctx context.Context, tx *storage.Tx, u casus.User, rel casu
 	cases := make([]casus.CaseConsent, len(pcs))
 	for i, pc := range pcs {
 		cases[i].Kind, cases[i].Member = pc.Case.TeamKind, pc.Member
-		if pc.Case.TeamKind == casus.TeamIntern && pc.Member {
+		if pc.Case.TeamKind == casus.TeamIntern && pc.Member && !casus.AsksConsent(pc.Case, st.Sector) {
 			continue
 		}
 		if cases[i].Consents, err = tx.Consents(ctx, pc.Case.ID); err != nil {

@@ -25,9 +25,12 @@ type StudentView struct {
 	Agenda    []storage.ScheduledItem // coming meetings that will discuss the student
 	// Schedulable are, by case id, the coming meetings of the teams the
 	// actor chairs where they can put the student's open case on the agenda.
-	Schedulable  map[string][]casus.Meeting
-	CanCrisis    bool // may record a crisis
-	CanConsent   bool // may record consent for the student's cases
+	Schedulable map[string][]casus.Meeting
+	CanCrisis   bool // may record a crisis
+	CanConsent  bool // may record consent for the student's cases
+	// Consent is, for whoever may record it, where consent stands on each
+	// open case that asks it.
+	Consent      []CaseConsentLine
 	CanClose     bool // may close and reopen the cases
 	CloseReasons []casus.CloseReason
 	Closure      StudentClosure // goals to evaluate on closing, and the cases' history
@@ -199,6 +202,11 @@ func (s *Service) studentView(c *Student, acc casus.Access, named bool) (Student
 	if page.Closure, err = c.studentClosure(page.Cases, page.Actions.Actions); err != nil {
 		return page, err
 	}
+	if page.CanConsent && page.View.Cases {
+		if page.Consent, err = c.consentSection(page.Cases); err != nil {
+			return page, err
+		}
+	}
 	if page.Advice, err = c.adviceSection(page.Cases); err != nil {
 		return page, err
 	}
@@ -345,4 +353,60 @@ func (s *Service) StudentList(ctx context.Context, a Actor, query string) ([]Lis
 		return -1
 	})
 	return rows, err
+}
+
+// CaseConsentLine is where consent stands on one open case that asks it
+// (casus.AsksConsent), for the student's page.
+type CaseConsentLine struct {
+	Case     casus.Case
+	Rule     casus.ConsentRule
+	Standing casus.ConsentStanding
+	// Assent is a child's own word below the sector's band: recorded as
+	// instemming, never as consent.
+	Assent *casus.Consent
+}
+
+// consentSection sums up the consent of the student's open cases that ask
+// it, in a constant number of statements.
+func (c *Student) consentSection(cases []casus.Case) ([]CaseConsentLine, error) {
+	var asking []casus.Case
+	for _, cs := range cases {
+		if cs.Status == casus.CaseOpen && casus.AsksConsent(cs, c.st.Sector) {
+			asking = append(asking, cs)
+		}
+	}
+	if len(asking) == 0 {
+		return nil, nil
+	}
+	consents, err := c.tx.ConsentsOfStudent(c.ctx, c.st.ID)
+	if err != nil {
+		return nil, err
+	}
+	excs, err := c.tx.ConsentExceptionsOfStudent(c.ctx, c.st.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := c.tx.Now()
+	rule := casus.DefaultConsentRule(c.st, now)
+	var out []CaseConsentLine
+	for _, cs := range asking {
+		var own []casus.Consent
+		for _, x := range consents {
+			if x.CaseID == cs.ID {
+				own = append(own, x)
+			}
+		}
+		var exc *casus.ConsentException
+		if i := slices.IndexFunc(excs, func(e casus.ConsentException) bool { return e.CaseID == cs.ID }); i >= 0 {
+			exc = &excs[i]
+		}
+		line := CaseConsentLine{Case: cs, Rule: rule, Standing: casus.StandingOf(rule, own, exc, now)}
+		if !rule.Counts(casus.GiverStudent) {
+			if x, ok := casus.LatestConsent(own, casus.GiverStudent, now); ok && x.InForce(now) {
+				line.Assent = &x
+			}
+		}
+		out = append(out, line)
+	}
+	return out, nil
 }

@@ -434,7 +434,8 @@ func (l *loader) students() {
 		l.closedCase(s, l.teams.mboIntern, weeks(30+4*i))
 	}
 	for i, s := range po[:3] {
-		l.openCase(s, l.teams.poIntern, weeks(2+3*i))
+		// The IB'er asked the parents beforehand (seed 001, step 4).
+		l.parentsConsent(l.openCase(s, l.teams.poIntern, weeks(2+3*i)))
 	}
 	l.closedCase(po[3], l.teams.poIntern, weeks(40))
 }

@@ -134,7 +134,7 @@ func (l *loader) referrals() {
 			},
 			steps: []demoStep{
 				{casus.RefSubmitted, UserIB, 18, ""},
-				{casus.RefAccepted, "swv", 14, "Geen toestemming van de ouders: we bespreken Yara anoniem en houden de ouders op de hoogte."},
+				{casus.RefAccepted, "swv", 14, "Vader geeft geen toestemming (moeder wel): we bespreken Yara anoniem en houden beide ouders op de hoogte."},
 			},
 		},
 		{

@@ -107,6 +107,8 @@ func TestBrowserCarePath(t *testing.T) {
 					t.Fatalf("consent form has no %s", id)
 				}
 			}
+			// The form asks which parent or guardian answers: the first listed.
+			eval[bool](c, `(() => { const g = document.querySelector('main input[name="guardian"]'); if (g) g.checked = true; return !!g })()`)
 			c.follow("record the guardian's consent", http.StatusOK,
 				chromedp.SetValue(chromedp.ID("f-giver_name"), "ouder van "+name),
 				chromedp.Click(chromedp.CSS(`main form[action$="/consent"] button[type="submit"]`)))

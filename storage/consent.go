@@ -49,15 +49,31 @@ func (tx *Tx) WithdrawConsent(ctx context.Context, id string, t time.Time, reaso
 	return nil
 }
 
-// Consents returns the decisions recorded for a case, oldest first.
+// Consents returns the decisions recorded for a case, oldest first, each
+// with its scope and, for a decision without an end date, when the case
+// closed after it was recorded (casus.Consent.EndedAt).
 func (tx *Tx) Consents(ctx context.Context, caseID string) ([]casus.Consent, error) {
-	rows, err := tx.query(ctx, `SELECT id, case_id, student_id, giver, COALESCE(CAST(guardian_id AS TEXT), ''), giver_name, mode,
-		refused, how, given_at, expires_at, withdrawn_at, withdrawn_reason, recorded_by, recorded_at
-		FROM consents WHERE case_id = $1 ORDER BY given_at, recorded_at`, caseID)
+	return tx.consentsWhere(ctx, `c.case_id = $1`, caseID)
+}
+
+// ConsentsOfStudent returns the decisions recorded for all the student's
+// cases, oldest first, like Consents: for the student's page, in a constant
+// number of statements.
+func (tx *Tx) ConsentsOfStudent(ctx context.Context, studentID string) ([]casus.Consent, error) {
+	return tx.consentsWhere(ctx, `c.student_id = $1`, studentID)
+}
+
+// consentsWhere reads the consents matching where (on the alias c, with
+// one argument $1) and their scopes, in two statements.
+func (tx *Tx) consentsWhere(ctx context.Context, where string, arg string) ([]casus.Consent, error) {
+	rows, err := tx.query(ctx, `SELECT c.id, c.case_id, c.student_id, c.giver, COALESCE(CAST(c.guardian_id AS TEXT), ''), c.giver_name, c.mode,
+		c.refused, c.how, c.given_at, c.expires_at, c.withdrawn_at, c.withdrawn_reason, c.recorded_by, c.recorded_at
+		FROM consents c WHERE `+where+` ORDER BY c.given_at, c.recorded_at`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("storage: consents: %w", err)
 	}
 	var cs []casus.Consent
+	at := map[string]int{}
 	for rows.Next() {
 		var c casus.Consent
 		var expires, withdrawn sql.NullTime
@@ -67,65 +83,141 @@ func (tx *Tx) Consents(ctx context.Context, caseID string) ([]casus.Consent, err
 			return nil, err
 		}
 		c.GivenAt, c.RecordedAt = c.GivenAt.UTC(), c.RecordedAt.UTC()
-		if expires.Valid {
-			t := expires.Time.UTC()
-			c.ExpiresAt = &t
-		}
-		if withdrawn.Valid {
-			t := withdrawn.Time.UTC()
-			c.Withdrawn = &t
-		}
+		c.ExpiresAt, c.Withdrawn = utcPtr(expires), utcPtr(withdrawn)
+		at[c.ID] = len(cs)
 		cs = append(cs, c)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for i := range cs {
-		if cs[i].Scope, err = tx.consentScope(ctx, cs[i].ID); err != nil {
-			return nil, err
-		}
+	if len(cs) == 0 {
+		return cs, nil
 	}
-	return cs, nil
-}
-
-func (tx *Tx) consentScope(ctx context.Context, id string) ([]casus.Discipline, error) {
-	rows, err := tx.query(ctx, `SELECT discipline FROM consent_scope WHERE consent_id = $1 ORDER BY discipline`, id)
+	srows, err := tx.query(ctx, `SELECT s.consent_id, s.discipline FROM consent_scope s JOIN consents c ON c.id = s.consent_id
+		WHERE `+where+` ORDER BY s.consent_id, s.discipline`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("storage: consent scope: %w", err)
 	}
-	defer rows.Close()
-	var ds []casus.Discipline
-	for rows.Next() {
+	for srows.Next() {
+		var id string
 		var d casus.Discipline
-		if err := rows.Scan(&d); err != nil {
+		if err := srows.Scan(&id, &d); err != nil {
+			srows.Close()
 			return nil, err
 		}
-		ds = append(ds, d)
+		if i, ok := at[id]; ok {
+			cs[i].Scope = append(cs[i].Scope, d)
+		}
 	}
-	return ds, rows.Err()
+	srows.Close()
+	if err := srows.Err(); err != nil {
+		return nil, err
+	}
+	// A decision without an end date ends when its case closes after it
+	// was recorded: the first closing since.
+	krows, err := tx.query(ctx, `SELECT k.case_id, k.at FROM case_closures k WHERE k.kind = 'closed'
+		AND k.case_id IN (SELECT c.case_id FROM consents c WHERE `+where+`) ORDER BY k.at`, arg)
+	if err != nil {
+		return nil, fmt.Errorf("storage: consent closures: %w", err)
+	}
+	defer krows.Close()
+	for krows.Next() {
+		var caseID string
+		var closed time.Time
+		if err := krows.Scan(&caseID, &closed); err != nil {
+			return nil, err
+		}
+		closed = closed.UTC()
+		for i := range cs {
+			if cs[i].CaseID == caseID && cs[i].EndedAt == nil && !closed.Before(cs[i].RecordedAt) {
+				cs[i].EndedAt = &closed
+			}
+		}
+	}
+	return cs, krows.Err()
 }
 
-// RecordConsentException stores a documented exception for a case.
+// utcPtr is the time of a nullable column in UTC, or nil.
+func utcPtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
+// RecordConsentException stores a documented exception for a case with
+// the partner disciplines it names.
 func (tx *Tx) RecordConsentException(ctx context.Context, e *casus.ConsentException) error {
-	return tx.insert(ctx, "consent exception", `INSERT INTO consent_exceptions (id, case_id, reason, decided_by, at, recorded_by,
+	if err := tx.insert(ctx, "consent exception", `INSERT INTO consent_exceptions (id, case_id, reason, decided_by, at, recorded_by,
 		recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		ensureID(&e.ID), e.CaseID, e.Reason, e.DecidedBy, utc(e.At), e.RecordedBy, tx.Now())
+		ensureID(&e.ID), e.CaseID, e.Reason, e.DecidedBy, utc(e.At), e.RecordedBy, tx.Now()); err != nil {
+		return err
+	}
+	for _, d := range e.Scope {
+		if err := tx.insert(ctx, "consent exception scope", `INSERT INTO consent_exception_scope (exception_id, discipline) VALUES ($1, $2)`,
+			e.ID, string(d)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ConsentException returns the case's exception that has not ended, the
-// latest when there are several; ok is false when it has none.
+// latest when there are several, with the disciplines it names; ok is false
+// when it has none.
 func (tx *Tx) ConsentException(ctx context.Context, caseID string) (e casus.ConsentException, ok bool, err error) {
-	err = tx.queryRow(ctx, `SELECT id, case_id, reason, decided_by, at, recorded_by FROM consent_exceptions
-		WHERE case_id = $1 AND ended_at IS NULL ORDER BY at DESC LIMIT 1`, caseID).Scan(&e.ID, &e.CaseID, &e.Reason, &e.DecidedBy, &e.At, &e.RecordedBy)
-	if err == sql.ErrNoRows {
-		return e, false, nil
+	es, err := tx.exceptionsWhere(ctx, `x.case_id = $1`, caseID)
+	if err != nil || len(es) == 0 {
+		return e, false, err
 	}
+	return es[0], true, nil
+}
+
+// ConsentExceptionsOfStudent returns, for each of the student's cases that
+// has one, its exception that has not ended (the latest), with the
+// disciplines it names.
+func (tx *Tx) ConsentExceptionsOfStudent(ctx context.Context, studentID string) ([]casus.ConsentException, error) {
+	return tx.exceptionsWhere(ctx, `x.case_id IN (SELECT id FROM cases WHERE student_id = $1)`, studentID)
+}
+
+// exceptionsWhere reads the exceptions not ended matching where (on the
+// alias x, one argument $1), the latest per case only, newest first, with
+// their scopes, in one statement.
+func (tx *Tx) exceptionsWhere(ctx context.Context, where, arg string) ([]casus.ConsentException, error) {
+	rows, err := tx.query(ctx, `SELECT x.id, x.case_id, x.reason, x.decided_by, x.at, x.recorded_by, COALESCE(s.discipline, '')
+		FROM consent_exceptions x LEFT JOIN consent_exception_scope s ON s.exception_id = x.id
+		WHERE `+where+` AND x.ended_at IS NULL ORDER BY x.at DESC, x.id, s.discipline`, arg)
 	if err != nil {
-		return e, false, fmt.Errorf("storage: consent exception: %w", err)
+		return nil, fmt.Errorf("storage: consent exception: %w", err)
 	}
-	e.At = e.At.UTC()
-	return e, true, nil
+	defer rows.Close()
+	var out []casus.ConsentException
+	seen := map[string]bool{} // cases with their latest exception read
+	for rows.Next() {
+		var e casus.ConsentException
+		var d string
+		if err := rows.Scan(&e.ID, &e.CaseID, &e.Reason, &e.DecidedBy, &e.At, &e.RecordedBy, &d); err != nil {
+			return nil, err
+		}
+		if n := len(out); n > 0 && out[n-1].ID == e.ID {
+			if d != "" {
+				out[n-1].Scope = append(out[n-1].Scope, casus.Discipline(d))
+			}
+			continue
+		}
+		if seen[e.CaseID] {
+			continue
+		}
+		seen[e.CaseID] = true
+		e.At = e.At.UTC()
+		if d != "" {
+			e.Scope = []casus.Discipline{casus.Discipline(d)}
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
 // EndConsentException ends the case's exception at t with the reason. An

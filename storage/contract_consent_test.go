@@ -117,20 +117,53 @@ func init() {
 		if got := consentsA(t, c, w.sanneInternCaseLater.ID); len(got) != 0 {
 			t.Errorf("consents of another case of Sanne = %+v", got)
 		}
+		t.Run("EndAtClosure", func(t *testing.T) { consentsEndAtClosure(t, c) })
+	})
+
+	contracts.add("ConsentsOfStudent", func(t *testing.T, c *contract) {
+		w := c.w
+		a := consentA(t, c, w.sanneCase, date(2026, 9, 1), nil, casus.DiscSMW, casus.DiscGGZ)
+		b := consentA(t, c, w.sanneInternCaseLater, date(2026, 10, 1), nil, casus.DiscJGZ)
+		consentA(t, c, w.bramCase, date(2026, 9, 1), nil, casus.DiscSMW)
+		got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.Consent, error) {
+			return tx.ConsentsOfStudent(ctx, w.sanne.ID)
+		})
+		if ids := idsA(got, func(x casus.Consent) string { return x.ID }); !slices.Equal(ids, []string{a.ID, b.ID}) {
+			t.Fatalf("Sanne's consents = %v, want %v (not Bram's)", ids, []string{a.ID, b.ID})
+		}
+		if !slices.Equal(got[0].Scope, []casus.Discipline{casus.DiscGGZ, casus.DiscSMW}) || !slices.Equal(got[1].Scope, []casus.Discipline{casus.DiscJGZ}) {
+			t.Errorf("scopes = %v, %v", got[0].Scope, got[1].Scope)
+		}
+	})
+
+	contracts.add("ConsentExceptionsOfStudent", func(t *testing.T, c *contract) {
+		w := c.w
+		recordExceptionA(t, c, w.sanneCase.ID, date(2026, 9, 1), "meldcode")
+		latest := casus.ConsentException{CaseID: w.sanneCase.ID, Reason: "acuut", DecidedBy: "Carla", At: date(2026, 10, 1),
+			RecordedBy: w.coordinator.ID, Scope: []casus.Discipline{casus.DiscPolitie, casus.DiscJGZ}}
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.RecordConsentException(ctx, &latest) })
+		recordExceptionA(t, c, w.bramCase.ID, date(2026, 9, 1), "meldcode")
+		got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.ConsentException, error) {
+			return tx.ConsentExceptionsOfStudent(ctx, w.sanne.ID)
+		})
+		if len(got) != 1 || got[0].ID != latest.ID || !slices.Equal(got[0].Scope, []casus.Discipline{casus.DiscJGZ, casus.DiscPolitie}) {
+			t.Errorf("Sanne's exceptions = %+v, want the latest of her case with its scope", got)
+		}
 	})
 
 	contracts.add("RecordConsentException", func(t *testing.T, c *contract) {
 		w := c.w
 		at := time.Date(2026, 10, 30, 14, 0, 0, 0, time.UTC)
 		e := casus.ConsentException{CaseID: w.sanneCase.ID, Reason: "acute onveiligheid", DecidedBy: "Carla Coördinator", At: at,
-			RecordedBy: w.coordinator.ID}
+			RecordedBy: w.coordinator.ID, Scope: []casus.Discipline{casus.DiscSMW, casus.DiscJGZ}}
 		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.RecordConsentException(ctx, &e) })
 		if e.ID == "" {
 			t.Error("recorded exception has no id")
 		}
 		got, ok := exceptionA(t, c, w.sanneCase.ID)
 		if !ok || got.ID != e.ID || got.CaseID != w.sanneCase.ID || got.Reason != "acute onveiligheid" ||
-			got.DecidedBy != "Carla Coördinator" || !got.At.Equal(at) || got.RecordedBy != w.coordinator.ID || got.Ended != nil {
+			got.DecidedBy != "Carla Coördinator" || !got.At.Equal(at) || got.RecordedBy != w.coordinator.ID || got.Ended != nil ||
+			!slices.Equal(got.Scope, []casus.Discipline{casus.DiscJGZ, casus.DiscSMW}) {
 			t.Errorf("stored exception = %+v (%v)", got, ok)
 		}
 	})
@@ -352,4 +385,41 @@ func init() {
 			}
 		})
 	})
+}
+
+// consentsEndAtClosure: a consent without an end date ends when its case
+// closes; one recorded after the case reopened does not.
+func consentsEndAtClosure(t *testing.T, c *contract) {
+	w := c.w
+	open := consentA(t, c, w.sanneCase, date(2026, 9, 1), nil, casus.DiscSMW)
+	until := date(2027, 9, 1)
+	dated := consentA(t, c, w.sanneCase, date(2026, 9, 2), &until, casus.DiscSMW)
+	c.clock.Add(time.Hour)
+	closed := c.clock.Now().UTC()
+	update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+		return tx.CloseCase(ctx, w.sanneCase.ID, casus.CloseSolved, "opgelost", w.coordinator.ID)
+	})
+	c.clock.Add(time.Hour)
+	update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+		return tx.ReopenCase(ctx, w.sanneCase.ID, "opnieuw zorgen", w.coordinator.ID)
+	})
+	c.clock.Add(time.Hour)
+	again := consentA(t, c, w.sanneCase, date(2026, 9, 3), nil, casus.DiscSMW)
+	got := consentsA(t, c, w.sanneCase.ID)
+	ended := map[string]*time.Time{}
+	for _, x := range got {
+		ended[x.ID] = x.EndedAt
+	}
+	if e := ended[open.ID]; e == nil || !e.Equal(closed) {
+		t.Errorf("consent before the closure ended at %v, want %v", e, closed)
+	}
+	if e := ended[dated.ID]; e == nil || !e.Equal(closed) {
+		t.Errorf("dated consent: the case's closing %v not read, want %v", e, closed)
+	}
+	if e := ended[again.ID]; e != nil {
+		t.Errorf("consent recorded after the reopening ended at %v", e)
+	}
+	if x := got[slices.IndexFunc(got, func(x casus.Consent) bool { return x.ID == dated.ID })]; !x.InForce(c.clock.Now()) {
+		t.Errorf("a consent with an end date ended at the closure: %+v", x)
+	}
 }

@@ -356,6 +356,7 @@ var studentSteps = []struct{ table, sql string }{
 	{"aftercare", `DELETE FROM aftercare WHERE student_id = $1 OR case_id IN (` + subCases + `)`},
 	{"consent_scope", `DELETE FROM consent_scope WHERE consent_id IN (` + subConsents + `)`},
 	{"consents", `DELETE FROM consents WHERE student_id = $1 OR case_id IN (` + subCases + `)`},
+	{"consent_exception_scope", `DELETE FROM consent_exception_scope WHERE exception_id IN (SELECT id FROM consent_exceptions WHERE case_id IN (` + subCases + `))`},
 	{"consent_exceptions", `DELETE FROM consent_exceptions WHERE case_id IN (` + subCases + `)`},
 	{"case_informed", `DELETE FROM case_informed WHERE case_id IN (` + subCases + `)`},
 	{"case_events", `DELETE FROM case_events WHERE case_id IN (` + subCases + `) OR referral_id IN (` + subReferrals + `)`},

@@ -43,7 +43,8 @@ func (s *Server) consentView(r *http.Request, p app.ConsentPage, f *form) *view 
 	return v
 }
 
-// consentForm is the decision form with the default giver preselected.
+// consentForm is the decision form with the default giver preselected;
+// which guardian answers is left to choose.
 func (s *Server) consentForm(p app.ConsentPage) *form {
 	f := &form{Values: url.Values{"giver": {string(p.Rule.Required[0])}, "how": {string(casus.HowSignedForm)},
 		"given_on": {s.today().Format(time.DateOnly)}}}
@@ -108,11 +109,20 @@ func (s *Server) handleConsentRecord(w http.ResponseWriter, r *http.Request) {
 // parseConsent reads the decision form.
 func (s *Server) parseConsent(f *form) casus.Consent {
 	cn := casus.Consent{
-		Giver:     casus.ConsentGiver(f.choice("giver", true, stringsOf(theConsentChoices.Givers)...)),
-		GiverName: f.text("giver_name", textRule{required: true, max: consentNameMax}),
-		How:       casus.ConsentHow(f.choice("how", true, stringsOf(theConsentChoices.Hows)...)),
-		GivenAt:   s.careDateField(f, "given_on"),
+		Giver: casus.ConsentGiver(f.choice("giver", true, stringsOf(theConsentChoices.Givers)...)),
+		How:   casus.ConsentHow(f.choice("how", true, stringsOf(theConsentChoices.Hows)...)),
 	}
+	// Which guardian answers: one of the student's, checked by the use
+	// case, which records the guardian's name; without one, the name typed.
+	if g := f.Value("guardian"); cn.Giver == casus.GiverGuardian && g != "" {
+		if casus.ValidID(g) {
+			cn.GuardianID = g
+		} else {
+			f.fail("guardian", "error.choice", nil)
+		}
+	}
+	cn.GiverName = f.text("giver_name", textRule{required: cn.Giver == casus.GiverStudent, max: consentNameMax})
+	cn.GivenAt = s.careDateField(f, "given_on")
 	switch d := f.choice("decision", true, theConsentChoices.Decisions...); d {
 	case decisionRefused:
 		cn.Mode, cn.Refused = casus.ConsentAnonymous, true
@@ -163,6 +173,14 @@ func (s *Server) handleConsentException(w http.ResponseWriter, r *http.Request) 
 		e := casus.ConsentException{
 			Reason:    f.paragraphs("exception_reason", textRule{required: true, max: consentReasonMax}),
 			DecidedBy: f.text("decided_by", textRule{required: true, max: consentNameMax}),
+		}
+		// The partners it opens the case to: only those named, none by default.
+		for _, d := range f.Values["exception_scope"] {
+			if !slices.Contains(casus.PartnerDisciplines, casus.Discipline(d)) || slices.Contains(e.Scope, casus.Discipline(d)) {
+				f.fail("exception_scope", "error.choice", nil)
+				break
+			}
+			e.Scope = append(e.Scope, casus.Discipline(d))
 		}
 		return s.app.RecordConsentException(r.Context(), s.actor(r), r.PathValue("id"), e, f.Errs)
 	})

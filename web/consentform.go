@@ -36,8 +36,12 @@ func (s *Server) consentDocFor(f app.ConsentDocFacts, lang string) consentDoc {
 		}
 	}
 	st := f.Student
+	title, refused := "consentform.title", "consentform.choice.refused"
+	if f.Case.TeamKind == casus.TeamIntern { // the primary school's zorgteam
+		title, refused = "consentform.title.intern", "consentform.choice.refused.intern"
+	}
 	d := consentDoc{CaseID: f.Case.ID, StudentID: st.ID, ConsentForm: pdf.ConsentForm{Lang: lang,
-		Title: l.T("consentform.title"),
+		Title: l.T(title),
 		Intro: []string{l.T("consentform.intro1", map[string]any{"Team": f.Case.TeamName}), l.T("consentform.intro2")},
 		Details: [][2]string{
 			{l.T("student.noun." + string(st.Sector)), st.Name()},
@@ -48,7 +52,7 @@ func (s *Server) consentDocFor(f app.ConsentDocFacts, lang string) consentDoc {
 		},
 		Partners: partners,
 		Choices: []string{l.T("consentform.choice.toestemming"), l.T("consentform.choice.instemming"),
-			l.T("consentform.choice.anoniem"), l.T("consentform.choice.refused")},
+			l.T("consentform.choice.anoniem"), l.T(refused)},
 		Rights: []string{l.T("consentform.right.withdraw"), l.T("consentform.right.access"), l.T("consentform.right.complain"),
 			l.T("consentform.right.retention")},
 		Footer: l.T("consentform.footer", map[string]any{"Date": l.Date(f.Now)}),
@@ -58,9 +62,16 @@ func (s *Server) consentDocFor(f app.ConsentDocFacts, lang string) consentDoc {
 		d.Labels[k] = l.T(k)
 	}
 	for _, g := range f.Rule.Required {
-		d.Signers = append(d.Signers, l.T("consentform.signer."+string(g)))
-		if g == casus.GiverGuardian {
-			d.Signers = append(d.Signers, l.T("consentform.signer.guardian"))
+		switch {
+		case g == casus.GiverGuardian && len(f.Guardians) > 0:
+			// Each parent with parental authority answers for themself.
+			for _, gd := range f.Guardians {
+				d.Signers = append(d.Signers, l.T("consentform.signer.guardian_named", map[string]any{"Name": gd.Name, "Relation": gd.Relation}))
+			}
+		case g == casus.GiverGuardian:
+			d.Signers = append(d.Signers, l.T("consentform.signer.guardian"), l.T("consentform.signer.guardian"))
+		default:
+			d.Signers = append(d.Signers, l.T("consentform.signer."+string(g)))
 		}
 	}
 	for _, g := range f.Rule.AlsoAsk {
