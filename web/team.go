@@ -6,8 +6,15 @@ import (
 	"casus/app"
 )
 
+// handleHome shows the start page: what waits for the user, each line a
+// link to the thing itself (app.Home).
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "home", s.newView(r, "home.title", nil))
+	page, err := s.app.Home(r.Context(), s.actor(r))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "home", s.newView(r, "home.title", page))
 }
 
 func (s *Server) handleTeams(w http.ResponseWriter, r *http.Request) {
