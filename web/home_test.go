@@ -75,7 +75,7 @@ func TestHome(t *testing.T) {
 				demo.UserPrivacy: prefixed("/access-requests/", ids(`SELECT CAST(ar.id AS TEXT) FROM access_requests ar
 					JOIN students st ON st.id = ar.student_id JOIN users u ON u.school_id = st.school_id
 					WHERE u.id = $1 AND ar.reviewed_at IS NULL`, env.UserID(demo.UserPrivacy))),
-				demo.UserAdmin: {"/teams/", "/admin/users"},
+				demo.UserAdmin:      {"/teams/", "/admin/users"},
 				demo.UserManagement: nil,
 			}
 			for _, user := range []string{demo.UserCoordinator, demo.UserCareContact, demo.UserMentor, demo.UserGGD, demo.UserPolice,
