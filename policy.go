@@ -123,6 +123,26 @@ func coordinatorOrCareContact(u User, rel StudentRelations) Access {
 	return Access{Relation: RelNone}
 }
 
+// ViewingRelations says which relations, each on its own, let u open a
+// student's page under CanViewStudent: the relations a list of u's students
+// may select on, so that its count and pages agree with the policy. It asks
+// the policy itself, relation by relation.
+func ViewingRelations(u User) StudentRelations {
+	one := func(set func(*StudentRelations)) bool {
+		rel := StudentRelations{Exists: true}
+		set(&rel)
+		return CanViewStudent(u, rel).Allowed
+	}
+	return StudentRelations{Exists: true,
+		Mentor:      one(func(r *StudentRelations) { r.Mentor = true }),
+		CareContact: one(func(r *StudentRelations) { r.CareContact = true }),
+		Coordinator: one(func(r *StudentRelations) { r.Coordinator = true }),
+		TeamMember:  one(func(r *StudentRelations) { r.TeamMember = true }),
+		Invited:     one(func(r *StudentRelations) { r.Invited = true }),
+		ActionOwner: one(func(r *StudentRelations) { r.ActionOwner = true }),
+	}
+}
+
 // IsPartner reports whether u works for an external partner (youth health
 // care, social work, …): someone whose sight of a student rests on consent
 // or a documented exception, not on the school's own team.
