@@ -59,3 +59,14 @@ func (s *Server) team(w http.ResponseWriter, r *http.Request, f *form, status in
 	}
 	s.render(w, r, status, "team", v)
 }
+
+// handleCaseload shows a team's open cases to its chair and members
+// (app.Caseload).
+func (s *Server) handleCaseload(w http.ResponseWriter, r *http.Request) {
+	page, err := s.app.Caseload(r.Context(), s.actor(r), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "caseload", s.newView(r, "caseload.title", page))
+}
