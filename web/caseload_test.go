@@ -2,10 +2,14 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"casus"
 
 	"casus/demo"
 	"casus/storage/storagetest"
@@ -69,6 +73,36 @@ func TestCaseload(t *testing.T) {
 				res := police.Get("/teams/" + zat + "/cases")
 				if ids := rows(res.Body); res.Status != http.StatusOK || !slices.Equal(ids, []string{milan}) {
 					t.Errorf("the police's caseload: %d, %d rows; want Milan alone", res.Status, len(ids))
+				}
+			})
+			t.Run("OK/TeamActionsOverdue", func(t *testing.T) {
+				coord := env.NewClient()
+				coord.Login(demo.UserCoordinator)
+				due := env.Clock.Now().In(casus.Amsterdam).AddDate(0, 0, 7).Format(time.DateOnly)
+				if res := coord.Post("/students/"+lotte+"/actions", url.Values{"case": {openCase(t, env, lotte, "zat")},
+					"owner": {env.UserID(demo.UserGGD)}, "description": {"Intake plannen"}, "due_on": {due}}); res.Status != http.StatusSeeOther {
+					t.Fatalf("agree an action: %d", res.Status)
+				}
+				chaired := `SELECT team_id FROM team_members WHERE user_id = $1 AND chair`
+				overdue := env.Count(`SELECT COUNT(*) FROM actions a JOIN cases c ON c.id = a.case_id WHERE a.status IN ('open', 'in_progress')
+					AND c.status = 'open' AND a.due_on < $2 AND c.team_id IN (`+chaired+`)`, env.UserID(demo.UserCoordinator), env.Clock.Now().UTC())
+				open := env.Count(`SELECT COUNT(*) FROM actions a JOIN cases c ON c.id = a.case_id WHERE a.status IN ('open', 'in_progress')
+					AND c.status = 'open' AND c.team_id IN (`+chaired+`)`, env.UserID(demo.UserCoordinator))
+				late := coord.Get("/tasks?view=team&overdue=1")
+				all := coord.Get("/tasks?view=team")
+				if n := strings.Count(late.Body, `<section class="casus-entry"`); late.Status != http.StatusOK || n != overdue || overdue == 0 {
+					t.Errorf("the chair's overdue team actions: %d, %d listed, want %d", late.Status, n, overdue)
+				}
+				if n := strings.Count(all.Body, `<section class="casus-entry"`); n != open || open <= overdue {
+					t.Errorf("the chair's open team actions: %d listed, want %d (more than the overdue)", n, open)
+				}
+				if !strings.Contains(late.Body, "Noor Bakker") || !strings.Contains(late.Body, "te laat") && !strings.Contains(late.Body, "over tijd") {
+					t.Errorf("the overdue list does not name Noor or say the actions are late")
+				}
+				mentor := env.NewClient()
+				mentor.Login(demo.UserMentor)
+				if res := mentor.Get("/tasks?view=team"); res.Status != http.StatusOK || strings.Contains(res.Body, `<section class="casus-entry"`) {
+					t.Errorf("a mentor, who chairs nothing, sees team actions: %d", res.Status)
 				}
 			})
 			t.Run("Refused/NotInTheTeam", func(t *testing.T) {
