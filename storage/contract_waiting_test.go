@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"casus"
 	"casus/storage"
 )
 
@@ -36,7 +37,16 @@ func init() {
 			return tx.InviteToItem(ctx, m.ID, it.ID, w.socialWork.ID, w.coordinator.ID)
 		})
 
+		discussionA(t, c, it, w.sanne.ID, casus.DiscussionRecord{Question: "Hoe verder?", EvaluateOn: now.AddDate(0, 0, -1)})
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+			_, err := tx.FinaliseMinutes(ctx, m.ID)
+			return err
+		})
+
 		coord := waitingKinds(t, c, w.coordinator.ID, "")
+		if x, ok := coord["evaluation:"+it.ID]; !ok || x.OtherID != m.ID {
+			t.Errorf("the chair's waiting things lack the evaluation due of Sanne's discussion: %+v", coord)
+		}
 		if x, ok := coord["team_overdue:"+late.ID]; !ok || x.Student.ID != w.sanne.ID || !x.Relations.Coordinator {
 			t.Errorf("the chair's waiting things lack the overdue action of the police with Sanne and the relation: %+v", coord)
 		}

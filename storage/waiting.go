@@ -17,7 +17,7 @@ const (
 	WaitReturned      WaitKind = "returned"       // a referral returned to the user who filed it
 	WaitDraft         WaitKind = "draft"          // the user's own draft referral
 	WaitTeamOverdue   WaitKind = "team_overdue"   // an overdue action of someone else in a team the user chairs
-	WaitEvaluation    WaitKind = "evaluation"     // a follow-up (evaluation) on a coming agenda of a team the user chairs
+	WaitEvaluation    WaitKind = "evaluation"     // an evaluation due, or on a coming agenda, of a case of a team the user chairs
 	WaitAftercare     WaitKind = "aftercare"      // aftercare of a case of a team the user chairs, not yet answered
 	WaitOwnAction     WaitKind = "own_action"     // an action the user owns, still to be done
 	WaitAdvice        WaitKind = "advice"         // new advice for a student the user mentors
@@ -85,6 +85,14 @@ func (tx *Tx) Waiting(ctx context.Context, w WaitingFor) ([]Waiting, error) {
 		SELECT 'evaluation', it.id, CAST(m.id AS TEXT), m.starts_at, 0, c.student_id, 5
 		FROM agenda_items it JOIN meetings m ON m.id = it.meeting_id JOIN cases c ON c.id = it.case_id
 		WHERE it.kind = 'follow_up' AND m.status = 'planned' AND m.starts_at > $3 AND m.minutes_final_at IS NULL AND ` + chairOf("$1", "m") + `
+		UNION ALL
+		SELECT 'evaluation', d.item_id, CAST(d.meeting_id AS TEXT), d.evaluate_on, 0, c.student_id, 5
+		FROM discussions d JOIN cases c ON c.id = d.case_id
+		WHERE d.finalised_at IS NOT NULL AND d.evaluate_on IS NOT NULL AND d.evaluate_on <= $3 AND c.status = 'open'
+		AND d.saved_at = (SELECT MAX(d2.saved_at) FROM discussions d2 WHERE d2.case_id = c.id AND d2.finalised_at IS NOT NULL)
+		AND NOT EXISTS (SELECT 1 FROM agenda_items fa JOIN meetings fm ON fm.id = fa.meeting_id AND fm.status = 'planned'
+			WHERE fa.kind = 'follow_up' AND fa.source_id = d.id)
+		AND ` + chairOf("$1", "c") + `
 		UNION ALL
 		SELECT 'aftercare', c.id, NULL, af.created_at, 0, c.student_id, 6
 		FROM aftercare af JOIN cases c ON c.id = af.case_id

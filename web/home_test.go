@@ -61,9 +61,12 @@ func TestHome(t *testing.T) {
 			want := map[string][]string{
 				demo.UserCoordinator: append(prefixed("/referrals/", ids(`SELECT CAST(id AS TEXT) FROM referrals
 					WHERE state IN ('submitted', 'preselected') AND team_id IN (`+chaired+`)`, env.UserID(demo.UserCoordinator))),
-					prefixed("/students/", ids(`SELECT CAST(a.student_id AS TEXT) FROM actions a JOIN cases c ON c.id = a.case_id
+					append(prefixed("/items/", ids(`SELECT CAST(d.item_id AS TEXT) FROM discussions d JOIN cases c ON c.id = d.case_id
+					WHERE d.finalised_at IS NOT NULL AND d.evaluate_on <= $2 AND c.status = 'open' AND c.team_id IN (`+chaired+`)`,
+						env.UserID(demo.UserCoordinator), now)),
+						prefixed("/students/", ids(`SELECT CAST(a.student_id AS TEXT) FROM actions a JOIN cases c ON c.id = a.case_id
 					WHERE a.status IN ('open', 'in_progress') AND c.status = 'open' AND a.due_on < $2 AND c.team_id IN (`+chaired+`)`,
-						env.UserID(demo.UserCoordinator), now))...),
+							env.UserID(demo.UserCoordinator), now))...)...),
 				demo.UserCareContact: prefixed("/students/", ids(`SELECT CAST(a.student_id AS TEXT) FROM actions a JOIN cases c ON c.id = a.case_id
 					WHERE a.owner_id = $1 AND a.status IN ('open', 'in_progress') AND c.status = 'open'`, env.UserID(demo.UserCareContact))),
 				demo.UserMentor: prefixed("/referrals/", ids(`SELECT CAST(id AS TEXT) FROM referrals WHERE state = 'draft' AND referrer_id = $1`,
@@ -77,6 +80,9 @@ func TestHome(t *testing.T) {
 					WHERE u.id = $1 AND ar.reviewed_at IS NULL`, env.UserID(demo.UserPrivacy))),
 				demo.UserAdmin:      {"/teams/", "/admin/users"},
 				demo.UserManagement: nil,
+			}
+			if !slices.ContainsFunc(want[demo.UserCoordinator], func(w string) bool { return strings.HasPrefix(w, "/items/") }) {
+				t.Errorf("the demo data has no evaluation due for the coordinator (Noor's follow-up): the test proves nothing of it")
 			}
 			for _, user := range []string{demo.UserCoordinator, demo.UserCareContact, demo.UserMentor, demo.UserGGD, demo.UserPolice,
 				demo.UserPrivacy, demo.UserAdmin, demo.UserManagement} {
