@@ -143,6 +143,15 @@ func ViewingRelations(u User) StudentRelations {
 	}
 }
 
+// WatchesRequestTerms reports whether u is shown the terms of the access
+// and rectification requests of their school on the start page: the
+// privacy officer.
+func WatchesRequestTerms(u User) bool { return u.HasRole(RolePrivacy) && !u.Disabled }
+
+// ChairsTeams reports whether u's role is the one that chairs care teams
+// (the zorgcoördinator): the team-wide action overview is offered to them.
+func ChairsTeams(u User) bool { return u.HasRole(RoleCoordinator) && !u.Disabled }
+
 // IsPartner reports whether u works for an external partner (youth health
 // care, social work, …): someone whose sight of a student rests on consent
 // or a documented exception, not on the school's own team.

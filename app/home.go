@@ -69,7 +69,7 @@ func (s *Service) Home(ctx context.Context, a Actor) (HomePage, error) {
 		if page.Unread, err = tx.UnreadMessageCount(ctx, u.ID); err != nil {
 			return err
 		}
-		if u.HasRole(casus.RoleAdmin) {
+		if casus.CanAdminister(u) {
 			if err := s.homeAdmin(ctx, tx, &page); err != nil {
 				return err
 			}
@@ -81,7 +81,7 @@ func (s *Service) Home(ctx context.Context, a Actor) (HomePage, error) {
 			return err
 		}
 		w := storage.WaitingFor{UserID: u.ID, Today: today, AdviceSince: today.AddDate(0, 0, -homeAdviceDays)}
-		if u.HasRole(casus.RolePrivacy) {
+		if casus.WatchesRequestTerms(u) {
 			w.PrivacySchool = u.SchoolID
 		}
 		rows, err := tx.Waiting(ctx, w)

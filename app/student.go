@@ -268,10 +268,11 @@ type StudentList struct {
 	Teams      []casus.CareTeam // the teams to filter on
 }
 
-// StepOption is a care-route step to filter on, with its label's key.
+// StepOption is a care-route step to filter on, with the sector whose
+// route names it.
 type StepOption struct {
-	Step casus.RouteStep
-	Key  string
+	Step   casus.RouteStep
+	Sector casus.Sector
 }
 
 // StudentSteps are the steps the student list filters on: the mbo route's
@@ -283,7 +284,7 @@ func StudentSteps() []StepOption {
 		for _, st := range casus.RouteFor(sec).Steps {
 			if !seen[st] {
 				seen[st] = true
-				out = append(out, StepOption{Step: st, Key: "route.step." + string(sec) + "." + string(st)})
+				out = append(out, StepOption{Step: st, Sector: sec})
 			}
 		}
 	}

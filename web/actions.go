@@ -56,7 +56,7 @@ func (s *Server) handleTasks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := s.newView(r, "tasks.title", map[string]any{"Rows": rows, "Statuses": casus.ActionStatuses, "Team": team, "Overdue": overdue,
-		"Chair": state(r).user.HasRole(casus.RoleCoordinator)})
+		"Chair": casus.ChairsTeams(*state(r).user)})
 	if r.URL.Query().Get("saved") == "1" {
 		v.Notice = "tasks.saved"
 	}
