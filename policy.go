@@ -123,6 +123,35 @@ func coordinatorOrCareContact(u User, rel StudentRelations) Access {
 	return Access{Relation: RelNone}
 }
 
+// ViewingRelations says which relations, each on its own, let u open a
+// student's page under CanViewStudent: the relations a list of u's students
+// may select on, so that its count and pages agree with the policy. It asks
+// the policy itself, relation by relation.
+func ViewingRelations(u User) StudentRelations {
+	one := func(set func(*StudentRelations)) bool {
+		rel := StudentRelations{Exists: true}
+		set(&rel)
+		return CanViewStudent(u, rel).Allowed
+	}
+	return StudentRelations{Exists: true,
+		Mentor:      one(func(r *StudentRelations) { r.Mentor = true }),
+		CareContact: one(func(r *StudentRelations) { r.CareContact = true }),
+		Coordinator: one(func(r *StudentRelations) { r.Coordinator = true }),
+		TeamMember:  one(func(r *StudentRelations) { r.TeamMember = true }),
+		Invited:     one(func(r *StudentRelations) { r.Invited = true }),
+		ActionOwner: one(func(r *StudentRelations) { r.ActionOwner = true }),
+	}
+}
+
+// WatchesRequestTerms reports whether u is shown the terms of the access
+// and rectification requests of their school on the start page: the
+// privacy officer.
+func WatchesRequestTerms(u User) bool { return u.HasRole(RolePrivacy) && !u.Disabled }
+
+// ChairsTeams reports whether u's role is the one that chairs care teams
+// (the zorgcoördinator): the team-wide action overview is offered to them.
+func ChairsTeams(u User) bool { return u.HasRole(RoleCoordinator) && !u.Disabled }
+
 // IsPartner reports whether u works for an external partner (youth health
 // care, social work, …): someone whose sight of a student rests on consent
 // or a documented exception, not on the school's own team.

@@ -136,6 +136,46 @@ func (s *Service) TaskList(ctx context.Context, a Actor) ([]TaskRow, error) {
 	return rows, err
 }
 
+// TeamTaskList lists the actions still to be done of the open cases of the
+// teams the actor chairs, soonest due first; overdueOnly keeps those past
+// their day. One statement; every row is decided by the policy and logged
+// ("team task list").
+func (s *Service) TeamTaskList(ctx context.Context, a Actor, overdueOnly bool) ([]TaskRow, error) {
+	u := a.User
+	if !u.SeesStudentData() {
+		return nil, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"}
+	}
+	today := s.today(a)
+	var before time.Time
+	if overdueOnly {
+		before = today
+	}
+	var rows []TaskRow
+	err := s.list(ctx, a, casus.ActSearch, "team task list", func(l *listing) error {
+		actions, err := l.tx.ChairedTeamActions(ctx, u.ID, before)
+		if err != nil {
+			return err
+		}
+		for _, x := range actions {
+			act := x.Action
+			st := casus.Student{ID: act.StudentID}
+			shown, err := l.row(st, casus.CanUpdateAction(u, act, x.Relations), "action", act.ID, true)
+			if err != nil {
+				return err
+			}
+			if shown == rowHidden {
+				continue
+			}
+			if shown == rowAnonymous {
+				act.StudentName = ""
+			}
+			rows = append(rows, TaskRow{Action: act, Anonymous: shown == rowAnonymous, Overdue: act.Overdue(today)})
+		}
+		return nil
+	})
+	return rows, err
+}
+
 // ActionProgress is a report on an action: its new status and a note,
 // against the version the owner saw.
 type ActionProgress struct {

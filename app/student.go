@@ -301,49 +301,151 @@ func (c *Student) studentClosure(cases []casus.Case, actions []casus.Action) (St
 }
 
 // ListedStudent is a row of the student list; an anonymous one shows no
-// name, number or group.
+// name, number or group. OpenCases, TeamName, Step and Overdue are the
+// list's columns about the student's care.
 type ListedStudent struct {
 	casus.Student
 	Anonymous bool
+	OpenCases int
+	TeamName  string
+	Step      casus.RouteStep
+	Overdue   bool
 }
 
-// studentListLimit bounds one list or search result.
-const studentListLimit = 50
+// StudentPageSize is how many students one page of the list shows.
+const StudentPageSize = 50
 
-// StudentList lists the students the actor has a relation to, those whose
-// name matches query when it is not empty. Every student listed is logged
-// as a search hit; a name search leaves out anonymous rows, which would
-// confirm who an anonymous case is, and anonymous rows come last.
-func (s *Service) StudentList(ctx context.Context, a Actor, query string) ([]ListedStudent, error) {
-	u := a.User
-	if !u.SeesStudentData() {
-		return nil, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"}
+// StudentQuery is what the student list is asked: a name or number to
+// search, filters, the order and the page's cursor (a student's id, never
+// a name).
+type StudentQuery struct {
+	Query     string
+	TeamID    string
+	Step      casus.RouteStep
+	CaseState string // "", "open" or "none"
+	Overdue   bool
+	Desc      bool
+	After     string
+	Before    string
+	Limit     int // StudentPageSize when 0
+}
+
+// StudentList is a page of the student list: its rows, the count of all
+// students that match, and the cursors of the pages before and after
+// ("" when there is none).
+type StudentList struct {
+	Rows       []ListedStudent
+	Total      int
+	Prev, Next string
+	Teams      []casus.CareTeam // the teams to filter on
+}
+
+// StepOption is a care-route step to filter on, with the sector whose
+// route names it.
+type StepOption struct {
+	Step   casus.RouteStep
+	Sector casus.Sector
+}
+
+// StudentSteps are the steps the student list filters on: the mbo route's
+// (vo shares its codes), then the primary route's own, each once.
+func StudentSteps() []StepOption {
+	var out []StepOption
+	seen := map[casus.RouteStep]bool{}
+	for _, sec := range []casus.Sector{casus.SectorMBO, casus.SectorPO} {
+		for _, st := range casus.RouteFor(sec).Steps {
+			if !seen[st] {
+				seen[st] = true
+				out = append(out, StepOption{Step: st, Sector: sec})
+			}
+		}
 	}
-	var rows []ListedStudent
+	return out
+}
+
+// listTeams are the teams the actor's student list can filter on: those
+// serving their school, or for a partner those they are a member of.
+func listTeams(ctx context.Context, tx *storage.Tx, u casus.User) ([]casus.CareTeam, error) {
+	if u.SchoolID != "" {
+		return tx.TeamsServing(ctx, u.SchoolID)
+	}
+	ids, err := tx.MemberTeams(ctx, u.ID)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	all, err := tx.Teams(ctx)
+	return slices.DeleteFunc(all, func(t casus.CareTeam) bool { return !slices.Contains(ids, t.ID) }), err
+}
+
+// StudentList lists a page of the students the actor may open (the policy's
+// relations, casus.ViewingRelations), those whose name matches the query
+// when it is not empty, narrowed by the filters, with the count of all
+// matches. Every student listed is logged as a search hit; a name search
+// leaves out anonymous rows, which would confirm who an anonymous case is,
+// and anonymous rows come last on their page.
+func (s *Service) StudentList(ctx context.Context, a Actor, q StudentQuery) (StudentList, error) {
+	u := a.User
+	var out StudentList
+	if !u.SeesStudentData() {
+		return out, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"}
+	}
+	if q.After != "" && !casus.ValidID(q.After) || q.Before != "" && !casus.ValidID(q.Before) ||
+		q.TeamID != "" && !casus.ValidID(q.TeamID) {
+		return out, casus.ErrNotFound
+	}
+	if q.Limit <= 0 {
+		q.Limit = StudentPageSize
+	}
+	today := s.today(a)
 	err := s.list(ctx, a, casus.ActSearch, "student list", func(l *listing) error {
-		candidates, rels, err := l.tx.StudentCandidates(ctx, u.ID, query, studentListLimit)
+		page, err := l.tx.StudentPage(ctx, storage.StudentFilter{UserID: u.ID, Grant: casus.ViewingRelations(u), Query: q.Query,
+			TeamID: q.TeamID, Step: q.Step, CaseState: q.CaseState, Overdue: q.Overdue, Today: today, Desc: q.Desc,
+			After: q.After, Before: q.Before, Limit: q.Limit})
 		if err != nil {
 			return err
 		}
-		for i, st := range candidates {
+		out.Total = page.Total
+		if out.Teams, err = listTeams(ctx, l.tx, u); err != nil {
+			return err
+		}
+		for _, r := range page.Rows {
+			st := r.Student
 			// A name search must not confirm who an anonymous case is.
-			shown, err := l.row(st, casus.CanViewStudent(u, rels[i]), "student", st.ID, query == "")
+			shown, err := l.row(st, casus.CanViewStudent(u, r.Relations), "student", st.ID, q.Query == "")
 			if err != nil {
 				return err
 			}
+			row := ListedStudent{Student: st, OpenCases: r.OpenCases, TeamName: r.TeamName, Step: r.Step, Overdue: r.Overdue}
 			switch shown {
 			case rowNamed:
-				rows = append(rows, ListedStudent{Student: st})
+				out.Rows = append(out.Rows, row)
 			case rowAnonymous:
-				rows = append(rows, ListedStudent{Anonymous: true,
-					Student: casus.Student{ID: st.ID, SchoolName: st.SchoolName, Sector: st.Sector, Level: st.Level}})
+				row.Anonymous = true
+				row.Student = casus.Student{ID: st.ID, SchoolName: st.SchoolName, Sector: st.Sector, Level: st.Level}
+				out.Rows = append(out.Rows, row)
+			}
+		}
+		if n := len(page.Rows); n > 0 {
+			first, last := page.Rows[0].Student.ID, page.Rows[n-1].Student.ID
+			if q.Before != "" {
+				out.Next = last
+				if page.More {
+					out.Prev = first
+				}
+			} else {
+				if page.More {
+					out.Next = last
+				}
+				if q.After != "" {
+					out.Prev = first
+				}
 			}
 		}
 		return nil
 	})
 	// Anonymous rows last: among named rows sorted by surname, their place
 	// would hint at the name.
-	slices.SortStableFunc(rows, func(a, b ListedStudent) int {
+	slices.SortStableFunc(out.Rows, func(a, b ListedStudent) int {
 		switch {
 		case a.Anonymous == b.Anonymous:
 			return 0
@@ -352,7 +454,7 @@ func (s *Service) StudentList(ctx context.Context, a Actor, query string) ([]Lis
 		}
 		return -1
 	})
-	return rows, err
+	return out, err
 }
 
 // CaseConsentLine is where consent stands on one open case that asks it

@@ -165,3 +165,33 @@ func (tx *Tx) MarkReminded(ctx context.Context, subjectID, kind string) (bool, e
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// TeamAction is an action of a team the user chairs, with the user's
+// relations to its student for the policy.
+type TeamAction struct {
+	Action    casus.Action
+	Relations casus.StudentRelations
+}
+
+// ChairedTeamActions returns the actions still to be done of the open cases
+// of the teams the user chairs, soonest due first, in one statement; with
+// dueBefore not zero only those due before it (overdue).
+func (tx *Tx) ChairedTeamActions(ctx context.Context, userID string, dueBefore time.Time) ([]TeamAction, error) {
+	cond := ""
+	args := []any{userID}
+	if !dueBefore.IsZero() {
+		cond, args = ` AND a.due_on < $2`, append(args, utc(dueBefore))
+	}
+	return queryAll(ctx, tx, "chaired team actions", func(r scanner) (TeamAction, error) {
+		var x TeamAction
+		a, rel := &x.Action, &x.Relations
+		rel.Exists = true
+		err := r.Scan(&a.ID, &a.CaseID, &a.StudentID, &a.OwnerID, &a.Description, &a.DueOn, &a.Status, &a.Version, &a.CreatedBy,
+			&a.CreatedAt, &a.DiscussionID, &a.GoalID, &a.OwnerName, &a.TeamName, &a.StudentName,
+			&rel.Mentor, &rel.CareContact, &rel.Coordinator, &rel.TeamMember, &rel.Invited, &rel.ActionOwner)
+		a.DueOn, a.CreatedAt = a.DueOn.UTC(), a.CreatedAt.UTC()
+		return x, err
+	}, `SELECT `+actionColumns+`, `+relationColumns+actionFrom+` JOIN students st ON st.id = a.student_id
+		WHERE a.status IN ('open', 'in_progress') AND c.status = 'open' AND `+chairOf("$1", "c")+cond+`
+		ORDER BY a.due_on, t.name, a.id`, args...)
+}

@@ -350,3 +350,30 @@ func init() {
 		}
 	})
 }
+
+func init() {
+	contracts.add("ChairedTeamActions", func(t *testing.T, c *contract) {
+		w := c.w
+		now := c.clock.Now()
+		late := actionA(t, c, w.sanneCase, w.police.ID, "Huisbezoek", now.AddDate(0, 0, -2))
+		soon := actionA(t, c, w.sanneCase, w.nurse.ID, "Gesprek JGZ", now.AddDate(0, 0, 4))
+		list := func(userID string, before time.Time) []storage.TeamAction {
+			return viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]storage.TeamAction, error) {
+				return tx.ChairedTeamActions(ctx, userID, before)
+			})
+		}
+		ids := func(xs []storage.TeamAction) []string {
+			return idsA(xs, func(x storage.TeamAction) string { return x.Action.ID })
+		}
+		all := list(w.coordinator.ID, time.Time{})
+		if got := ids(all); !slices.Equal(got, []string{late.ID, soon.ID}) || !all[0].Relations.Coordinator || all[0].Action.OwnerName != w.police.Name {
+			t.Errorf("the chair's team actions = %v, want the late then the coming one, with the relation and the owner", got)
+		}
+		if got := ids(list(w.coordinator.ID, now)); !slices.Equal(got, []string{late.ID}) {
+			t.Errorf("the chair's overdue team actions = %v, want the late one", got)
+		}
+		if got := list(w.nurse.ID, time.Time{}); len(got) != 0 {
+			t.Errorf("a member who chairs nothing has team actions: %v", ids(got))
+		}
+	})
+}

@@ -32,15 +32,31 @@ func (s *Server) handleActionCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleTasks lists the user's actions still to be done, soonest due first,
-// each with the form to report progress. Every row names a student and is
-// logged; a partner without consent sees the row anonymously.
+// each with the form to report progress; ?view=team lists those of the
+// teams the user chairs instead (&overdue=1: only the overdue). Every row
+// names a student and is logged; a partner without consent sees the row
+// anonymously.
 func (s *Server) handleTasks(w http.ResponseWriter, r *http.Request) {
-	rows, err := s.app.TaskList(r.Context(), s.actor(r))
+	q := queryForm(r)
+	team := q.choice("view", false, "team") == "team"
+	overdue := q.choice("overdue", false, "1") == "1"
+	if q.Errs != nil {
+		s.renderError(w, r, &casus.Error{Code: casus.EINVALID, Key: "error.unreadable_form"})
+		return
+	}
+	var rows []app.TaskRow
+	var err error
+	if team {
+		rows, err = s.app.TeamTaskList(r.Context(), s.actor(r), overdue)
+	} else {
+		rows, err = s.app.TaskList(r.Context(), s.actor(r))
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v := s.newView(r, "tasks.title", map[string]any{"Rows": rows, "Statuses": casus.ActionStatuses})
+	v := s.newView(r, "tasks.title", map[string]any{"Rows": rows, "Statuses": casus.ActionStatuses, "Team": team, "Overdue": overdue,
+		"Chair": casus.ChairsTeams(*state(r).user)})
 	if r.URL.Query().Get("saved") == "1" {
 		v.Notice = "tasks.saved"
 	}

@@ -60,6 +60,7 @@ func (s *Server) routeTable() []Route {
 		{"GET /tasks", StudentData, s.handleTasks},
 		{"POST /actions/{id}", StudentData, s.handleActionUpdate},
 		{"GET /teams/{id}", Staff, s.handleTeam},
+		{"GET /teams/{id}/cases", StudentData, s.handleCaseload},
 		{"POST /teams/{id}/rhythm", Staff, s.handleRhythm},
 		{"GET /meetings/{id}", Staff, s.handleAgenda},
 		{"POST /meetings/{id}/items/{item}", Staff, s.handleAgendaItem},

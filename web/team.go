@@ -6,8 +6,15 @@ import (
 	"casus/app"
 )
 
+// handleHome shows the start page: what waits for the user, each line a
+// link to the thing itself (app.Home).
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "home", s.newView(r, "home.title", nil))
+	page, err := s.app.Home(r.Context(), s.actor(r))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "home", s.newView(r, "home.title", page))
 }
 
 func (s *Server) handleTeams(w http.ResponseWriter, r *http.Request) {
@@ -51,4 +58,15 @@ func (s *Server) team(w http.ResponseWriter, r *http.Request, f *form, status in
 		v.Notice = "meetings.saved"
 	}
 	s.render(w, r, status, "team", v)
+}
+
+// handleCaseload shows a team's open cases to its chair and members
+// (app.Caseload).
+func (s *Server) handleCaseload(w http.ResponseWriter, r *http.Request) {
+	page, err := s.app.Caseload(r.Context(), s.actor(r), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "caseload", s.newView(r, "caseload.title", page))
 }
