@@ -1,7 +1,9 @@
 package casus
 
 import (
+	"fmt"
 	"math"
+	"strconv"
 	"slices"
 	"time"
 )
@@ -115,7 +117,12 @@ type Suppression struct {
 // from the shown ones by sums and differences (complementary). The extra
 // cells are chosen smallest first, so as little as possible is hidden.
 func Suppress(cells [][]int, threshold int) Suppression {
-	g := newGrid(cells)
+	return SuppressCols(cells, colsOf(cells), threshold)
+}
+
+// SuppressCols is Suppress for a table of cols columns that may have no rows.
+func SuppressCols(cells [][]int, cols, threshold int) Suppression {
+	g := newGrid(cells, cols)
 	hidden := make([]bool, len(g.vals))
 	for i, v := range g.vals {
 		hidden[i] = v < threshold
@@ -153,7 +160,7 @@ func Suppress(cells [][]int, threshold int) Suppression {
 // are determined by the shown ones (sums along rows and columns): none,
 // when the suppression is sound. Tests use it as the attacker.
 func Recoverable(cells [][]int, s Suppression) []int {
-	g := newGrid(cells)
+	g := newGrid(cells, colsOf(cells))
 	hidden := g.hiddenOf(s)
 	var out []int
 	for k := range g.vals {
@@ -162,6 +169,13 @@ func Recoverable(cells [][]int, s Suppression) []int {
 		}
 	}
 	return out
+}
+
+func colsOf(cells [][]int) int {
+	if len(cells) == 0 {
+		return 1
+	}
+	return len(cells[0])
 }
 
 // grid is a table with its margins as one vector of values, and the lines
@@ -176,11 +190,8 @@ type grid struct {
 
 // Index layout: interior r*cols+c, then row totals (if shown), then column
 // totals, then the grand total.
-func newGrid(cells [][]int) grid {
-	g := grid{rows: len(cells)}
-	if g.rows > 0 {
-		g.cols = len(cells[0])
-	}
+func newGrid(cells [][]int, cols int) grid {
+	g := grid{rows: len(cells), cols: cols}
 	g.rowTotals = g.cols > 1
 	for _, row := range cells {
 		g.vals = append(g.vals, row...)
@@ -358,3 +369,310 @@ func rank(m [][]float64) int {
 	}
 	return r
 }
+
+// FigureFilter selects what steering figures count: the period, the teams
+// (never empty), and optionally one school.
+type FigureFilter struct {
+	Period   Period
+	TeamIDs  []string
+	SchoolID string
+}
+
+// ReferralFact is one referral submitted in the period, as far as figures
+// need it: no student, no text.
+type ReferralFact struct {
+	TeamKind    TeamKind
+	School      string
+	AgeBand     string
+	Referrer    Discipline // the referrer's discipline
+	State       ReferralState
+	SubmittedAt time.Time
+	DecidedAt   time.Time // zero: not decided yet
+	DiscussedAt time.Time // first meeting that discussed it; zero: none yet
+	ClosedAt    time.Time // the case's closure; zero: not closed
+}
+
+// ActionFact is one action agreed in the period.
+type ActionFact struct {
+	Status ActionStatus
+	DueOn  time.Time
+	DoneAt time.Time // zero: not done
+}
+
+// FigureFacts is what storage finds for a filter: the rows the figures are
+// computed from, and counts.
+type FigureFacts struct {
+	Referrals        []ReferralFact
+	Actions          []ActionFact
+	Students         int // distinct students behind the referrals and actions
+	Closures         map[CloseReason]int
+	Escalations      int // intern cases taken to the ZAT
+	Crises           int
+	DirectHelp       int
+	ConsentRefused   int
+	ConsentWithdrawn int
+}
+
+// FigureTable is one table of figures: counts per row (and column), with
+// what is hidden. Labels are i18n keys unless Literal says they are shown as
+// they are (school names, months).
+type FigureTable struct {
+	ID        string // stable name, also the key of its title and definition
+	Rows      []string
+	Cols      []string // i18n keys of the columns; one column for a list
+	Literal   bool     // the row labels are shown as they are
+	Cells     [][]int
+	Hide      Suppression
+	NoTotal   bool // the rows are separate counts, not parts of a whole
+	Threshold int
+}
+
+// Show returns how cell r, c is shown: the count or "< threshold".
+func (t FigureTable) Show(r, c int) string { return t.show(t.Cells[r][c], t.Hide.Cells[r][c]) }
+
+// RowTotal returns how row r's total is shown.
+func (t FigureTable) RowTotal(r int) string {
+	n := 0
+	for _, v := range t.Cells[r] {
+		n += v
+	}
+	return t.show(n, t.Hide.RowTotal[r])
+}
+
+// ColTotal returns how column c's total is shown.
+func (t FigureTable) ColTotal(c int) string {
+	n := 0
+	for r := range t.Cells {
+		n += t.Cells[r][c]
+	}
+	return t.show(n, t.Hide.ColTotal[c])
+}
+
+// Total returns how the grand total is shown.
+func (t FigureTable) Total() string { return t.show(t.total(), t.Hide.Total) }
+
+func (t FigureTable) total() int {
+	n := 0
+	for _, row := range t.Cells {
+		for _, v := range row {
+			n += v
+		}
+	}
+	return n
+}
+
+// Share returns cell r, c as a percentage of its column's total, or "" when
+// either is hidden (a percentage of a hidden count would give it away).
+func (t FigureTable) Share(r, c int) string {
+	if t.Hide.Cells[r][c] || t.Hide.ColTotal[c] || t.NoTotal {
+		return ""
+	}
+	n := 0
+	for i := range t.Cells {
+		n += t.Cells[i][c]
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d%%", int(math.Round(100*float64(t.Cells[r][c])/float64(n))))
+}
+
+// Value returns cell r, c for a chart: the count, or -1 when hidden.
+func (t FigureTable) Value(r, c int) int {
+	if t.Hide.Cells[r][c] {
+		return -1
+	}
+	return t.Cells[r][c]
+}
+
+func (t FigureTable) show(n int, hidden bool) string {
+	if hidden {
+		return fmt.Sprintf("< %d", t.Threshold)
+	}
+	return fmt.Sprint(n)
+}
+
+// LeadTime is a lead time in days over the referrals that reached both
+// moments: median and 90th percentile, hidden when fewer than the threshold.
+type LeadTime struct {
+	ID          string
+	N           int
+	Median, P90 float64
+	Hidden      bool
+	Threshold   int
+}
+
+// Figures is the steering view of one filter.
+type Figures struct {
+	Threshold int
+	Tables    []FigureTable
+	Trend     FigureTable
+	LeadTimes []LeadTime
+}
+
+// Table returns the table with the id, or a zero table.
+func (f Figures) Table(id string) FigureTable {
+	for _, t := range f.Tables {
+		if t.ID == id {
+			return t
+		}
+	}
+	if f.Trend.ID == id {
+		return f.Trend
+	}
+	return FigureTable{}
+}
+
+// ComputeFigures turns the facts of a filter into the figures shown:
+// counts per category with small ones hidden and their complements, the
+// trend per month and the lead times. now decides which open actions are
+// overdue.
+func ComputeFigures(facts FigureFacts, p Period, threshold int, now time.Time) Figures {
+	f := Figures{Threshold: threshold}
+	table := func(id string, rows, cols []string, literal bool, cells [][]int) FigureTable {
+		return FigureTable{ID: id, Rows: rows, Cols: cols, Literal: literal, Cells: cells, Hide: SuppressCols(cells, len(cols), threshold), Threshold: threshold}
+	}
+	list := func(id, prefix string, keys []string, count func(key string) int) FigureTable {
+		rows := make([]string, len(keys))
+		cells := make([][]int, len(keys))
+		for i, k := range keys {
+			rows[i], cells[i] = prefix+k, []int{count(k)}
+		}
+		return table(id, rows, []string{"figures.count"}, false, cells)
+	}
+	refs := facts.Referrals
+
+	// Referrals by school and team kind.
+	var schools []string
+	for _, r := range refs {
+		if !slices.Contains(schools, r.School) {
+			schools = append(schools, r.School)
+		}
+	}
+	slices.Sort(schools)
+	kinds := []TeamKind{TeamIntern, TeamZAT}
+	cells := make([][]int, len(schools))
+	for i := range cells {
+		cells[i] = make([]int, len(kinds))
+	}
+	for _, r := range refs {
+		cells[slices.Index(schools, r.School)][slices.Index(kinds, r.TeamKind)]++
+	}
+	f.Tables = append(f.Tables, table("by_school", schools, []string{"figures.kind.intern", "figures.kind.zat"}, true, cells))
+
+	countRefs := func(match func(ReferralFact) bool) int {
+		n := 0
+		for _, r := range refs {
+			if match(r) {
+				n++
+			}
+		}
+		return n
+	}
+	f.Tables = append(f.Tables, list("by_age", "figures.age.", AgeBands, func(k string) int {
+		return countRefs(func(r ReferralFact) bool { return r.AgeBand == k })
+	}))
+	var discs []string
+	for _, r := range refs {
+		if !slices.Contains(discs, string(r.Referrer)) {
+			discs = append(discs, string(r.Referrer))
+		}
+	}
+	slices.Sort(discs)
+	f.Tables = append(f.Tables, list("by_referrer", "discipline.", discs, func(k string) int {
+		return countRefs(func(r ReferralFact) bool { return string(r.Referrer) == k })
+	}))
+	outcome := func(r ReferralFact) string {
+		switch r.State {
+		case RefAccepted, RefReturned, RefRedirected:
+			return string(r.State)
+		}
+		return "pending"
+	}
+	f.Tables = append(f.Tables, list("triage", "figures.triage.", []string{"accepted", "returned", "redirected", "pending"}, func(k string) int {
+		return countRefs(func(r ReferralFact) bool { return outcome(r) == k })
+	}))
+
+	// Actions: a partition by where they stand.
+	today := CareDay(now)
+	actionState := func(a ActionFact) string {
+		due := CareDay(a.DueOn).AddDate(0, 0, 1) // done on the due day is on time
+		switch {
+		case a.Status == ActionDone && !a.DoneAt.IsZero() && a.DoneAt.Before(due):
+			return "on_time"
+		case a.Status == ActionDone:
+			return "late"
+		case a.Status == ActionCancelled:
+			return "cancelled"
+		case CareDay(a.DueOn).Before(today):
+			return "overdue"
+		}
+		return "running"
+	}
+	f.Tables = append(f.Tables, list("actions", "figures.action.", []string{"on_time", "late", "overdue", "running", "cancelled"}, func(k string) int {
+		n := 0
+		for _, a := range facts.Actions {
+			if actionState(a) == k {
+				n++
+			}
+		}
+		return n
+	}))
+	reasons := make([]string, len(CloseReasons))
+	for i, r := range CloseReasons {
+		reasons[i] = string(r)
+	}
+	f.Tables = append(f.Tables, list("closures", "closure.reason.", reasons, func(k string) int { return facts.Closures[CloseReason(k)] }))
+
+	// Separate counts: each hidden on its own, no total.
+	events := []struct {
+		key string
+		n   int
+	}{{"escalations", facts.Escalations}, {"crises", facts.Crises}, {"direct_help", facts.DirectHelp},
+		{"consent_refused", facts.ConsentRefused}, {"consent_withdrawn", facts.ConsentWithdrawn}}
+	ev := FigureTable{ID: "events", Cols: []string{"figures.count"}, NoTotal: true, Threshold: threshold}
+	for _, e := range events {
+		ev.Rows = append(ev.Rows, "figures.event."+e.key)
+		ev.Cells = append(ev.Cells, []int{e.n})
+		ev.Hide.Cells = append(ev.Hide.Cells, []bool{e.n < threshold})
+		ev.Hide.RowTotal = append(ev.Hide.RowTotal, e.n < threshold)
+	}
+	ev.Hide.ColTotal, ev.Hide.Total = []bool{true}, true
+	f.Tables = append(f.Tables, ev)
+
+	// Trend: referrals per month of the period.
+	months := p.Months()
+	labels := make([]string, len(months))
+	cells = make([][]int, len(months))
+	for i, m := range months {
+		labels[i], cells[i] = m.Format("2006-01"), []int{0}
+	}
+	for _, r := range refs {
+		s := r.SubmittedAt.In(Amsterdam)
+		if i := slices.Index(labels, s.Format("2006-01")); i >= 0 {
+			cells[i][0]++
+		}
+	}
+	f.Trend = table("trend", labels, []string{"figures.count"}, true, cells)
+
+	// Lead times in days.
+	lead := func(id string, end func(ReferralFact) time.Time) LeadTime {
+		var days []float64
+		for _, r := range refs {
+			if e := end(r); !e.IsZero() && !e.Before(r.SubmittedAt) {
+				days = append(days, e.Sub(r.SubmittedAt).Hours()/24)
+			}
+		}
+		return LeadTime{ID: id, N: len(days), Median: Quantile(days, 0.5), P90: Quantile(days, 0.9),
+			Hidden: len(days) < threshold, Threshold: threshold}
+	}
+	f.LeadTimes = []LeadTime{
+		lead("decision", func(r ReferralFact) time.Time { return r.DecidedAt }),
+		lead("discussion", func(r ReferralFact) time.Time { return r.DiscussedAt }),
+		lead("closure", func(r ReferralFact) time.Time { return r.ClosedAt }),
+	}
+	return f
+}
+
+// Days shows a number of days with one decimal.
+func Days(d float64) string { return strconv.FormatFloat(math.Round(d*10)/10, 'f', 1, 64) }
