@@ -3,8 +3,8 @@ package casus
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"slices"
+	"strconv"
 	"time"
 )
 
