@@ -112,8 +112,8 @@ type Suppression struct {
 
 // Suppress decides which cells of cells (rows × cols, every row the same
 // length) are hidden when the row totals (with more than one column), the
-// column totals and the grand total are shown: every count under threshold
-// (primary), and then more cells until no hidden count can be computed back
+// column totals and the grand total are shown: every count from 1 to under threshold
+// (primary; zero is shown), and then more cells until no hidden count can be computed back
 // from the shown ones by sums and differences (complementary). The extra
 // cells are chosen smallest first, so as little as possible is hidden.
 func Suppress(cells [][]int, threshold int) Suppression {
@@ -125,7 +125,7 @@ func SuppressCols(cells [][]int, cols, threshold int) Suppression {
 	g := newGrid(cells, cols)
 	hidden := make([]bool, len(g.vals))
 	for i, v := range g.vals {
-		hidden[i] = v < threshold
+		hidden[i] = small(v, threshold)
 	}
 	for {
 		k := g.determined(hidden)
@@ -140,7 +140,7 @@ func SuppressCols(cells [][]int, cols, threshold int) Suppression {
 				continue
 			}
 			for _, j := range line {
-				if !hidden[j] && (best < 0 || g.vals[j] < g.vals[best]) {
+				if !hidden[j] && (best < 0 || rankOf(g.vals[j]) < rankOf(g.vals[best])) {
 					best = j
 				}
 			}
@@ -169,6 +169,19 @@ func Recoverable(cells [][]int, s Suppression) []int {
 		}
 	}
 	return out
+}
+
+// small reports whether a count is hidden for itself: from 1 to under the
+// threshold. Zero is shown: it names nobody.
+func small(n, threshold int) bool { return n > 0 && n < threshold }
+
+// rankOf orders candidates for complementary hiding: the smallest count
+// first, a zero last (hiding a zero that is plainly zero protects little).
+func rankOf(n int) int {
+	if n == 0 {
+		return math.MaxInt
+	}
+	return n
 }
 
 func colsOf(cells [][]int) int {
@@ -634,8 +647,8 @@ func ComputeFigures(facts FigureFacts, p Period, threshold int, now time.Time) F
 	for _, e := range events {
 		ev.Rows = append(ev.Rows, "figures.event."+e.key)
 		ev.Cells = append(ev.Cells, []int{e.n})
-		ev.Hide.Cells = append(ev.Hide.Cells, []bool{e.n < threshold})
-		ev.Hide.RowTotal = append(ev.Hide.RowTotal, e.n < threshold)
+		ev.Hide.Cells = append(ev.Hide.Cells, []bool{small(e.n, threshold)})
+		ev.Hide.RowTotal = append(ev.Hide.RowTotal, small(e.n, threshold))
 	}
 	ev.Hide.ColTotal, ev.Hide.Total = []bool{true}, true
 	f.Tables = append(f.Tables, ev)
@@ -664,7 +677,7 @@ func ComputeFigures(facts FigureFacts, p Period, threshold int, now time.Time) F
 			}
 		}
 		return LeadTime{ID: id, N: len(days), Median: Quantile(days, 0.5), P90: Quantile(days, 0.9),
-			Hidden: len(days) < threshold, Threshold: threshold}
+			Hidden: small(len(days), threshold), Threshold: threshold}
 	}
 	f.LeadTimes = []LeadTime{
 		lead("decision", func(r ReferralFact) time.Time { return r.DecidedAt }),
