@@ -62,7 +62,9 @@ func init() {
 	})
 
 	contracts.add("SetFigureThreshold", func(t *testing.T, c *contract) {
-		defer update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.SetFigureThreshold(ctx, casus.DefaultFigureThreshold) })
+		defer update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+			return tx.SetFigureThreshold(ctx, casus.DefaultFigureThreshold)
+		})
 		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.SetFigureThreshold(ctx, 10) })
 		if got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (int, error) { return tx.FigureThreshold(ctx) }); got != 10 {
 			t.Errorf("FigureThreshold after setting 10 = %d", got)
