@@ -1,7 +1,13 @@
 package web_test
 
 import (
+	"net/http"
+	"strings"
+	"testing"
+
 	"casus/demo"
+	"casus/storage/storagetest"
+	"casus/web/webtest"
 )
 
 // figuresMatrix: management and the zorgcoördinator see steering figures
@@ -18,4 +24,54 @@ func figuresMatrix() map[string][]cell {
 			cell{user: demo.UserManagement, relation: "none (malformed scope)", path: p + "?scope=student:{lotte}", want: bad})
 	}
 	return m
+}
+
+// TestFiguresForManagement: the steering group's member reads the figures
+// of two school years and downloads them; no student is named on the page or
+// in the file, and both reads are in the access log without a student.
+func TestFiguresForManagement(t *testing.T) {
+	t.Parallel()
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			mgmt := env.NewClient()
+			mgmt.Login(demo.UserManagement)
+			page := mgmt.Get("/figures?period=two")
+			if page.Status != http.StatusOK || !strings.Contains(page.Body, "Aanmeldingen per maand") || !strings.Contains(page.Body, "<svg") {
+				t.Fatalf("figures page: %d", page.Status)
+			}
+			csv := mgmt.Get("/figures.csv?period=two")
+			if csv.Status != http.StatusOK || !strings.HasPrefix(csv.Body, "\ufeff") || !strings.Contains(csv.Body, ";") ||
+				!strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") {
+				t.Fatalf("figures CSV: %d %q", csv.Status, csv.Body[:min(80, len(csv.Body))])
+			}
+			rows, err := env.SQL().Query(`SELECT first_name, last_name FROM students`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var first, last string
+				if err := rows.Scan(&first, &last); err != nil {
+					t.Fatal(err)
+				}
+				for _, body := range []string{page.Body, csv.Body} {
+					if strings.Contains(body, first+" "+last) {
+						t.Errorf("a student is named in the figures: %s %s", first, last)
+					}
+				}
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM access_log WHERE user_id = $1 AND object_kind = 'figures' AND student_id = ''
+				AND purpose IN ('figures view', 'figures export') AND relation = 'steering'`, env.UserID(demo.UserManagement)); n != 2 {
+				t.Errorf("access log has %d figure reads of management without a student, want 2 (view, export)", n)
+			}
+			t.Run("Refused/Mentor", func(t *testing.T) {
+				mentor := env.NewClient()
+				mentor.Login(demo.UserMentor)
+				if res := mentor.Get("/figures"); res.Status != http.StatusForbidden {
+					t.Errorf("mentor on /figures: %d", res.Status)
+				}
+			})
+		})
+	}
 }
