@@ -21,7 +21,7 @@ type figuresPage struct {
 	app.FiguresPage
 	Periods  []string
 	Chart    template.HTML
-	CSVQuery string    // the same period and scope, for the download
+	CSVHref  string    // the same period and scope, for the download
 	LastDay  time.Time // the period's last day
 }
 
@@ -44,7 +44,7 @@ func (s *Server) handleFigures(w http.ResponseWriter, r *http.Request) {
 	if page.Query.Scope != "" {
 		q.Set("scope", page.Query.Scope)
 	}
-	p := figuresPage{FiguresPage: page, Periods: app.FigurePeriods, Chart: barChart(page.Figures.Trend, l), CSVQuery: q.Encode(),
+	p := figuresPage{FiguresPage: page, Periods: app.FigurePeriods, Chart: barChart(page.Figures.Trend, l), CSVHref: "/figures.csv?" + q.Encode(),
 		LastDay: page.Period.To.AddDate(0, 0, -1)}
 	s.render(w, r, http.StatusOK, "figures", s.newView(r, "figures.title", p))
 }
@@ -108,6 +108,10 @@ func writeFiguresCSV(buf *bytes.Buffer, page app.FiguresPage, l *i18n.Localizer)
 	title := l.T("figures.lead.title")
 	for _, lt := range page.Figures.LeadTimes {
 		row := l.T("figures.lead." + lt.ID)
+		if lt.N == 0 {
+			lines = append(lines, []string{title, row, l.T("figures.lead.n"), "0"})
+			continue
+		}
 		if lt.Hidden {
 			lines = append(lines, []string{title, row, l.T("figures.lead.n"), fmt.Sprintf("< %d", lt.Threshold)})
 			continue
