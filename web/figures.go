@@ -161,6 +161,9 @@ func barChart(t casus.FigureTable, l *i18n.Localizer) template.HTML {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" font-size="12" fill="#222">%s</text>`, x+slot/2, h-bottom-6, html.EscapeString(t.Show(r, 0)))
 			continue
 		}
+		if v == 0 {
+			continue
+		}
 		bh := float64(h-top-bottom) * float64(v) / float64(peak)
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#154273"/>`, x+slot*0.15, float64(h-bottom)-bh, slot*0.7, bh)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="12" fill="#222">%d</text>`, x+slot/2, float64(h-bottom)-bh-4, v)
