@@ -19,10 +19,10 @@ import (
 // figuresPage is the steering page: the figures, and the trend as a chart.
 type figuresPage struct {
 	app.FiguresPage
-	Periods  []string
-	Chart    template.HTML
-	CSVHref  string    // the same period and scope, for the download
-	LastDay  time.Time // the period's last day
+	Periods []string
+	Chart   template.HTML
+	CSVHref string    // the same period and scope, for the download
+	LastDay time.Time // the period's last day
 }
 
 // figureQuery reads the chosen period and scope from the query string: they
