@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -65,6 +66,26 @@ func TestFiguresForManagement(t *testing.T) {
 				AND purpose IN ('figures view', 'figures export') AND relation = 'steering'`, env.UserID(demo.UserManagement)); n != 2 {
 				t.Errorf("access log has %d figure reads of management without a student, want 2 (view, export)", n)
 			}
+			t.Run("OK/ThresholdSetByTheBeheerder", func(t *testing.T) {
+				admin := env.NewClient()
+				admin.Login(demo.UserAdmin)
+				if res := admin.Post("/admin/settings", url.Values{"figures_threshold": {"2"}}); res.Status != http.StatusBadRequest ||
+					!strings.Contains(res.Body, "tussen 3 en 50") {
+					t.Errorf("threshold 2: %d", res.Status)
+				}
+				if res := admin.Post("/admin/settings", url.Values{"figures_threshold": {"10"}}); res.Status != http.StatusSeeOther {
+					t.Fatalf("threshold 10: %d", res.Status)
+				}
+				if res := admin.Get("/admin/settings"); !strings.Contains(res.Body, `value="10"`) {
+					t.Errorf("settings page does not show the threshold 10")
+				}
+				if res := mgmt.Get("/figures?period=two"); !strings.Contains(res.Body, "&lt; 10") || strings.Contains(res.Body, "&lt; 5<") {
+					t.Errorf("figures after threshold 10 do not hide under 10")
+				}
+				if n := env.Count(`SELECT COUNT(*) FROM security_events WHERE detail = 'figures_threshold: 5 → 10'`); n != 1 {
+					t.Errorf("%d security events of the threshold change, want 1", n)
+				}
+			})
 			t.Run("Refused/Mentor", func(t *testing.T) {
 				mentor := env.NewClient()
 				mentor.Login(demo.UserMentor)
