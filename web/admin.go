@@ -128,7 +128,11 @@ func (s *Server) handleAdminSaveSettings(w http.ResponseWriter, r *http.Request)
 		}
 		threshold = n
 	}
-	if f.Errs != nil {
+	if len(f.Errs) > 1 || f.Errs != nil && f.Errs.Field("figures_threshold") == nil {
+		s.renderError(w, r, f.Errs)
+		return
+	}
+	if f.Errs != nil { // the threshold alone: the form again, the message beside it
 		v := s.newView(r, "settings.title", settingsPage{Require2FAAll: all == "on"})
 		v.Form = f
 		s.render(w, r, http.StatusBadRequest, "settings", v)
