@@ -98,6 +98,32 @@ func ViewFor(r Relation) StudentView {
 	return StudentView{}
 }
 
+// FiguresReach says whose figures a user may see.
+type FiguresReach int
+
+// Reaches, from none to widest.
+const (
+	ReachNone    FiguresReach = iota // no figures
+	ReachChaired                     // the teams the user chairs
+	ReachSteer                       // every team serving the user's school, or the whole installation without one
+)
+
+// CanSeeFigures decides whose steering figures u may see: management (the
+// steering group) sees every team serving its school, or the whole
+// installation when it belongs to none; a zorgcoördinator sees the teams they
+// chair; nobody else sees figures. Figures name no student.
+func CanSeeFigures(u User) FiguresReach {
+	switch {
+	case u.Disabled:
+		return ReachNone
+	case u.HasRole(RoleManagement):
+		return ReachSteer
+	case u.HasRole(RoleCoordinator):
+		return ReachChaired
+	}
+	return ReachNone
+}
+
 // CanAdminister reports whether u may manage users and settings.
 func CanAdminister(u User) bool { return u.HasRole(RoleAdmin) && !u.Disabled }
 

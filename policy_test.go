@@ -122,3 +122,30 @@ func TestCanAdminister(t *testing.T) {
 		t.Error("a disabled beheerder or a coordinator can administer")
 	}
 }
+
+func TestCanSeeFigures(t *testing.T) {
+	user := func(roles ...casus.Role) casus.User { return casus.User{ID: "u", Roles: roles} }
+	disabled := user(casus.RoleManagement)
+	disabled.Disabled = true
+	for _, tc := range []struct {
+		name string
+		u    casus.User
+		want casus.FiguresReach
+	}{
+		{"OK/ManagementSteers", user(casus.RoleManagement), casus.ReachSteer},
+		{"OK/ManagementAndCoordinatorSteers", user(casus.RoleCoordinator, casus.RoleManagement), casus.ReachSteer},
+		{"OK/CoordinatorOwnTeams", user(casus.RoleCoordinator), casus.ReachChaired},
+		{"Denied/CareContact", user(casus.RoleCareContact), casus.ReachNone},
+		{"Denied/Mentor", user(casus.RoleMentor), casus.ReachNone},
+		{"Denied/Partner", user(casus.RolePartner), casus.ReachNone},
+		{"Denied/Beheerder", user(casus.RoleAdmin), casus.ReachNone},
+		{"Denied/PrivacyOfficer", user(casus.RolePrivacy), casus.ReachNone},
+		{"Denied/Disabled", disabled, casus.ReachNone},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := casus.CanSeeFigures(tc.u); got != tc.want {
+				t.Errorf("CanSeeFigures = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

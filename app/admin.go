@@ -70,6 +70,9 @@ type Settings struct {
 	// Require2FAAll asks two-factor authentication of every account, not
 	// only of those that see student data (casus.Requires2FA).
 	Require2FAAll bool
+	// FigureThreshold is the count under which steering figures are hidden
+	// (casus.MinFigureThreshold–casus.MaxFigureThreshold).
+	FigureThreshold int
 }
 
 // Settings returns the beheerder's settings.
@@ -81,6 +84,10 @@ func (s *Service) Settings(ctx context.Context, a Actor) (Settings, error) {
 	err := s.db.View(ctx, func(tx *storage.Tx) error {
 		v, err := tx.Setting(ctx, settingRequire2FAAll, "")
 		set.Require2FAAll = v == "on"
+		if err != nil {
+			return err
+		}
+		set.FigureThreshold, err = tx.FigureThreshold(ctx)
 		return err
 	})
 	return set, err
@@ -99,14 +106,31 @@ func (s *Service) SaveSettings(ctx context.Context, a Actor, set Settings) error
 	}
 	return s.db.Update(ctx, func(tx *storage.Tx) error {
 		old, err := tx.Setting(ctx, settingRequire2FAAll, "")
-		if err != nil || old == all {
-			return err // saved as it was: nothing to record
+		if err != nil {
+			return err
 		}
-		if err := tx.SetSetting(ctx, settingRequire2FAAll, all); err != nil {
+		if old != all { // saved as it was: nothing to record
+			if err := tx.SetSetting(ctx, settingRequire2FAAll, all); err != nil {
+				return err
+			}
+			e := s.securityEventOf(a, casus.SecSettingsChanged)
+			e.Detail = fmt.Sprintf("%s: %q → %q", settingRequire2FAAll, old, all)
+			if err := tx.LogSecurityEvent(ctx, e); err != nil {
+				return err
+			}
+		}
+		if set.FigureThreshold == 0 {
+			return nil
+		}
+		was, err := tx.FigureThreshold(ctx)
+		if err != nil || was == set.FigureThreshold {
+			return err
+		}
+		if err := tx.SetFigureThreshold(ctx, set.FigureThreshold); err != nil {
 			return err
 		}
 		e := s.securityEventOf(a, casus.SecSettingsChanged)
-		e.Detail = fmt.Sprintf("%s: %q → %q", settingRequire2FAAll, old, all)
+		e.Detail = fmt.Sprintf("figures_threshold: %d → %d", was, set.FigureThreshold)
 		return tx.LogSecurityEvent(ctx, e)
 	})
 }

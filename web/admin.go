@@ -2,6 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 
 	"casus"
 	"casus/app"
@@ -105,7 +108,9 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := settingsPage{Require2FAAll: set.Require2FAAll, Saved: r.URL.Query().Get("done") == "1"}
-	s.render(w, r, http.StatusOK, "settings", s.newView(r, "settings.title", page))
+	v := s.newView(r, "settings.title", page)
+	v.Form = &form{Values: url.Values{"figures_threshold": {strconv.Itoa(set.FigureThreshold)}}}
+	s.render(w, r, http.StatusOK, "settings", v)
 }
 
 func (s *Server) handleAdminSaveSettings(w http.ResponseWriter, r *http.Request) {
@@ -115,11 +120,25 @@ func (s *Server) handleAdminSaveSettings(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	all := f.choice("require_2fa_all", false, "on")
-	if f.Errs != nil {
+	threshold := 0
+	if v := strings.TrimSpace(f.Values.Get("figures_threshold")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || !casus.ValidFigureThreshold(n) {
+			f.fail("figures_threshold", "figures.error.threshold", nil)
+		}
+		threshold = n
+	}
+	if len(f.Errs) > 1 || f.Errs != nil && f.Errs.Field("figures_threshold") == nil {
 		s.renderError(w, r, f.Errs)
 		return
 	}
-	if err := s.app.SaveSettings(r.Context(), s.actor(r), app.Settings{Require2FAAll: all == "on"}); err != nil {
+	if f.Errs != nil { // the threshold alone: the form again, the message beside it
+		v := s.newView(r, "settings.title", settingsPage{Require2FAAll: all == "on"})
+		v.Form = f
+		s.render(w, r, http.StatusBadRequest, "settings", v)
+		return
+	}
+	if err := s.app.SaveSettings(r.Context(), s.actor(r), app.Settings{Require2FAAll: all == "on", FigureThreshold: threshold}); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

@@ -99,6 +99,7 @@ func (p *pages) funcs() template.FuncMap {
 			}
 			return m, nil
 		},
+		"days":    casus.Days,
 		"has":     func(m map[string]any, key string) bool { _, ok := m[key]; return ok },
 		"options": func() choices { return choices{} },
 		"person":  person,
@@ -204,6 +205,9 @@ func navFor(u casus.User, current string) []navItem {
 	}
 	items = append(items, navItem{Href: "/teams", Key: "nav.teams"}, navItem{Href: "/messages", Key: "nav.messages"})
 	items = append(items, navItem{Href: "/handbook", Key: "nav.handbook"})
+	if casus.CanSeeFigures(u) != casus.ReachNone {
+		items = append(items, navItem{Href: "/figures", Key: "nav.figures"})
+	}
 	if casus.CanSeeComplaintFigures(u) {
 		items = append(items, navItem{Href: "/complaints", Key: "nav.complaints"})
 	}

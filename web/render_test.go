@@ -24,13 +24,13 @@ func TestNavAsksThePolicy(t *testing.T) {
 		want []string
 	}{
 		{"Coordinator", casus.User{Roles: []casus.Role{casus.RoleCoordinator}},
-			[]string{"/", "/students", "/tasks", "/referrals", "/rectification", "/teams", "/messages", "/handbook", "/complaints", "/log", "/access-requests"}},
+			[]string{"/", "/students", "/tasks", "/referrals", "/rectification", "/teams", "/messages", "/handbook", "/figures", "/complaints", "/log", "/access-requests"}},
 		{"PartnerReadsAcceptedReferralsOfTheirTeam", casus.User{Roles: []casus.Role{casus.RolePartner}},
 			[]string{"/", "/students", "/tasks", "/referrals", "/teams", "/messages", "/handbook"}},
 		{"Mentor", casus.User{Roles: []casus.Role{casus.RoleMentor}},
 			[]string{"/", "/students", "/tasks", "/referrals", "/teams", "/messages", "/handbook"}},
 		{"PrivacyAndManagementSeeNoStudent", casus.User{Roles: []casus.Role{casus.RolePrivacy, casus.RoleManagement}},
-			[]string{"/", "/teams", "/messages", "/handbook", "/complaints", "/log", "/access-requests", "/security-events"}},
+			[]string{"/", "/teams", "/messages", "/handbook", "/figures", "/complaints", "/log", "/access-requests", "/security-events"}},
 		{"Beheerder", casus.User{Roles: []casus.Role{casus.RoleAdmin}},
 			[]string{"/", "/teams", "/messages", "/handbook", "/admin/users", "/admin/settings"}},
 	} {

@@ -137,6 +137,8 @@ func (s *Server) routeTable() []Route {
 		{"POST /students/{id}/access-requests/{request}/review", StudentData, s.handleAccessRequestReview},
 		{"GET /students/{id}/access-requests/{request}/export.pdf", StudentData, s.handleExportPDF},
 		{"GET /students/{id}/access-requests/{request}/export.json", StudentData, s.handleExportJSON},
+		{"GET /figures", Staff, s.handleFigures},
+		{"GET /figures.csv", Staff, s.handleFiguresCSV},
 		{"GET /complaints", Staff, s.handleComplaints},
 		{"GET /complaints/new", Staff, s.handleComplaintNew},
 		{"POST /complaints", Staff, s.handleComplaintCreate},
