@@ -230,10 +230,11 @@ func (c *Student) studentHistory() (StudentHistory, error) {
 	}
 	sec.Shown = true
 	for i, r := range h.Referrals {
-		if r.State == casus.RefDraft && !casus.CanReadReferral(c.u, h.ReferralFacts[i]).Allowed {
+		link := casus.CanReadReferral(c.u, h.ReferralFacts[i]).Allowed
+		if r.State == casus.RefDraft && !link {
 			continue // someone else's draft is not yet part of the history
 		}
-		sec.Referrals = append(sec.Referrals, HistoryReferral{Referral: r, Link: casus.CanReadReferral(c.u, h.ReferralFacts[i]).Allowed})
+		sec.Referrals = append(sec.Referrals, HistoryReferral{Referral: r, Link: link})
 	}
 	view := casus.CanViewStudent(c.u, c.rel).Allowed
 	for _, d := range h.Discussions {
