@@ -232,6 +232,7 @@ type Crisis struct {
 	CaseID     string
 	Kind       CrisisKind
 	OccurredAt time.Time
+	Happened   string // what happened, in the recorder's words
 	Called     string // who was called: people and organisations
 	Agreed     string // what was agreed
 	AgreedBy   string // who agreed it

@@ -306,14 +306,26 @@ func (tx *Tx) RecordCrisis(ctx context.Context, cr *casus.Crisis) (casus.Meeting
 		return casus.Meeting{}, err
 	}
 	cr.CaseID, cr.RecordedAt = c.ID, tx.Now()
-	if err := tx.insert(ctx, "crisis", `INSERT INTO crises (id, student_id, team_id, case_id, kind, occurred_at, called, agreed,
-		agreed_by, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		ensureID(&cr.ID), cr.StudentID, cr.TeamID, cr.CaseID, string(cr.Kind), utc(cr.OccurredAt), cr.Called, cr.Agreed,
+	if err := tx.insert(ctx, "crisis", `INSERT INTO crises (id, student_id, team_id, case_id, kind, occurred_at, happened, called, agreed,
+		agreed_by, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		ensureID(&cr.ID), cr.StudentID, cr.TeamID, cr.CaseID, string(cr.Kind), utc(cr.OccurredAt), cr.Happened, cr.Called, cr.Agreed,
 		cr.AgreedBy, cr.RecordedBy, cr.RecordedAt); err != nil {
 		return casus.Meeting{}, err
 	}
 	return tx.PutOnNextAgenda(ctx, cr.TeamID, casus.AgendaItem{CaseID: c.ID, Kind: casus.AgendaCrisis, SourceID: cr.ID,
 		AddedBy: cr.RecordedBy})
+}
+
+// Crisis returns the crisis recorded with id: what the team reads when it
+// discusses the crisis afterwards.
+func (tx *Tx) Crisis(ctx context.Context, id string) (casus.Crisis, error) {
+	var cr casus.Crisis
+	var kind string
+	err := tx.queryRow(ctx, `SELECT id, student_id, team_id, case_id, kind, occurred_at, happened, called, agreed, agreed_by,
+		recorded_by, recorded_at FROM crises WHERE id = $1`, id).Scan(&cr.ID, &cr.StudentID, &cr.TeamID, &cr.CaseID, &kind,
+		&cr.OccurredAt, &cr.Happened, &cr.Called, &cr.Agreed, &cr.AgreedBy, &cr.RecordedBy, &cr.RecordedAt)
+	cr.Kind = casus.CrisisKind(kind)
+	return cr, notFound(err, "crisis")
 }
 
 // PutOnNextAgenda puts the item on the agenda of the team's next meeting,
