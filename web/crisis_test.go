@@ -33,7 +33,7 @@ func teamID(t *testing.T, env *webtest.Env, name string) string {
 func crisisForm(team string) url.Values {
 	return url.Values{"team": {team}, "kind": {"crisis"}, "occurred_on": {"2026-11-17"}, "occurred_at": {"08:30"},
 		"happened": {"Lotte vertelde in de pauze dat ze niet naar huis durft."},
-		"called": {"Veilig Thuis (advies), moeder"}, "agreed": {"Lotte slaapt deze week bij haar tante; SMW belt morgen."},
+		"called":   {"Veilig Thuis (advies), moeder"}, "agreed": {"Lotte slaapt deze week bij haar tante; SMW belt morgen."},
 		"agreed_by": {"Marieke Vermeer met Veilig Thuis"}}
 }
 
