@@ -24,6 +24,11 @@ const (
 	SecSessionsEnded          SecurityEventKind = "sessions.ended" // "log out everywhere"
 	SecSettingsChanged        SecurityEventKind = "settings.changed"
 	SecRetentionChanged       SecurityEventKind = "retention.changed"
+	// A team's composition decides who sees its students: every change is
+	// kept here, where the person who made it cannot erase it.
+	SecTeamMemberAdded   SecurityEventKind = "team.member_added"
+	SecTeamMemberChanged SecurityEventKind = "team.member_changed"
+	SecTeamMemberRemoved SecurityEventKind = "team.member_removed"
 )
 
 // SecurityEventKinds lists every kind, in the order the security-event log
@@ -33,6 +38,7 @@ var SecurityEventKinds = []SecurityEventKind{
 	SecAccountCreated, SecRolesChanged, SecAccountDeactivated,
 	SecPasswordResetStarted, SecPasswordResetCompleted, SecPasswordChanged,
 	SecSessionsEnded, SecSettingsChanged, SecRetentionChanged,
+	SecTeamMemberAdded, SecTeamMemberChanged, SecTeamMemberRemoved,
 }
 
 // SecurityEvent is one line of the security-event log: who (the actor) did

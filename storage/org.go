@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"casus"
 )
@@ -73,6 +74,82 @@ func (tx *Tx) CreateTeam(ctx context.Context, t *casus.CareTeam) error {
 func (tx *Tx) AddMember(ctx context.Context, m casus.TeamMember) error {
 	return tx.insert(ctx, "team member", `INSERT INTO team_members (team_id, user_id, kind, chair, minute_taker) VALUES ($1, $2, $3, $4, $5)`,
 		m.TeamID, m.User.ID, string(m.Kind), m.Chair, m.MinuteTaker)
+}
+
+// SetMember makes m's user a member of the team as m says: added when not
+// a member yet, changed otherwise. A team has one chair and one minute
+// taker: naming one takes the task from whoever had it. It reports whether
+// the user was a member before.
+func (tx *Tx) SetMember(ctx context.Context, m casus.TeamMember) (existed bool, err error) {
+	if m.Chair {
+		if _, err := tx.exec(ctx, `UPDATE team_members SET chair = FALSE WHERE team_id = $1 AND user_id <> $2 AND chair`, m.TeamID, m.User.ID); err != nil {
+			return false, fmt.Errorf("storage: team chair: %w", err)
+		}
+	}
+	if m.MinuteTaker {
+		if _, err := tx.exec(ctx, `UPDATE team_members SET minute_taker = FALSE WHERE team_id = $1 AND user_id <> $2 AND minute_taker`,
+			m.TeamID, m.User.ID); err != nil {
+			return false, fmt.Errorf("storage: team minute taker: %w", err)
+		}
+	}
+	res, err := tx.exec(ctx, `UPDATE team_members SET kind = $3, chair = $4, minute_taker = $5 WHERE team_id = $1 AND user_id = $2`,
+		m.TeamID, m.User.ID, string(m.Kind), m.Chair, m.MinuteTaker)
+	if err != nil {
+		return false, fmt.Errorf("storage: team member: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return true, nil
+	}
+	return false, tx.AddMember(ctx, m)
+}
+
+// RemoveMember takes the user off the team; not a member is not found.
+func (tx *Tx) RemoveMember(ctx context.Context, teamID, userID string) error {
+	res, err := tx.exec(ctx, `DELETE FROM team_members WHERE team_id = $1 AND user_id = $2`, teamID, userID)
+	if err != nil {
+		return fmt.Errorf("storage: remove team member: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return casus.ErrNotFound
+	}
+	return nil
+}
+
+// MemberCandidates lists who can be added to the team, by name: active
+// accounts with one of roles that are not members yet, of the schools the
+// team serves or of a partner organisation. Roles come with each account,
+// in one statement.
+func (tx *Tx) MemberCandidates(ctx context.Context, teamID string, roles []casus.Role) ([]casus.User, error) {
+	rs := make([]any, len(roles))
+	ph := make([]string, len(roles))
+	for i, r := range roles {
+		rs[i], ph[i] = string(r), fmt.Sprintf("$%d", i+2)
+	}
+	rows, err := tx.query(ctx, `SELECT `+userColumns+`, ur.role`+userFrom+`JOIN user_roles ur ON ur.user_id = u.id
+		WHERE NOT u.disabled AND NOT EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = $1 AND tm.user_id = u.id)
+		AND (u.partner_org_id IS NOT NULL OR u.school_id IN (SELECT school_id FROM care_team_schools WHERE team_id = $1))
+		AND EXISTS (SELECT 1 FROM user_roles r2 WHERE r2.user_id = u.id AND r2.role IN (`+strings.Join(ph, ", ")+`))
+		ORDER BY u.name, u.id, ur.role`, append([]any{teamID}, rs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: member candidates: %w", err)
+	}
+	defer rows.Close()
+	var users []casus.User
+	for rows.Next() {
+		var u casus.User
+		var role casus.Role
+		if err := rows.Scan(&u.ID, &u.Email, &u.Username, &u.Name, &u.SchoolID, &u.PartnerOrgID, &u.OrgName, &u.Discipline,
+			&u.TOTPEnabled, &u.Demo, &u.SessionEpoch, &u.Disabled, &role); err != nil {
+			return nil, err
+		}
+		if n := len(users); n > 0 && users[n-1].ID == u.ID {
+			users[n-1].Roles = append(users[n-1].Roles, role)
+			continue
+		}
+		u.Roles = []casus.Role{role}
+		users = append(users, u)
+	}
+	return users, rows.Err()
 }
 
 // Teams lists the care teams by kind and name.
