@@ -126,6 +126,7 @@ type CareTeam struct {
 	Kind      TeamKind
 	Rhythm    string // e.g. "every other Tuesday", shown as entered
 	SchoolIDs []string
+	SendDays  int // working days before a meeting the agenda goes out (Meeting.AgendaDue)
 }
 
 // MemberKind tells fixed members from partners invited per case.

@@ -255,6 +255,22 @@ func init() {
 		})
 	})
 
+	contracts.add("SetSendDays", func(t *testing.T, c *contract) {
+		w := c.w
+		if tm, _ := team(t, c, w.intern.ID); tm.SendDays != casus.AgendaSendDays {
+			t.Errorf("a new team sends %d days ahead, want %d", tm.SendDays, casus.AgendaSendDays)
+		}
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.SetSendDays(ctx, w.intern.ID, 3) })
+		if tm, _ := team(t, c, w.intern.ID); tm.SendDays != 3 {
+			t.Errorf("after SetSendDays(3): %d", tm.SendDays)
+		}
+		fails(t, c, "eleven days", func(ctx context.Context, tx *storage.Tx) error { return tx.SetSendDays(ctx, w.intern.ID, 11) })
+		err := c.db.Update(t.Context(), func(tx *storage.Tx) error { return tx.SetSendDays(t.Context(), casus.NewID(), 3) })
+		if casus.ErrorCode(err) != casus.ENOTFOUND {
+			t.Errorf("SetSendDays of an unknown team: %v, want not found", err)
+		}
+	})
+
 	contracts.add("RemoveMember", func(t *testing.T, c *contract) {
 		w := c.w
 		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.RemoveMember(ctx, w.intern.ID, w.careContact.ID) })

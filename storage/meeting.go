@@ -161,12 +161,15 @@ func (tx *Tx) NextMeeting(ctx context.Context, teamID string, t time.Time) (casu
 	return m, notFound(err, "meeting")
 }
 
-const meetingColumns = `id, team_id, starts_at, duration_minutes, location, status`
+// meetingColumns are a meeting's columns, with its team's send-ahead days;
+// the queries read them FROM meetings without an alias.
+const meetingColumns = `id, team_id, starts_at, duration_minutes, location, status,
+	(SELECT ct.send_days FROM care_teams ct WHERE ct.id = meetings.team_id)`
 
 func scanMeeting(r scanner) (casus.Meeting, error) {
 	var m casus.Meeting
 	var minutes int
-	err := r.Scan(&m.ID, &m.TeamID, &m.StartsAt, &minutes, &m.Location, &m.Status)
+	err := r.Scan(&m.ID, &m.TeamID, &m.StartsAt, &minutes, &m.Location, &m.Status, &m.SendDays)
 	m.Duration = time.Duration(minutes) * time.Minute
 	m.StartsAt = m.StartsAt.UTC()
 	return m, err
@@ -273,7 +276,7 @@ func (tx *Tx) MoveItemOn(ctx context.Context, it casus.AgendaItem, to casus.Meet
 		return it, &casus.Error{Code: casus.ECONFLICT, Key: "agenda.already_moved"}
 	}
 	next := casus.AgendaItem{MeetingID: to.ID, CaseID: it.CaseID, StudentID: it.StudentID, Kind: it.Kind, SourceID: it.SourceID,
-		Minutes: it.Minutes, AddedBy: by, MovedFrom: it.ID, Late: !tx.Now().Before(casus.SendBy(to.StartsAt, casus.AgendaSendDays))}
+		Minutes: it.Minutes, AddedBy: by, MovedFrom: it.ID, Late: !tx.Now().Before(to.AgendaDue())}
 	if it.SourceID != "" {
 		var there string
 		err := tx.queryRow(ctx, `SELECT CAST(id AS TEXT) FROM agenda_items WHERE meeting_id = $1 AND kind = $2 AND source_id = $3
@@ -342,7 +345,7 @@ func (tx *Tx) PutOnNextAgenda(ctx context.Context, teamID string, it casus.Agend
 		return m, err
 	}
 	it.MeetingID = m.ID
-	it.Late = !now.Before(casus.SendBy(m.StartsAt, casus.AgendaSendDays))
+	it.Late = !now.Before(m.AgendaDue())
 	return m, tx.AddAgendaItem(ctx, &it)
 }
 
@@ -598,7 +601,7 @@ func (tx *Tx) CollectAgenda(ctx context.Context, teamID string) (casus.Meeting, 
 			ready = append(ready, casus.AgendaItem{Kind: casus.AgendaFollowUp, CaseID: f.Discussion.CaseID, SourceID: f.Discussion.ID})
 		}
 	}
-	late := !now.Before(casus.SendBy(m.StartsAt, casus.AgendaSendDays))
+	late := !now.Before(m.AgendaDue())
 	for i := range ready {
 		ready[i].MeetingID, ready[i].Late = m.ID, late
 		if err := tx.AddAgendaItem(ctx, &ready[i]); err != nil {

@@ -103,6 +103,19 @@ func (tx *Tx) SetMember(ctx context.Context, m casus.TeamMember) (existed bool, 
 	return false, tx.AddMember(ctx, m)
 }
 
+// SetSendDays sets how many working days before a meeting the team's
+// agenda goes out (1 to casus.MaxSendDays).
+func (tx *Tx) SetSendDays(ctx context.Context, teamID string, days int) error {
+	res, err := tx.exec(ctx, `UPDATE care_teams SET send_days = $2 WHERE id = $1`, teamID, days)
+	if err != nil {
+		return fmt.Errorf("storage: send days: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return casus.ErrNotFound
+	}
+	return nil
+}
+
 // RemoveMember takes the user off the team; not a member is not found.
 func (tx *Tx) RemoveMember(ctx context.Context, teamID, userID string) error {
 	res, err := tx.exec(ctx, `DELETE FROM team_members WHERE team_id = $1 AND user_id = $2`, teamID, userID)
@@ -154,7 +167,7 @@ func (tx *Tx) MemberCandidates(ctx context.Context, teamID string, roles []casus
 
 // Teams lists the care teams by kind and name.
 func (tx *Tx) Teams(ctx context.Context) ([]casus.CareTeam, error) {
-	return tx.teams(ctx, `SELECT id, name, kind, rhythm FROM care_teams ORDER BY kind, name`)
+	return tx.teams(ctx, `SELECT id, name, kind, rhythm, send_days FROM care_teams ORDER BY kind, name`)
 }
 
 // teams runs a query for team id, name, kind and rhythm.
@@ -167,7 +180,7 @@ func (tx *Tx) teams(ctx context.Context, q string, args ...any) ([]casus.CareTea
 	var teams []casus.CareTeam
 	for rows.Next() {
 		var t casus.CareTeam
-		if err := rows.Scan(&t.ID, &t.Name, &t.Kind, &t.Rhythm); err != nil {
+		if err := rows.Scan(&t.ID, &t.Name, &t.Kind, &t.Rhythm, &t.SendDays); err != nil {
 			return nil, err
 		}
 		teams = append(teams, t)
@@ -178,8 +191,8 @@ func (tx *Tx) teams(ctx context.Context, q string, args ...any) ([]casus.CareTea
 // Team returns one care team with the names of the schools it serves.
 func (tx *Tx) Team(ctx context.Context, id string) (casus.CareTeam, []string, error) {
 	var t casus.CareTeam
-	if err := tx.queryRow(ctx, `SELECT id, name, kind, rhythm FROM care_teams WHERE id = $1`, id).
-		Scan(&t.ID, &t.Name, &t.Kind, &t.Rhythm); err != nil {
+	if err := tx.queryRow(ctx, `SELECT id, name, kind, rhythm, send_days FROM care_teams WHERE id = $1`, id).
+		Scan(&t.ID, &t.Name, &t.Kind, &t.Rhythm, &t.SendDays); err != nil {
 		return t, nil, notFound(err, "team")
 	}
 	rows, err := tx.query(ctx, `SELECT s.id, s.name FROM care_team_schools ts JOIN schools s ON s.id = ts.school_id
