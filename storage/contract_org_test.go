@@ -273,7 +273,9 @@ func init() {
 
 	contracts.add("RemoveMember", func(t *testing.T, c *contract) {
 		w := c.w
-		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.RemoveMember(ctx, w.intern.ID, w.careContact.ID) })
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+			return tx.RemoveMember(ctx, w.intern.ID, w.careContact.ID)
+		})
 		ms := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.TeamMember, error) {
 			return tx.TeamMembers(ctx, w.intern.ID)
 		})
@@ -291,7 +293,9 @@ func init() {
 		got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.User, error) {
 			return tx.MemberCandidates(ctx, w.intern.ID, casus.MemberRoles)
 		})
-		has := func(u casus.User) bool { return slices.ContainsFunc(got, func(x casus.User) bool { return x.ID == u.ID }) }
+		has := func(u casus.User) bool {
+			return slices.ContainsFunc(got, func(x casus.User) bool { return x.ID == u.ID })
+		}
 		for _, u := range []casus.User{w.specialist, w.nurse, w.police, w.socialWork} {
 			if !has(u) {
 				t.Errorf("candidates for the intern team lack %s", u.Name)
