@@ -71,6 +71,7 @@ func (s *Server) routeTable() []Route {
 		{"GET /meetings/{id}/minutes", Staff, s.handleMinutes},
 		{"GET /meetings/{id}/minutes.pdf", Staff, s.handleMinutesPDF},
 		{"POST /meetings/{id}/minutes", Staff, s.handleMinutesFinal},
+		{"POST /meetings/{id}/attendance", Staff, s.handleAttendance},
 		{"POST /meetings/{id}/items/{item}/discussion", StudentData, s.handleDiscussionSave},
 		{"POST /meetings/{id}/items/{item}/actions", StudentData, s.handleDiscussionAction},
 		{"POST /teams/{id}/meetings/{meeting}/cancel", Staff, s.handleMeetingCancel},
