@@ -77,7 +77,7 @@ func (tx *Tx) UserIDsByEmail(ctx context.Context, emails []string) (map[string]s
 		for i, e := range chunk {
 			args[i] = strings.ToLower(e)
 		}
-		rows, err := tx.query(ctx, `SELECT CAST(id AS TEXT), email FROM users WHERE email IN (`+params(len(chunk), 1)+`)`, args...)
+		rows, err := tx.query(ctx, `SELECT CAST(id AS TEXT), email FROM users WHERE email IN (`+tx.params(len(chunk), 1)+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("storage: users by email: %w", err)
 		}
@@ -143,7 +143,7 @@ func (tx *Tx) SetStudentsLeft(ctx context.Context, studentIDs []string, day time
 		for _, id := range chunk {
 			args = append(args, id)
 		}
-		if _, err := tx.exec(ctx, `UPDATE students SET left_at = $1 WHERE id IN (`+params(len(chunk), 2)+`)`, args...); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE students SET left_at = `+tx.params(1, 1)+` WHERE id IN (`+tx.params(len(chunk), 2)+`)`, args...); err != nil {
 			return fmt.Errorf("storage: students left: %w", err)
 		}
 	}
@@ -173,7 +173,7 @@ func insertBatches[T any](ctx context.Context, tx *Tx, what, head string, width 
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			q.WriteString("(" + params(width, len(args)+1) + ")")
+			q.WriteString("(" + tx.params(width, len(args)+1) + ")")
 			args = append(args, values(r)...)
 		}
 		if _, err := tx.exec(ctx, q.String(), args...); err != nil {
@@ -183,14 +183,21 @@ func insertBatches[T any](ctx context.Context, tx *Tx, what, head string, width 
 	return nil
 }
 
-// params returns n placeholders from $first on: "$3, $4, $5".
-func params(n, first int) string {
+// params returns n placeholders from $first on: "$3, $4, $5". On SQLite
+// they are plain "?": SQLite looks each numbered name up in a list of the
+// names before it, which makes a statement of thousands of them take
+// seconds to prepare.
+func (tx *Tx) params(n, first int) string {
 	var b strings.Builder
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("$" + strconv.Itoa(first+i))
+		if tx.db.Engine == SQLite {
+			b.WriteString("?")
+		} else {
+			b.WriteString("$" + strconv.Itoa(first+i))
+		}
 	}
 	return b.String()
 }
