@@ -132,7 +132,7 @@ func printImport(w io.Writer, l *i18n.Localizer, rep app.ImportReport, limit int
 			if j == 0 {
 				num = c.Stored.StudentNumber
 			}
-			fmt.Fprintf(w, "  %-10s %s\n", num, changeText(l, ch))
+			fmt.Fprintf(w, "  %-10s %s\n", num, importer.ChangeText(l.T, ch))
 		}
 	})
 	section("import.heading.left", len(p.Left), func(i int) {
@@ -143,7 +143,7 @@ func printImport(w io.Writer, l *i18n.Localizer, rep app.ImportReport, limit int
 		fmt.Fprintln(w, "\n"+l.T("import.left_unknown"))
 	}
 	section("import.heading.problems", len(r.Problems), func(i int) {
-		fmt.Fprintln(w, "  "+problemText(l, r.Problems[i]))
+		fmt.Fprintln(w, "  "+importer.ProblemText(l.T, r.Problems[i]))
 	})
 	added, changed, unchanged, left := p.Counts()
 	fmt.Fprintln(w)
@@ -158,54 +158,4 @@ func printImport(w io.Writer, l *i18n.Localizer, rep app.ImportReport, limit int
 	case dryRun && !r.Fatal:
 		fmt.Fprintln(w, l.T("import.result.dry_run"))
 	}
-}
-
-// changeText says one change: "achternaam: Jansen → de Vries", a
-// guardian's with their name.
-func changeText(l *i18n.Localizer, c importer.Change) string {
-	value := func(v string) string {
-		switch {
-		case v == "":
-			return l.T("import.empty")
-		case c.Field == "guardian_authority" && v == "true":
-			return l.T("import.yes")
-		case c.Field == "guardian_authority" && v == "false":
-			return l.T("import.no")
-		}
-		return v
-	}
-	label := l.T("import.field." + c.Field)
-	if c.Field == "guardian_added" {
-		return label + ": " + c.New
-	}
-	if c.Guardian != "" {
-		label += " (" + c.Guardian + ")"
-	}
-	return label + ": " + value(c.Old) + " → " + value(c.New)
-}
-
-// problemText says where a problem is and what it is.
-func problemText(l *i18n.Localizer, p importer.Problem) string {
-	where := l.T("import.file")
-	if p.Row > 0 {
-		where = l.T("import.row", map[string]any{"Row": p.Row})
-	}
-	if p.Column != "" {
-		col := p.Column
-		if p.Key == "import.problem.missing_column" {
-			col = fieldLabel(l, p.Field)
-		}
-		where += ", " + l.T("import.column", map[string]any{"Column": col})
-	}
-	return where + ": " + l.T(p.Key, p.Args)
-}
-
-// fieldLabel names a field in the user's language.
-func fieldLabel(l *i18n.Localizer, f importer.Field) string {
-	var n int
-	var part string
-	if _, err := fmt.Sscanf(string(f), "guardian%d_%s", &n, &part); err == nil {
-		return l.T("import.field.guardian_n", map[string]any{"Part": l.T("import.field.guardian_" + part), "N": n})
-	}
-	return l.T("import.field." + string(f))
 }
