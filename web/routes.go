@@ -165,6 +165,8 @@ func (s *Server) routeTable() []Route {
 		{"POST /admin/users/{id}/reset", Admin, s.handleAdminStartReset},
 		{"GET /security-events", Staff, s.handleSecurityEvents},
 		{"GET /security-events.csv", Staff, s.handleSecurityEventsCSV},
+		{"GET /admin/import", Admin, s.handleAdminImport},
+		{"POST /admin/import", Admin, s.handleAdminImportPost},
 		{"GET /admin/settings", Admin, s.handleAdminSettings},
 		{"POST /admin/settings", Admin, s.handleAdminSaveSettings},
 		{"GET /students/{id}/retention", StudentData, s.handleRetention},
