@@ -29,8 +29,8 @@ func TestAdminImport(t *testing.T) {
 			if res := admin.Get("/admin/import"); res.Status != http.StatusOK || !strings.Contains(res.Body, `enctype="multipart/form-data"`) {
 				t.Fatalf("import page: %d", res.Status)
 			}
-			header := "Leerlingnummer;Roepnaam;Achternaam;Geboortedatum;Groep;Ouder1 naam;Ouder1 gezag\n"
-			file := []byte(header + "900001;Zo\xeb;H\xe9nault;03-04-2008;Techniek 1A;Els H\xe9nault;ja\n")
+			header := "Leerlingnummer;Roepnaam;Achternaam;Geboortedatum;Groep;Ouder1 naam;Ouder1 gezag;E-mail mentor;Naam mentor\n"
+			file := []byte(header + "900001;Zo\xeb;H\xe9nault;03-04-2008;Techniek 1A;Els H\xe9nault;ja;m.nieuw@rivierenland.example;Mila Nieuw\n")
 			fields := url.Values{"school": {"25AB"}, "preset": {""}}
 			before := env.Snapshot("sessions")
 
@@ -46,7 +46,7 @@ func TestAdminImport(t *testing.T) {
 				t.Errorf("the dry run changed %v, want only the access log", changed)
 			}
 
-			bad := []byte(header + "900001;Zoë;Hénault;31-02-2008;Techniek 1A;;\n")
+			bad := []byte(header + "900001;Zoë;Hénault;31-02-2008;Techniek 1A;;;;\n")
 			before = env.Snapshot("sessions")
 			res = admin.PostMultipart("/admin/import", url.Values{"school": {"25AB"}, "confirm": {""}}, "file", "bad.csv", bad)
 			if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "regel 2, kolom &#34;Geboortedatum&#34;") ||
@@ -71,6 +71,27 @@ func TestAdminImport(t *testing.T) {
 			if n := env.Count(`SELECT COUNT(*) FROM access_log WHERE object_kind = 'student_import' AND user_id = $1
 				AND purpose LIKE 'student import (written): 1 new%'`, env.UserID(demo.UserAdmin)); n != 1 {
 				t.Error("the import is not in the access log with its counts")
+			}
+			// The unknown mentor's account was created inactive; the
+			// beheerder switches it on, which invites its owner.
+			var mentor string
+			if err := env.SQL().QueryRow(`SELECT CAST(id AS TEXT) FROM users WHERE email = 'm.nieuw@rivierenland.example'`).Scan(&mentor); err != nil {
+				t.Fatalf("the unknown mentor has no account: %v", err)
+			}
+			if res := admin.Get("/admin/users/" + mentor); !strings.Contains(res.Body, "/admin/users/"+mentor+"/activate") {
+				t.Fatalf("the inactive mentor's page offers no activation (%d)", res.Status)
+			}
+			if res := admin.Post("/admin/users/"+mentor+"/activate", url.Values{}); res.Status != http.StatusSeeOther {
+				t.Fatalf("activate: %d", res.Status)
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM users WHERE id = $1 AND disabled = $2`, mentor, false); n != 1 {
+				t.Error("the mentor's account is not on")
+			}
+			if n := env.Count(`SELECT COUNT(*) FROM messages WHERE user_id = $1 AND link LIKE '/password-reset/%'`, mentor); n != 1 {
+				t.Error("the mentor got no invitation")
+			}
+			if res := admin.Post("/admin/users/"+mentor+"/activate", url.Values{}); res.Status != http.StatusConflict {
+				t.Errorf("activating twice: %d, want 409", res.Status)
 			}
 			res = admin.PostMultipart("/admin/import", url.Values{"school": {"00XX"}}, "file", "export.csv", file)
 			if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "Er is geen school met BRIN-code 00XX.") {

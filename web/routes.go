@@ -162,6 +162,7 @@ func (s *Server) routeTable() []Route {
 		{"GET /admin/users/{id}", Admin, s.handleAdminUser},
 		{"POST /admin/users/{id}/roles", Admin, s.handleAdminUserRoles},
 		{"POST /admin/users/{id}/deactivate", Admin, s.handleAdminDeactivate},
+		{"POST /admin/users/{id}/activate", Admin, s.handleAdminActivate},
 		{"POST /admin/users/{id}/reset", Admin, s.handleAdminStartReset},
 		{"GET /security-events", Staff, s.handleSecurityEvents},
 		{"GET /security-events.csv", Staff, s.handleSecurityEventsCSV},
