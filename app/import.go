@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -22,6 +23,9 @@ type ImportInput struct {
 	// AcceptValid imports the valid rows of a file with problems; without
 	// it a file with any problem writes nothing.
 	AcceptValid bool
+	// SaveMapping keeps Mapping as the school's own, used by its later
+	// imports that name no mapping; it is saved with a written import.
+	SaveMapping bool
 }
 
 // ImportReport is what an import found and did.
@@ -35,6 +39,10 @@ type ImportReport struct {
 	// GroupsCreated and MentorsCreated count the groups and the inactive
 	// mentor accounts the import created (or would create).
 	GroupsCreated, MentorsCreated int
+	// Mapping is the column mapping used: the input's, else the school's
+	// saved one; MappingSaved says the input's was saved as the school's.
+	Mapping      importer.Mapping
+	MappingSaved bool
 }
 
 // Problems reports whether the file had any problem.
@@ -65,7 +73,7 @@ func (s *Service) ImportStudentsConsole(ctx context.Context, c Console, in Impor
 // as denied.
 func (s *Service) importStudents(ctx context.Context, a Actor, in ImportInput, acc casus.Access) (ImportReport, error) {
 	today := s.today(a)
-	rep := ImportReport{Read: importer.Read(in.File, importer.Options{Preset: in.Preset, Mapping: in.Mapping, Today: today})}
+	var rep ImportReport
 	err := s.update(ctx, func(tx *storage.Tx) error {
 		e := s.entry(a, casus.ActRead, "student import")
 		e.ObjectKind = "student_import"
@@ -87,6 +95,10 @@ func (s *Service) importStudents(ctx context.Context, a Actor, in ImportInput, a
 		}
 		rep.School = schools[0]
 		e.ObjectID = rep.School.ID
+		if rep.Mapping, err = schoolMapping(ctx, tx, rep.School.ID, in.Mapping); err != nil {
+			return err
+		}
+		rep.Read = importer.Read(in.File, importer.Options{Preset: in.Preset, Mapping: rep.Mapping, Today: today})
 		if rep.Read.Fatal {
 			e.Purpose = importPurpose(rep, in.DryRun)
 			return logAccess(ctx, tx, e, acc)
@@ -106,6 +118,12 @@ func (s *Service) importStudents(ctx context.Context, a Actor, in ImportInput, a
 			return err
 		}
 		rep.GroupsCreated, rep.MentorsCreated, rep.Written = ap.groupsCreated, ap.mentorsCreated, write
+		if write && in.SaveMapping && len(in.Mapping) > 0 {
+			if err := s.saveMapping(ctx, tx, a, rep.School, in.Mapping); err != nil {
+				return err
+			}
+			rep.MappingSaved = true
+		}
 		e.Purpose = importPurpose(rep, in.DryRun)
 		if write {
 			e.Action = casus.ActChange
@@ -320,4 +338,38 @@ func (ap *applier) mentor(st importer.Student) (string, error) {
 	e := ap.s.securityEventOn(ap.a, casus.SecAccountCreated, u)
 	e.Detail = "roles: mentor; created inactive by the student import"
 	return u.ID, ap.tx.LogSecurityEvent(ap.ctx, e)
+}
+
+// mappingKey is the setting that holds a school's own column mapping.
+func mappingKey(schoolID string) string { return "import.mapping." + schoolID }
+
+// schoolMapping is the mapping given, else the school's saved one.
+func schoolMapping(ctx context.Context, tx *storage.Tx, schoolID string, given importer.Mapping) (importer.Mapping, error) {
+	if len(given) > 0 {
+		return given, nil
+	}
+	v, err := tx.Setting(ctx, mappingKey(schoolID), "")
+	if err != nil || v == "" {
+		return nil, err
+	}
+	var m importer.Mapping
+	if err := json.Unmarshal([]byte(v), &m); err != nil {
+		return nil, fmt.Errorf("app: saved import mapping: %w", err)
+	}
+	return m, nil
+}
+
+// saveMapping keeps m as the school's column mapping, as a security event
+// (a settings change).
+func (s *Service) saveMapping(ctx context.Context, tx *storage.Tx, a Actor, school casus.School, m importer.Mapping) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	if err := tx.SetSetting(ctx, mappingKey(school.ID), string(b)); err != nil {
+		return err
+	}
+	e := s.securityEventOf(a, casus.SecSettingsChanged)
+	e.Detail = "student import column mapping of school " + school.BRIN + ": " + string(b)
+	return tx.LogSecurityEvent(ctx, e)
 }

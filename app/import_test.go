@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"casus"
+	"casus/importer"
 	"casus/storage"
 	"casus/storage/storagetest"
 )
@@ -335,6 +336,34 @@ func TestImportAcceptValid(t *testing.T) {
 			}
 			if got := e.count(`SELECT COUNT(*) FROM students WHERE left_at IS NOT NULL`); got != 1 {
 				t.Errorf("%d students left, want 1 (Ayla)", got)
+			}
+		})
+	}
+}
+
+// TestImportSavedMapping: a mapping saved with an import is the school's
+// own: its next import without one uses it.
+func TestImportSavedMapping(t *testing.T) {
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			e := startImport(t, engine)
+			file := "Nr;Roepnaam;Achternaam;Geb;Klas 2026\n1001;Sanne;Vries;03-04-2017;4B\n"
+			m := importer.Mapping{importer.FieldNumber: "Nr", importer.FieldBirthDate: "Geb", importer.FieldGroup: "Klas 2026"}
+			if rep := e.run(file, ImportInput{}); !rep.Read.Fatal {
+				t.Fatal("a file with unknown column names was read without a mapping")
+			}
+			if rep := e.run(file, ImportInput{Mapping: m, SaveMapping: true, DryRun: true}); rep.MappingSaved || rep.Problems() {
+				t.Fatalf("dry run: saved %v, problems %+v", rep.MappingSaved, rep.Read.Problems)
+			}
+			if rep := e.run(file, ImportInput{Mapping: m, SaveMapping: true}); !rep.Written || !rep.MappingSaved {
+				t.Fatalf("import with a mapping to save: written %v, saved %v", rep.Written, rep.MappingSaved)
+			}
+			rep := e.run(file, ImportInput{})
+			if rep.Problems() || rep.Plan.Unchanged != 1 || rep.Mapping[importer.FieldGroup] != "Klas 2026" {
+				t.Errorf("next import without a mapping: problems %+v, %d unchanged, mapping %v", rep.Read.Problems, rep.Plan.Unchanged, rep.Mapping)
+			}
+			if got := e.count(`SELECT COUNT(*) FROM security_events WHERE kind = 'settings.changed' AND detail LIKE '%column mapping of school 12AB%'`); got != 1 {
+				t.Errorf("%d security events for the saved mapping, want 1", got)
 			}
 		})
 	}

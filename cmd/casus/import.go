@@ -26,6 +26,7 @@ func cmdImportStudents(ctx context.Context, args []string, stdout, stderr io.Wri
 	preset := f.String("preset", "", "column names of a student system: "+strings.Join(importer.Presets, ", ")+" (see docs/import.md)")
 	acceptValid := f.Bool("accept-valid", false, "import the valid lines of a file with problems (without it such a file saves nothing)")
 	mapping := f.String("map", "", "the file's own column names: field=Column,field=Column (fields in docs/import.md)")
+	saveMap := f.Bool("save-map", false, "keep --map as the school's own column names, for its later imports without --map (saved with a written import)")
 	full := f.Bool("full", false, "list every new student (by default the first 100 of each list)")
 	lang := f.String("lang", "nl", "language of the report: nl or en")
 	// The file may come before or after the flags.
@@ -63,7 +64,8 @@ func cmdImportStudents(ctx context.Context, args []string, stdout, stderr io.Wri
 	}
 	defer store.Close()
 	rep, err := app.New(store).ImportStudentsConsole(ctx, app.Console{Command: "casus import students"}, app.ImportInput{
-		BRIN: *school, File: raw, Preset: *preset, Mapping: m, DryRun: *dryRun, AcceptValid: *acceptValid})
+		BRIN: *school, File: raw, Preset: *preset, Mapping: m, DryRun: *dryRun, AcceptValid: *acceptValid,
+		SaveMapping: *saveMap})
 	if e := (*casus.Error)(nil); errors.As(err, &e) {
 		return errors.New(l.T(e.Key, e.Args))
 	}
@@ -107,6 +109,9 @@ func printImport(w io.Writer, l *i18n.Localizer, rep app.ImportReport, limit int
 	}
 	if rep.School.ID != "" {
 		fmt.Fprintln(w, l.T("import.school", map[string]any{"Name": rep.School.Name, "BRIN": rep.School.BRIN}))
+	}
+	if len(rep.Mapping) > 0 {
+		fmt.Fprintln(w, l.T("import.mapping", map[string]any{"Mapping": mappingText(rep.Mapping)}))
 	}
 	section := func(key string, n int, line func(i int)) {
 		if n == 0 {
@@ -152,10 +157,24 @@ func printImport(w io.Writer, l *i18n.Localizer, rep app.ImportReport, limit int
 	if rep.GroupsCreated+rep.MentorsCreated > 0 {
 		fmt.Fprintln(w, l.T("import.created", map[string]any{"Groups": rep.GroupsCreated, "Mentors": rep.MentorsCreated}))
 	}
+	if rep.MappingSaved {
+		fmt.Fprintln(w, l.T("import.mapping_saved"))
+	}
 	switch {
 	case rep.Written:
 		fmt.Fprintln(w, l.T("import.result.written"))
 	case dryRun && !r.Fatal:
 		fmt.Fprintln(w, l.T("import.result.dry_run"))
 	}
+}
+
+// mappingText lists a mapping as --map takes it, by field.
+func mappingText(m importer.Mapping) string {
+	var parts []string
+	for _, f := range importer.Fields() {
+		if c, ok := m[f]; ok {
+			parts = append(parts, string(f)+"="+c)
+		}
+	}
+	return strings.Join(parts, ",")
 }

@@ -255,7 +255,7 @@ func TestSubcommandHelpDocumentsEveryFlag(t *testing.T) {
 		{[]string{"retention"}, joined(dbFlagNames, []string{"dry-run"}), true},
 		{[]string{"user", "add"}, joined(dbFlagNames, []string{"email", "username", "name", "role", "discipline", "password"}), false},
 		{[]string{"user", "reset-password"}, joined(dbFlagNames, []string{"login", "password", "reset-2fa"}), false},
-		{[]string{"import", "students"}, joined(dbFlagNames, []string{"school", "dry-run", "preset", "accept-valid", "map", "full", "lang"}), false},
+		{[]string{"import", "students"}, joined(dbFlagNames, []string{"school", "dry-run", "preset", "accept-valid", "map", "save-map", "full", "lang"}), false},
 	} {
 		name := strings.Join(tc.args, " ")
 		t.Run(name, func(t *testing.T) {
