@@ -42,6 +42,10 @@ type Plan struct {
 	// LeftUnknown is true when the file had rows without a readable student
 	// number: then no student is recorded as having left.
 	LeftUnknown bool
+	// ManyLeave is true when more than half of the students enrolled now
+	// would leave: the file may be one class's export instead of the
+	// school's, and the report warns.
+	ManyLeave bool
 }
 
 // Counts is the summary of a plan, for the access log and the report.
@@ -85,11 +89,16 @@ func MakePlan(stored []casus.Student, guardians []casus.Guardian, res Result) Pl
 		p.LeftUnknown = true
 		return p
 	}
+	enrolled := 0
 	for _, s := range stored {
-		if s.LeftAt == nil && !res.Numbers[s.StudentNumber] {
-			p.Left = append(p.Left, s)
+		if s.LeftAt == nil {
+			enrolled++
+			if !res.Numbers[s.StudentNumber] {
+				p.Left = append(p.Left, s)
+			}
 		}
 	}
+	p.ManyLeave = len(p.Left)*2 > enrolled
 	sort.Slice(p.Left, func(i, j int) bool { return p.Left[i].StudentNumber < p.Left[j].StudentNumber })
 	return p
 }

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"encoding/csv"
 	"errors"
 	"io"
 	"net/mail"
@@ -8,8 +9,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"encoding/csv"
 )
 
 // Problem is one thing wrong with the file. Row is the line in the file (1

@@ -144,6 +144,9 @@ func printImport(w io.Writer, l *i18n.Localizer, rep app.ImportReport, limit int
 		s := p.Left[i]
 		fmt.Fprintf(w, "  %-10s %s %s, %s\n", s.StudentNumber, s.FirstName, s.LastName, s.GroupName)
 	})
+	if p.ManyLeave {
+		fmt.Fprintln(w, "\n"+l.T("import.many_leave", map[string]any{"N": len(p.Left)}))
+	}
 	if p.LeftUnknown && !r.Fatal {
 		fmt.Fprintln(w, "\n"+l.T("import.left_unknown"))
 	}
