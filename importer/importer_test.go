@@ -133,3 +133,13 @@ func TestGuardianProblems(t *testing.T) {
 		t.Errorf("guardians without a parental-authority column: %+v", res.Problems)
 	}
 }
+
+// TestExcelSeparatorLine: Excel's "sep=;" line names the delimiter and
+// moves the line numbers one down.
+func TestExcelSeparatorLine(t *testing.T) {
+	file := "sep=,\r\nLeerlingnummer,Roepnaam,Achternaam,Geboortedatum,Klas\r\n1,Sanne,Vries,03-04-2012,1A\r\n2,Bram,Bos,31-02-2012,1A\r\n"
+	res := Read([]byte(file), Options{Today: today})
+	if res.Delimiter != ',' || len(res.Students) != 1 || len(res.Problems) != 1 || res.Problems[0].Row != 4 {
+		t.Errorf("delimiter %q, %d students, problems %+v", res.Delimiter, len(res.Students), res.Problems)
+	}
+}

@@ -99,19 +99,33 @@ func Read(raw []byte, opt Options) Result {
 		return fatal(p)
 	}
 	res.Encoding = enc
-	if res.Delimiter = detectDelimiter(text); res.Delimiter == 0 {
-		return fatal(&Problem{Row: 1, Key: "import.problem.delimiter"})
+	// Excel may write its delimiter on a line of its own before the header.
+	firstLine := 1
+	if line, rest, ok := strings.Cut(text, "\n"); ok && strings.HasPrefix(strings.ToLower(line), "sep=") {
+		if d := strings.TrimSpace(line[4:]); d == ";" || d == "," {
+			text, firstLine, res.Delimiter = rest, 2, rune(d[0])
+		}
 	}
+	if res.Delimiter == 0 {
+		res.Delimiter = detectDelimiter(text)
+	}
+	if res.Delimiter == 0 {
+		return fatal(&Problem{Row: firstLine, Key: "import.problem.delimiter"})
+	}
+	offset := firstLine - 1 // csv counts lines from the header
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma, r.FieldsPerRecord, r.TrimLeadingSpace = res.Delimiter, -1, true
 	header, err := r.Read()
 	if err != nil {
-		return fatal(&Problem{Row: 1, Key: "import.problem.unreadable"})
+		return fatal(&Problem{Row: firstLine, Key: "import.problem.unreadable"})
 	}
 	if len(header) == 1 {
-		return fatal(&Problem{Row: 1, Key: "import.problem.delimiter"})
+		return fatal(&Problem{Row: firstLine, Key: "import.problem.delimiter"})
 	}
 	cols, hp := matchColumns(header, opt.Preset, opt.Mapping)
+	for i := range hp {
+		hp[i].Row += offset
+	}
 	if len(hp) > 0 {
 		res.Problems, res.Fatal, res.NumbersComplete = hp, true, false
 		return res
@@ -134,18 +148,18 @@ func Read(raw []byte, opt Options) Result {
 			if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
 				key = "import.problem.quote"
 			}
-			res.Problems = append(res.Problems, Problem{Row: pe.StartLine, Key: key})
+			res.Problems = append(res.Problems, Problem{Row: pe.StartLine + offset, Key: key})
 			lastLine = pe.Line
 			continue
 		}
 		line, _ := r.FieldPos(0)
 		for l := lastLine + 1; l < line; l++ {
-			res.Problems = append(res.Problems, Problem{Row: l, Key: "import.problem.empty_line"})
+			res.Problems = append(res.Problems, Problem{Row: l + offset, Key: "import.problem.empty_line"})
 		}
 		endLine, _ := r.FieldPos(len(rec) - 1)
 		lastLine = endLine + strings.Count(rec[len(rec)-1], "\n")
 		res.Rows++
-		rd.row(line, rec)
+		rd.row(line+offset, rec)
 	}
 	if res.Rows == 0 {
 		res.Problems, res.Fatal = append(res.Problems, Problem{Key: "import.problem.no_rows"}), true
