@@ -80,20 +80,11 @@ func (s *Service) importStudents(ctx context.Context, a Actor, in ImportInput, a
 		if !acc.Allowed {
 			return deny(e, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"})
 		}
-		schools, err := tx.SchoolsByBRIN(ctx, strings.TrimSpace(in.BRIN))
+		school, err := importSchool(ctx, tx, in.BRIN)
 		if err != nil {
-			return err
+			return refused(e, acc, err)
 		}
-		switch len(schools) {
-		case 0:
-			return refused(e, acc, &casus.Error{Code: casus.EINVALID, Key: "import.school_unknown", Field: "school",
-				Args: map[string]any{"BRIN": in.BRIN}})
-		case 1:
-		default:
-			return refused(e, acc, &casus.Error{Code: casus.EINVALID, Key: "import.school_ambiguous", Field: "school",
-				Args: map[string]any{"BRIN": in.BRIN}})
-		}
-		rep.School = schools[0]
+		rep.School = school
 		e.ObjectID = rep.School.ID
 		if rep.Mapping, err = schoolMapping(ctx, tx, rep.School.ID, in.Mapping); err != nil {
 			return err
@@ -133,6 +124,21 @@ func (s *Service) importStudents(ctx context.Context, a Actor, in ImportInput, a
 	return rep, err
 }
 
+// importSchool finds the school by its BRIN code: one, or a refusal the
+// user can act on.
+func importSchool(ctx context.Context, tx *storage.Tx, brin string) (casus.School, error) {
+	schools, err := tx.SchoolsByBRIN(ctx, strings.TrimSpace(brin))
+	switch {
+	case err != nil:
+		return casus.School{}, err
+	case len(schools) == 0:
+		return casus.School{}, &casus.Error{Code: casus.EINVALID, Key: "import.school_unknown", Field: "school", Args: map[string]any{"BRIN": brin}}
+	case len(schools) > 1:
+		return casus.School{}, &casus.Error{Code: casus.EINVALID, Key: "import.school_ambiguous", Field: "school", Args: map[string]any{"BRIN": brin}}
+	}
+	return schools[0], nil
+}
+
 // importPurpose is the access-log line of an import: what it did and its
 // counts, never a name.
 func importPurpose(rep ImportReport, dryRun bool) string {
@@ -144,7 +150,7 @@ func importPurpose(rep ImportReport, dryRun bool) string {
 		state = "not written: problems in the file"
 	}
 	added, changed, unchanged, left := rep.Plan.Counts()
-	return fmt.Sprintf("student import (%s): %d new, %d changed, %d unchanged, %d left, %d problems, %d groups and %d inactive mentor accounts created",
+	return fmt.Sprintf("student import (%s): %d new, %d changed, %d unchanged, %d left, %d problems, %d new groups, %d new inactive mentor accounts",
 		state, added, changed, unchanged, left, len(rep.Read.Problems), rep.GroupsCreated, rep.MentorsCreated)
 }
 
