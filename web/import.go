@@ -31,7 +31,10 @@ type importReport struct {
 	Confirm   bool // the dry run may be confirmed
 	Delimiter string
 	Limit     int
-	MoreNew   int // new students beyond Limit
+	// MoreNew, MoreChanged and MoreLeft count the rows of each list beyond
+	// Limit, which the page leaves out (a school year's new groups can
+	// change every student).
+	MoreNew, MoreChanged, MoreLeft int
 }
 
 type importChanged struct {
@@ -103,8 +106,9 @@ func (s *Server) handleAdminImportPost(w http.ResponseWriter, r *http.Request) {
 // importReportOf puts the report in words.
 func importReportOf(t importer.Translate, rep app.ImportReport, hash string, in app.ImportInput) *importReport {
 	ir := &importReport{ImportReport: rep, Hash: hash, Delimiter: string(rep.Read.Delimiter), Limit: importListLimit,
-		Confirm: in.DryRun && !rep.Read.Fatal && (!rep.Problems() || in.AcceptValid), MoreNew: max(0, len(rep.Plan.New)-importListLimit)}
-	for _, c := range rep.Plan.Changed {
+		Confirm: in.DryRun && !rep.Read.Fatal && (!rep.Problems() || in.AcceptValid), MoreNew: max(0, len(rep.Plan.New)-importListLimit),
+		MoreChanged: max(0, len(rep.Plan.Changed)-importListLimit), MoreLeft: max(0, len(rep.Plan.Left)-importListLimit)}
+	for _, c := range rep.Plan.Changed[:min(len(rep.Plan.Changed), importListLimit)] {
 		ic := importChanged{Number: c.Stored.StudentNumber}
 		for _, ch := range c.Changes {
 			ic.Lines = append(ic.Lines, importer.ChangeText(t, ch))

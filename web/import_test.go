@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -44,6 +45,18 @@ func TestAdminImport(t *testing.T) {
 			changed := webtest.Changed(before, env.Snapshot("sessions"))
 			if !slices.Equal(tablesOf(changed), []string{"access_log", "access_log_head"}) {
 				t.Errorf("the dry run changed %v, want only the access log", changed)
+			}
+
+			// A long list shows its first hundred rows and the count of the
+			// rest.
+			var many strings.Builder
+			many.WriteString(header)
+			for i := range 150 {
+				fmt.Fprintf(&many, "%d;Leerling;Nummer%d;03-04-2008;Techniek 1A;;;;\n", 800000+i, i)
+			}
+			if res := admin.PostMultipart("/admin/import", fields, "file", "many.csv", []byte(many.String())); !strings.Contains(res.Body, "… en nog 50") ||
+				strings.Contains(res.Body, "800120 Leerling") {
+				t.Errorf("150 new students: the list is not cut at 100 (%d)", res.Status)
 			}
 
 			bad := []byte(header + "900001;Zoë;Hénault;31-02-2008;Techniek 1A;;;;\n")
