@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +142,35 @@ func TestExcelSeparatorLine(t *testing.T) {
 	res := Read([]byte(file), Options{Today: today})
 	if res.Delimiter != ',' || len(res.Students) != 1 || len(res.Problems) != 1 || res.Problems[0].Row != 4 {
 		t.Errorf("delimiter %q, %d students, problems %+v", res.Delimiter, len(res.Students), res.Problems)
+	}
+}
+
+// TestEmptyRows: an empty line or a row of delimiters only between students
+// is a problem of its line; at the end of the file it is ignored, and it
+// never stops students from being recorded as having left.
+func TestEmptyRows(t *testing.T) {
+	const header = "Leerlingnummer;Roepnaam;Achternaam;Geboortedatum;Klas\n"
+	for _, tc := range []struct {
+		name, file string
+		problems   []int // lines with import.problem.empty_line
+	}{
+		{"OK/TrailingDelimiterRows", header + "1;Sanne;Vries;03-04-2012;1A\n;;;;\n;;;;\n\n", nil},
+		{"EmptyLineBetween", header + "1;Sanne;Vries;03-04-2012;1A\n\n2;Bram;Bos;03-04-2012;1A\n", []int{3}},
+		{"DelimiterRowBetween", header + "1;Sanne;Vries;03-04-2012;1A\n; ;;;\n\r\n2;Bram;Bos;03-04-2012;1A\n", []int{3, 4}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := Read([]byte(tc.file), Options{Today: today})
+			var lines []int
+			for _, p := range res.Problems {
+				if p.Key != "import.problem.empty_line" {
+					t.Errorf("problem %+v", p)
+				}
+				lines = append(lines, p.Row)
+			}
+			if fmt.Sprint(lines) != fmt.Sprint(tc.problems) || !res.NumbersComplete || res.Rows != len(res.Students) {
+				t.Errorf("empty lines %v, want %v; numbers complete %v; %d rows, %d students", lines, tc.problems,
+					res.NumbersComplete, res.Rows, len(res.Students))
+			}
+		})
 	}
 }

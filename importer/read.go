@@ -135,6 +135,7 @@ func Read(raw []byte, opt Options) Result {
 	_, res.HasGuardians = cols[GuardianField(1, "name")]
 	rd := rowReader{opt: opt, cols: cols, header: header, res: &res, seen: map[string]int{}}
 	lastLine := 1
+	var empty []int // lines without a student since the last one
 	for len(res.Problems) < maxProblems {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -153,11 +154,22 @@ func Read(raw []byte, opt Options) Result {
 			continue
 		}
 		line, _ := r.FieldPos(0)
+		endLine, _ := r.FieldPos(len(rec) - 1)
+		// An empty line, or a line of delimiters only (";;;;", as
+		// spreadsheets write an empty row), is a problem between students
+		// and ignored at the end of the file.
 		for l := lastLine + 1; l < line; l++ {
+			empty = append(empty, l)
+		}
+		lastLine = endLine + strings.Count(rec[len(rec)-1], "\n")
+		if blankRecord(rec) {
+			empty = append(empty, line)
+			continue
+		}
+		for _, l := range empty {
 			res.Problems = append(res.Problems, Problem{Row: l + offset, Key: "import.problem.empty_line"})
 		}
-		endLine, _ := r.FieldPos(len(rec) - 1)
-		lastLine = endLine + strings.Count(rec[len(rec)-1], "\n")
+		empty = empty[:0]
 		res.Rows++
 		rd.row(line+offset, rec)
 	}
@@ -165,6 +177,16 @@ func Read(raw []byte, opt Options) Result {
 		res.Problems, res.Fatal = append(res.Problems, Problem{Key: "import.problem.no_rows"}), true
 	}
 	return res
+}
+
+// blankRecord reports whether every field of rec is empty or spaces.
+func blankRecord(rec []string) bool {
+	for _, v := range rec {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 type rowReader struct {
