@@ -220,3 +220,47 @@ func TestBackupDuringWrites(t *testing.T) {
 		mustFail(t, cli(t, nil, joined([]string{"restore", "--from", path}, fresh.args())...), "give --force to replace it")
 	})
 }
+
+// TestServeScheduledBackups: serve with --backup-every writes backups on
+// its own and keeps the newest --backup-keep, each with its manifest. It
+// stops cleanly, leaving no partial backup.
+func TestServeScheduledBackups(t *testing.T) {
+	eachEngine(t, func(t *testing.T, d *testDB) {
+		dir := t.TempDir()
+		_, stderr, stop := startServe(t, d, "--demo", "--backup-dir", dir, "--backup-every", "200ms", "--backup-keep", "2")
+		written := regexp.MustCompile(`"msg":"backup written","path":"([^"]+)"`)
+		deadline := time.Now().Add(60 * time.Second)
+		for len(written.FindAllStringSubmatch(stderr.String(), -1)) < 4 {
+			if time.Now().After(deadline) {
+				t.Fatalf("fewer than 4 scheduled backups in 60s:\n%s", stderr)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if err := stop(); err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+		if strings.Contains(stderr.String(), "scheduled backup failed") {
+			t.Errorf("a scheduled backup failed:\n%s", stderr)
+		}
+		all := written.FindAllStringSubmatch(stderr.String(), -1)
+		kept, err := listBackups(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{filepath.Base(all[len(all)-2][1]), filepath.Base(all[len(all)-1][1])}
+		if fmt.Sprint(kept) != fmt.Sprint(want) {
+			t.Errorf("after %d backups the directory keeps %v, want the newest two %v", len(all), kept, want)
+		}
+		entries, _ := os.ReadDir(dir)
+		if len(entries) != len(kept) {
+			t.Errorf("the backup directory holds %d entries, want only the %d backups", len(entries), len(kept))
+		}
+		for _, b := range kept {
+			m, err := storage.ReadManifest(filepath.Join(dir, b))
+			if err != nil || m.Tables["students"].Rows == 0 {
+				t.Errorf("backup %s: manifest %v, %d students", b, err, m.Tables["students"].Rows)
+			}
+		}
+		t.Logf("%s: %d scheduled backups written, %d kept", d.engine, len(all), len(kept))
+	})
+}
