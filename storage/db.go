@@ -102,6 +102,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, err
 	}
 	db.Now, db.Instance, db.keys = cfg.Now, cfg.Instance, deriveAuditKeys(cfg.AuditKey)
+	if err := db.checkDurability(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	applied, err := db.migrate(ctx)
 	if err != nil {
 		db.Close()
