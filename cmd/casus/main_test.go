@@ -247,7 +247,7 @@ func TestSubcommandHelpDocumentsEveryFlag(t *testing.T) {
 	}{
 		{[]string{"serve"}, joined(dbFlagNames, []string{"addr", "demo", "cookie-secure", "session-idle", "session-lifetime",
 			"trusted-proxies", "oidc-issuer", "oidc-client-id", "oidc-client-secret", "oidc-redirect-url", "oidc-mfa-values", "log-level",
-			"smtp-url", "mail-from", "base-url", "audit-checkpoint-dir", "backup-dir", "backup-every", "backup-keep"}), true},
+			"smtp-url", "mail-from", "base-url", "audit-checkpoint-dir", "backup-dir", "backup-every", "backup-keep", "shutdown-timeout"}), true},
 		{[]string{"migrate"}, dbFlagNames, true},
 		{[]string{"demo"}, dbFlagNames, true},
 		{[]string{"audit", "verify"}, joined(dbFlagNames, []string{"checkpoint"}), true},

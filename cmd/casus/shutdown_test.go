@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"casus"
+	"casus/demo"
+)
+
+// slowWrite starts a care-file write whose body arrives in two halves: it
+// returns once the request's headers and first half are on the wire, with
+// functions that send the second half or abandon the body, and a channel
+// with the response's status (0 when the request failed).
+func slowWrite(t *testing.T, c *http.Client, base, student, text string) (finish, abandon func(), status <-chan int) {
+	t.Helper()
+	today := time.Now().In(casus.Amsterdam).Format(time.DateOnly)
+	body := url.Values{"kind": {"signal"}, "occurred_on": {today}, "text": {text}, "visibility": {"guidance"}, "sector": {"mbo"}}.Encode()
+	pr, pw := io.Pipe()
+	wrote := make(chan struct{})
+	req, err := http.NewRequest(http.MethodPost, base+"/students/"+student+"/care", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = int64(len(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req = req.WithContext(httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
+		WroteHeaders: func() { close(wrote) }}))
+	out := make(chan int, 1)
+	go func() {
+		res, err := c.Do(req)
+		if err != nil {
+			out <- 0
+			return
+		}
+		res.Body.Close()
+		out <- res.StatusCode
+	}()
+	half := len(body) / 2
+	if _, err := io.WriteString(pw, body[:half]); err != nil {
+		t.Fatal(err)
+	}
+	<-wrote
+	// The server accepts the connection as soon as it arrives; give its
+	// accept loop a moment, so the request counts as in progress.
+	time.Sleep(100 * time.Millisecond)
+	return func() { io.WriteString(pw, body[half:]); pw.Close() }, func() { pw.CloseWithError(io.ErrUnexpectedEOF) }, out
+}
+
+// waitRefused waits until the server no longer accepts connections: it is
+// shutting down.
+func waitRefused(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Get(base + "/healthz")
+		if err != nil {
+			return
+		}
+		res.Body.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("serve still accepts connections 10s after it was told to stop")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestServeShutdown: when serve is told to stop (SIGTERM cancels run's
+// context), it takes no new connections, a write in progress finishes and
+// is committed, and serve exits cleanly. A write that does not finish
+// within --shutdown-timeout is cut off, leaves nothing behind, and serve
+// says so.
+func TestServeShutdown(t *testing.T) {
+	eachEngine(t, func(t *testing.T, d *testDB) {
+		mustSucceed(t, cli(t, nil, joined([]string{"demo"}, d.args())...))
+		var lotte string
+		if err := d.raw(t).QueryRow(`SELECT CAST(id AS TEXT) FROM students WHERE student_number = $1`, demo.LotteNumber).Scan(&lotte); err != nil {
+			t.Fatal(err)
+		}
+		stored := func(text string) int {
+			return d.count(t, fmt.Sprintf(`SELECT COUNT(*) FROM care_entry_versions WHERE body = '%s'`, text))
+		}
+
+		t.Run("InFlightFinishes", func(t *testing.T) {
+			base, stderr, stop := startServe(t, d, "--demo", "--shutdown-timeout", "20s")
+			c := loginClient(t, base, demo.UserMentor)
+			c.Transport = &http.Transport{DisableKeepAlives: true}
+			text := "Geschreven terwijl de server stopt."
+			finish, _, status := slowWrite(t, c, base, lotte, text)
+			stopped := make(chan error, 1)
+			go func() { stopped <- stop() }()
+			waitRefused(t, base)
+			select {
+			case err := <-stopped:
+				t.Fatalf("serve stopped (%v) with a request in progress", err)
+			default:
+			}
+			finish()
+			if got := <-status; got != http.StatusSeeOther {
+				t.Errorf("the write in progress got %d, want 303", got)
+			}
+			if err := <-stopped; err != nil {
+				t.Fatalf("serve: %v\n%s", err, stderr)
+			}
+			if !strings.Contains(stderr.String(), "requests in progress finished") {
+				t.Errorf("serve did not log its clean stop:\n%s", stderr)
+			}
+			if n := stored(text); n != 1 {
+				t.Errorf("the acknowledged write is stored %d times, want 1", n)
+			}
+		})
+
+		t.Run("ErrCutOffAfterTimeout", func(t *testing.T) {
+			base, _, stop := startServe(t, d, "--demo", "--shutdown-timeout", "500ms")
+			c := loginClient(t, base, demo.UserMentor)
+			c.Transport = &http.Transport{DisableKeepAlives: true}
+			text := "Nooit afgemaakt."
+			_, abandon, status := slowWrite(t, c, base, lotte, text)
+			start := time.Now()
+			err := stop()
+			if err == nil || !strings.Contains(err.Error(), "were cut off") {
+				t.Errorf("serve: %v, want it to say requests were cut off", err)
+			}
+			if took := time.Since(start); took > 5*time.Second {
+				t.Errorf("serve took %s to stop with a 500ms bound", took)
+			}
+			abandon() // the client's side of the cut-off connection
+			if got := <-status; got != 0 {
+				t.Errorf("the cut-off write got %d, want no response", got)
+			}
+			if n := stored(text); n != 0 {
+				t.Errorf("the cut-off write is stored %d times, want 0", n)
+			}
+		})
+	})
+}
