@@ -74,7 +74,8 @@ func waitRefused(t *testing.T, base string) {
 
 // TestServeShutdown: when serve is told to stop (SIGTERM cancels run's
 // context), it takes no new connections, a write in progress finishes and
-// is committed, and serve exits cleanly. A write that does not finish
+// is committed, no job is left running, the jobs' leadership is given up,
+// and serve exits cleanly. A write that does not finish
 // within --shutdown-timeout is cut off, leaves nothing behind, and serve
 // says so.
 func TestServeShutdown(t *testing.T) {
@@ -114,6 +115,15 @@ func TestServeShutdown(t *testing.T) {
 			}
 			if n := stored(text); n != 1 {
 				t.Errorf("the acknowledged write is stored %d times, want 1", n)
+			}
+			// The jobs were released: none is left running (it would wait
+			// for River's rescuer, an hour), and the leader resigned, so
+			// another instance takes over the periodic jobs at once.
+			if n := d.count(t, `SELECT COUNT(*) FROM river_job WHERE state = 'running'`); n != 0 {
+				t.Errorf("%d jobs left running after the stop", n)
+			}
+			if n := d.count(t, `SELECT COUNT(*) FROM river_leader`); n != 0 {
+				t.Errorf("the stopped instance is still the jobs' leader")
 			}
 		})
 
