@@ -13,6 +13,8 @@ import (
 
 	"casus"
 	"casus/demo"
+	"casus/mail/mailtest"
+	"casus/storage"
 )
 
 // slowWrite starts a care-file write whose body arrives in two halves: it
@@ -149,5 +151,87 @@ func TestServeShutdown(t *testing.T) {
 				t.Errorf("the cut-off write is stored %d times, want 0", n)
 			}
 		})
+	})
+}
+
+// TestServeMailsOnceAcrossRestart: serve is stopped while it mails 150
+// messages (and the demo's due reminders) and started again; every message
+// reaches the SMTP server exactly once over the two runs. River stops
+// softly, so the delivery under way usually finishes before the first run
+// exits; the stop that cuts a delivery off between a sent mail and its
+// commit is jobs.TestDeliverMailStoppedMidway.
+func TestServeMailsOnceAcrossRestart(t *testing.T) {
+	eachEngine(t, func(t *testing.T, d *testDB) {
+		mustSucceed(t, cli(t, nil, joined([]string{"demo"}, d.args())...))
+		db := d.open(t)
+		if err := db.Update(t.Context(), func(tx *storage.Tx) error {
+			rows, err := db.ReadSQL().QueryContext(t.Context(), `SELECT CAST(id AS TEXT) FROM users WHERE email <> '' ORDER BY email`)
+			if err != nil {
+				return err
+			}
+			var users []string
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					return err
+				}
+				users = append(users, id)
+			}
+			rows.Close()
+			for i := range 150 {
+				m := casus.Message{UserID: users[i%len(users)], Key: "message.agenda", Link: "/meetings/x",
+					Args: map[string]string{"Team": "ZAT", "N": fmt.Sprint(i + 1)}}
+				if err := tx.AddMessage(t.Context(), &m); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		sink := mailtest.NewSink(t)
+		args := []string{"--smtp-url", sink.URL(), "--mail-from", "Casus <casus@school.example>", "--base-url", "https://casus.school.example"}
+		_, stderr, stop := startServe(t, d, args...)
+		deadline := time.Now().Add(30 * time.Second)
+		for len(sink.Mails()) == 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("no mail in 30s:\n%s", stderr)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		if err := stop(); err != nil {
+			t.Fatalf("first run: %v", err)
+		}
+		first := len(sink.Mails())
+
+		_, stderr, stop = startServe(t, d, args...)
+		unhandled := func() int { return d.count(t, `SELECT COUNT(*) FROM messages WHERE mailed_at IS NULL`) }
+		for unhandled() > 0 || len(sink.Mails()) < 150 {
+			if time.Now().After(deadline.Add(30 * time.Second)) {
+				t.Fatalf("%d messages unhandled, %d mailed:\n%s", unhandled(), len(sink.Mails()), stderr)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if err := stop(); err != nil {
+			t.Fatalf("second run: %v", err)
+		}
+		// The messages: the 150 and the reminders the jobs stored.
+		messages := map[string]string{}
+		rows, err := d.raw(t).Query(`SELECT CAST(m.id AS TEXT), u.email FROM messages m JOIN users u ON u.id = m.user_id WHERE u.email <> ''`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id, email string
+			if err := rows.Scan(&id, &email); err != nil {
+				t.Fatal(err)
+			}
+			messages[id] = email
+		}
+		rows.Close()
+
+		sink.CheckEachOnce(t, messages, "school.example")
+		t.Logf("%s: %d messages; the first run, stopped after its first mail, had mailed %d when it exited, the second %d", d.engine,
+			len(messages), first, len(sink.Mails())-first)
 	})
 }
