@@ -122,6 +122,9 @@ func (db *DB) backupSQLite(ctx context.Context, file string) (map[string]TableSu
 		return nil, err
 	}
 	defer src.Close()
+	if err := createPrivate(file); err != nil {
+		return nil, err
+	}
 	if _, err := src.ExecContext(ctx, `VACUUM INTO ?`, file); err != nil {
 		return nil, fmt.Errorf("vacuum into: %w", err)
 	}
@@ -169,6 +172,9 @@ func (db *DB) backupPostgres(ctx context.Context, file string) (map[string]Table
 	}
 	sums, err := tableSums(ctx, tx, Postgres)
 	if err != nil {
+		return nil, err
+	}
+	if err := createPrivate(file); err != nil {
 		return nil, err
 	}
 	if err := runPGTool(ctx, dump, db.url, "--format=custom", "--snapshot="+snapshot, "--file="+file); err != nil {
@@ -258,6 +264,9 @@ func restoreSQLite(ctx context.Context, file string, target RestoreTarget) (map[
 		return nil, err
 	}
 	defer src.Close()
+	if err := createPrivate(tmp); err != nil {
+		return nil, fmt.Errorf("storage: restore: %w", err)
+	}
 	if _, err := src.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
 		os.Remove(tmp)
 		return nil, fmt.Errorf("storage: restore: vacuum into: %w", err)
@@ -500,6 +509,16 @@ func fileSHA256(path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// createPrivate creates the empty file VACUUM INTO fills (it accepts an
+// empty one), readable by the owner only: it will hold student data.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 func writeSynced(path string, b []byte) error {

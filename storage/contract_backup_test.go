@@ -31,6 +31,11 @@ func init() {
 		if onDisk.FileSHA256 != m.FileSHA256 || len(onDisk.Tables) != len(m.Tables) || onDisk.Engine != c.engine {
 			t.Errorf("manifest on disk %+v differs from the returned one", onDisk)
 		}
+		if fi, err := os.Stat(filepath.Join(dir, m.File)); err != nil {
+			t.Error(err)
+		} else if fi.Mode().Perm() != 0o600 {
+			t.Errorf("backup file mode %v, want 0600 (it holds student data)", fi.Mode().Perm())
+		}
 		if _, err := c.db.Backup(t.Context(), dir); err == nil {
 			t.Error("a second Backup into the same directory succeeded, want a refusal")
 		}
