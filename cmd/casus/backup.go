@@ -102,12 +102,7 @@ func listBackups(dir string) ([]string, error) {
 // forever. It returns when ctx ends; a failed backup is logged and tried
 // again at the next interval.
 func scheduleBackups(ctx context.Context, store *storage.DB, dir string, every time.Duration, keep int, logger *slog.Logger) {
-	next := time.Now()
-	if backups, err := listBackups(dir); err == nil && len(backups) > 0 {
-		if last, err := time.Parse(backupStamp, strings.TrimPrefix(backups[len(backups)-1], backupPrefix)); err == nil {
-			next = last.Add(every)
-		}
-	}
+	next := firstBackupDue(dir, every, time.Now())
 	for {
 		select {
 		case <-ctx.Done():
@@ -126,6 +121,20 @@ func scheduleBackups(ctx context.Context, store *storage.DB, dir string, every t
 		}
 		next = start.Add(every)
 	}
+}
+
+// firstBackupDue is when the first scheduled backup is due: one interval
+// after the newest complete backup in dir, or now when there is none.
+func firstBackupDue(dir string, every time.Duration, now time.Time) time.Time {
+	backups, err := listBackups(dir)
+	if err != nil || len(backups) == 0 {
+		return now
+	}
+	last, err := time.Parse(backupStamp, strings.TrimPrefix(backups[len(backups)-1], backupPrefix))
+	if err != nil {
+		return now
+	}
+	return last.Add(every)
 }
 
 func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {

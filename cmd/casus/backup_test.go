@@ -264,3 +264,36 @@ func TestServeScheduledBackups(t *testing.T) {
 		t.Logf("%s: %d scheduled backups written, %d kept", d.engine, len(all), len(kept))
 	})
 }
+
+// TestFirstBackupDue: after a restart the first scheduled backup is due one
+// interval after the newest complete backup, not at once and not a full
+// interval after the start; partial or foreign directories do not count.
+func TestFirstBackupDue(t *testing.T) {
+	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	dir := t.TempDir()
+	if got := firstBackupDue(filepath.Join(dir, "missing"), time.Hour, now); !got.Equal(now) {
+		t.Errorf("without a backup directory: due %v, want now", got)
+	}
+	mk := func(name string, complete bool) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Join(dir, name), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if complete {
+			if err := os.WriteFile(filepath.Join(dir, name, storage.ManifestFile), []byte("{}"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	mk(backupPrefix+now.Add(-3*time.Hour).Format(backupStamp), true)
+	mk(backupPrefix+now.Add(-30*time.Minute).Format(backupStamp), true)
+	mk(backupPrefix+now.Add(-time.Minute).Format(backupStamp), false) // cut off: no manifest
+	mk(backupPrefix+"latest", true)
+	mk("."+backupPrefix+now.Format(backupStamp)+".partial", false)
+	if got, want := firstBackupDue(dir, time.Hour, now), now.Add(30*time.Minute); !got.Equal(want) {
+		t.Errorf("due %v, want %v (an hour after the newest complete backup)", got, want)
+	}
+	if got, want := firstBackupDue(dir, 10*time.Minute, now), now.Add(-20*time.Minute); !got.Equal(want) {
+		t.Errorf("overdue: due %v, want %v (in the past: at once)", got, want)
+	}
+}
