@@ -99,9 +99,13 @@ func init() {
 			!got.RespondedAt.Equal(contractEpoch) {
 			t.Errorf("after the response: %+v", got)
 		}
-		err := updateErrC(t, c, func(ctx context.Context, tx *storage.Tx) error { return tx.RespondSignal(ctx, sg.ID, "Tweede", w.admin.ID) })
+		err := updateErrC(t, c, func(ctx context.Context, tx *storage.Tx) error {
+			return tx.RespondSignal(ctx, sg.ID, "Tweede", w.admin.ID)
+		})
 		wantCode(t, err, casus.ECONFLICT)
-		err = updateErrC(t, c, func(ctx context.Context, tx *storage.Tx) error { return tx.RespondSignal(ctx, casus.NewID(), "x", w.admin.ID) })
+		err = updateErrC(t, c, func(ctx context.Context, tx *storage.Tx) error {
+			return tx.RespondSignal(ctx, casus.NewID(), "x", w.admin.ID)
+		})
 		wantCode(t, err, casus.ENOTFOUND)
 	})
 

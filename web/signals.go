@@ -113,4 +113,3 @@ func (s *Server) handleSignalClose(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/signals?done=closed", http.StatusSeeOther)
 }
-
