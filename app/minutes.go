@@ -132,14 +132,7 @@ func (s *Service) SaveAttendance(ctx context.Context, a Actor, meetingID string,
 	errs casus.ValidationErrors) error {
 	u := a.User
 	return s.db.Update(ctx, func(tx *storage.Tx) error {
-		m, members, err := agendaMeeting(ctx, tx, meetingID, u)
-		if err != nil {
-			return err
-		}
-		if !casus.CanWriteDiscussion(u, members) {
-			return &casus.Error{Code: casus.EFORBIDDEN, Key: "discussion.not_writer"}
-		}
-		final, err := tx.MinutesFinal(ctx, m.ID)
+		m, members, final, err := minutesWriter(ctx, tx, meetingID, u)
 		if err != nil {
 			return err
 		}
@@ -215,6 +208,21 @@ func minutesItems(l *listing, members []casus.TeamMember, items []casus.AgendaIt
 	return nil
 }
 
+// minutesWriter opens the meeting for one who writes its minutes: a
+// member who is its chair or minute taker (else forbidden), with the
+// team's members and when the minutes were made final (zero: not yet).
+func minutesWriter(ctx context.Context, tx *storage.Tx, meetingID string, u casus.User) (casus.Meeting, []casus.TeamMember, time.Time, error) {
+	m, members, err := agendaMeeting(ctx, tx, meetingID, u)
+	if err != nil {
+		return m, nil, time.Time{}, err
+	}
+	if !casus.CanWriteDiscussion(u, members) {
+		return m, nil, time.Time{}, &casus.Error{Code: casus.EFORBIDDEN, Key: "discussion.not_writer"}
+	}
+	final, err := tx.MinutesFinal(ctx, m.ID)
+	return m, members, final, err
+}
+
 // FinaliseMinutes makes the minutes final, for the chair or the minute
 // taker, and tells each attendee once that they are ready; the message
 // names no student. Not before the meeting's day, and not while an item is
@@ -223,14 +231,7 @@ func minutesItems(l *listing, members []casus.TeamMember, items []casus.AgendaIt
 func (s *Service) FinaliseMinutes(ctx context.Context, a Actor, meetingID string) error {
 	u := a.User
 	return s.db.Update(ctx, func(tx *storage.Tx) error {
-		m, members, err := agendaMeeting(ctx, tx, meetingID, u)
-		if err != nil {
-			return err
-		}
-		if !casus.CanWriteDiscussion(u, members) {
-			return &casus.Error{Code: casus.EFORBIDDEN, Key: "discussion.not_writer"}
-		}
-		final, err := tx.MinutesFinal(ctx, m.ID)
+		m, _, final, err := minutesWriter(ctx, tx, meetingID, u)
 		if err != nil || !final.IsZero() {
 			return err
 		}
