@@ -24,6 +24,8 @@ const (
 	SecSessionsEnded          SecurityEventKind = "sessions.ended" // "log out everywhere"
 	SecSettingsChanged        SecurityEventKind = "settings.changed"
 	SecRetentionChanged       SecurityEventKind = "retention.changed"
+	SecAPITokenIssued         SecurityEventKind = "api_token.issued"
+	SecAPITokenRevoked        SecurityEventKind = "api_token.revoked"
 )
 
 // SecurityEventKinds lists every kind, in the order the security-event log
@@ -32,7 +34,7 @@ var SecurityEventKinds = []SecurityEventKind{
 	SecLoginSucceeded, SecLoginFailed, SecLoginLocked, Sec2FAEnrolled, Sec2FARemoved,
 	SecAccountCreated, SecRolesChanged, SecAccountDeactivated,
 	SecPasswordResetStarted, SecPasswordResetCompleted, SecPasswordChanged,
-	SecSessionsEnded, SecSettingsChanged, SecRetentionChanged,
+	SecSessionsEnded, SecSettingsChanged, SecRetentionChanged, SecAPITokenIssued, SecAPITokenRevoked,
 }
 
 // SecurityEvent is one line of the security-event log: who (the actor) did

@@ -53,7 +53,10 @@ func init() {
 			wantCode(t, err, casus.ENOTFOUND)
 		})
 		t.Run("RevokedStillFound", func(t *testing.T) {
-			update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { _, err := tx.RevokeAPIToken(ctx, tok.ID, c.w.admin.ID); return err })
+			update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+				_, err := tx.RevokeAPIToken(ctx, tok.ID, c.w.admin.ID)
+				return err
+			})
 			got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (casus.APIToken, error) { return tx.APITokenByHash(ctx, hash) })
 			if got.RevokedAt.IsZero() || got.InForce(c.clock.Now()) {
 				t.Errorf("revoked token read back as %+v: storage must report the revocation", got)
@@ -87,7 +90,10 @@ func init() {
 			t.Errorf("revoked = %+v, want revoked now", got)
 		}
 		revoke := func(id string) error {
-			return updateErrC(t, c, func(ctx context.Context, tx *storage.Tx) error { _, err := tx.RevokeAPIToken(ctx, id, c.w.admin.ID); return err })
+			return updateErrC(t, c, func(ctx context.Context, tx *storage.Tx) error {
+				_, err := tx.RevokeAPIToken(ctx, id, c.w.admin.ID)
+				return err
+			})
 		}
 		t.Run("Twice/ErrNotFound", func(t *testing.T) { wantCode(t, revoke(tok.ID), casus.ENOTFOUND) })
 		t.Run("Unknown/ErrNotFound", func(t *testing.T) { wantCode(t, revoke(casus.NewID()), casus.ENOTFOUND) })
