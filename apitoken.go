@@ -22,10 +22,12 @@ const (
 	ScopeMeetingsRead Scope = "meetings:read" // the teams' coming meetings (no student data)
 	ScopeActionsRead  Scope = "actions:read"  // the account's own actions (task list)
 	ScopeActionsWrite Scope = "actions:write" // report progress on those actions
+	ScopeChangesRead  Scope = "changes:read"  // the change feed: which students' data changed, of those the account may open
 )
 
 // Scopes lists every scope, in the order the beheerder's form shows them.
-var Scopes = []Scope{ScopeStudentsRead, ScopeCasesRead, ScopeTeamsRead, ScopeMeetingsRead, ScopeActionsRead, ScopeActionsWrite}
+var Scopes = []Scope{ScopeStudentsRead, ScopeCasesRead, ScopeTeamsRead, ScopeMeetingsRead, ScopeActionsRead, ScopeActionsWrite,
+	ScopeChangesRead}
 
 // Valid reports whether s is a known scope.
 func (s Scope) Valid() bool { return slices.Contains(Scopes, s) }

@@ -100,3 +100,58 @@ func init() {
 		t.Run("Malformed/ErrNotFound", func(t *testing.T) { wantCode(t, revoke("not-an-id"), casus.ENOTFOUND) })
 	})
 }
+
+func init() {
+	contracts.add("ChangesSince", func(t *testing.T, c *contract) {
+		w := c.w
+		log := func(action casus.AccessAction, outcome casus.Outcome, student, kind string) casus.AccessEntry {
+			e := casus.AccessEntry{UserID: w.coordinator.ID, UserName: w.coordinator.Name, Role: casus.RoleCoordinator,
+				Relation: casus.RelCoordinator, StudentID: student, ObjectKind: kind, ObjectID: casus.NewID(), Action: action,
+				Purpose: "test", Outcome: outcome, Basis: casus.BasisTeam}
+			update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.LogAccess(ctx, &e) })
+			return e
+		}
+		start := log(casus.ActRead, casus.OutcomeGranted, w.sanne.ID, "student") // the poller's starting point
+		created := log(casus.ActCreate, casus.OutcomeGranted, w.sanne.ID, "action")
+		log(casus.ActRead, casus.OutcomeGranted, w.sanne.ID, "student")
+		log(casus.ActChange, casus.OutcomeDenied, w.sanne.ID, "action")
+		log(casus.ActChange, casus.OutcomeGranted, "", "settings")
+		changed := log(casus.ActChange, casus.OutcomeGranted, w.sanne.ID, "case")
+		since := func(after int64, scan int) ([]storage.Change, int64) {
+			var cs []storage.Change
+			var last int64
+			err := viewErrC(t, c, func(ctx context.Context, tx *storage.Tx) (err error) {
+				cs, last, err = tx.ChangesSince(ctx, after, scan)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Other cases share the database: keep this case's student.
+			var mine []storage.Change
+			for _, x := range cs {
+				if x.StudentID == w.sanne.ID {
+					mine = append(mine, x)
+				}
+			}
+			return mine, last
+		}
+		cs, last := since(start.Seq, 100)
+		if len(cs) != 2 || cs[0].Seq != created.Seq || cs[0].Action != casus.ActCreate || cs[0].ObjectKind != "action" ||
+			cs[0].ObjectID != created.ObjectID || !cs[0].At.Equal(created.At) || cs[1].Seq != changed.Seq || last < changed.Seq {
+			t.Errorf("ChangesSince = %+v, last %d; want the granted create and change only, last ≥ %d", cs, last, changed.Seq)
+		}
+		t.Run("ScanWindow", func(t *testing.T) {
+			cs, last := since(start.Seq, 2)
+			if len(cs) != 1 || cs[0].Seq != created.Seq || last != start.Seq+2 {
+				t.Errorf("window of 2 = %+v, last %d; want the create, last %d", cs, last, start.Seq+2)
+			}
+		})
+		t.Run("NothingAfter", func(t *testing.T) {
+			cs, last := since(1<<50, 10)
+			if len(cs) != 0 || last != 1<<50 {
+				t.Errorf("after the end = %+v, last %d; want nothing and the same cursor", cs, last)
+			}
+		})
+	})
+}

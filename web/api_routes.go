@@ -44,6 +44,11 @@ func (s *Server) apiRouteTable() []APIRoute {
 		{Pattern: "PATCH " + APIPrefix + "/actions/{id}", Scope: casus.ScopeActionsWrite, Object: "action",
 			Summary: "Report progress on an action; If-Match with the ETag of the version read is required",
 			In:      APIActionProgress{}, Out: APIAction{}, handle: s.apiActionUpdate},
+		{Pattern: "GET " + APIPrefix + "/changes", Scope: casus.ScopeChangesRead,
+			Summary: "What changed after the cursor, of the students the account may open; poll with since=next_cursor",
+			Query: []apiParam{{Name: "since", Description: "next_cursor of the previous call; 0 or absent: from the start of the kept log"},
+				{Name: "limit", Description: "at most this many changes, 1–500 (100)", Type: "integer"}},
+			Out: APIChangeList{}, handle: s.apiChanges},
 	}
 }
 
@@ -157,6 +162,62 @@ type APIActionList struct {
 type APIActionProgress struct {
 	Status string `json:"status"` // open, in_progress, done or cancelled
 	Note   string `json:"note,omitempty"`
+}
+
+// APIChange is one change to a student's data: what kind of record (as the
+// access log names it), created or changed, when. Read the record itself
+// for its content.
+type APIChange struct {
+	Cursor    string    `json:"cursor"`
+	At        time.Time `json:"at"`
+	StudentID string    `json:"student_id"`
+	Kind      string    `json:"kind"`
+	ObjectID  string    `json:"object_id,omitempty"`
+	Change    string    `json:"change"` // create or change
+}
+
+// APIChangeList is a page of the change feed; next_cursor is always set:
+// ask from there next time.
+type APIChangeList struct {
+	Items      []APIChange `json:"items"`
+	NextCursor string      `json:"next_cursor"`
+}
+
+// apiChanges is the change feed.
+func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request, c *apiCall) {
+	q := r.URL.Query()
+	var errs casus.ValidationErrors
+	var since int64
+	limit := 100
+	if v := q.Get("since"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			errs = append(errs, casus.FieldError("since", "api.error.cursor", nil))
+		}
+		since = n
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			errs = append(errs, casus.FieldError("limit", "api.error.limit_changes", nil))
+		}
+		limit = n
+	}
+	if len(errs) > 0 {
+		s.apiProblem(w, r, errs)
+		return
+	}
+	feed, err := s.app.Changes(r.Context(), c.actor, since, limit)
+	if err != nil {
+		s.apiProblem(w, r, err)
+		return
+	}
+	out := APIChangeList{Items: []APIChange{}, NextCursor: strconv.FormatInt(feed.Next, 10)}
+	for _, ch := range feed.Changes {
+		out.Items = append(out.Items, APIChange{Cursor: strconv.FormatInt(ch.Seq, 10), At: ch.At, StudentID: ch.StudentID,
+			Kind: ch.ObjectKind, ObjectID: ch.ObjectID, Change: string(ch.Action)})
+	}
+	s.apiJSON(w, r, out, "")
 }
 
 func day(t time.Time) string {

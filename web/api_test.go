@@ -166,6 +166,10 @@ func apiMatrix() map[string][]apiCell {
 			patch("coord-all", progress, "", http.StatusPreconditionRequired, false),
 			patch("coord-all", `{"status":"nope"}`, `"v1"`, badS, false),
 			patch("coord-all", `{"status":"done","extra":1}`, `"v1"`, badS, false)),
+		"GET " + p + "/changes": cells(p+"/changes", "",
+			c("coord-read", p+"/changes", forbid, true), c("coord-all", p+"/changes?since=0", okS, false),
+			c("police-all", p+"/changes", okS, false), c("beheer-all", p+"/changes", forbid, false),
+			c("coord-all", p+"/changes?since=-1", badS, false), c("coord-all", p+"/changes?limit=501", badS, false)),
 	}
 }
 
@@ -508,5 +512,86 @@ func apiTokensMatrix() map[string][]cell {
 		"GET /admin/api-tokens":              admin("/admin/api-tokens", nil, ok),
 		"POST /admin/api-tokens":             admin("/admin/api-tokens", url.Values{"name": {""}}, bad),
 		"POST /admin/api-tokens/{id}/revoke": admin("/admin/api-tokens/{unknown}/revoke", url.Values{}, notFound),
+	}
+}
+
+// changesFeed is a page of the change feed as a client reads it.
+type changesFeed struct {
+	Items []struct {
+		StudentID string `json:"student_id"`
+		Kind      string `json:"kind"`
+		ObjectID  string `json:"object_id"`
+		Change    string `json:"change"`
+	} `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// drainChanges polls the feed from since until a call brings nothing new,
+// and returns what came and where to go on from.
+func drainChanges(t *testing.T, env *webtest.Env, secret, since string) (changesFeed, string) {
+	t.Helper()
+	var all changesFeed
+	for range 100 {
+		res := apiCall(t, env, nil, http.MethodGet, "/api/v1/changes?since="+since, secret, "")
+		var page changesFeed
+		if res.Status != http.StatusOK || json.Unmarshal(res.Body, &page) != nil || page.NextCursor == "" {
+			t.Fatalf("changes since %s: %d %s", since, res.Status, res.Body)
+		}
+		all.Items = append(all.Items, page.Items...)
+		if page.NextCursor == since && len(page.Items) == 0 {
+			return all, since
+		}
+		since = page.NextCursor
+	}
+	t.Fatal("the change feed does not end")
+	return all, since
+}
+
+// TestAPIChangeFeed: a change made through the API shows in the feed of a
+// token whose account may open the student, once, logged under its name;
+// not in the feed of a token whose account may not.
+func TestAPIChangeFeed(t *testing.T) {
+	t.Parallel()
+	for _, engine := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := webtest.Start(t, engine, webtest.Options{})
+			admin := env.NewClient()
+			admin.Login(demo.UserAdmin)
+			feed := issueToken(t, env, admin, "Feed", demo.UserCoordinator, in30Days(env), casus.ScopeChangesRead)
+			// The IB'er of a primary school: staff, no relation to Lotte.
+			other := issueToken(t, env, admin, "Basisschool", demo.UserIB, in30Days(env), casus.ScopeChangesRead)
+			writer := issueToken(t, env, admin, "Schrijver", demo.UserCoordinator, in30Days(env), casus.ScopeActionsWrite)
+			action := actionMatrixIDs(t, env)["{action:lotte}"]
+			lotte := env.StudentID(demo.LotteNumber)
+			_, from := drainChanges(t, env, feed, "0")
+			_, otherFrom := drainChanges(t, env, other, "0")
+			res := apiCall(t, env, nil, http.MethodPatch, "/api/v1/actions/"+action, writer, `{"status":"done"}`, "If-Match", `"v1"`)
+			if res.Status != http.StatusOK {
+				t.Fatalf("write: %d %s", res.Status, res.Body)
+			}
+			got, next := drainChanges(t, env, feed, from)
+			n := 0
+			for _, it := range got.Items {
+				if it.StudentID == lotte && it.Kind == "action" && it.ObjectID == action && it.Change == "change" {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("the coordinator's feed shows the action's change %d times, want once: %+v", n, got.Items)
+			}
+			if again, _ := drainChanges(t, env, feed, next); len(again.Items) != 0 {
+				t.Errorf("polling from next_cursor again brings %d old changes", len(again.Items))
+			}
+			seen, _ := drainChanges(t, env, other, otherFrom)
+			for _, it := range seen.Items {
+				if it.StudentID == lotte {
+					t.Errorf("the feed of a token whose account may not open Lotte shows her change: %+v", it)
+				}
+			}
+			if env.Count(`SELECT COUNT(*) FROM access_log WHERE user_name = 'API: Feed' AND purpose = 'change feed' AND student_id = $1
+				AND outcome = 'granted'`, lotte) != 1 {
+				t.Error("the feed's row about Lotte is not in the access log under the token's name, once")
+			}
+		})
 	}
 }
