@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -25,7 +26,8 @@ import (
 // its Dutch name, and filters it by one kind. The events come from the real
 // flows (account created, roles changed and deactivated in the browser,
 // reset started and completed in the browser with two-factor removed, two-factor
-// set up, password changed, log out everywhere, settings and retention
+// set up, password changed, log out everywhere, an API token issued and
+// revoked, settings and retention
 // changed); the login events, whose flows are in login.go, are written
 // through storage. axe-core finds no violation on any page on the way.
 func TestBrowserSecurityEventLog(t *testing.T) {
@@ -53,6 +55,13 @@ func TestBrowserSecurityEventLog(t *testing.T) {
 			admin.Login(demo.UserAdmin)
 			must("create account", admin.Post("/admin/users", url.Values{"name": {"Nieuwe Collega"}, "email": {"nieuw@school.nl"},
 				"role": {"mentor"}, "discipline": {"docent"}, "password": {"een-goed-wachtwoord-2026"}}))
+			issued := admin.Post("/admin/api-tokens", url.Values{"name": {"Koppeling"}, "user": {env.UserID(demo.UserCoordinator)},
+				"scopes": {string(casus.ScopeStudentsRead)}, "last_day": {env.Clock.Now().In(casus.Amsterdam).AddDate(0, 0, 30).Format(time.DateOnly)}})
+			var tokenID string
+			if err := env.SQL().QueryRow(`SELECT CAST(id AS TEXT) FROM api_tokens WHERE name = 'Koppeling'`).Scan(&tokenID); issued.Status != http.StatusOK || err != nil {
+				t.Fatalf("issue api token: %d, %v", issued.Status, err)
+			}
+			must("revoke api token", admin.Post("/admin/api-tokens/"+tokenID+"/revoke", url.Values{}))
 			must("settings", admin.Post("/admin/settings", url.Values{"require_2fa_all": {"on"}}))
 			form := url.Values{"access_log_months": {"48"}}
 			rows, err := env.DB.ReadSQL().Query(`SELECT CAST(id AS TEXT) FROM schools`)

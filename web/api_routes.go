@@ -418,12 +418,10 @@ func (s *Server) apiActionUpdate(w http.ResponseWriter, r *http.Request, c *apiC
 	if !utf8.ValidString(in.Note) || utf8.RuneCountInString(in.Note) > 2000 {
 		errs = append(errs, casus.FieldError("note", "error.too_long", map[string]any{"Max": 2000}))
 	}
-	if len(errs) > 0 {
-		s.apiProblem(w, r, errs)
-		return
-	}
+	// The use case decides first: a token whose account may not report on
+	// the action gets 404 whatever it sent; the refusal is logged.
 	err = s.app.UpdateAction(r.Context(), c.actor, app.ActionProgress{ActionID: r.PathValue("id"), Status: casus.ActionStatus(in.Status),
-		Note: in.Note, Version: version}, nil)
+		Note: in.Note, Version: version}, errs)
 	if err != nil {
 		s.apiProblem(w, r, err)
 		return
