@@ -55,6 +55,10 @@ type APIToken struct {
 // not expired.
 func (t APIToken) InForce(now time.Time) bool { return t.RevokedAt.IsZero() && now.Before(t.ExpiresAt) }
 
+// LastDay is the last day the token works, in Dutch time (as a time in
+// Amsterdam on that day): the day before it expires at midnight.
+func (t APIToken) LastDay() time.Time { return t.ExpiresAt.Add(-time.Nanosecond).In(Amsterdam) }
+
 // Allows reports whether the token's scopes name s.
 func (t APIToken) Allows(s Scope) bool { return slices.Contains(t.Scopes, s) }
 

@@ -79,3 +79,10 @@ func TestParseScopes(t *testing.T) {
 		t.Errorf("ParseScopes(%q …) = %v: want the two scopes once, unknown words dropped", tok.ScopeList(), got)
 	}
 }
+
+func TestAPITokenLastDay(t *testing.T) {
+	tok := casus.APIToken{ExpiresAt: time.Date(2027, 1, 6, 23, 0, 0, 0, time.UTC)} // 7 January, 00:00 in Amsterdam
+	if d := tok.LastDay(); d.Day() != 6 || d.Month() != time.January {
+		t.Errorf("LastDay = %v, want 6 January", d)
+	}
+}

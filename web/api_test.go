@@ -59,7 +59,7 @@ func apiCall(t *testing.T, env *webtest.Env, cl *http.Client, method, path, secr
 	return apiResponse{Status: res.StatusCode, Header: res.Header, Body: b}
 }
 
-var apiSecretRe = regexp.MustCompile(`<code id="api-secret">([^<]+)</code>`)
+var apiSecretRe = regexp.MustCompile(`<code class="casus-secret" id="api-secret">([^<]+)</code>`)
 
 // issueToken makes a token through the beheerder's page, as a beheerder
 // would, and returns its secret from the answer.
