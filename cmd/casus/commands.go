@@ -10,6 +10,7 @@ import (
 	"net/http"
 	netmail "net/mail"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +43,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	smtpURL := f.secret("smtp-url", "SMTP server for e-mail: smtp://user:password@host:587 (STARTTLS), smtps://user:password@host:465, or smtp://host:25?tls=none for a local relay; empty (and --demo) keeps mail in the outbox at /outbox")
 	mailFrom := f.str("mail-from", "", "sender of e-mail, e.g. 'Casus <casus@school.nl>'; required with --smtp-url")
 	checkpointDir := f.str("audit-checkpoint-dir", "", "directory for the hourly signed checkpoints of the audit logs, outside the database (e.g. a mount that is backed up elsewhere); empty writes none")
+	apiRate := f.str("api-rate-limit", "600", "calls one API token may make per minute on this instance")
 	baseURL := f.str("base-url", "", "address users reach Casus at, for the links in e-mail, e.g. https://casus.school.nl (default http:// and --addr)")
 	if err := f.Parse(args); err != nil {
 		return err
@@ -49,6 +51,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
+	}
+	apiRateLimit, err := strconv.Atoi(*apiRate)
+	if err != nil || apiRateLimit < 1 {
+		return fmt.Errorf("--api-rate-limit: want a whole number of calls per minute, at least 1")
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 	key, err := db.key()
@@ -93,7 +99,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	defer runner.Stop(context.WithoutCancel(ctx)) // waits for running jobs; before store.Close
 	_, outbox := mc.Mailer.(mail.Outbox)
 	cfg := web.Config{DB: store, Logger: logger, DemoMode: *withDemo, Outbox: outbox, IdleTimeout: *idle, Lifetime: *lifetime,
-		Throttle: auth.DefaultThrottle(subkey(key, "throttle"))}
+		Throttle: auth.DefaultThrottle(subkey(key, "throttle")), APIRateLimit: apiRateLimit}
 	if cfg.Sealer, err = auth.NewSealer(subkey(key, "seal")); err != nil {
 		return err
 	}
