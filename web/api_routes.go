@@ -37,7 +37,9 @@ func (s *Server) apiRouteTable() []APIRoute {
 			Summary: "A care team with its members", Out: APITeam{}, handle: s.apiTeam},
 		{Pattern: "GET " + APIPrefix + "/teams/{id}/meetings", Scope: casus.ScopeMeetingsRead, Object: "team",
 			Summary: "A care team's coming meetings", Out: APIMeetingList{}, handle: s.apiMeetings},
-		{Pattern: "GET " + APIPrefix + "/actions", Scope: casus.ScopeActionsRead, Summary: "The account's actions still to be done",
+		{Pattern: "GET " + APIPrefix + "/actions", Scope: casus.ScopeActionsRead, Summary: "The account's actions still to be done, soonest due first",
+			Query: []apiParam{{Name: "cursor", Description: "next_cursor of the previous page"},
+				{Name: "limit", Description: "page size, 1–100 (50)", Type: "integer"}},
 			Out: APIActionList{}, handle: s.apiActions},
 		{Pattern: "GET " + APIPrefix + "/actions/{id}", Scope: casus.ScopeActionsRead, Object: "action",
 			Summary: "One action of the account (or of a team it chairs); the ETag is its version", Out: APIAction{}, handle: s.apiAction},
@@ -153,9 +155,11 @@ type APIAction struct {
 	Version     int    `json:"version"`
 }
 
-// APIActionList is the account's actions.
+// APIActionList is a page of the account's actions; next_cursor is absent
+// on the last.
 type APIActionList struct {
-	Items []APIAction `json:"items"`
+	Items      []APIAction `json:"items"`
+	NextCursor string      `json:"next_cursor,omitempty"`
 }
 
 // APIActionProgress is a report on an action: its new status and a note.
@@ -285,13 +289,7 @@ func (s *Server) apiStudents(w http.ResponseWriter, r *http.Request, c *apiCall)
 	for _, row := range list.Rows {
 		page.Items = append(page.Items, apiStudentOf(row.Student, row.Anonymous, ""))
 	}
-	if page.NextCursor != "" {
-		next := *r.URL
-		v := next.Query()
-		v.Set("cursor", page.NextCursor)
-		next.RawQuery = v.Encode()
-		w.Header().Set("Link", "<"+next.RequestURI()+`>; rel="next"`)
-	}
+	setNextLink(w, r, page.NextCursor)
 	s.apiJSON(w, r, page, "")
 }
 
@@ -380,16 +378,48 @@ func apiActionOf(a casus.Action) APIAction {
 func actionETag(version int) string { return `"v` + strconv.Itoa(version) + `"` }
 
 func (s *Server) apiActions(w http.ResponseWriter, r *http.Request, c *apiCall) {
-	rows, err := s.app.TaskList(r.Context(), c.actor)
+	limit, ok := s.apiLimitParam(w, r, 50, 100)
+	if !ok {
+		return
+	}
+	rows, next, err := s.app.TaskPage(r.Context(), c.actor, r.URL.Query().Get("cursor"), limit)
 	if err != nil {
 		s.apiProblem(w, r, err)
 		return
 	}
-	out := APIActionList{Items: []APIAction{}}
+	out := APIActionList{Items: []APIAction{}, NextCursor: next}
 	for _, row := range rows {
 		out.Items = append(out.Items, apiActionOf(row.Action))
 	}
+	setNextLink(w, r, next)
 	s.apiJSON(w, r, out, "")
+}
+
+// apiLimitParam reads the query's page size, def when absent, 1–max; a bad
+// one is answered with a problem and ok false.
+func (s *Server) apiLimitParam(w http.ResponseWriter, r *http.Request, def, max int) (int, bool) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return def, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		s.apiProblem(w, r, casus.ValidationErrors{casus.FieldError("limit", "api.error.limit", nil)})
+		return 0, false
+	}
+	return n, true
+}
+
+// setNextLink points the Link header at the next page, cursor next.
+func setNextLink(w http.ResponseWriter, r *http.Request, next string) {
+	if next == "" {
+		return
+	}
+	u := *r.URL
+	v := u.Query()
+	v.Set("cursor", next)
+	u.RawQuery = v.Encode()
+	w.Header().Set("Link", "<"+u.RequestURI()+`>; rel="next"`)
 }
 
 func (s *Server) apiAction(w http.ResponseWriter, r *http.Request, c *apiCall) {

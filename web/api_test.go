@@ -155,7 +155,8 @@ func apiMatrix() map[string][]apiCell {
 			c("coord-all", p+"/teams/{unknown}/meetings", nf, false)),
 		"GET " + p + "/actions": cells(p+"/actions", "",
 			c("coord-read", p+"/actions", forbid, true), c("coord-all", p+"/actions", okS, false),
-			c("beheer-all", p+"/actions", forbid, false)),
+			c("beheer-all", p+"/actions", forbid, false),
+			c("coord-all", p+"/actions?cursor=nonsense", badS, false), c("coord-all", p+"/actions?limit=0", badS, false)),
 		"GET " + p + "/actions/{id}": cells(action, "",
 			c("coord-read", action, forbid, true), c("coord-all", action, okS, false),
 			c("mentor-all", action, nf, true), c("police-all", action, nf, true)),
@@ -594,5 +595,62 @@ func TestAPIChangeFeed(t *testing.T) {
 				t.Error("the feed's row about Lotte is not in the access log under the token's name, once")
 			}
 		})
+	}
+}
+
+// TestAPIActionsPagination: following next_cursor walks the account's
+// actions once each, soonest due first, and only the rows of a page are in
+// the access log.
+func TestAPIActionsPagination(t *testing.T) {
+	t.Parallel()
+	env := webtest.Start(t, "sqlite", webtest.Options{})
+	admin := env.NewClient()
+	admin.Login(demo.UserAdmin)
+	first := actionMatrixIDs(t, env)["{action:lotte}"] // the GGD's, due 2030
+	for range 3 {
+		actionMatrixIDs(t, env)
+	}
+	secret := issueToken(t, env, admin, "Taken", demo.UserGGD, in30Days(env), casus.ScopeActionsRead)
+	all := apiCall(t, env, nil, http.MethodGet, "/api/v1/actions?limit=100", secret, "")
+	var whole struct {
+		Items []struct {
+			ID    string `json:"id"`
+			DueOn string `json:"due_on"`
+		} `json:"items"`
+	}
+	if all.Status != http.StatusOK || json.Unmarshal(all.Body, &whole) != nil || len(whole.Items) < 4 {
+		t.Fatalf("all actions: %d %s", all.Status, all.Body)
+	}
+	logged := env.Count(`SELECT COUNT(*) FROM access_log WHERE user_name = 'API: Taken' AND purpose = 'task list'`)
+	var walked []string
+	path := "/api/v1/actions?limit=1"
+	for path != "" && len(walked) < 50 {
+		res := apiCall(t, env, nil, http.MethodGet, path, secret, "")
+		var page struct {
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+			NextCursor string `json:"next_cursor"`
+		}
+		if res.Status != http.StatusOK || json.Unmarshal(res.Body, &page) != nil || len(page.Items) > 1 {
+			t.Fatalf("%s: %d %s", path, res.Status, res.Body)
+		}
+		for _, it := range page.Items {
+			walked = append(walked, it.ID)
+		}
+		path = ""
+		if page.NextCursor != "" {
+			path = "/api/v1/actions?limit=1&cursor=" + url.QueryEscape(page.NextCursor)
+		}
+	}
+	want := make([]string, len(whole.Items))
+	for i, it := range whole.Items {
+		want[i] = it.ID
+	}
+	if !slices.Equal(walked, want) || !slices.Contains(walked, first) {
+		t.Errorf("walked %v, want %v", walked, want)
+	}
+	if n := env.Count(`SELECT COUNT(*) FROM access_log WHERE user_name = 'API: Taken' AND purpose = 'task list'`) - logged; n != len(want) {
+		t.Errorf("%d rows logged while walking %d actions one by one, want one per row shown", n, len(want))
 	}
 }
