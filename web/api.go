@@ -67,9 +67,19 @@ func (s *Server) APIRoutes() []APIRoute { return s.api }
 // apiHandler serves /api/: its own mux, its own headers, no session.
 func (s *Server) apiHandler() http.Handler {
 	mux := http.NewServeMux()
+	allow := map[string][]string{}
 	for i := range s.api {
 		rt := &s.api[i]
 		mux.Handle(rt.Pattern, s.apiGuard(rt))
+		method, path, _ := strings.Cut(rt.Pattern, " ")
+		allow[path] = append(allow[path], method)
+	}
+	// Any other method on a known path: 405 as problem details, with Allow.
+	for path, methods := range allow {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", strings.Join(methods, ", "))
+			s.apiProblem(w, r, &casus.Error{Code: casus.EINVALID, Key: "api.error.method"})
+		})
 	}
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.apiProblem(w, r, casus.ErrNotFound)
@@ -179,6 +189,8 @@ func apiStatusFor(code string, err error) int {
 		return http.StatusPreconditionFailed
 	case code == casus.EINVALID && errors.As(err, &e) && e.Key == "api.error.if_match":
 		return http.StatusPreconditionRequired
+	case code == casus.EINVALID && errors.As(err, &e) && e.Key == "api.error.method":
+		return http.StatusMethodNotAllowed
 	}
 	return statusFor(code)
 }

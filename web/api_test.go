@@ -314,6 +314,22 @@ func apiMatrixIDs(t *testing.T, env *webtest.Env) map[string]string {
 	return ids
 }
 
+// TestAPIMethodNotAllowed: another method on a known path is 405 as
+// problem details, naming the methods that are allowed.
+func TestAPIMethodNotAllowed(t *testing.T) {
+	t.Parallel()
+	env := webtest.Start(t, "sqlite", webtest.Options{})
+	res := apiCall(t, env, nil, http.MethodDelete, "/api/v1/actions/"+casus.NewID(), "", "")
+	if res.Status != http.StatusMethodNotAllowed || res.Header.Get("Content-Type") != "application/problem+json" ||
+		res.Header.Get("Allow") != "GET, PATCH" {
+		t.Errorf("DELETE an action: %d %s, Allow %q", res.Status, res.Header.Get("Content-Type"), res.Header.Get("Allow"))
+	}
+	if res := apiCall(t, env, nil, http.MethodGet, "/api/v1/nothing", "", ""); res.Status != http.StatusNotFound ||
+		res.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("unknown path: %d %s", res.Status, res.Header.Get("Content-Type"))
+	}
+}
+
 // TestAPIStaleWrite: a write with the ETag read succeeds and moves the
 // ETag on; the same write with the old ETag is refused with 412 and writes
 // nothing; a read with the current ETag is 304.
