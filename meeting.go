@@ -138,6 +138,17 @@ type Meeting struct {
 	Duration time.Duration
 	Location string // a room or a video link
 	Status   MeetingStatus
+	SendDays int // working days before it its team sends the agenda; 0: AgendaSendDays
+}
+
+// AgendaDue returns the moment the meeting's agenda goes out (SendBy with
+// its team's days); an item added from then on is late.
+func (m Meeting) AgendaDue() time.Time {
+	days := m.SendDays
+	if days <= 0 {
+		days = AgendaSendDays
+	}
+	return SendBy(m.StartsAt, days)
 }
 
 // AgendaKind says why a case is on a meeting's agenda.
@@ -195,8 +206,11 @@ func MinutesReady(m Meeting, now time.Time, items []AgendaItem, discussed map[st
 }
 
 // AgendaSendDays is how many working days before a meeting its agenda goes
-// out by default (SPEC §3; configurable per team later).
+// out by default (SPEC §3); each team sets its own, from 1 to MaxSendDays.
 const AgendaSendDays = 5
+
+// MaxSendDays bounds a team's send-ahead days: two working weeks.
+const MaxSendDays = 10
 
 // SendBy returns the moment the agenda of a meeting starting at start goes
 // out: days working days before, at the start of that day (Amsterdam).
@@ -232,6 +246,7 @@ type Crisis struct {
 	CaseID     string
 	Kind       CrisisKind
 	OccurredAt time.Time
+	Happened   string // what happened, in the recorder's words
 	Called     string // who was called: people and organisations
 	Agreed     string // what was agreed
 	AgreedBy   string // who agreed it

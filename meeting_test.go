@@ -101,6 +101,20 @@ func TestSendBy(t *testing.T) {
 	}
 }
 
+// TestAgendaDue: a team that sends its agenda three working days ahead
+// sends the agenda of a Tuesday meeting on the Thursday before; a meeting
+// read without its team's days keeps the default of five.
+func TestAgendaDue(t *testing.T) {
+	m := casus.Meeting{StartsAt: at(2026, 11, 24, 14, 0), SendDays: 3}
+	if got, want := m.AgendaDue(), at(2026, 11, 19, 0, 0); !got.Equal(want) {
+		t.Errorf("three days: AgendaDue = %v, want %v", got, want)
+	}
+	m.SendDays = 0
+	if got, want := m.AgendaDue(), at(2026, 11, 17, 0, 0); !got.Equal(want) {
+		t.Errorf("default: AgendaDue = %v, want %v", got, want)
+	}
+}
+
 func TestMinutesReady(t *testing.T) {
 	meeting := time.Date(2027, 1, 7, 14, 0, 0, 0, casus.Amsterdam)
 	m := casus.Meeting{ID: "m", StartsAt: meeting}

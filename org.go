@@ -1,5 +1,7 @@
 package casus
 
+import "slices"
+
 // Sector is the kind of education a school gives. Terminology, the care
 // route and the consent rules follow the sector of the team's school.
 type Sector string
@@ -124,6 +126,7 @@ type CareTeam struct {
 	Kind      TeamKind
 	Rhythm    string // e.g. "every other Tuesday", shown as entered
 	SchoolIDs []string
+	SendDays  int // working days before a meeting the agenda goes out (Meeting.AgendaDue)
 }
 
 // MemberKind tells fixed members from partners invited per case.
@@ -197,4 +200,38 @@ func MissingPartners(kind TeamKind, members []TeamMember) []Requirement {
 		}
 	}
 	return missing
+}
+
+// CanManageTeam decides whether u may change the team's composition: add
+// and remove members and partners on call, and name the chair and the
+// minute taker. The beheerder may for every team, the chair for their own.
+// Nobody changes their own membership (CheckMemberChange): the composition
+// decides who sees the team's students.
+func CanManageTeam(u User, members []TeamMember) bool {
+	if u.Disabled {
+		return false
+	}
+	return u.HasRole(RoleAdmin) || CanPlanMeetings(u, members)
+}
+
+// MemberRoles are the roles whose holders can sit on a care team.
+var MemberRoles = []Role{RoleCoordinator, RoleCareContact, RoleSpecialist, RolePartner, RoleMinutes}
+
+// CanBeMember reports whether u can be made a member of a team: an active
+// account with one of MemberRoles.
+func CanBeMember(u User) bool {
+	return !u.Disabled && slices.ContainsFunc(u.Roles, func(r Role) bool { return slices.Contains(MemberRoles, r) })
+}
+
+// CheckMemberChange checks a change of m's membership by u against the
+// rules every team keeps: nobody changes their own membership, and a chair
+// is a fixed member. The error is a ValidationErrors in the user's language.
+func CheckMemberChange(u User, m TeamMember) error {
+	switch {
+	case m.User.ID == u.ID:
+		return ValidationErrors{FieldError("user", "teamadmin.not_yourself", nil)}
+	case m.Chair && m.Kind != MemberFixed:
+		return ValidationErrors{FieldError("chair", "teamadmin.chair_fixed", nil)}
+	}
+	return nil
 }

@@ -24,8 +24,15 @@ const (
 	SecSessionsEnded          SecurityEventKind = "sessions.ended" // "log out everywhere"
 	SecSettingsChanged        SecurityEventKind = "settings.changed"
 	SecRetentionChanged       SecurityEventKind = "retention.changed"
-	SecAPITokenIssued         SecurityEventKind = "api_token.issued"
-	SecAPITokenRevoked        SecurityEventKind = "api_token.revoked"
+	// A team's composition decides who sees its students: every change is
+	// kept here, where the person who made it cannot erase it.
+	SecTeamMemberAdded   SecurityEventKind = "team.member_added"
+	SecTeamMemberChanged SecurityEventKind = "team.member_changed"
+	SecTeamMemberRemoved SecurityEventKind = "team.member_removed"
+	// An API token acts with an account's sight: issuing and revoking one
+	// is kept here too.
+	SecAPITokenIssued  SecurityEventKind = "api_token.issued"
+	SecAPITokenRevoked SecurityEventKind = "api_token.revoked"
 )
 
 // SecurityEventKinds lists every kind, in the order the security-event log
@@ -34,7 +41,9 @@ var SecurityEventKinds = []SecurityEventKind{
 	SecLoginSucceeded, SecLoginFailed, SecLoginLocked, Sec2FAEnrolled, Sec2FARemoved,
 	SecAccountCreated, SecRolesChanged, SecAccountDeactivated,
 	SecPasswordResetStarted, SecPasswordResetCompleted, SecPasswordChanged,
-	SecSessionsEnded, SecSettingsChanged, SecRetentionChanged, SecAPITokenIssued, SecAPITokenRevoked,
+	SecSessionsEnded, SecSettingsChanged, SecRetentionChanged,
+	SecTeamMemberAdded, SecTeamMemberChanged, SecTeamMemberRemoved,
+	SecAPITokenIssued, SecAPITokenRevoked,
 }
 
 // SecurityEvent is one line of the security-event log: who (the actor) did

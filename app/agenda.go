@@ -305,7 +305,7 @@ func (s *Service) PutOnAgenda(ctx context.Context, a Actor, caseID, meetingID st
 			return &casus.Error{Code: casus.ECONFLICT, Key: "agenda.meeting_not_ahead"}
 		}
 		it := casus.AgendaItem{MeetingID: m.ID, CaseID: cs.ID, Kind: casus.AgendaChair, SourceID: cs.ID, AddedBy: u.ID,
-			Late: !now.Before(casus.SendBy(m.StartsAt, casus.AgendaSendDays))}
+			Late: !now.Before(m.AgendaDue())}
 		if err := tx.AddAgendaItem(ctx, &it); err != nil {
 			return err
 		}

@@ -30,6 +30,8 @@ type DiscussionPage struct {
 	Owners   []casus.User // who can own an action of this plan
 	Previous *casus.Discussion
 	PrevActs []casus.Action
+	Crisis   *casus.Crisis // the crisis the item discusses afterwards
+	Recorder string        // who recorded the crisis
 	Conflict *DiscussionConflict
 	Names    map[string]string // user id → name, for the read-only record
 }
@@ -154,6 +156,20 @@ func (c *Student) discussionPage(d *discussionAt, page *DiscussionPage) error {
 	}
 	for _, o := range page.Owners {
 		page.Names[o.ID] = o.Name
+	}
+	if d.item.Kind == casus.AgendaCrisis && d.item.SourceID != "" {
+		cr, err := tx.Crisis(ctx, d.item.SourceID)
+		if err != nil {
+			return err
+		}
+		page.Crisis = &cr
+		if page.Recorder = page.Names[cr.RecordedBy]; page.Recorder == "" {
+			u, err := tx.User(ctx, cr.RecordedBy)
+			if err != nil && casus.ErrorCode(err) != casus.ENOTFOUND {
+				return err
+			}
+			page.Recorder = u.Name
+		}
 	}
 	if d.item.Kind == casus.AgendaFollowUp {
 		prev, ok, err := tx.PreviousDiscussion(ctx, d.item.CaseID, d.meeting.StartsAt)

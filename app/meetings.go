@@ -38,14 +38,21 @@ func (s *Service) teamPlanning(ctx context.Context, a Actor, teamID string, fn f
 	})
 }
 
-// SaveMeetingRhythm sets the team's meeting rhythm and its location; what
-// is ready for discussion goes onto the first meeting of the new rhythm.
-// errs are the errors the door found parsing the form: with any, nothing
-// is stored and they come back (after the chair check).
-func (s *Service) SaveMeetingRhythm(ctx context.Context, a Actor, teamID string, rec casus.Recurrence, location string, errs casus.ValidationErrors) error {
+// SaveMeetingRhythm sets the team's meeting rhythm, its location and how
+// many working days ahead its agendas go out (0: as they were); what is
+// ready for discussion goes onto the first meeting of the new rhythm. errs
+// are the errors the door found parsing the form: with any, nothing is
+// stored and they come back (after the chair check).
+func (s *Service) SaveMeetingRhythm(ctx context.Context, a Actor, teamID string, rec casus.Recurrence, location string, sendDays int,
+	errs casus.ValidationErrors) error {
 	return s.teamPlanning(ctx, a, teamID, func(tx *storage.Tx, team casus.CareTeam) error {
 		if errs != nil {
 			return errs
+		}
+		if sendDays != 0 && sendDays != team.SendDays {
+			if err := tx.SetSendDays(ctx, team.ID, sendDays); err != nil {
+				return err
+			}
 		}
 		if err := tx.SetRecurrence(ctx, team.ID, rec, location); err != nil {
 			return err

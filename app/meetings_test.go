@@ -67,7 +67,7 @@ func testMeetingRhythm(t *testing.T, engine, teamName string) {
 	rec.Duration = time.Duration(minutes) * time.Minute
 	// Saved once: what is ready for discussion goes on the agenda (Lotte's
 	// accepted referral to the intern zorgteam sits on none).
-	if err := e.app.SaveMeetingRhythm(ctx, chair, team, rec, location, nil); err != nil {
+	if err := e.app.SaveMeetingRhythm(ctx, chair, team, rec, location, 0, nil); err != nil {
 		t.Fatal(err)
 	}
 	before, itemsBefore := upcoming(), items()
@@ -76,7 +76,7 @@ func testMeetingRhythm(t *testing.T, engine, teamName string) {
 	}
 
 	t.Run("SavedAgain/NothingChanges", func(t *testing.T) {
-		if err := e.app.SaveMeetingRhythm(ctx, chair, team, rec, location, nil); err != nil {
+		if err := e.app.SaveMeetingRhythm(ctx, chair, team, rec, location, 0, nil); err != nil {
 			t.Fatal(err)
 		}
 		if after := upcoming(); !slices.Equal(ids(after), ids(before)) {
@@ -96,7 +96,7 @@ func testMeetingRhythm(t *testing.T, engine, teamName string) {
 		}
 		other := rec
 		other.First = rec.First.Add(26 * time.Hour) // the next day, two hours later
-		if err := e.app.SaveMeetingRhythm(ctx, chair, team, other, location, nil); err != nil {
+		if err := e.app.SaveMeetingRhythm(ctx, chair, team, other, location, 0, nil); err != nil {
 			t.Fatal(err)
 		}
 		for _, m := range before {

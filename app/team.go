@@ -27,6 +27,8 @@ type TeamPage struct {
 	Members  []casus.TeamMember
 	Missing  []casus.Requirement
 	Meetings TeamMeetings
+	// CanManage: the actor may change the composition (casus.CanManageTeam).
+	CanManage bool
 }
 
 // TeamMeetings is the meetings part of a team page.
@@ -64,6 +66,7 @@ func (s *Service) Team(ctx context.Context, a Actor, teamID string) (TeamPage, e
 		return page, err
 	}
 	page.Missing = casus.MissingPartners(page.Team.Kind, page.Members)
+	page.CanManage = casus.CanManageTeam(a.User, page.Members)
 	return page, nil
 }
 

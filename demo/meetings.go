@@ -42,6 +42,7 @@ func (l *loader) crises() {
 	milan := l.scenario.milanZAT
 	_, err := l.tx.RecordCrisis(l.ctx, &casus.Crisis{StudentID: milan.StudentID, TeamID: milan.TeamID, Kind: casus.CrisisUrgent,
 		OccurredAt: milan.OpenedAt,
+		Happened:   "Milan kwam 's ochtends met blauwe plekken op zijn arm op school en vertelde zijn mentor dat hij niet meer naar huis durft na ruzie thuis.",
 		Called:     "Mentor belde de zorgcoördinator; Veilig Thuis gebeld voor advies; moeder gesproken.",
 		Agreed:     "Melding bij Veilig Thuis gedaan. Milan verblijft tijdelijk bij zijn oom; SMW neemt morgen contact op met moeder.",
 		AgreedBy:   "Marieke Vermeer (zorgcoördinator) na overleg met Veilig Thuis",

@@ -394,6 +394,12 @@ func TestBrowserCoordinator(t *testing.T) {
 			if h := b.h1(); h != team {
 				t.Errorf("team page: h1 %q, want %q", h, team)
 			}
+			// The chair changes the team's composition on its own page.
+			b.follow("team → composition", http.StatusOK, chromedp.Click(chromedp.CSS(`main a[href$="/members"]`)))
+			b.shoot(engine + "-team-members")
+			if h := b.h1(); h != "Samenstelling van "+team {
+				t.Errorf("composition page: h1 %q", h)
+			}
 		})
 	}
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // DispatchAgendasArgs sends out the agendas whose send-by moment has come
-// (casus.SendBy: five working days before the meeting). It runs every
+// (casus.Meeting.AgendaDue: by default five working days before the meeting). It runs every
 // quarter of an hour on the leader; Slot makes one run per quarter unique.
 type DispatchAgendasArgs struct {
 	Slot time.Time `json:"slot" river:"unique"`
@@ -46,9 +46,9 @@ func (w *dispatchAgendasWorker) Work(ctx context.Context, _ *river.Job[DispatchA
 	return w.deliver(ctx)
 }
 
-// dispatchHorizon bounds how far ahead a meeting's agenda can be due: five
-// working days are at most nine calendar days.
-const dispatchHorizon = 14 * 24 * time.Hour
+// dispatchHorizon bounds how far ahead a meeting's agenda can be due:
+// casus.MaxSendDays working days are at most sixteen calendar days.
+const dispatchHorizon = 17 * 24 * time.Hour
 
 // DispatchAgendas sends every agenda that is due and has not gone out: each
 // member of the team, fixed or on call, who may see at least one item (an
@@ -71,7 +71,7 @@ func DispatchAgendas(ctx context.Context, db *storage.DB) (int, error) {
 			return err
 		}
 		for _, m := range meetings {
-			if now.Before(casus.SendBy(m.StartsAt, casus.AgendaSendDays)) {
+			if now.Before(m.AgendaDue()) {
 				continue
 			}
 			first, err := tx.MarkDispatched(ctx, m.ID)

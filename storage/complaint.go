@@ -13,7 +13,7 @@ import (
 // ChairedTeams returns the teams the user chairs: the teams whose
 // complaints they handle.
 func (tx *Tx) ChairedTeams(ctx context.Context, userID string) ([]casus.CareTeam, error) {
-	return tx.teams(ctx, `SELECT t.id, t.name, t.kind, t.rhythm FROM care_teams t JOIN team_members tm ON tm.team_id = t.id
+	return tx.teams(ctx, `SELECT t.id, t.name, t.kind, t.rhythm, t.send_days FROM care_teams t JOIN team_members tm ON tm.team_id = t.id
 		WHERE tm.user_id = $1 AND tm.chair ORDER BY t.kind, t.name`, userID)
 }
 

@@ -355,8 +355,8 @@ func init() {
 		w := c.w
 		setRhythmC(t, c, w.intern.ID)
 		cr := casus.Crisis{StudentID: w.sanne.ID, TeamID: w.intern.ID, Kind: casus.CrisisUrgent,
-			OccurredAt: amsterdam(2026, 11, 1, 22, 15), Called: "Veilig Thuis", Agreed: "Sanne slaapt bij haar tante",
-			AgreedBy: "zorgcoördinator", RecordedBy: w.coordinator.ID}
+			OccurredAt: amsterdam(2026, 11, 1, 22, 15), Happened: "Sanne durfde niet naar huis", Called: "Veilig Thuis",
+			Agreed: "Sanne slaapt bij haar tante", AgreedBy: "zorgcoördinator", RecordedBy: w.coordinator.ID}
 		m := updateValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (casus.Meeting, error) { return tx.RecordCrisis(ctx, &cr) })
 		if !m.StartsAt.Equal(amsterdam(2026, 11, 10, 14, 0)) || m.TeamID != w.intern.ID {
 			t.Fatalf("crisis meeting = %+v, want the intern team's meeting of 10 November", m)
@@ -378,6 +378,20 @@ func init() {
 			items[0].StudentID != w.sanne.ID || items[0].Late || items[0].AddedBy != w.coordinator.ID {
 			t.Errorf("agenda = %+v, want Sanne's crisis, in time", items)
 		}
+		t.Run("ReadBack", func(t *testing.T) {
+			got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (casus.Crisis, error) { return tx.Crisis(ctx, cr.ID) })
+			if got.ID != cr.ID || got.Happened != cr.Happened || got.Called != cr.Called || got.Agreed != cr.Agreed ||
+				got.AgreedBy != cr.AgreedBy || got.Kind != cr.Kind || got.CaseID != cr.CaseID || !got.OccurredAt.Equal(cr.OccurredAt) {
+				t.Errorf("crisis read back = %+v, want %+v", got, cr)
+			}
+			err := c.db.View(context.Background(), func(tx *storage.Tx) error {
+				_, err := tx.Crisis(context.Background(), w.sanne.ID)
+				return err
+			})
+			if casus.ErrorCode(err) != casus.ENOTFOUND {
+				t.Errorf("crisis of an unknown id: %v, want not found", err)
+			}
+		})
 		t.Run("AfterSendByIsLate", func(t *testing.T) {
 			c.clock.Set(amsterdam(2026, 11, 3, 10, 0)) // the agenda of 10 November went out today
 			cr := casus.Crisis{StudentID: w.bram.ID, TeamID: w.intern.ID, Kind: casus.CrisisDirectHelp, OccurredAt: c.clock.Now(),

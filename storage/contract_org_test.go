@@ -215,6 +215,106 @@ func init() {
 		})
 	})
 
+	contracts.add("SetMember", func(t *testing.T, c *contract) {
+		w := c.w
+		members := func() []casus.TeamMember {
+			return viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.TeamMember, error) {
+				return tx.TeamMembers(ctx, w.intern.ID)
+			})
+		}
+		set := func(m casus.TeamMember) bool {
+			return updateValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (bool, error) { return tx.SetMember(ctx, m) })
+		}
+		// Added: the specialist becomes the intern team's chair and minute
+		// taker; the coordinator stops chairing.
+		if set(casus.TeamMember{TeamID: w.intern.ID, User: w.specialist, Kind: casus.MemberFixed, Chair: true, MinuteTaker: true}) {
+			t.Errorf("SetMember of a new member reported an existing one")
+		}
+		ms := members()
+		for _, m := range ms {
+			want := m.User.ID == w.specialist.ID
+			if m.Chair != want || m.MinuteTaker != want {
+				t.Errorf("after naming the specialist chair: %s chair %v, minute taker %v", m.User.Name, m.Chair, m.MinuteTaker)
+			}
+		}
+		if len(ms) != 3 {
+			t.Errorf("intern team has %d members, want 3", len(ms))
+		}
+		// Changed: back to on call, no tasks.
+		if !set(casus.TeamMember{TeamID: w.intern.ID, User: w.specialist, Kind: casus.MemberOnCall}) {
+			t.Errorf("SetMember of a member reported a new one")
+		}
+		ms = members()
+		if i := slices.IndexFunc(ms, func(m casus.TeamMember) bool { return m.User.ID == w.specialist.ID }); i < 0 ||
+			ms[i].Kind != casus.MemberOnCall || ms[i].Chair || ms[i].MinuteTaker || len(ms) != 3 {
+			t.Errorf("after the change: %+v", ms)
+		}
+		fails(t, c, "SetMember on an unknown team", func(ctx context.Context, tx *storage.Tx) error {
+			_, err := tx.SetMember(ctx, casus.TeamMember{TeamID: casus.NewID(), User: w.mentor, Kind: casus.MemberFixed})
+			return err
+		})
+	})
+
+	contracts.add("SetSendDays", func(t *testing.T, c *contract) {
+		w := c.w
+		if tm, _ := team(t, c, w.intern.ID); tm.SendDays != casus.AgendaSendDays {
+			t.Errorf("a new team sends %d days ahead, want %d", tm.SendDays, casus.AgendaSendDays)
+		}
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.SetSendDays(ctx, w.intern.ID, 3) })
+		if tm, _ := team(t, c, w.intern.ID); tm.SendDays != 3 {
+			t.Errorf("after SetSendDays(3): %d", tm.SendDays)
+		}
+		fails(t, c, "eleven days", func(ctx context.Context, tx *storage.Tx) error { return tx.SetSendDays(ctx, w.intern.ID, 11) })
+		err := c.db.Update(t.Context(), func(tx *storage.Tx) error { return tx.SetSendDays(t.Context(), casus.NewID(), 3) })
+		if casus.ErrorCode(err) != casus.ENOTFOUND {
+			t.Errorf("SetSendDays of an unknown team: %v, want not found", err)
+		}
+	})
+
+	contracts.add("RemoveMember", func(t *testing.T, c *contract) {
+		w := c.w
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+			return tx.RemoveMember(ctx, w.intern.ID, w.careContact.ID)
+		})
+		ms := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.TeamMember, error) {
+			return tx.TeamMembers(ctx, w.intern.ID)
+		})
+		if slices.ContainsFunc(ms, func(m casus.TeamMember) bool { return m.User.ID == w.careContact.ID }) || len(ms) != 1 {
+			t.Errorf("after removing the care contact: %+v", ms)
+		}
+		err := c.db.Update(t.Context(), func(tx *storage.Tx) error { return tx.RemoveMember(t.Context(), w.intern.ID, w.careContact.ID) })
+		if casus.ErrorCode(err) != casus.ENOTFOUND {
+			t.Errorf("removing a non-member: %v, want not found", err)
+		}
+	})
+
+	contracts.add("MemberCandidates", func(t *testing.T, c *contract) {
+		w := c.w
+		got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.User, error) {
+			return tx.MemberCandidates(ctx, w.intern.ID, casus.MemberRoles)
+		})
+		has := func(u casus.User) bool {
+			return slices.ContainsFunc(got, func(x casus.User) bool { return x.ID == u.ID })
+		}
+		for _, u := range []casus.User{w.specialist, w.nurse, w.police, w.socialWork} {
+			if !has(u) {
+				t.Errorf("candidates for the intern team lack %s", u.Name)
+			}
+		}
+		for _, u := range []casus.User{w.coordinator, w.careContact, w.mentor, w.outsider, w.admin} {
+			if has(u) {
+				t.Errorf("candidates for the intern team include %s (a member, or no member role, or another school)", u.Name)
+			}
+		}
+		if i := slices.IndexFunc(got, func(x casus.User) bool { return x.ID == w.police.ID }); i >= 0 &&
+			(!got[i].HasRole(casus.RolePartner) || got[i].Discipline != w.police.Discipline || got[i].OrgName == "") {
+			t.Errorf("candidate police officer = %+v, want the partner role, discipline and organisation", got[i])
+		}
+		if !slices.IsSortedFunc(got, func(a, b casus.User) int { return strings.Compare(a.Name, b.Name) }) {
+			t.Errorf("candidates not by name")
+		}
+	})
+
 	contracts.add("Teams", func(t *testing.T, c *contract) {
 		w := c.w
 		extra := casus.CareTeam{Name: "Aanmeldteam Testrijn", Kind: casus.TeamIntern, Rhythm: "elke dag", SchoolIDs: []string{w.school.ID}}

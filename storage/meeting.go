@@ -161,12 +161,15 @@ func (tx *Tx) NextMeeting(ctx context.Context, teamID string, t time.Time) (casu
 	return m, notFound(err, "meeting")
 }
 
-const meetingColumns = `id, team_id, starts_at, duration_minutes, location, status`
+// meetingColumns are a meeting's columns, with its team's send-ahead days;
+// the queries read them FROM meetings without an alias.
+const meetingColumns = `id, team_id, starts_at, duration_minutes, location, status,
+	(SELECT ct.send_days FROM care_teams ct WHERE ct.id = meetings.team_id)`
 
 func scanMeeting(r scanner) (casus.Meeting, error) {
 	var m casus.Meeting
 	var minutes int
-	err := r.Scan(&m.ID, &m.TeamID, &m.StartsAt, &minutes, &m.Location, &m.Status)
+	err := r.Scan(&m.ID, &m.TeamID, &m.StartsAt, &minutes, &m.Location, &m.Status, &m.SendDays)
 	m.Duration = time.Duration(minutes) * time.Minute
 	m.StartsAt = m.StartsAt.UTC()
 	return m, err
@@ -273,7 +276,7 @@ func (tx *Tx) MoveItemOn(ctx context.Context, it casus.AgendaItem, to casus.Meet
 		return it, &casus.Error{Code: casus.ECONFLICT, Key: "agenda.already_moved"}
 	}
 	next := casus.AgendaItem{MeetingID: to.ID, CaseID: it.CaseID, StudentID: it.StudentID, Kind: it.Kind, SourceID: it.SourceID,
-		Minutes: it.Minutes, AddedBy: by, MovedFrom: it.ID, Late: !tx.Now().Before(casus.SendBy(to.StartsAt, casus.AgendaSendDays))}
+		Minutes: it.Minutes, AddedBy: by, MovedFrom: it.ID, Late: !tx.Now().Before(to.AgendaDue())}
 	if it.SourceID != "" {
 		var there string
 		err := tx.queryRow(ctx, `SELECT CAST(id AS TEXT) FROM agenda_items WHERE meeting_id = $1 AND kind = $2 AND source_id = $3
@@ -306,14 +309,26 @@ func (tx *Tx) RecordCrisis(ctx context.Context, cr *casus.Crisis) (casus.Meeting
 		return casus.Meeting{}, err
 	}
 	cr.CaseID, cr.RecordedAt = c.ID, tx.Now()
-	if err := tx.insert(ctx, "crisis", `INSERT INTO crises (id, student_id, team_id, case_id, kind, occurred_at, called, agreed,
-		agreed_by, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		ensureID(&cr.ID), cr.StudentID, cr.TeamID, cr.CaseID, string(cr.Kind), utc(cr.OccurredAt), cr.Called, cr.Agreed,
+	if err := tx.insert(ctx, "crisis", `INSERT INTO crises (id, student_id, team_id, case_id, kind, occurred_at, happened, called, agreed,
+		agreed_by, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		ensureID(&cr.ID), cr.StudentID, cr.TeamID, cr.CaseID, string(cr.Kind), utc(cr.OccurredAt), cr.Happened, cr.Called, cr.Agreed,
 		cr.AgreedBy, cr.RecordedBy, cr.RecordedAt); err != nil {
 		return casus.Meeting{}, err
 	}
 	return tx.PutOnNextAgenda(ctx, cr.TeamID, casus.AgendaItem{CaseID: c.ID, Kind: casus.AgendaCrisis, SourceID: cr.ID,
 		AddedBy: cr.RecordedBy})
+}
+
+// Crisis returns the crisis recorded with id: what the team reads when it
+// discusses the crisis afterwards.
+func (tx *Tx) Crisis(ctx context.Context, id string) (casus.Crisis, error) {
+	var cr casus.Crisis
+	var kind string
+	err := tx.queryRow(ctx, `SELECT id, student_id, team_id, case_id, kind, occurred_at, happened, called, agreed, agreed_by,
+		recorded_by, recorded_at FROM crises WHERE id = $1`, id).Scan(&cr.ID, &cr.StudentID, &cr.TeamID, &cr.CaseID, &kind,
+		&cr.OccurredAt, &cr.Happened, &cr.Called, &cr.Agreed, &cr.AgreedBy, &cr.RecordedBy, &cr.RecordedAt)
+	cr.Kind = casus.CrisisKind(kind)
+	return cr, notFound(err, "crisis")
 }
 
 // PutOnNextAgenda puts the item on the agenda of the team's next meeting,
@@ -330,7 +345,7 @@ func (tx *Tx) PutOnNextAgenda(ctx context.Context, teamID string, it casus.Agend
 		return m, err
 	}
 	it.MeetingID = m.ID
-	it.Late = !now.Before(casus.SendBy(m.StartsAt, casus.AgendaSendDays))
+	it.Late = !now.Before(m.AgendaDue())
 	return m, tx.AddAgendaItem(ctx, &it)
 }
 
@@ -586,7 +601,7 @@ func (tx *Tx) CollectAgenda(ctx context.Context, teamID string) (casus.Meeting, 
 			ready = append(ready, casus.AgendaItem{Kind: casus.AgendaFollowUp, CaseID: f.Discussion.CaseID, SourceID: f.Discussion.ID})
 		}
 	}
-	late := !now.Before(casus.SendBy(m.StartsAt, casus.AgendaSendDays))
+	late := !now.Before(m.AgendaDue())
 	for i := range ready {
 		ready[i].MeetingID, ready[i].Late = m.ID, late
 		if err := tx.AddAgendaItem(ctx, &ready[i]); err != nil {

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"casus"
 )
@@ -75,9 +76,98 @@ func (tx *Tx) AddMember(ctx context.Context, m casus.TeamMember) error {
 		m.TeamID, m.User.ID, string(m.Kind), m.Chair, m.MinuteTaker)
 }
 
+// SetMember makes m's user a member of the team as m says: added when not
+// a member yet, changed otherwise. A team has one chair and one minute
+// taker: naming one takes the task from whoever had it. It reports whether
+// the user was a member before.
+func (tx *Tx) SetMember(ctx context.Context, m casus.TeamMember) (existed bool, err error) {
+	if m.Chair {
+		if _, err := tx.exec(ctx, `UPDATE team_members SET chair = FALSE WHERE team_id = $1 AND user_id <> $2 AND chair`, m.TeamID, m.User.ID); err != nil {
+			return false, fmt.Errorf("storage: team chair: %w", err)
+		}
+	}
+	if m.MinuteTaker {
+		if _, err := tx.exec(ctx, `UPDATE team_members SET minute_taker = FALSE WHERE team_id = $1 AND user_id <> $2 AND minute_taker`,
+			m.TeamID, m.User.ID); err != nil {
+			return false, fmt.Errorf("storage: team minute taker: %w", err)
+		}
+	}
+	res, err := tx.exec(ctx, `UPDATE team_members SET kind = $3, chair = $4, minute_taker = $5 WHERE team_id = $1 AND user_id = $2`,
+		m.TeamID, m.User.ID, string(m.Kind), m.Chair, m.MinuteTaker)
+	if err != nil {
+		return false, fmt.Errorf("storage: team member: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return true, nil
+	}
+	return false, tx.AddMember(ctx, m)
+}
+
+// SetSendDays sets how many working days before a meeting the team's
+// agenda goes out (1 to casus.MaxSendDays).
+func (tx *Tx) SetSendDays(ctx context.Context, teamID string, days int) error {
+	res, err := tx.exec(ctx, `UPDATE care_teams SET send_days = $2 WHERE id = $1`, teamID, days)
+	if err != nil {
+		return fmt.Errorf("storage: send days: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return casus.ErrNotFound
+	}
+	return nil
+}
+
+// RemoveMember takes the user off the team; not a member is not found.
+func (tx *Tx) RemoveMember(ctx context.Context, teamID, userID string) error {
+	res, err := tx.exec(ctx, `DELETE FROM team_members WHERE team_id = $1 AND user_id = $2`, teamID, userID)
+	if err != nil {
+		return fmt.Errorf("storage: remove team member: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return casus.ErrNotFound
+	}
+	return nil
+}
+
+// MemberCandidates lists who can be added to the team, by name: active
+// accounts with one of roles that are not members yet, of the schools the
+// team serves or of a partner organisation. Roles come with each account,
+// in one statement.
+func (tx *Tx) MemberCandidates(ctx context.Context, teamID string, roles []casus.Role) ([]casus.User, error) {
+	rs := make([]any, len(roles))
+	ph := make([]string, len(roles))
+	for i, r := range roles {
+		rs[i], ph[i] = string(r), fmt.Sprintf("$%d", i+2)
+	}
+	rows, err := tx.query(ctx, `SELECT `+userColumns+`, ur.role`+userFrom+`JOIN user_roles ur ON ur.user_id = u.id
+		WHERE NOT u.disabled AND NOT EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = $1 AND tm.user_id = u.id)
+		AND (u.partner_org_id IS NOT NULL OR u.school_id IN (SELECT school_id FROM care_team_schools WHERE team_id = $1))
+		AND EXISTS (SELECT 1 FROM user_roles r2 WHERE r2.user_id = u.id AND r2.role IN (`+strings.Join(ph, ", ")+`))
+		ORDER BY u.name, u.id, ur.role`, append([]any{teamID}, rs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: member candidates: %w", err)
+	}
+	defer rows.Close()
+	var users []casus.User
+	for rows.Next() {
+		var u casus.User
+		var role casus.Role
+		if err := rows.Scan(&u.ID, &u.Email, &u.Username, &u.Name, &u.SchoolID, &u.PartnerOrgID, &u.OrgName, &u.Discipline,
+			&u.TOTPEnabled, &u.Demo, &u.SessionEpoch, &u.Disabled, &role); err != nil {
+			return nil, err
+		}
+		if n := len(users); n > 0 && users[n-1].ID == u.ID {
+			users[n-1].Roles = append(users[n-1].Roles, role)
+			continue
+		}
+		u.Roles = []casus.Role{role}
+		users = append(users, u)
+	}
+	return users, rows.Err()
+}
+
 // Teams lists the care teams by kind and name.
 func (tx *Tx) Teams(ctx context.Context) ([]casus.CareTeam, error) {
-	return tx.teams(ctx, `SELECT id, name, kind, rhythm FROM care_teams ORDER BY kind, name`)
+	return tx.teams(ctx, `SELECT id, name, kind, rhythm, send_days FROM care_teams ORDER BY kind, name`)
 }
 
 // teams runs a query for team id, name, kind and rhythm.
@@ -90,7 +180,7 @@ func (tx *Tx) teams(ctx context.Context, q string, args ...any) ([]casus.CareTea
 	var teams []casus.CareTeam
 	for rows.Next() {
 		var t casus.CareTeam
-		if err := rows.Scan(&t.ID, &t.Name, &t.Kind, &t.Rhythm); err != nil {
+		if err := rows.Scan(&t.ID, &t.Name, &t.Kind, &t.Rhythm, &t.SendDays); err != nil {
 			return nil, err
 		}
 		teams = append(teams, t)
@@ -101,8 +191,8 @@ func (tx *Tx) teams(ctx context.Context, q string, args ...any) ([]casus.CareTea
 // Team returns one care team with the names of the schools it serves.
 func (tx *Tx) Team(ctx context.Context, id string) (casus.CareTeam, []string, error) {
 	var t casus.CareTeam
-	if err := tx.queryRow(ctx, `SELECT id, name, kind, rhythm FROM care_teams WHERE id = $1`, id).
-		Scan(&t.ID, &t.Name, &t.Kind, &t.Rhythm); err != nil {
+	if err := tx.queryRow(ctx, `SELECT id, name, kind, rhythm, send_days FROM care_teams WHERE id = $1`, id).
+		Scan(&t.ID, &t.Name, &t.Kind, &t.Rhythm, &t.SendDays); err != nil {
 		return t, nil, notFound(err, "team")
 	}
 	rows, err := tx.query(ctx, `SELECT s.id, s.name FROM care_team_schools ts JOIN schools s ON s.id = ts.school_id

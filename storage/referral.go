@@ -276,7 +276,7 @@ func (tx *Tx) EnsureOpenCase(ctx context.Context, studentID, teamID string) (cas
 // TeamsServing lists the care teams that serve a school, by kind and name:
 // the teams a student of the school can be referred to.
 func (tx *Tx) TeamsServing(ctx context.Context, schoolID string) ([]casus.CareTeam, error) {
-	return tx.teams(ctx, `SELECT t.id, t.name, t.kind, t.rhythm FROM care_teams t
+	return tx.teams(ctx, `SELECT t.id, t.name, t.kind, t.rhythm, t.send_days FROM care_teams t
 		JOIN care_team_schools ts ON ts.team_id = t.id WHERE ts.school_id = $1 ORDER BY t.kind, t.name`, schoolID)
 }
 

@@ -156,7 +156,7 @@ func TestCareFileMentorSignal(t *testing.T) {
 			if strings.Contains(form.Body, `value="care_team"`) || strings.Contains(form.Body, `value="confidential"`) {
 				t.Errorf("the mentor is offered a visibility they cannot read")
 			}
-			today := env.Clock.Now().Format("2006-01-02")
+			today := env.Clock.Now().In(casus.Amsterdam).Format("2006-01-02")
 			if !strings.Contains(form.Body, `value="`+today+`"`) {
 				t.Errorf("the date is not preset to today (%s)", today)
 			}
@@ -328,7 +328,7 @@ func TestCareFileConflictAndBadInput(t *testing.T) {
 				t.Errorf("the stale route change changed the database:\n%s", strings.Join(diff, "\n"))
 			}
 
-			future := env.Clock.Now().AddDate(0, 0, 3).Format("2006-01-02")
+			future := env.Clock.Now().In(casus.Amsterdam).AddDate(0, 0, 3).Format("2006-01-02")
 			bad := []struct {
 				name, path string
 				form       url.Values

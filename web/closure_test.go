@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"casus"
 	"casus/demo"
 	"casus/jobs"
 	"casus/storage/storagetest"
@@ -206,7 +207,7 @@ func TestHandOverToZAT(t *testing.T) {
 			coord.Login(demo.UserCoordinator)
 			taakdocent := env.UserID(demo.UserCareContact)
 			if res := coord.Post("/students/"+lotte+"/actions", url.Values{"case": {intern}, "owner": {taakdocent},
-				"description": {"Wekelijks gesprek tot het ZAT start"}, "due_on": {env.Clock.Now().AddDate(0, 0, 21).Format(time.DateOnly)}}); res.Status != http.StatusSeeOther {
+				"description": {"Wekelijks gesprek tot het ZAT start"}, "due_on": {env.Clock.Now().In(casus.Amsterdam).AddDate(0, 0, 21).Format(time.DateOnly)}}); res.Status != http.StatusSeeOther {
 				t.Fatalf("bridging action: %d: %s", res.Status, res.Body)
 			}
 			var action string

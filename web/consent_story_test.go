@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"casus"
 	"casus/demo"
 	"casus/storage/storagetest"
 	"casus/web/webtest"
@@ -54,7 +55,7 @@ func seesName(t *testing.T, c *webtest.Client, studentID, name string) bool {
 // IB'er and the zorgcoördinator record it and the partners see it.
 func TestConsent(t *testing.T) {
 	t.Parallel()
-	today := func(env *webtest.Env) string { return env.Clock.Now().Format(time.DateOnly) }
+	today := func(env *webtest.Env) string { return env.Clock.Now().In(casus.Amsterdam).Format(time.DateOnly) }
 	guardianDecision := func(env *webtest.Env, guardian, decision string, scope ...string) url.Values {
 		return url.Values{"giver": {"guardian"}, "guardian": {guardian}, "decision": {decision}, "scope": scope,
 			"how": {"conversation"}, "given_on": {today(env)}}

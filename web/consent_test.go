@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"casus"
 	"casus/demo"
 	"casus/storage"
 	"casus/storage/storagetest"
@@ -159,7 +160,7 @@ func TestExpiredConsent(t *testing.T) {
 			lotte := env.StudentID(demo.LotteNumber)
 			coord := env.NewClient()
 			coord.Login(demo.UserCoordinator)
-			day := func(d int) string { return env.Clock.Now().AddDate(0, 0, d).Format(time.DateOnly) }
+			day := func(d int) string { return env.Clock.Now().In(casus.Amsterdam).AddDate(0, 0, d).Format(time.DateOnly) }
 			res := coord.Post("/cases/"+ids["{lotte_zat}"]+"/consent", url.Values{"giver": {"student"}, "giver_name": {"Lotte Verhagen"},
 				"decision": {"toestemming"}, "scope": {"ggz", "smw"}, "how": {"conversation"}, "given_on": {day(0)}, "expires_on": {day(10)}})
 			if res.Status != http.StatusSeeOther {
@@ -219,7 +220,7 @@ func TestConsentBadInput(t *testing.T) {
 	ids := consentMatrixIDs(t, env)
 	coord := env.NewClient()
 	coord.Login(demo.UserCoordinator)
-	day := func(d int) string { return env.Clock.Now().AddDate(0, 0, d).Format(time.DateOnly) }
+	day := func(d int) string { return env.Clock.Now().In(casus.Amsterdam).AddDate(0, 0, d).Format(time.DateOnly) }
 	valid := func() url.Values {
 		return url.Values{"giver": {"student"}, "giver_name": {"Lotte Verhagen"}, "decision": {"toestemming"},
 			"scope": {"ggz"}, "how": {"conversation"}, "given_on": {day(0)}}

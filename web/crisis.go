@@ -60,6 +60,7 @@ func (s *Server) handleCrisis(w http.ResponseWriter, r *http.Request) {
 		TeamID:     f.chosen("team"),
 		Kind:       casus.CrisisKind(f.choice("kind", true, stringsOf(crisisKinds)...)),
 		OccurredAt: s.crisisMoment(f),
+		Happened:   f.paragraphs("happened", textRule{required: true, max: crisisTextMax}),
 		Called:     f.paragraphs("called", textRule{required: true, max: crisisTextMax}),
 		Agreed:     f.paragraphs("agreed", textRule{required: true, max: crisisTextMax}),
 		AgreedBy:   f.text("agreed_by", textRule{required: true, max: crisisWhoMax}),

@@ -32,7 +32,8 @@ func teamID(t *testing.T, env *webtest.Env, name string) string {
 // crisisForm is a complete crisis form for the team.
 func crisisForm(team string) url.Values {
 	return url.Values{"team": {team}, "kind": {"crisis"}, "occurred_on": {"2026-11-17"}, "occurred_at": {"08:30"},
-		"called": {"Veilig Thuis (advies), moeder"}, "agreed": {"Lotte slaapt deze week bij haar tante; SMW belt morgen."},
+		"happened": {"Lotte vertelde in de pauze dat ze niet naar huis durft."},
+		"called":   {"Veilig Thuis (advies), moeder"}, "agreed": {"Lotte slaapt deze week bij haar tante; SMW belt morgen."},
 		"agreed_by": {"Marieke Vermeer met Veilig Thuis"}}
 }
 
@@ -93,6 +94,23 @@ func TestCrisisOnNextAgenda(t *testing.T) {
 			if n := env.Count(`SELECT COUNT(*) FROM crises WHERE student_id = $1 AND called = $2`, lotte, "Veilig Thuis (advies), moeder"); n != 1 {
 				t.Errorf("%d crises stored, want 1", n)
 			}
+
+			// The team discusses it afterwards: the item's discussion page
+			// tells what happened, who was called and what was agreed,
+			// before the chair writes a word.
+			var meeting, item string
+			if err := env.SQL().QueryRow(`SELECT CAST(a.meeting_id AS TEXT), CAST(a.id AS TEXT) FROM agenda_items a
+				JOIN cases c ON c.id = a.case_id WHERE c.student_id = $1 AND a.kind = 'crisis'`, lotte).Scan(&meeting, &item); err != nil {
+				t.Fatal(err)
+			}
+			disc := c.Get("/meetings/" + meeting + "/items/" + item)
+			for _, want := range []string{"De crisis van 17 november 2026 08:30", "Wat is er gebeurd?",
+				"Lotte vertelde in de pauze dat ze niet naar huis durft.", "Veilig Thuis (advies), moeder",
+				"Lotte slaapt deze week bij haar tante", "Vastgelegd door Marieke Vermeer"} {
+				if !strings.Contains(disc.Body, want) {
+					t.Errorf("discussion page of the crisis (%d) lacks %q", disc.Status, want)
+				}
+			}
 		})
 	}
 }
@@ -117,6 +135,7 @@ func TestCrisisRefused(t *testing.T) {
 		{"future", with("occurred_at", "12:00"), "Dit tijdstip ligt in de toekomst"},
 		{"too old", with("occurred_on", "2026-09-01"), "uiterlijk 30 dagen later"},
 		{"bad time", with("occurred_at", "25:61"), "Vul een tijd in als uu:mm"},
+		{"nothing of what happened", with("happened", ""), "Vul dit veld in."},
 		{"no one called", with("called", ""), "Vul dit veld in."},
 		{"other school's team", with("team", teamID(t, env, demo.TeamPOIntern)), "Kies een van de mogelijkheden."},
 		{"markup in agreed by", with("agreed_by", "<script>x</script>"), ""},

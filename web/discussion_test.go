@@ -147,7 +147,7 @@ func TestDiscussionRecord(t *testing.T) {
 				toldOwner := `SELECT COUNT(*) FROM messages WHERE user_id = $1 AND msg_key = 'message.action_assigned' AND link = '/tasks'`
 				before := env.Count(toldOwner, env.UserID(demo.UserGGD))
 				res := coord.Post(page+"/actions", url.Values{"owner": {env.UserID(demo.UserGGD)}, "goal": {goal},
-					"description": {"Gesprek JGZ met moeder"}, "due_on": {env.Clock.Now().AddDate(0, 0, 14).Format(time.DateOnly)}})
+					"description": {"Gesprek JGZ met moeder"}, "due_on": {env.Clock.Now().In(casus.Amsterdam).AddDate(0, 0, 14).Format(time.DateOnly)}})
 				if res.Status != http.StatusSeeOther {
 					t.Fatalf("action: %d: %s", res.Status, res.Body)
 				}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,8 +27,9 @@ var (
 
 // rhythmForm proposes the current rhythm, or every other week from the
 // coming Tuesday at 14:00.
-func (s *Server) rhythmForm(tm teamMeetings) *form {
-	v := url.Values{"pattern": {"weeks"}, "every_weeks": {"2"}, "month_week": {"1"}, "duration": {"90"}, "location": {tm.Location}}
+func (s *Server) rhythmForm(tm teamMeetings, team casus.CareTeam) *form {
+	v := url.Values{"pattern": {"weeks"}, "every_weeks": {"2"}, "month_week": {"1"}, "duration": {"90"}, "location": {tm.Location},
+		"send_days": {strconv.Itoa(cmp.Or(team.SendDays, casus.AgendaSendDays))}}
 	first := s.now().In(casus.Amsterdam)
 	first = time.Date(first.Year(), first.Month(), first.Day()+(int(time.Tuesday)-int(first.Weekday())+7)%7, 14, 0, 0, 0, casus.Amsterdam)
 	if r := tm.Rhythm; r != nil {
@@ -79,7 +81,11 @@ func (s *Server) handleRhythm(w http.ResponseWriter, r *http.Request) {
 	}
 	rec.Duration = time.Duration(wholeNumber(f, "duration", 15, 480)) * time.Minute
 	location := f.text("location", textRule{max: 200})
-	err = s.app.SaveMeetingRhythm(r.Context(), s.actor(r), r.PathValue("id"), rec, location, f.Errs)
+	sendDays := 0 // not in the form: as it was
+	if f.Value("send_days") != "" {
+		sendDays = wholeNumber(f, "send_days", 1, casus.MaxSendDays)
+	}
+	err = s.app.SaveMeetingRhythm(r.Context(), s.actor(r), r.PathValue("id"), rec, location, sendDays, f.Errs)
 	s.planned(w, r, f, err)
 }
 

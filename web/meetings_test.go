@@ -76,9 +76,20 @@ func TestMeetingPlanning(t *testing.T) {
 					t.Errorf("team page lacks %q", want)
 				}
 			}
+			// The agenda goes out three working days ahead instead of five;
+			// eleven is refused with a Dutch message and changes nothing.
+			rhythm.Set("send_days", "11")
+			if res := c.Post("/teams/"+intern+"/rhythm", rhythm); res.Status != http.StatusBadRequest ||
+				!strings.Contains(res.Body, `value="11"`) {
+				t.Errorf("eleven send-ahead days: %d, want 400 with the typed value kept", res.Status)
+			}
 			rhythm.Set("every_weeks", "2")
+			rhythm.Set("send_days", "3")
 			c.Post("/teams/"+intern+"/rhythm", rhythm)
 			page = c.Get("/teams/" + intern)
+			if n := env.Count(`SELECT send_days FROM care_teams WHERE id = $1`, intern); n != 3 || !strings.Contains(page.Body, "agenda 3 werkdagen vooraf") {
+				t.Errorf("send-ahead days %d after saving 3; the page says: %s", n, pageText(page.Body))
+			}
 			if strings.Contains(page.Body, "Dit ritme is te laag") || !strings.Contains(page.Body, "8 december 2026 14:00") {
 				t.Errorf("every other week: warning shown or 8 December missing: %s", pageText(page.Body))
 			}

@@ -224,7 +224,7 @@ func TestRectificationGranted(t *testing.T) {
 			signal := careMatrixIDs(t, env)["{lotte_signal}"]
 			c := env.NewClient()
 			c.Login(demo.UserCoordinator)
-			today := env.Clock.Now().Format(time.DateOnly)
+			today := env.Clock.Now().In(casus.Amsterdam).Format(time.DateOnly)
 
 			entry := c.Get("/students/" + lotte + "/care/" + signal)
 			if !strings.Contains(entry.Body, "/students/"+lotte+"/rectification/new?entry="+signal) {
@@ -329,7 +329,7 @@ func TestRectificationRefused(t *testing.T) {
 			lotte := env.StudentID(demo.LotteNumber)
 			c := env.NewClient()
 			c.Login(demo.UserCoordinator)
-			today := env.Clock.Now().Format(time.DateOnly)
+			today := env.Clock.Now().In(casus.Amsterdam).Format(time.DateOnly)
 			res := c.Post("/students/"+lotte+"/rectification", url.Values{"requester": {"student"}, "requester_name": {"Lotte"},
 				"received_on": {today}, "concerns": {"Verslag ZAT-overleg"}, "sector": {"mbo"},
 				"request": {"Er staat dat ik niet wilde meewerken; dat is niet waar."}})
@@ -441,7 +441,7 @@ func TestOwnWord(t *testing.T) {
 			}
 			words := "Lotte was in week 37 ziek; wij hebben haar elke ochtend afgemeld. Dat verzuim was dus niet ongeoorloofd."
 			res := m.Post(entryPath+"/own-word", url.Values{"giver": {"parent"}, "giver_name": {"Marieke de Vries"},
-				"given_on": {env.Clock.Now().Format(time.DateOnly)}, "text": {words}, "sector": {"mbo"}})
+				"given_on": {env.Clock.Now().In(casus.Amsterdam).Format(time.DateOnly)}, "text": {words}, "sector": {"mbo"}})
 			if res.Status != http.StatusSeeOther || res.Location != entryPath+"?saved=own_word" {
 				t.Fatalf("save own word: %d → %q", res.Status, res.Location)
 			}
@@ -475,7 +475,7 @@ func TestOwnWord(t *testing.T) {
 			if err := env.SQL().QueryRow(`SELECT CAST(id AS TEXT) FROM own_words WHERE entry_id = $1`, signal).Scan(&wordID); err != nil {
 				t.Fatal(err)
 			}
-			res = m.Post(entryPath+"/own-word/"+wordID+"/withdraw", url.Values{"requested_on": {env.Clock.Now().Format(time.DateOnly)},
+			res = m.Post(entryPath+"/own-word/"+wordID+"/withdraw", url.Values{"requested_on": {env.Clock.Now().In(casus.Amsterdam).Format(time.DateOnly)},
 				"note": {"Telefonisch gevraagd."}})
 			if res.Status != http.StatusSeeOther {
 				t.Fatalf("withdraw: %d", res.Status)
@@ -502,8 +502,8 @@ func TestRectificationBadInput(t *testing.T) {
 			open, refused, word := seedRectification(t, env, signal)
 			c := env.NewClient()
 			c.Login(demo.UserCoordinator)
-			today := env.Clock.Now().Format(time.DateOnly)
-			future := env.Clock.Now().AddDate(0, 0, 3).Format(time.DateOnly)
+			today := env.Clock.Now().In(casus.Amsterdam).Format(time.DateOnly)
+			future := env.Clock.Now().In(casus.Amsterdam).AddDate(0, 0, 3).Format(time.DateOnly)
 			req := func(mod func(url.Values)) url.Values {
 				v := url.Values{"requester": {"parent"}, "requester_name": {"M. Ouder"}, "received_on": {today},
 					"concerns": {"Aanmelding"}, "request": {"Adres klopt niet."}, "sector": {"mbo"}}

@@ -276,11 +276,11 @@ func TestStudentLeft(t *testing.T) {
 
 			for _, tc := range []struct{ day, message string }{
 				{"", "Vul dit veld in."},
-				{env.Clock.Now().AddDate(0, 0, 2).Format(time.DateOnly), "Kies vandaag of een dag in het verleden."},
+				{env.Clock.Now().In(casus.Amsterdam).AddDate(0, 0, 2).Format(time.DateOnly), "Kies vandaag of een dag in het verleden."},
 				{"31-07-2026", "datum"},
 				// A slip of the year would have the file destroyed the next night.
 				{"0025-06-30", "Deze datum ligt vóór het begin van het dossier van de leerling."},
-				{env.Clock.Now().AddDate(-1, 0, 0).Format(time.DateOnly), "Deze datum ligt vóór het begin van het dossier van de leerling."},
+				{env.Clock.Now().In(casus.Amsterdam).AddDate(-1, 0, 0).Format(time.DateOnly), "Deze datum ligt vóór het begin van het dossier van de leerling."},
 			} {
 				before := env.Snapshot("sessions", "access_log", "access_log_head")
 				res := c.Post(base+"/left", url.Values{"left_on": {tc.day}})
@@ -292,7 +292,7 @@ func TestStudentLeft(t *testing.T) {
 				}
 			}
 
-			day := env.Clock.Now().AddDate(0, -1, 0).Format(time.DateOnly)
+			day := env.Clock.Now().In(casus.Amsterdam).AddDate(0, -1, 0).Format(time.DateOnly)
 			if res := c.Post(base+"/left", url.Values{"left_on": {day}}); res.Status != http.StatusSeeOther {
 				t.Fatalf("left: %d %s", res.Status, res.Body)
 			}

@@ -51,7 +51,7 @@ func (s *Server) team(w http.ResponseWriter, r *http.Request, f *form, status in
 	page := teamPage{TeamPage: tp, Meetings: teamMeetings{TeamMeetings: tp.Meetings, Patterns: rhythmPatterns, MonthWeeks: monthWeeks}}
 	v := s.newView(r, "team.title", page)
 	if f == nil {
-		f = s.rhythmForm(page.Meetings)
+		f = s.rhythmForm(page.Meetings, page.Team)
 	}
 	v.Form = f
 	if r.URL.Query().Get("saved") == "meetings" {
