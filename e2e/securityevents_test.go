@@ -27,7 +27,7 @@ import (
 // flows (account created, roles changed and deactivated in the browser,
 // reset started and completed in the browser with two-factor removed, two-factor
 // set up, password changed, log out everywhere, an API token issued and
-// revoked, settings and retention
+// revoked, a team member removed, added and changed, settings and retention
 // changed); the login events, whose flows are in login.go, are written
 // through storage. axe-core finds no violation on any page on the way.
 func TestBrowserSecurityEventLog(t *testing.T) {
@@ -62,6 +62,14 @@ func TestBrowserSecurityEventLog(t *testing.T) {
 				t.Fatalf("issue api token: %d, %v", issued.Status, err)
 			}
 			must("revoke api token", admin.Post("/admin/api-tokens/"+tokenID+"/revoke", url.Values{}))
+			var zat string
+			if err := env.SQL().QueryRow(`SELECT CAST(id AS TEXT) FROM care_teams WHERE name = $1`, demo.TeamMBOZAT).Scan(&zat); err != nil {
+				t.Fatal(err)
+			}
+			police, ggd := env.UserID(demo.UserPolice), env.UserID(demo.UserGGD)
+			must("remove a team member", admin.Post("/teams/"+zat+"/members/"+police+"/remove", url.Values{}))
+			must("add a team member", admin.Post("/teams/"+zat+"/members", url.Values{"user": {police}, "kind": {"on_call"}}))
+			must("change a team member", admin.Post("/teams/"+zat+"/members", url.Values{"user": {ggd}, "kind": {"fixed"}, "minute_taker": {"on"}}))
 			must("settings", admin.Post("/admin/settings", url.Values{"require_2fa_all": {"on"}}))
 			form := url.Values{"access_log_months": {"48"}}
 			rows, err := env.DB.ReadSQL().Query(`SELECT CAST(id AS TEXT) FROM schools`)
