@@ -1,6 +1,8 @@
 package casus
 
 import (
+	"cmp"
+	"slices"
 	"time"
 	_ "time/tzdata" // Dutch meeting times without the host's zone database
 )
@@ -267,4 +269,58 @@ func CanPlanMeetings(u User, members []TeamMember) bool {
 		}
 	}
 	return false
+}
+
+// AttendanceStatus says whether an expected member was at a meeting.
+type AttendanceStatus string
+
+// Attendance statuses: present, excused beforehand (afgemeld), absent.
+const (
+	AttendPresent AttendanceStatus = "present"
+	AttendExcused AttendanceStatus = "excused"
+	AttendAbsent  AttendanceStatus = "absent"
+)
+
+// AttendanceStatuses lists them in the order the minutes offer them.
+var AttendanceStatuses = []AttendanceStatus{AttendPresent, AttendExcused, AttendAbsent}
+
+// ExpectedAttendees are who a meeting expects: the team's fixed members and
+// the members on call invited for one of its items (invited: their ids), in
+// the members' order.
+func ExpectedAttendees(members []TeamMember, invited []string) []User {
+	var us []User
+	for _, m := range members {
+		if m.Kind == MemberFixed || slices.Contains(invited, m.User.ID) {
+			us = append(us, m.User)
+		}
+	}
+	return us
+}
+
+// PartnerTime is the time one person spent on a meeting's items.
+type PartnerTime struct {
+	User    User
+	Minutes int
+	Items   int
+}
+
+// TimeSpent adds up, per person, the minutes of the discussed items they
+// attended (each item's planned minutes, or defaultMinutes when it has
+// none), in the order of people. attendees maps an item's id to the ids of
+// who attended its discussion.
+func TimeSpent(people []User, items []AgendaItem, attendees map[string][]string, defaultMinutes int) []PartnerTime {
+	var out []PartnerTime
+	for _, u := range people {
+		pt := PartnerTime{User: u}
+		for _, it := range items {
+			if slices.Contains(attendees[it.ID], u.ID) {
+				pt.Items++
+				pt.Minutes += cmp.Or(it.Minutes, defaultMinutes)
+			}
+		}
+		if pt.Items > 0 {
+			out = append(out, pt)
+		}
+	}
+	return out
 }

@@ -153,3 +153,20 @@ func TestMinutesReady(t *testing.T) {
 		t.Errorf("open items counted %v, want 2 (the moved item is not open)", err)
 	}
 }
+
+// TestTimeSpent: each person's time is the minutes of the items they sat
+// at; an item without planned minutes counts the default; people who sat
+// at none are left out.
+func TestTimeSpent(t *testing.T) {
+	a, b, c := casus.User{ID: "a"}, casus.User{ID: "b"}, casus.User{ID: "c"}
+	items := []casus.AgendaItem{{ID: "1", Minutes: 20}, {ID: "2"}, {ID: "3", Minutes: 10}}
+	got := casus.TimeSpent([]casus.User{a, b, c}, items, map[string][]string{"1": {"a", "b"}, "2": {"a"}}, 15)
+	if len(got) != 2 || got[0].User.ID != "a" || got[0].Minutes != 35 || got[0].Items != 2 ||
+		got[1].User.ID != "b" || got[1].Minutes != 20 || got[1].Items != 1 {
+		t.Errorf("TimeSpent = %+v, want a: 2 items, 35 minutes; b: 1 item, 20 minutes", got)
+	}
+	members := []casus.TeamMember{{User: a, Kind: casus.MemberFixed}, {User: b, Kind: casus.MemberOnCall}, {User: c, Kind: casus.MemberOnCall}}
+	if got := casus.ExpectedAttendees(members, []string{"c"}); len(got) != 2 || got[0].ID != "a" || got[1].ID != "c" {
+		t.Errorf("ExpectedAttendees = %+v, want a (fixed) and c (invited)", got)
+	}
+}

@@ -18,6 +18,7 @@ const (
 	SecAccountCreated         SecurityEventKind = "account.created"
 	SecRolesChanged           SecurityEventKind = "account.roles_changed"
 	SecAccountDeactivated     SecurityEventKind = "account.deactivated"
+	SecAccountActivated       SecurityEventKind = "account.activated" // an inactive account (e.g. a mentor the student import created) switched on
 	SecPasswordResetStarted   SecurityEventKind = "password.reset_started"
 	SecPasswordResetCompleted SecurityEventKind = "password.reset_completed"
 	SecPasswordChanged        SecurityEventKind = "password.changed"
@@ -39,7 +40,7 @@ const (
 // offers them as a filter.
 var SecurityEventKinds = []SecurityEventKind{
 	SecLoginSucceeded, SecLoginFailed, SecLoginLocked, Sec2FAEnrolled, Sec2FARemoved,
-	SecAccountCreated, SecRolesChanged, SecAccountDeactivated,
+	SecAccountCreated, SecRolesChanged, SecAccountDeactivated, SecAccountActivated,
 	SecPasswordResetStarted, SecPasswordResetCompleted, SecPasswordChanged,
 	SecSessionsEnded, SecSettingsChanged, SecRetentionChanged,
 	SecTeamMemberAdded, SecTeamMemberChanged, SecTeamMemberRemoved,

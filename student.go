@@ -20,6 +20,9 @@ type Student struct {
 	Sector     Sector
 	GroupName  string
 	MentorName string
+	// MentorEmail is filled by the import's read of a school's students
+	// (storage SchoolRoster): the mentor is matched by e-mail address.
+	MentorEmail string
 }
 
 // Name is the student's full name.

@@ -355,3 +355,44 @@ func (s *Service) DeactivateUser(ctx context.Context, a Actor, userID string) er
 		return tx.LogSecurityEvent(ctx, s.securityEventOn(a, casus.SecAccountDeactivated, u))
 	})
 }
+
+// ActivateUser switches an inactive account on — an account deactivated
+// earlier, or a mentor's account the student import created inactive —
+// and sends its owner an invitation to choose a password and set up
+// two-factor authentication, as for a new account: the beheerder never
+// knows a password that opens it. Both are security events.
+func (s *Service) ActivateUser(ctx context.Context, a Actor, userID string) error {
+	if err := accountAdmin(a); err != nil {
+		return err
+	}
+	if !casus.ValidID(userID) {
+		return casus.ErrNotFound
+	}
+	token := newResetToken()
+	return s.db.Update(ctx, func(tx *storage.Tx) error {
+		u, err := tx.User(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if !u.Disabled {
+			return &casus.Error{Code: casus.ECONFLICT, Key: "useradmin.already_active"}
+		}
+		if err := tx.Activate(ctx, userID); err != nil {
+			return err
+		}
+		if err := tx.LogSecurityEvent(ctx, s.securityEventOn(a, casus.SecAccountActivated, u)); err != nil {
+			return err
+		}
+		if err := tx.StartPasswordReset(ctx, &storage.PasswordReset{TokenHash: casus.TokenHash(token), UserID: u.ID,
+			StartedBy: a.User.ID, Reset2FA: true, ExpiresAt: tx.Now().Add(accountInviteTTL)}); err != nil {
+			return err
+		}
+		if err := tx.AddMessage(ctx, &casus.Message{UserID: u.ID, Key: casus.MsgAccountInvited,
+			Args: map[string]string{"By": a.User.Name}, Link: "/password-reset/" + token}); err != nil {
+			return err
+		}
+		e := s.securityEventOn(a, casus.SecPasswordResetStarted, u)
+		e.Detail = "invitation to choose a password sent on activation"
+		return tx.LogSecurityEvent(ctx, e)
+	})
+}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"casus"
@@ -22,6 +23,14 @@ type MinutesPage struct {
 	NotReady *casus.Error
 	Items    []MinutesItem
 	Names    map[string]string
+	// Expected are the fixed members and the partners invited for an item;
+	// Attendance is what was recorded of them (user id → status).
+	Expected   []casus.User
+	Attendance map[string]casus.AttendanceStatus
+	// Time is, per person, the minutes of the discussed items they attended.
+	Time []casus.PartnerTime
+	// Statuses are the attendance statuses, in the order offered.
+	Statuses []casus.AttendanceStatus
 }
 
 // MinutesItem is one discussed item of the minutes.
@@ -77,9 +86,84 @@ func (s *Service) minutes(ctx context.Context, a Actor, meetingID string, action
 				page.NotReady, _ = err.(*casus.Error)
 			}
 		}
+		if err := attendance(ctx, tx, m, members, items, records, &page); err != nil {
+			return err
+		}
 		return minutesItems(l, members, items, records, &page)
 	})
 	return page, err
+}
+
+// itemMinutesDefault is an item's time when none was planned: the agenda's
+// default.
+const itemMinutesDefault = 15
+
+// attendance fills who the meeting expected, who was there and the time
+// each person spent on the items they attended. It names no student.
+func attendance(ctx context.Context, tx *storage.Tx, m casus.Meeting, members []casus.TeamMember, items []casus.AgendaItem,
+	records map[string]casus.Discussion, page *MinutesPage) error {
+	invited, err := tx.MeetingInviteeIDs(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	page.Expected, page.Statuses = casus.ExpectedAttendees(members, invited), casus.AttendanceStatuses
+	if page.Attendance, err = tx.Attendance(ctx, m.ID); err != nil {
+		return err
+	}
+	attendees := make(map[string][]string, len(records))
+	for id, rec := range records {
+		attendees[id] = rec.Record.Attendees
+	}
+	people := make([]casus.User, len(members))
+	for i, tm := range members {
+		people[i] = tm.User
+	}
+	page.Time = casus.TimeSpent(people, items, attendees, itemMinutesDefault)
+	return nil
+}
+
+// SaveAttendance records who was at the meeting, for its chair or minute
+// taker while the minutes are not final. Everyone named must be expected
+// (casus.ExpectedAttendees) and each status one of
+// casus.AttendanceStatuses; otherwise nothing is stored. errs are the
+// errors the door found parsing the form: they come back after the checks
+// of who may record.
+func (s *Service) SaveAttendance(ctx context.Context, a Actor, meetingID string, att map[string]casus.AttendanceStatus,
+	errs casus.ValidationErrors) error {
+	u := a.User
+	return s.db.Update(ctx, func(tx *storage.Tx) error {
+		m, members, err := agendaMeeting(ctx, tx, meetingID, u)
+		if err != nil {
+			return err
+		}
+		if !casus.CanWriteDiscussion(u, members) {
+			return &casus.Error{Code: casus.EFORBIDDEN, Key: "discussion.not_writer"}
+		}
+		final, err := tx.MinutesFinal(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		if !final.IsZero() {
+			return storage.ErrMinutesFinal
+		}
+		if errs != nil {
+			return errs
+		}
+		invited, err := tx.MeetingInviteeIDs(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		expected := casus.ExpectedAttendees(members, invited)
+		for id, st := range att {
+			if !slices.ContainsFunc(expected, func(x casus.User) bool { return x.ID == id }) {
+				return casus.ValidationErrors{casus.FieldError("attendance", "error.choice", nil)}
+			}
+			if !slices.Contains(casus.AttendanceStatuses, st) {
+				return casus.ValidationErrors{casus.FieldError("attendance-"+id, "error.choice", nil)}
+			}
+		}
+		return tx.SetAttendance(ctx, m.ID, att, u.ID)
+	})
 }
 
 // discussedItems are the agenda items with a saved record.

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -351,6 +352,28 @@ func init() {
 		}
 	})
 
+	contracts.add("Crisis", func(t *testing.T, c *contract) {
+		w := c.w
+		setRhythmC(t, c, w.intern.ID)
+		cr := casus.Crisis{StudentID: w.sanne.ID, TeamID: w.intern.ID, Kind: casus.CrisisUrgent,
+			OccurredAt: amsterdam(2026, 11, 1, 22, 15), Happened: "Sanne durfde niet naar huis", Called: "Veilig Thuis",
+			Agreed: "Sanne slaapt bij haar tante", AgreedBy: "zorgcoördinator", RecordedBy: w.coordinator.ID}
+		updateValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (casus.Meeting, error) { return tx.RecordCrisis(ctx, &cr) })
+		got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (casus.Crisis, error) { return tx.Crisis(ctx, cr.ID) })
+		if got.ID != cr.ID || got.Happened != cr.Happened || got.Called != cr.Called || got.Agreed != cr.Agreed ||
+			got.AgreedBy != cr.AgreedBy || got.Kind != cr.Kind || got.CaseID != cr.CaseID || !got.OccurredAt.Equal(cr.OccurredAt) ||
+			got.RecordedBy != cr.RecordedBy {
+			t.Errorf("crisis read back = %+v, want %+v", got, cr)
+		}
+		err := c.db.View(context.Background(), func(tx *storage.Tx) error {
+			_, err := tx.Crisis(context.Background(), w.sanne.ID)
+			return err
+		})
+		if casus.ErrorCode(err) != casus.ENOTFOUND {
+			t.Errorf("crisis of an unknown id: %v, want not found", err)
+		}
+	})
+
 	contracts.add("RecordCrisis", func(t *testing.T, c *contract) {
 		w := c.w
 		setRhythmC(t, c, w.intern.ID)
@@ -378,20 +401,6 @@ func init() {
 			items[0].StudentID != w.sanne.ID || items[0].Late || items[0].AddedBy != w.coordinator.ID {
 			t.Errorf("agenda = %+v, want Sanne's crisis, in time", items)
 		}
-		t.Run("ReadBack", func(t *testing.T) {
-			got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (casus.Crisis, error) { return tx.Crisis(ctx, cr.ID) })
-			if got.ID != cr.ID || got.Happened != cr.Happened || got.Called != cr.Called || got.Agreed != cr.Agreed ||
-				got.AgreedBy != cr.AgreedBy || got.Kind != cr.Kind || got.CaseID != cr.CaseID || !got.OccurredAt.Equal(cr.OccurredAt) {
-				t.Errorf("crisis read back = %+v, want %+v", got, cr)
-			}
-			err := c.db.View(context.Background(), func(tx *storage.Tx) error {
-				_, err := tx.Crisis(context.Background(), w.sanne.ID)
-				return err
-			})
-			if casus.ErrorCode(err) != casus.ENOTFOUND {
-				t.Errorf("crisis of an unknown id: %v, want not found", err)
-			}
-		})
 		t.Run("AfterSendByIsLate", func(t *testing.T) {
 			c.clock.Set(amsterdam(2026, 11, 3, 10, 0)) // the agenda of 10 November went out today
 			cr := casus.Crisis{StudentID: w.bram.ID, TeamID: w.intern.ID, Kind: casus.CrisisDirectHelp, OccurredAt: c.clock.Now(),
@@ -714,6 +723,76 @@ func init() {
 		inv := invitees()
 		if !slices.Equal(inv[a.ID], []string{"Janneke JGZ", "Peter Politie"}) || len(inv[b.ID]) != 0 || len(inv) != 1 {
 			t.Errorf("ItemInvitees = %v, want Janneke and Peter by name on %s only", inv, a.ID)
+		}
+	})
+
+	contracts.add("MeetingInviteeIDs", func(t *testing.T, c *contract) {
+		w := c.w
+		setRhythmC(t, c, w.zat.ID)
+		m := nextMeetingC(t, c, w.zat.ID, c.clock.Now())
+		a := addItemC(t, c, m.ID, w.sanneCase.ID)
+		b := addItemC(t, c, m.ID, w.bramCase.ID)
+		for _, inv := range [][2]string{{a.ID, w.police.ID}, {b.ID, w.police.ID}, {b.ID, w.socialWork.ID}} {
+			update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+				return tx.InviteToItem(ctx, m.ID, inv[0], inv[1], w.coordinator.ID)
+			})
+		}
+		got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]string, error) { return tx.MeetingInviteeIDs(ctx, m.ID) })
+		slices.Sort(got)
+		want := []string{w.police.ID, w.socialWork.ID}
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("MeetingInviteeIDs = %v, want the police and social work once each", got)
+		}
+	})
+
+	contracts.add("SetAttendance", func(t *testing.T, c *contract) {
+		w := c.w
+		setRhythmC(t, c, w.zat.ID)
+		m := nextMeetingC(t, c, w.zat.ID, c.clock.Now())
+		set := func(att map[string]casus.AttendanceStatus) {
+			update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+				return tx.SetAttendance(ctx, m.ID, att, w.coordinator.ID)
+			})
+		}
+		get := func() map[string]casus.AttendanceStatus {
+			return viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (map[string]casus.AttendanceStatus, error) {
+				return tx.Attendance(ctx, m.ID)
+			})
+		}
+		if got := get(); len(got) != 0 {
+			t.Errorf("attendance before any is recorded: %v", got)
+		}
+		set(map[string]casus.AttendanceStatus{w.coordinator.ID: casus.AttendPresent, w.nurse.ID: casus.AttendExcused})
+		set(map[string]casus.AttendanceStatus{w.nurse.ID: casus.AttendPresent, w.specialist.ID: casus.AttendAbsent})
+		want := map[string]casus.AttendanceStatus{w.coordinator.ID: casus.AttendPresent, w.nurse.ID: casus.AttendPresent,
+			w.specialist.ID: casus.AttendAbsent}
+		if got := get(); !maps.Equal(got, want) {
+			t.Errorf("Attendance = %v, want %v", got, want)
+		}
+		if n := countC(t, c, `SELECT COUNT(*) FROM meeting_attendance WHERE meeting_id = $1 AND recorded_by = $2`, m.ID, w.coordinator.ID); n != 3 {
+			t.Errorf("%d attendance rows recorded by the chair, want 3", n)
+		}
+		err := updateErrC(t, c, func(ctx context.Context, tx *storage.Tx) error {
+			return tx.SetAttendance(ctx, m.ID, map[string]casus.AttendanceStatus{w.nurse.ID: "asleep"}, w.coordinator.ID)
+		})
+		if err == nil {
+			t.Errorf("an unknown status was stored")
+		}
+	})
+
+	contracts.add("Attendance", func(t *testing.T, c *contract) {
+		w := c.w
+		setRhythmC(t, c, w.zat.ID)
+		m := nextMeetingC(t, c, w.zat.ID, c.clock.Now())
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+			return tx.SetAttendance(ctx, m.ID, map[string]casus.AttendanceStatus{w.police.ID: casus.AttendExcused}, w.coordinator.ID)
+		})
+		got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (map[string]casus.AttendanceStatus, error) {
+			return tx.Attendance(ctx, m.ID)
+		})
+		if len(got) != 1 || got[w.police.ID] != casus.AttendExcused {
+			t.Errorf("Attendance = %v, want the police excused", got)
 		}
 	})
 

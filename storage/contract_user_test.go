@@ -390,3 +390,17 @@ func viewValue3A(c *contract, login string) (casus.User, string, error) {
 	})
 	return u, hash, err
 }
+
+func init() {
+	contracts.add("Activate", func(t *testing.T, c *contract) {
+		w := c.w
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.Deactivate(ctx, w.police.ID) })
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.Activate(ctx, w.police.ID) })
+		u := userA(t, c, w.police.ID)
+		if u.Disabled || u.SessionEpoch != 1 || !slices.Equal(u.Roles, []casus.Role{casus.RolePartner}) {
+			t.Errorf("activated user = %+v, want on, the sessions ended by the deactivation staying ended", u)
+		}
+		err := tryA(c, func(ctx context.Context, tx *storage.Tx) error { return tx.Activate(ctx, casus.NewID()) })
+		wantCode(t, err, casus.ENOTFOUND)
+	})
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"casus"
@@ -609,4 +611,47 @@ func (tx *Tx) CollectAgenda(ctx context.Context, teamID string) (casus.Meeting, 
 		}
 	}
 	return m, ready, nil
+}
+
+// MeetingInviteeIDs returns the ids of everyone invited for one of the
+// meeting's items.
+func (tx *Tx) MeetingInviteeIDs(ctx context.Context, meetingID string) ([]string, error) {
+	return tx.column(ctx, "meeting invitees", `SELECT DISTINCT CAST(ai.user_id AS TEXT) FROM agenda_invitations ai
+		JOIN agenda_items a ON a.id = ai.item_id WHERE a.meeting_id = $1`, meetingID)
+}
+
+// SetAttendance records who was at the meeting, replacing what was
+// recorded for those people before.
+func (tx *Tx) SetAttendance(ctx context.Context, meetingID string, att map[string]casus.AttendanceStatus, by string) error {
+	now := tx.Now()
+	ids := slices.Sorted(maps.Keys(att))
+	for _, userID := range ids {
+		if _, err := tx.exec(ctx, `DELETE FROM meeting_attendance WHERE meeting_id = $1 AND user_id = $2`, meetingID, userID); err != nil {
+			return fmt.Errorf("storage: attendance: %w", err)
+		}
+		if err := tx.insert(ctx, "attendance", `INSERT INTO meeting_attendance (meeting_id, user_id, status, recorded_by, recorded_at)
+			VALUES ($1, $2, $3, $4, $5)`, meetingID, userID, string(att[userID]), by, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Attendance returns who was at the meeting as recorded: user id → status.
+func (tx *Tx) Attendance(ctx context.Context, meetingID string) (map[string]casus.AttendanceStatus, error) {
+	rows, err := tx.query(ctx, `SELECT CAST(user_id AS TEXT), status FROM meeting_attendance WHERE meeting_id = $1`, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: attendance: %w", err)
+	}
+	defer rows.Close()
+	att := map[string]casus.AttendanceStatus{}
+	for rows.Next() {
+		var id string
+		var st casus.AttendanceStatus
+		if err := rows.Scan(&id, &st); err != nil {
+			return nil, err
+		}
+		att[id] = st
+	}
+	return att, rows.Err()
 }

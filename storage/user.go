@@ -215,3 +215,9 @@ func (tx *Tx) SetRoles(ctx context.Context, userID string, roles []casus.Role) e
 func (tx *Tx) Deactivate(ctx context.Context, userID string) error {
 	return tx.updateUser(ctx, userID, `disabled = $2, session_epoch = session_epoch + 1`, true)
 }
+
+// Activate switches a disabled account on again. It returns ENOTFOUND for
+// an unknown id.
+func (tx *Tx) Activate(ctx context.Context, userID string) error {
+	return tx.updateUser(ctx, userID, `disabled = $2`, false)
+}

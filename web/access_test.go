@@ -194,6 +194,8 @@ func accessMatrix() map[string][]cell {
 		"POST /students/{id}/crisis": crisisCells(true),
 		"GET /admin/users":           admin("/admin/users", nil, ok),
 		"POST /admin/users":          admin("/admin/users", url.Values{"name": {""}}, bad),
+		"GET /admin/import":          admin("/admin/import", nil, ok),
+		"POST /admin/import":         admin("/admin/import", url.Values{"school": {"25AB"}}, bad),
 		"GET /admin/settings":        admin("/admin/settings", nil, ok),
 		"POST /admin/settings":       admin("/admin/settings", url.Values{"require_2fa_all": {"maybe"}}, bad),
 	}

@@ -209,6 +209,8 @@ func (s *Server) handleAdminUser(w http.ResponseWriter, r *http.Request) {
 		v.Notice = "useradmin.roles_saved"
 	case "deactivated":
 		v.Notice = "useradmin.deactivated"
+	case "activated":
+		v.Notice = "useradmin.activated"
 	}
 	s.render(w, r, http.StatusOK, "user_admin", v)
 }
@@ -274,4 +276,23 @@ func (s *Server) handleAdminDeactivate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/admin/users/"+id+"?done=deactivated", http.StatusSeeOther)
+}
+
+// handleAdminActivate switches an inactive account on and invites its
+// owner (app.ActivateUser).
+func (s *Server) handleAdminActivate(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !casus.ValidID(id) {
+		s.renderError(w, r, casus.ErrNotFound)
+		return
+	}
+	if _, err := parseForm(w, r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := s.app.ActivateUser(r.Context(), s.actor(r), id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/users/"+id+"?done=activated", http.StatusSeeOther)
 }

@@ -34,6 +34,7 @@ func accountsMatrix() map[string][]cell {
 		"GET /admin/users/{id}":             append(admin("/admin/users/{user}", nil, ok), admin("/admin/users/{unknown}", nil, notFound)...),
 		"POST /admin/users/{id}/roles":      admin("/admin/users/{user}/roles", url.Values{"roles": {"koning"}}, bad),
 		"POST /admin/users/{id}/deactivate": admin("/admin/users/{unknown}/deactivate", url.Values{}, notFound),
+		"POST /admin/users/{id}/activate":   admin("/admin/users/{user}/activate", url.Values{}, http.StatusConflict),
 		"GET /password-reset/{token}":       byUser("/password-reset/no-such-token", nil, notFound, nil),
 		"POST /password-reset/{token}":      byUser("/password-reset/no-such-token", url.Values{"password": {strongPassword}}, notFound, nil),
 		"GET /account":                      staff("/account", nil, ok),

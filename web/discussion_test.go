@@ -226,6 +226,8 @@ func minutesMatrix() map[string][]cell {
 		"GET /meetings/{id}/minutes.pdf": byUser("/meetings/{meeting:zat}/minutes.pdf", nil, notFound, members),
 		"POST /meetings/{id}/minutes": append(byUser("/meetings/{unknown}/minutes", url.Values{}, notFound, map[string]int{anon: unauth}),
 			cell{user: demo.UserGGD, relation: "team_member", path: "/meetings/{meeting:zat}/minutes", form: url.Values{}, want: forbid}),
+		"POST /meetings/{id}/attendance": byUser("/meetings/{meeting:zat}/attendance", url.Values{"a-x": {"asleep"}}, notFound,
+			map[string]int{anon: unauth, demo.UserCoordinator: bad, demo.UserGGD: forbid, demo.UserPolice: forbid}),
 	}
 }
 

@@ -90,10 +90,15 @@ func checkUpload(f *form, name string, content []byte, status *int) (string, err
 // The body is bounded just above the file limit; a bigger one is refused as
 // too large, before anything is read into the database.
 func readUpload(w http.ResponseWriter, r *http.Request) (*form, string, []byte, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, casus.MaxUploadBytes+1<<20)
-	f := &form{Values: url.Values{}}
+	return readUploadMax(w, r, casus.MaxUploadBytes)
+}
+
+// readUploadMax is readUpload for a file of at most max bytes.
+func readUploadMax(w http.ResponseWriter, r *http.Request, max int64) (*form, string, []byte, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, max+1<<20)
+	f := &form{Values: url.Values{}, today: state(r).today}
 	tooLarge := func() error {
-		return casus.ValidationErrors{casus.FieldError("file", "upload.too_large", map[string]any{"MB": casus.MaxUploadBytes >> 20})}
+		return casus.ValidationErrors{casus.FieldError("file", "upload.too_large", map[string]any{"MB": max >> 20})}
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -123,7 +128,7 @@ func readUpload(w http.ResponseWriter, r *http.Request) (*form, string, []byte, 
 			fileSeen = true
 			name = params["filename"]
 			var buf bytes.Buffer
-			_, err := io.Copy(&buf, io.LimitReader(p, casus.MaxUploadBytes+1))
+			_, err := io.Copy(&buf, io.LimitReader(p, max+1))
 			if errors.As(err, &mbe) {
 				return f, "", nil, tooLarge()
 			}

@@ -3,7 +3,9 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"strings"
 
+	"casus"
 	"casus/pdf"
 )
 
@@ -15,8 +17,11 @@ func (s *Server) handleMinutes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := s.newView(r, "minutes.page_title", page)
-	if r.URL.Query().Get("done") == "final" {
+	switch r.URL.Query().Get("done") {
+	case "final":
 		v.Notice = "minutes.finalised"
+	case "attendance":
+		v.Notice = "attendance.saved"
 	}
 	s.render(w, r, http.StatusOK, "minutes", v)
 }
@@ -45,4 +50,39 @@ func (s *Server) handleMinutesFinal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/meetings/"+id+"/minutes?done=final", http.StatusSeeOther)
+}
+
+// handleAttendance records who was at the meeting: a status per expected
+// person, as fields "a-<user id>" (app.SaveAttendance).
+func (s *Server) handleAttendance(w http.ResponseWriter, r *http.Request) {
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	att := map[string]casus.AttendanceStatus{}
+	for name := range f.Values {
+		if id, ok := strings.CutPrefix(name, "a-"); ok {
+			att[id] = casus.AttendanceStatus(f.choice(name, true, stringsOf(casus.AttendanceStatuses)...))
+		}
+	}
+	id := r.PathValue("id")
+	err = s.app.SaveAttendance(r.Context(), s.actor(r), id, att, f.Errs)
+	if errs, ok := validationErrors(err); ok {
+		page, err := s.app.PrintMinutes(r.Context(), s.actor(r), id)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		v := s.newView(r, "minutes.page_title", page)
+		f.Errs = errs
+		v.Form = f
+		s.render(w, r, http.StatusBadRequest, "minutes", v)
+		return
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/meetings/"+id+"/minutes?done=attendance#aanwezigheid", http.StatusSeeOther)
 }

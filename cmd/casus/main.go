@@ -32,6 +32,8 @@ Usage:
   casus user reset-password [flags]   set a new password for an account
   casus audit verify [flags]          verify the audit logs' keyed hash chains (--checkpoint FILE to compare)
   casus audit checkpoint [flags]      write a signed checkpoint of the audit logs to --audit-checkpoint-dir
+  casus import students FILE --school BRIN [--dry-run] [--preset P] [--accept-valid]
+                                      import the student system's export (docs/import.md)
   casus retention [--dry-run] [flags] destroy files past their retention (counts, no names)
   casus version                       print the version
 
@@ -92,6 +94,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 		if len(rest) > 0 && rest[0] == "checkpoint" {
 			return cmdAuditCheckpoint(ctx, rest[1:], stdout, stderr, getenv)
+		}
+	case "import":
+		if len(rest) > 0 && rest[0] == "students" {
+			return cmdImportStudents(ctx, rest[1:], stdout, stderr, getenv)
 		}
 	case "retention":
 		return cmdRetention(ctx, rest, stdout, stderr, getenv)

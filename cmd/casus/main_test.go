@@ -202,7 +202,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 	for _, arg := range []string{"help", "--help", "-h"} {
 		o := mustSucceed(t, cli(t, nil, arg))
 		for _, c := range []string{"casus serve", "casus migrate", "casus demo", "casus user add",
-			"casus user reset-password", "casus audit verify", "casus audit checkpoint", "casus retention", "casus version", "--data", "CASUS_DATABASE_URL"} {
+			"casus user reset-password", "casus audit verify", "casus audit checkpoint", "casus import students", "casus retention", "casus version", "--data", "CASUS_DATABASE_URL"} {
 			if !strings.Contains(o.stdout, c) {
 				t.Errorf("%s output lacks %q:\n%s", arg, c, o.stdout)
 			}
@@ -255,6 +255,7 @@ func TestSubcommandHelpDocumentsEveryFlag(t *testing.T) {
 		{[]string{"retention"}, joined(dbFlagNames, []string{"dry-run"}), true},
 		{[]string{"user", "add"}, joined(dbFlagNames, []string{"email", "username", "name", "role", "discipline", "password"}), false},
 		{[]string{"user", "reset-password"}, joined(dbFlagNames, []string{"login", "password", "reset-2fa"}), false},
+		{[]string{"import", "students"}, joined(dbFlagNames, []string{"school", "dry-run", "preset", "accept-valid", "map", "save-map", "full", "lang"}), false},
 	} {
 		name := strings.Join(tc.args, " ")
 		t.Run(name, func(t *testing.T) {
