@@ -145,6 +145,7 @@ func TestBrowserSecurityEventLog(t *testing.T) {
 			b.follow("add a role", http.StatusOK, chromedp.Click(chromedp.ID("f-roles-taakdocent")),
 				chromedp.Click(chromedp.CSS(`main form[action$="/roles"] button[type="submit"]`)))
 			b.follow("deactivate", http.StatusOK, chromedp.Click(chromedp.CSS(`main form[action$="/deactivate"] button[type="submit"]`)))
+			b.follow("activate again", http.StatusOK, chromedp.Click(chromedp.CSS(`main form[action$="/activate"] button[type="submit"]`)))
 			b.follow("log out", http.StatusOK, chromedp.Click(chromedp.CSS(`form[action="/logout"] button[type="submit"]`)))
 
 			for _, k := range casus.SecurityEventKinds {
