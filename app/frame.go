@@ -40,7 +40,7 @@ func ProcessingOf(page string) casus.ProcessingPurpose {
 		{"referral", casus.ProcessTriage},
 		{"agenda", casus.ProcessDiscussion}, {"discussion", casus.ProcessDiscussion}, {"minutes", casus.ProcessDiscussion},
 		{"access log", casus.ProcessAccountability}, {"complaint", casus.ProcessAccountability},
-		{"figures", casus.ProcessAccountability},
+		{"figures", casus.ProcessAccountability}, {"signals", casus.ProcessAccountability}, {"policy signal", casus.ProcessAccountability},
 		{"export", casus.ProcessPrivacyRequest}, {"rectification", casus.ProcessPrivacyRequest},
 		{"access request", casus.ProcessPrivacyRequest},
 		{"retention", casus.ProcessRetention}, {"legal hold", casus.ProcessRetention},

@@ -67,6 +67,18 @@ func TestBrowserFigures(t *testing.T) {
 			c.shoot("figures-coordinator-1366")
 			run(c, "viewport 375", chromedp.EmulateViewport(375, 800))
 			c.shoot("figures-coordinator-375")
+			// The policy signals, one click from the figures: the chair
+			// reports one, and the steering group sees it.
+			c.follow("figures → signals", http.StatusOK, chromedp.Click(chromedp.CSS(`main a[href="/signals"]`)))
+			c.follow("signals → new", http.StatusOK, chromedp.Click(chromedp.CSS(`main a[href$="/signals/new"]`)))
+			c.follow("send a signal", http.StatusOK,
+				chromedp.SendKeys(chromedp.ID("f-title"), "Wachttijd GGZ 14 weken"),
+				chromedp.SendKeys(chromedp.ID("f-description"), "Jongeren wachten 14 weken op een intake."),
+				chromedp.Click(chromedp.CSS(`main button[type="submit"]`)))
+			b.open("/signals", http.StatusOK)
+			if !strings.Contains(eval[string](b, `document.querySelector('main').innerText`), "Wachttijd GGZ 14 weken") {
+				t.Errorf("the steering group does not see the chair's signal")
+			}
 		})
 	}
 }

@@ -82,19 +82,30 @@ func DeliverMail(ctx context.Context, db *storage.DB, mailer mail.Mailer, c *mai
 		}
 		claimed := 0
 		for _, p := range pending {
+			// A stop (ctx done) is honoured between messages only. Once a
+			// mail went out its claim must commit, so the transaction runs
+			// on a context the stop does not cancel: database/sql rolls a
+			// transaction back when its context ends, and the restarted
+			// process would send the mail again. Only the sending itself
+			// is cut off by the stop; then the claim rolls back and the
+			// mail goes out once, later.
+			if err := ctx.Err(); err != nil {
+				return sent, err
+			}
+			tctx := context.WithoutCancel(ctx)
 			var first, mailed bool
-			err := db.Update(ctx, func(tx *storage.Tx) error {
+			err := db.Update(tctx, func(tx *storage.Tx) error {
 				var err error
-				if first, err = tx.ClaimMessage(ctx, p.Message.ID); err != nil || !first {
+				if first, err = tx.ClaimMessage(tctx, p.Message.ID); err != nil || !first {
 					return err
 				}
 				if p.Email == "" || p.Disabled {
-					return tx.SkipMail(ctx, p.Message.ID)
+					return tx.SkipMail(tctx, p.Message.ID)
 				}
 				m, err := c.Compose(p.Message, p.Email, p.Lang)
 				if err != nil {
 					errs = append(errs, err)
-					return tx.SkipMail(ctx, p.Message.ID)
+					return tx.SkipMail(tctx, p.Message.ID)
 				}
 				m.CreatedAt = tx.Now()
 				if err := mailer.Send(ctx, tx, m); err != nil {
@@ -102,7 +113,7 @@ func DeliverMail(ctx context.Context, db *storage.DB, mailer mail.Mailer, c *mai
 				}
 				if casus.SecretLinkMessage(p.Message.Key) {
 					// The one-time link is out; keep it nowhere in the clear.
-					if err := tx.ForgetMessageLink(ctx, p.Message.ID); err != nil {
+					if err := tx.ForgetMessageLink(tctx, p.Message.ID); err != nil {
 						return err
 					}
 				}

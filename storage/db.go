@@ -58,6 +58,8 @@ type DB struct {
 	Instance string
 	// keys sign the audit chains and their checkpoints (chain.go).
 	keys auditKeys
+	// path is the SQLite file, url the PostgreSQL URL: for backups.
+	path, url string
 }
 
 // Config says which database to open.
@@ -100,6 +102,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, err
 	}
 	db.Now, db.Instance, db.keys = cfg.Now, cfg.Instance, deriveAuditKeys(cfg.AuditKey)
+	if err := db.checkDurability(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	applied, err := db.migrate(ctx)
 	if err != nil {
 		db.Close()
@@ -156,7 +162,7 @@ func openSQLite(dir string) (*DB, error) {
 		return nil, fmt.Errorf("storage: open sqlite: %w", err)
 	}
 	r.SetMaxOpenConns(4)
-	return &DB{Engine: SQLite, write: w, read: r, jobs: j}, nil
+	return &DB{Engine: SQLite, write: w, read: r, jobs: j, path: filepath.Join(dir, "casus.db")}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
@@ -169,7 +175,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("storage: reach postgres: %w", err)
 	}
 	sdb := stdlib.OpenDBFromPool(pool)
-	return &DB{Engine: Postgres, write: sdb, read: sdb, Pool: pool}, nil
+	return &DB{Engine: Postgres, write: sdb, read: sdb, Pool: pool, url: dsn}, nil
 }
 
 // Migrate runs the pending migrations of the engine, Casus's and then the job

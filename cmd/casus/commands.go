@@ -10,7 +10,6 @@ import (
 	"net/http"
 	netmail "net/mail"
 	"net/netip"
-	"strconv"
 	"strings"
 	"time"
 
@@ -43,7 +42,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	smtpURL := f.secret("smtp-url", "SMTP server for e-mail: smtp://user:password@host:587 (STARTTLS), smtps://user:password@host:465, or smtp://host:25?tls=none for a local relay; empty (and --demo) keeps mail in the outbox at /outbox")
 	mailFrom := f.str("mail-from", "", "sender of e-mail, e.g. 'Casus <casus@school.nl>'; required with --smtp-url")
 	checkpointDir := f.str("audit-checkpoint-dir", "", "directory for the hourly signed checkpoints of the audit logs, outside the database (e.g. a mount that is backed up elsewhere); empty writes none")
-	apiRate := f.str("api-rate-limit", "600", "calls one API token may make per minute on this instance")
+	shutdownTimeout := f.duration("shutdown-timeout", 10*time.Second, "on SIGTERM or interrupt, how long requests in progress may take to finish before their connections are closed (their transactions then roll back)")
+	backupDir := f.str("backup-dir", "", "directory for scheduled backups (as casus backup writes them); empty takes none. With several instances on one PostgreSQL database, set it on one")
+	backupEvery := f.duration("backup-every", 24*time.Hour, "time between scheduled backups")
+	backupKeep := f.integer("backup-keep", 7, "scheduled backups to keep; older ones are removed (0 keeps all)")
+	apiRate := f.integer("api-rate-limit", 600, "calls one API token may make per minute on this instance")
 	baseURL := f.str("base-url", "", "address users reach Casus at, for the links in e-mail, e.g. https://casus.school.nl (default http:// and --addr)")
 	if err := f.Parse(args); err != nil {
 		return err
@@ -52,8 +55,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
-	apiRateLimit, err := strconv.Atoi(*apiRate)
-	if err != nil || apiRateLimit < 1 {
+	apiRateLimit := *apiRate
+	if apiRateLimit < 1 {
 		return fmt.Errorf("--api-rate-limit: want a whole number of calls per minute, at least 1")
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
@@ -66,6 +69,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	defer store.Close()
+	if *backupDir != "" && *backupEvery <= 0 {
+		return errors.New("--backup-every must be positive")
+	}
 	if *withDemo {
 		switch err := demo.Load(ctx, store, auth.HashPassword, store.Now()); {
 		case err == nil:
@@ -97,6 +103,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	defer runner.Stop(context.WithoutCancel(ctx)) // waits for running jobs; before store.Close
+	if *backupDir != "" {
+		backups := make(chan struct{})
+		go func() {
+			defer close(backups)
+			scheduleBackups(ctx, store, *backupDir, *backupEvery, *backupKeep, logger)
+		}()
+		defer func() { <-backups }() // a backup under way ends before store.Close
+	}
 	_, outbox := mc.Mailer.(mail.Outbox)
 	cfg := web.Config{DB: store, Logger: logger, DemoMode: *withDemo, Outbox: outbox, IdleTimeout: *idle, Lifetime: *lifetime,
 		Throttle: auth.DefaultThrottle(subkey(key, "throttle")), APIRateLimit: apiRateLimit}
@@ -130,9 +144,18 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
-		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		// No new connections; requests in progress finish, within the
+		// bound. The jobs stop meanwhile (River finishes running jobs,
+		// see jobs.Runner.Start), and the deferred calls wait for them and
+		// for a backup under way before the store closes.
+		shut, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
 		defer cancel()
-		return hs.Shutdown(shut)
+		if err := hs.Shutdown(shut); err != nil {
+			hs.Close() // cuts the rest off: their contexts end, their transactions roll back
+			return fmt.Errorf("requests still running after --shutdown-timeout %s were cut off: %w", *shutdownTimeout, err)
+		}
+		logger.Info("stopped: requests in progress finished")
+		return nil
 	}
 }
 
@@ -345,6 +368,12 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 		cp = &c
 	}
+	return verifyAudit(ctx, store, cp, stdout)
+}
+
+// verifyAudit verifies the audit logs' chains, and against cp when given,
+// and says what it found; audit verify and restore share it.
+func verifyAudit(ctx context.Context, store *storage.DB, cp *storage.Checkpoint, stdout io.Writer) error {
 	r, err := store.VerifyAudit(ctx, cp)
 	var ce *storage.ChainError
 	switch {

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -63,6 +64,15 @@ func (f *flags) boolean(name string, def bool, help string) *bool {
 		def = v == "1" || strings.EqualFold(v, "true")
 	}
 	return f.Bool(name, def, help+" ("+envName(name)+")")
+}
+
+func (f *flags) integer(name string, def int, help string) *int {
+	if v := f.getenv(envName(name)); v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			def = n
+		}
+	}
+	return f.Int(name, def, help+" ("+envName(name)+")")
 }
 
 func (f *flags) duration(name string, def time.Duration, help string) *time.Duration {

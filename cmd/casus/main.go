@@ -1,6 +1,7 @@
 // Command casus runs Casus, the registration and workflow system for Dutch
 // school care teams (intern zorgteam and ZAT). One binary: the HTTP server,
-// migrations, demo data, account bootstrap and access-log verification.
+// migrations, demo data, account bootstrap, access-log verification, backup
+// and restore.
 //
 // Configuration comes from flags, each with a CASUS_* environment variable;
 // it is parsed here and passed down, never kept in globals.
@@ -35,6 +36,8 @@ Usage:
   casus import students FILE --school BRIN [--dry-run] [--preset P] [--accept-valid]
                                       import the student system's export (docs/import.md)
   casus retention [--dry-run] [flags] destroy files past their retention (counts, no names)
+  casus backup --backup-dir DIR       write a consistent backup with a manifest of every table's rows and checksum
+  casus restore --from DIR [--force]  restore a backup into an empty database, check it against its manifest, verify the audit logs
   casus version                       print the version
 
 Every command takes --data DIR (SQLite, default ./casus-data) or
@@ -101,6 +104,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 	case "retention":
 		return cmdRetention(ctx, rest, stdout, stderr, getenv)
+	case "backup":
+		return cmdBackup(ctx, rest, stdout, stderr, getenv)
+	case "restore":
+		return cmdRestore(ctx, rest, stdout, stderr, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "casus", version)
 		return nil

@@ -202,7 +202,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 	for _, arg := range []string{"help", "--help", "-h"} {
 		o := mustSucceed(t, cli(t, nil, arg))
 		for _, c := range []string{"casus serve", "casus migrate", "casus demo", "casus user add",
-			"casus user reset-password", "casus audit verify", "casus audit checkpoint", "casus import students", "casus retention", "casus version", "--data", "CASUS_DATABASE_URL"} {
+			"casus user reset-password", "casus audit verify", "casus audit checkpoint", "casus import students", "casus retention", "casus backup", "casus restore", "casus version", "--data", "CASUS_DATABASE_URL"} {
 			if !strings.Contains(o.stdout, c) {
 				t.Errorf("%s output lacks %q:\n%s", arg, c, o.stdout)
 			}
@@ -247,12 +247,14 @@ func TestSubcommandHelpDocumentsEveryFlag(t *testing.T) {
 	}{
 		{[]string{"serve"}, joined(dbFlagNames, []string{"addr", "demo", "cookie-secure", "session-idle", "session-lifetime",
 			"trusted-proxies", "oidc-issuer", "oidc-client-id", "oidc-client-secret", "oidc-redirect-url", "oidc-mfa-values", "log-level",
-			"smtp-url", "mail-from", "base-url", "audit-checkpoint-dir", "api-rate-limit"}), true},
+			"smtp-url", "mail-from", "base-url", "audit-checkpoint-dir", "backup-dir", "backup-every", "backup-keep", "shutdown-timeout", "api-rate-limit"}), true},
 		{[]string{"migrate"}, dbFlagNames, true},
 		{[]string{"demo"}, dbFlagNames, true},
 		{[]string{"audit", "verify"}, joined(dbFlagNames, []string{"checkpoint"}), true},
 		{[]string{"audit", "checkpoint"}, joined(dbFlagNames, []string{"audit-checkpoint-dir"}), true},
 		{[]string{"retention"}, joined(dbFlagNames, []string{"dry-run"}), true},
+		{[]string{"backup"}, joined(dbFlagNames, []string{"backup-dir", "backup-keep"}), true},
+		{[]string{"restore"}, joined(dbFlagNames, []string{"from", "force"}), true},
 		{[]string{"user", "add"}, joined(dbFlagNames, []string{"email", "username", "name", "role", "discipline", "password"}), false},
 		{[]string{"user", "reset-password"}, joined(dbFlagNames, []string{"login", "password", "reset-2fa"}), false},
 		{[]string{"import", "students"}, joined(dbFlagNames, []string{"school", "dry-run", "preset", "accept-valid", "map", "save-map", "full", "lang"}), false},
@@ -305,6 +307,8 @@ func TestServeFlagsTakeEnvironment(t *testing.T) {
 			env[envName(n)], want[n] = "from-env-"+n, `(default "from-env-`+n+`")`
 		case "duration":
 			env[envName(n)], want[n] = "7m", "(default 7m0s)"
+		case "int":
+			env[envName(n)], want[n] = "3", "(default 3)"
 		case "":
 			env[envName(n)], want[n] = "true", "(default true)"
 		case "value": // a secret: taken from the variable, never shown
@@ -410,6 +414,10 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"migrate", "--database-url", "mysql://127.0.0.1/casus", "--secret-key", newKey()}, "unsupported database URL scheme"},
 		{[]string{"audit", "verify", "--data", dir, "--audit-key", "c2hvcnQ="}, "--audit-key must be 32 bytes"},
 		{[]string{"audit", "checkpoint", "--data", dir}, "audit checkpoint needs --audit-checkpoint-dir"},
+		{[]string{"backup", "--data", dir}, "backup needs --backup-dir"},
+		{[]string{"restore", "--data", dir}, "restore needs --from"},
+		{[]string{"restore", "--data", filepath.Join(dir, "fresh"), "--from", dir}, "restore needs the secret key"},
+		{[]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--backup-dir", dir, "--backup-every", "0s"}, "--backup-every must be positive"},
 		{[]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--cookie-secure", "maybe"}, "--cookie-secure must be true, false or auto"},
 		{[]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--trusted-proxies", "10.0.0.0/99"}, "--trusted-proxies"},
 	} {
