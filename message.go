@@ -25,6 +25,9 @@ const (
 	MsgAccountInvited       = "message.account_invited"
 	MsgPasswordResetStarted = "message.password_reset_started"
 	MsgPasswordChanged      = "message.password_changed"
+	// MsgAPITokenIssued: to the account an API token acts with, so its
+	// owner knows an integration sees with their sight, and by whom.
+	MsgAPITokenIssued = "message.api_token_issued"
 )
 
 // SecretLinkMessage reports whether a message's link is a secret: a

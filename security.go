@@ -30,6 +30,10 @@ const (
 	SecTeamMemberAdded   SecurityEventKind = "team.member_added"
 	SecTeamMemberChanged SecurityEventKind = "team.member_changed"
 	SecTeamMemberRemoved SecurityEventKind = "team.member_removed"
+	// An API token acts with an account's sight: issuing and revoking one
+	// is kept here too.
+	SecAPITokenIssued  SecurityEventKind = "api_token.issued"
+	SecAPITokenRevoked SecurityEventKind = "api_token.revoked"
 )
 
 // SecurityEventKinds lists every kind, in the order the security-event log
@@ -40,6 +44,7 @@ var SecurityEventKinds = []SecurityEventKind{
 	SecPasswordResetStarted, SecPasswordResetCompleted, SecPasswordChanged,
 	SecSessionsEnded, SecSettingsChanged, SecRetentionChanged,
 	SecTeamMemberAdded, SecTeamMemberChanged, SecTeamMemberRemoved,
+	SecAPITokenIssued, SecAPITokenRevoked,
 }
 
 // SecurityEvent is one line of the security-event log: who (the actor) did

@@ -1,8 +1,11 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"casus"
@@ -104,17 +107,40 @@ type TaskRow struct {
 // Every row names a student and is logged; a partner without consent sees
 // the row anonymously.
 func (s *Service) TaskList(ctx context.Context, a Actor) ([]TaskRow, error) {
+	rows, _, err := s.TaskPage(ctx, a, "", 0)
+	return rows, err
+}
+
+// TaskPage is a page of the task list (TaskList): the rows after the
+// cursor after ("" from the start), at most limit (0: all). Only the rows
+// on the page are decided and logged. next is the cursor of the page after
+// it, "" on the last page. A malformed cursor is EINVALID on the field
+// "cursor".
+func (s *Service) TaskPage(ctx context.Context, a Actor, after string, limit int) ([]TaskRow, string, error) {
 	u := a.User
 	if !u.SeesStudentData() {
-		return nil, &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"}
+		return nil, "", &casus.Error{Code: casus.EFORBIDDEN, Key: "error.forbidden"}
+	}
+	from, err := parseTaskCursor(after)
+	if err != nil {
+		return nil, "", err
 	}
 	var rows []TaskRow
-	err := s.list(ctx, a, casus.ActSearch, "task list", func(l *listing) error {
+	next := ""
+	err = s.list(ctx, a, casus.ActSearch, "task list", func(l *listing) error {
 		actions, err := l.tx.OwnedActions(ctx, u.ID)
 		if err != nil {
 			return err
 		}
+		slices.SortStableFunc(actions, func(x, y casus.Action) int { return taskKeyOf(x).compare(taskKeyOf(y)) })
 		for _, act := range actions {
+			if after != "" && taskKeyOf(act).compare(from) <= 0 {
+				continue
+			}
+			if limit > 0 && len(rows) == limit {
+				next = taskKeyOf(rows[len(rows)-1].Action).String()
+				break
+			}
 			st, rel, err := l.tx.StudentFor(ctx, u.ID, act.StudentID)
 			if err != nil {
 				return err
@@ -133,7 +159,51 @@ func (s *Service) TaskList(ctx context.Context, a Actor) ([]TaskRow, error) {
 		}
 		return nil
 	})
-	return rows, err
+	return rows, next, err
+}
+
+// taskKey is where an action stands in the task list: soonest due first,
+// then oldest, then by id, so a cursor keeps its place when actions before
+// it are done.
+type taskKey struct {
+	due, created int64 // Unix seconds of the due day, Unix microseconds of the creation
+	id           string
+}
+
+func taskKeyOf(a casus.Action) taskKey {
+	return taskKey{due: a.DueOn.Unix(), created: a.CreatedAt.UnixMicro(), id: a.ID}
+}
+
+func (k taskKey) compare(o taskKey) int {
+	switch {
+	case k.due != o.due:
+		return cmp.Compare(k.due, o.due)
+	case k.created != o.created:
+		return cmp.Compare(k.created, o.created)
+	}
+	return strings.Compare(k.id, o.id)
+}
+
+// String is the cursor: the due day's and the creation's numbers and the id.
+func (k taskKey) String() string {
+	return strconv.FormatInt(k.due, 10) + "." + strconv.FormatInt(k.created, 10) + "." + k.id
+}
+
+func parseTaskCursor(c string) (taskKey, error) {
+	if c == "" {
+		return taskKey{}, nil
+	}
+	bad := casus.FieldError("cursor", "api.error.cursor", nil)
+	parts := strings.Split(c, ".")
+	if len(parts) != 3 || !casus.ValidID(parts[2]) {
+		return taskKey{}, bad
+	}
+	due, err1 := strconv.ParseInt(parts[0], 10, 64)
+	created, err2 := strconv.ParseInt(parts[1], 10, 64)
+	if err1 != nil || err2 != nil {
+		return taskKey{}, bad
+	}
+	return taskKey{due: due, created: created, id: parts[2]}, nil
 }
 
 // TeamTaskList lists the actions still to be done of the open cases of the

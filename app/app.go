@@ -39,6 +39,10 @@ type Actor struct {
 	ClientAddr string
 	UserAgent  string // the browser class, not the raw header (see web.userAgentClass)
 	Day        time.Time
+	// Token is the name of the API token the request came with, empty for
+	// a page: the access log names it as the actor (with User, the account
+	// whose sight it acts with).
+	Token string
 }
 
 // Today is the care day of the actor's request, or the store's when unset.

@@ -20,7 +20,11 @@ import (
 // entry starts an access-log entry for the actor's request.
 func (s *Service) entry(a Actor, action casus.AccessAction, purpose string) *casus.AccessEntry {
 	u := a.User
-	return &casus.AccessEntry{UserID: u.ID, UserName: u.Name, Role: u.PrimaryRole(), OrgName: u.OrgName,
+	name := u.Name
+	if a.Token != "" {
+		name = "API: " + a.Token
+	}
+	return &casus.AccessEntry{UserID: u.ID, UserName: name, Role: u.PrimaryRole(), OrgName: u.OrgName,
 		Action: action, Purpose: purpose, RequestID: a.RequestID, Instance: s.db.Instance,
 		ClientAddr: a.ClientAddr, UserAgent: a.UserAgent, Processing: ProcessingOf(purpose)}
 }

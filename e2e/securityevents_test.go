@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -25,7 +26,8 @@ import (
 // its Dutch name, and filters it by one kind. The events come from the real
 // flows (account created, roles changed and deactivated in the browser,
 // reset started and completed in the browser with two-factor removed, two-factor
-// set up, password changed, log out everywhere, settings and retention
+// set up, password changed, log out everywhere, an API token issued and
+// revoked, a team member removed, added and changed, settings and retention
 // changed); the login events, whose flows are in login.go, are written
 // through storage. axe-core finds no violation on any page on the way.
 func TestBrowserSecurityEventLog(t *testing.T) {
@@ -53,6 +55,21 @@ func TestBrowserSecurityEventLog(t *testing.T) {
 			admin.Login(demo.UserAdmin)
 			must("create account", admin.Post("/admin/users", url.Values{"name": {"Nieuwe Collega"}, "email": {"nieuw@school.nl"},
 				"role": {"mentor"}, "discipline": {"docent"}, "password": {"een-goed-wachtwoord-2026"}}))
+			issued := admin.Post("/admin/api-tokens", url.Values{"name": {"Koppeling"}, "user": {env.UserID(demo.UserCoordinator)},
+				"scopes": {string(casus.ScopeStudentsRead)}, "last_day": {env.Clock.Now().In(casus.Amsterdam).AddDate(0, 0, 30).Format(time.DateOnly)}})
+			var tokenID string
+			if err := env.SQL().QueryRow(`SELECT CAST(id AS TEXT) FROM api_tokens WHERE name = 'Koppeling'`).Scan(&tokenID); issued.Status != http.StatusOK || err != nil {
+				t.Fatalf("issue api token: %d, %v", issued.Status, err)
+			}
+			must("revoke api token", admin.Post("/admin/api-tokens/"+tokenID+"/revoke", url.Values{}))
+			var zat string
+			if err := env.SQL().QueryRow(`SELECT CAST(id AS TEXT) FROM care_teams WHERE name = $1`, demo.TeamMBOZAT).Scan(&zat); err != nil {
+				t.Fatal(err)
+			}
+			police, ggd := env.UserID(demo.UserPolice), env.UserID(demo.UserGGD)
+			must("remove a team member", admin.Post("/teams/"+zat+"/members/"+police+"/remove", url.Values{}))
+			must("add a team member", admin.Post("/teams/"+zat+"/members", url.Values{"user": {police}, "kind": {"on_call"}}))
+			must("change a team member", admin.Post("/teams/"+zat+"/members", url.Values{"user": {ggd}, "kind": {"fixed"}, "minute_taker": {"on"}}))
 			must("settings", admin.Post("/admin/settings", url.Values{"require_2fa_all": {"on"}}))
 			form := url.Values{"access_log_months": {"48"}}
 			rows, err := env.DB.ReadSQL().Query(`SELECT CAST(id AS TEXT) FROM schools`)
@@ -139,6 +156,7 @@ func TestBrowserSecurityEventLog(t *testing.T) {
 			b.follow("add a role", http.StatusOK, chromedp.Click(chromedp.ID("f-roles-taakdocent")),
 				chromedp.Click(chromedp.CSS(`main form[action$="/roles"] button[type="submit"]`)))
 			b.follow("deactivate", http.StatusOK, chromedp.Click(chromedp.CSS(`main form[action$="/deactivate"] button[type="submit"]`)))
+			b.follow("activate again", http.StatusOK, chromedp.Click(chromedp.CSS(`main form[action$="/activate"] button[type="submit"]`)))
 			b.follow("log out", http.StatusOK, chromedp.Click(chromedp.CSS(`form[action="/logout"] button[type="submit"]`)))
 			// A second thought: the account is switched on again.
 			must("activate", admin.Post("/admin/users/"+newID+"/activate", url.Values{}))

@@ -123,3 +123,46 @@ func (db *DB) verifyAccess(ctx context.Context) (int64, chainState, error) {
 		return chainRow{seq: e.Seq, prevHash: e.PrevHash, hash: e.Hash, fields: accessFields(&e), legacy: accessLegacyFields(&e)}, err
 	})
 }
+
+// Change is one granted create or change of a student's data as the access
+// log records it: a row of the API's change feed. The access log is a
+// total order: its sequence numbers are handed out under the chain's head
+// (nextLink), so they commit in order and a poller that asks for what came
+// after the last number it saw misses nothing.
+type Change struct {
+	Seq        int64
+	At         time.Time
+	StudentID  string
+	ObjectKind string
+	ObjectID   string
+	Action     casus.AccessAction
+}
+
+// ChangesSince looks at the at most scan entries of the access log after
+// seq after, oldest first, and returns the granted creates and changes of
+// a student's data among them, with the sequence number of the last entry
+// looked at (after itself when there is none), so a poller moves on past
+// entries that are no changes.
+func (tx *Tx) ChangesSince(ctx context.Context, after int64, scan int) ([]Change, int64, error) {
+	rows, err := tx.query(ctx, `SELECT seq, at, student_id, object_kind, object_id, action, outcome FROM access_log
+		WHERE seq > $1 ORDER BY seq LIMIT $2`, after, scan)
+	if err != nil {
+		return nil, after, fmt.Errorf("storage: changes: %w", err)
+	}
+	defer rows.Close()
+	var out []Change
+	last := after
+	for rows.Next() {
+		var c Change
+		var outcome string
+		if err := rows.Scan(&c.Seq, &c.At, &c.StudentID, &c.ObjectKind, &c.ObjectID, &c.Action, &outcome); err != nil {
+			return nil, after, err
+		}
+		last = c.Seq
+		if outcome == string(casus.OutcomeGranted) && c.StudentID != "" && (c.Action == casus.ActCreate || c.Action == casus.ActChange) {
+			c.At = c.At.UTC()
+			out = append(out, c)
+		}
+	}
+	return out, last, rows.Err()
+}

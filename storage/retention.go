@@ -412,6 +412,7 @@ var KeptTables = map[string]string{
 	"team_members": "staff assignments", "login_attempts": "keyed hashes of accounts, pruned daily",
 	"trusted_devices": "staff devices", "sessions": "staff sessions",
 	"password_resets": "staff accounts: hashed one-time reset links",
+	"api_tokens":      "integrations: hashed API secrets, no student data",
 	"access_log":      "own retention (PruneAccessLog); proves who saw a file after it is gone",
 	"access_log_head": "chain tip", "access_log_anchor": "chain start after pruning",
 	"security_events":      "accounts and settings, never students (LogSecurityEvent)",

@@ -206,7 +206,7 @@ func accessMatrix() map[string][]cell {
 var (
 	matrixParts = []func() map[string][]cell{careMatrix, referralMatrix, consentMatrix, escalationMatrix, meetingsMatrix,
 		agendaMatrix, actionsMatrix, adviceMatrix, closureMatrix, discussionMatrix, minutesMatrix, outboxMatrix,
-		logViewMatrix, retentionMatrix, complaintsMatrix, handbookMatrix, meldcodeMatrix, accountsMatrix, accessRequestMatrix, notificationsMatrix, figuresMatrix, teamAdminMatrix, signalsMatrix}
+		logViewMatrix, retentionMatrix, complaintsMatrix, handbookMatrix, meldcodeMatrix, accountsMatrix, accessRequestMatrix, notificationsMatrix, figuresMatrix, teamAdminMatrix, signalsMatrix, apiTokensMatrix}
 	matrixIDParts = []func(*testing.T, *webtest.Env) map[string]string{careMatrixIDs, referralMatrixIDs, consentMatrixIDs, meetingsMatrixIDs, agendaItemMatrixIDs, actionMatrixIDs,
 		retentionMatrixIDs, privacyFlowMatrixIDs, accessRequestMatrixIDs, notificationsMatrixIDs}
 )

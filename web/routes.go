@@ -185,6 +185,9 @@ func (s *Server) routeTable() []Route {
 		{"POST /students/{id}/holds/{hold}/lift", StudentData, s.handleHoldLift},
 		{"POST /students/{id}/erase", StudentData, s.handleErase},
 		{"GET /admin/retention", Admin, s.handleAdminRetention},
+		{"GET /admin/api-tokens", Admin, s.handleAdminAPITokens},
+		{"POST /admin/api-tokens", Admin, s.handleAdminIssueAPIToken},
+		{"POST /admin/api-tokens/{id}/revoke", Admin, s.handleAdminRevokeAPIToken},
 		{"POST /admin/retention", Admin, s.handleAdminSaveRetention},
 	}
 	if s.cfg.Outbox {

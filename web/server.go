@@ -45,6 +45,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// OIDC configures single sign-on; nil disables it.
 	OIDC *OIDCConfig
+	// APIRateLimit is how many calls an API token may make in a minute on
+	// one instance (600 when 0).
+	APIRateLimit int
 }
 
 // Server serves Casus over HTTP.
@@ -57,6 +60,8 @@ type Server struct {
 	i18n     *i18n.Bundle
 	pages    *pages
 	routes   []Route
+	api      []APIRoute
+	apiLimit *apiRate
 	handler  http.Handler
 	oidc     *oidcProvider
 }
@@ -99,7 +104,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	s.routes = s.routeTable()
-	s.handler = s.middleware(s.mux())
+	if cfg.APIRateLimit <= 0 {
+		cfg.APIRateLimit = 600
+	}
+	s.api, s.apiLimit = s.apiRouteTable(), &apiRate{limit: cfg.APIRateLimit, window: map[string]apiWindow{}}
+	top := http.NewServeMux()
+	top.Handle("/api/", s.apiHandler())
+	top.Handle("/", s.middleware(s.mux()))
+	s.handler = top
 	return s, nil
 }
 

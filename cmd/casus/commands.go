@@ -46,6 +46,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	backupDir := f.str("backup-dir", "", "directory for scheduled backups (as casus backup writes them); empty takes none. With several instances on one PostgreSQL database, set it on one")
 	backupEvery := f.duration("backup-every", 24*time.Hour, "time between scheduled backups")
 	backupKeep := f.integer("backup-keep", 7, "scheduled backups to keep; older ones are removed (0 keeps all)")
+	apiRate := f.integer("api-rate-limit", 600, "calls one API token may make per minute on this instance")
 	baseURL := f.str("base-url", "", "address users reach Casus at, for the links in e-mail, e.g. https://casus.school.nl (default http:// and --addr)")
 	if err := f.Parse(args); err != nil {
 		return err
@@ -53,6 +54,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
+	}
+	apiRateLimit := *apiRate
+	if apiRateLimit < 1 {
+		return fmt.Errorf("--api-rate-limit: want a whole number of calls per minute, at least 1")
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 	key, err := db.key()
@@ -108,7 +113,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	_, outbox := mc.Mailer.(mail.Outbox)
 	cfg := web.Config{DB: store, Logger: logger, DemoMode: *withDemo, Outbox: outbox, IdleTimeout: *idle, Lifetime: *lifetime,
-		Throttle: auth.DefaultThrottle(subkey(key, "throttle"))}
+		Throttle: auth.DefaultThrottle(subkey(key, "throttle")), APIRateLimit: apiRateLimit}
 	if cfg.Sealer, err = auth.NewSealer(subkey(key, "seal")); err != nil {
 		return err
 	}

@@ -247,7 +247,7 @@ func TestSubcommandHelpDocumentsEveryFlag(t *testing.T) {
 	}{
 		{[]string{"serve"}, joined(dbFlagNames, []string{"addr", "demo", "cookie-secure", "session-idle", "session-lifetime",
 			"trusted-proxies", "oidc-issuer", "oidc-client-id", "oidc-client-secret", "oidc-redirect-url", "oidc-mfa-values", "log-level",
-			"smtp-url", "mail-from", "base-url", "audit-checkpoint-dir", "backup-dir", "backup-every", "backup-keep", "shutdown-timeout"}), true},
+			"smtp-url", "mail-from", "base-url", "audit-checkpoint-dir", "backup-dir", "backup-every", "backup-keep", "shutdown-timeout", "api-rate-limit"}), true},
 		{[]string{"migrate"}, dbFlagNames, true},
 		{[]string{"demo"}, dbFlagNames, true},
 		{[]string{"audit", "verify"}, joined(dbFlagNames, []string{"checkpoint"}), true},
@@ -408,6 +408,7 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"user", "add", "--admin"}, "flag provided but not defined: -admin"},
 		{[]string{"serve", "--data", dir, "--session-idle", "soon"}, `invalid value "soon" for flag -session-idle`},
 		{[]string{"serve", "--data", dir, "--log-level", "loud"}, "--log-level"},
+		{[]string{"serve", "--data", dir, "--api-rate-limit", "0"}, "--api-rate-limit"},
 		{[]string{"serve", "--data", dir, "--secret-key", "c2hvcnQ="}, "--secret-key must be 32 bytes"},
 		{[]string{"serve", "--database-url", "postgres://127.0.0.1:1/none"}, "--secret-key (CASUS_SECRET_KEY) is required with PostgreSQL"},
 		{[]string{"migrate", "--database-url", "mysql://127.0.0.1/casus", "--secret-key", newKey()}, "unsupported database URL scheme"},

@@ -49,6 +49,8 @@ type Options struct {
 	SMTP bool
 	// IdleTimeout and Lifetime override the session time-outs.
 	IdleTimeout, Lifetime time.Duration
+	// APIRateLimit overrides the API's calls per token per minute.
+	APIRateLimit int
 }
 
 // Env is a running server.
@@ -141,6 +143,7 @@ func Start(t testing.TB, engine string, opt Options) *Env {
 		OIDC:           oidc,
 		IdleTimeout:    opt.IdleTimeout,
 		Lifetime:       opt.Lifetime,
+		APIRateLimit:   opt.APIRateLimit,
 	})
 	if err != nil {
 		t.Fatalf("webtest: server: %v", err)
