@@ -68,6 +68,7 @@ var ExportTables = []ExportTable{
 		Where:  `exception_id IN (SELECT id FROM consent_exceptions WHERE case_id IN (SELECT id FROM cases WHERE student_id = $1))`,
 		Parent: "consent_exceptions", ParentCol: "exception_id"},
 	{Name: "case_informed", Key: []string{"id"}, Where: ofCases, OrderBy: "at"},
+	{Name: "policy_signal_cases", Key: []string{"signal_id", "case_id"}, Where: ofCases},
 	{Name: "case_events", Key: []string{"id"}, Where: ofCases, OrderBy: "at"},
 	{Name: "agenda_items", Key: []string{"id"}, Where: ofCases, OrderBy: "added_at"},
 	{Name: "agenda_invitations", Key: []string{"item_id", "user_id"},
