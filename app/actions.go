@@ -114,12 +114,20 @@ func (s *Service) TaskList(ctx context.Context, a Actor) ([]TaskRow, error) {
 		if err != nil {
 			return err
 		}
+		ids := make([]string, len(actions))
+		for i, act := range actions {
+			ids[i] = act.StudentID
+		}
+		facts, err := l.tx.StudentsFor(ctx, u.ID, ids)
+		if err != nil {
+			return err
+		}
 		for _, act := range actions {
-			st, rel, err := l.tx.StudentFor(ctx, u.ID, act.StudentID)
-			if err != nil {
-				return err
+			f, ok := facts[act.StudentID]
+			if !ok {
+				return casus.ErrNotFound
 			}
-			shown, err := l.row(st, casus.CanUpdateAction(u, act, rel), "action", act.ID, true)
+			shown, err := l.row(f.Student, casus.CanUpdateAction(u, act, f.Rel), "action", act.ID, true)
 			if err != nil {
 				return err
 			}
