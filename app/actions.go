@@ -133,6 +133,16 @@ func (s *Service) TaskPage(ctx context.Context, a Actor, after string, limit int
 			return err
 		}
 		slices.SortStableFunc(actions, func(x, y casus.Action) int { return taskKeyOf(x).compare(taskKeyOf(y)) })
+		var ids []string
+		for _, act := range actions {
+			if after == "" || taskKeyOf(act).compare(from) > 0 {
+				ids = append(ids, act.StudentID)
+			}
+		}
+		facts, err := l.tx.StudentsFor(ctx, u.ID, ids)
+		if err != nil {
+			return err
+		}
 		for _, act := range actions {
 			if after != "" && taskKeyOf(act).compare(from) <= 0 {
 				continue
@@ -141,11 +151,11 @@ func (s *Service) TaskPage(ctx context.Context, a Actor, after string, limit int
 				next = taskKeyOf(rows[len(rows)-1].Action).String()
 				break
 			}
-			st, rel, err := l.tx.StudentFor(ctx, u.ID, act.StudentID)
-			if err != nil {
-				return err
+			f, ok := facts[act.StudentID]
+			if !ok {
+				return casus.ErrNotFound
 			}
-			shown, err := l.row(st, casus.CanUpdateAction(u, act, rel), "action", act.ID, true)
+			shown, err := l.row(f.Student, casus.CanUpdateAction(u, act, f.Rel), "action", act.ID, true)
 			if err != nil {
 				return err
 			}

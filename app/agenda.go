@@ -95,11 +95,16 @@ func agendaRows(l *listing, page *AgendaPage) error {
 	if err != nil {
 		return err
 	}
+	facts, err := tx.StudentsFor(ctx, u.ID, itemStudents(items))
+	if err != nil {
+		return err
+	}
 	for _, it := range items {
-		st, rel, err := tx.StudentFor(ctx, u.ID, it.StudentID)
-		if err != nil {
-			return err
+		f, ok := facts[it.StudentID]
+		if !ok {
+			return casus.ErrNotFound
 		}
+		st, rel := f.Student, f.Rel
 		// An item not this member's is left out: its existence stays unsaid.
 		shown, err := l.row(st, casus.CanViewStudent(u, rel), "agenda_item", it.ID, true)
 		if err != nil {
@@ -120,6 +125,15 @@ func agendaRows(l *listing, page *AgendaPage) error {
 		page.Rows = append(page.Rows, row)
 	}
 	return nil
+}
+
+// itemStudents are the ids of the items' students.
+func itemStudents(items []casus.AgendaItem) []string {
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.StudentID
+	}
+	return ids
 }
 
 // anonymous blanks what could tell who the student of an anonymous agenda

@@ -57,6 +57,13 @@ func ProcessingOf(page string) casus.ProcessingPurpose {
 // privacy officer's legal duty, else the one the use case found (consent,
 // an exception, anonymous), else the school's own team; a denial has none.
 func logAccess(ctx context.Context, tx *storage.Tx, e *casus.AccessEntry, a casus.Access) error {
+	decided(e, a)
+	return tx.LogAccess(ctx, e)
+}
+
+// decided records on e the policy's decision a: relation, outcome and
+// basis (see logAccess).
+func decided(e *casus.AccessEntry, a casus.Access) {
 	e.Relation, e.Outcome = a.Relation, casus.OutcomeGranted
 	switch {
 	case !a.Allowed:
@@ -67,7 +74,6 @@ func logAccess(ctx context.Context, tx *storage.Tx, e *casus.AccessEntry, a casu
 	default:
 		e.Basis = casus.BasisTeam
 	}
-	return tx.LogAccess(ctx, e)
 }
 
 // setGrounds records on e the ground a partner's access rests on.
@@ -321,8 +327,12 @@ func studentRecord[T any](c *Student, id string, get func(ctx context.Context, s
 // the task list, an agenda, the minutes: one transaction (update's, so a
 // refusal is undone as anywhere else) in which every row passes through row,
 // which takes the policy's decision, finds whether the actor may know who
-// the student is, and writes the row's access-log entry. A row the actor
+// the student is, and makes the row's access-log entry. A row the actor
 // may not see is left out and logged nowhere: its existence stays unsaid.
+// The entries are written in one batch at the end of the list, in its
+// transaction, before the commit: the page's reads and their entries commit
+// together, and the log costs the page a fixed number of statements
+// (storage.LogAccessBatch) however many rows it shows.
 type listing struct {
 	ctx     context.Context
 	tx      *storage.Tx
@@ -330,13 +340,19 @@ type listing struct {
 	a       Actor
 	action  casus.AccessAction
 	purpose string
+	entries []*casus.AccessEntry
 }
 
 // list runs fn in the frame of a list whose rows are logged as action with
-// purpose.
+// purpose, and writes the rows' entries when fn succeeds. A refused list
+// writes none: update returns to the savepoint as for any refusal.
 func (s *Service) list(ctx context.Context, a Actor, action casus.AccessAction, purpose string, fn func(l *listing) error) error {
 	return s.update(ctx, func(tx *storage.Tx) error {
-		return fn(&listing{ctx: ctx, tx: tx, s: s, a: a, action: action, purpose: purpose})
+		l := &listing{ctx: ctx, tx: tx, s: s, a: a, action: action, purpose: purpose}
+		if err := fn(l); err != nil {
+			return err
+		}
+		return tx.LogAccessBatch(ctx, l.entries)
 	})
 }
 
@@ -372,5 +388,7 @@ func (l *listing) row(st casus.Student, acc casus.Access, kind, id string, anony
 	e := l.s.entry(l.a, l.action, purpose)
 	setGrounds(e, g)
 	e.StudentID, e.ObjectKind, e.ObjectID = st.ID, kind, id
-	return shown, logAccess(l.ctx, l.tx, e, acc)
+	decided(e, acc)
+	l.entries = append(l.entries, e)
+	return shown, nil
 }

@@ -172,22 +172,36 @@ func discussedItems(records map[string]casus.Discussion) map[string]bool {
 func minutesItems(l *listing, members []casus.TeamMember, items []casus.AgendaItem, records map[string]casus.Discussion,
 	page *MinutesPage) error {
 	ctx, tx, u := l.ctx, l.tx, l.a.User
+	if len(records) == 0 {
+		return nil
+	}
+	invited, err := tx.MeetingItemInviteeIDs(ctx, page.Meeting.ID)
+	if err != nil {
+		return err
+	}
+	// Only the items this member receives are read further.
+	var received []casus.AgendaItem
 	for _, it := range items {
 		rec, ok := records[it.ID]
+		if ok && casus.ReceivesMinutesItem(u, members, rec.Record.Attendees, invited[it.ID]) {
+			received = append(received, it)
+		}
+	}
+	facts, err := tx.StudentsFor(ctx, u.ID, itemStudents(received))
+	if err != nil {
+		return err
+	}
+	actions, err := tx.MeetingActions(ctx, page.Meeting.ID)
+	if err != nil {
+		return err
+	}
+	for _, it := range received {
+		rec := records[it.ID]
+		f, ok := facts[it.StudentID]
 		if !ok {
-			continue
+			return casus.ErrNotFound
 		}
-		invited, err := tx.ItemInviteeIDs(ctx, it.ID)
-		if err != nil {
-			return err
-		}
-		if !casus.ReceivesMinutesItem(u, members, rec.Record.Attendees, invited) {
-			continue // not this member's item
-		}
-		st, rel, err := tx.StudentFor(ctx, u.ID, it.StudentID)
-		if err != nil {
-			return err
-		}
+		st, rel := f.Student, f.Rel
 		// Minutes describe the student: none without consent.
 		shown, err := l.row(st, casus.CanReadDiscussion(u, rel, members), "discussion", rec.ID, false)
 		if err != nil {
@@ -196,10 +210,7 @@ func minutesItems(l *listing, members []casus.TeamMember, items []casus.AgendaIt
 		if shown == rowHidden {
 			continue
 		}
-		acts, err := tx.DiscussionActions(ctx, rec.ID)
-		if err != nil {
-			return err
-		}
+		acts := actions[rec.ID]
 		for _, act := range acts {
 			page.Names[act.OwnerID] = act.OwnerName
 		}

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"casus"
@@ -14,25 +15,66 @@ import (
 // before it, and access_log_head holds the tip, so a changed, inserted or
 // deleted row breaks verification.
 func (tx *Tx) LogAccess(ctx context.Context, e *casus.AccessEntry) error {
-	var err error
-	if e.Seq, e.PrevHash, err = tx.nextLink(ctx, accessChain); err != nil {
+	return tx.LogAccessBatch(ctx, []*casus.AccessEntry{e})
+}
+
+// accessBatchRows is the most entries one INSERT carries: 22 parameters
+// each stays well under both engines' limit on parameters per statement.
+const accessBatchRows = 500
+
+// LogAccessBatch appends the entries, in order, to the access log inside the
+// transaction, as LogAccess does one: one read of the chain's head (locked on
+// PostgreSQL only from here to the commit), one multi-row INSERT per 500
+// entries and one update of the head, whatever the number of entries. Each
+// entry gets its sequence number, previous hash and hash. A list page logs
+// its rows with it, so the log costs the page a constant number of
+// statements.
+func (tx *Tx) LogAccessBatch(ctx context.Context, es []*casus.AccessEntry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	seq, prev, err := tx.nextLink(ctx, accessChain)
+	if err != nil {
 		return err
 	}
-	if e.At.IsZero() {
-		e.At = tx.Now()
+	for _, e := range es {
+		e.Seq, e.PrevHash = seq, prev
+		if e.At.IsZero() {
+			e.At = tx.Now()
+		}
+		e.At = e.At.UTC().Truncate(time.Microsecond)
+		e.Hash = tx.db.EntryHash(e)
+		seq, prev = seq+1, e.Hash
 	}
-	e.At = e.At.UTC().Truncate(time.Microsecond)
-	e.Hash = tx.db.EntryHash(e)
-	if _, err := tx.exec(ctx, `INSERT INTO access_log (seq, at, user_id, user_name, role, org_name, relation, student_id,
+	for start := 0; start < len(es); start += accessBatchRows {
+		chunk := es[start:min(start+accessBatchRows, len(es))]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO access_log (seq, at, user_id, user_name, role, org_name, relation, student_id,
 		object_kind, object_id, action, purpose, request_id, instance, outcome, client_addr, user_agent, basis, basis_ref,
-		processing, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
-		e.Seq, e.At, e.UserID, e.UserName, string(e.Role), e.OrgName, string(e.Relation), e.StudentID,
-		e.ObjectKind, e.ObjectID, string(e.Action), e.Purpose, e.RequestID, e.Instance, string(e.Outcome),
-		e.ClientAddr, e.UserAgent, string(e.Basis), e.BasisRef, string(e.Processing), e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("storage: access log insert: %w", err)
+		processing, prev_hash, hash) VALUES `)
+		args := make([]any, 0, 22*len(chunk))
+		for i, e := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(")
+			for j := range 22 {
+				if j > 0 {
+					q.WriteString(", ")
+				}
+				fmt.Fprintf(&q, "$%d", len(args)+j+1)
+			}
+			q.WriteString(")")
+			args = append(args, e.Seq, e.At, e.UserID, e.UserName, string(e.Role), e.OrgName, string(e.Relation), e.StudentID,
+				e.ObjectKind, e.ObjectID, string(e.Action), e.Purpose, e.RequestID, e.Instance, string(e.Outcome),
+				e.ClientAddr, e.UserAgent, string(e.Basis), e.BasisRef, string(e.Processing), e.PrevHash, e.Hash)
+		}
+		if _, err := tx.exec(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("storage: access log insert: %w", err)
+		}
 	}
-	return tx.setHead(ctx, accessChain, e.Seq, e.Hash)
+	last := es[len(es)-1]
+	return tx.setHead(ctx, accessChain, last.Seq, last.Hash)
 }
 
 // EntryHash is the chain hash of an entry: an HMAC-SHA256 under the audit

@@ -65,6 +65,20 @@ func (tx *Tx) DiscussionActions(ctx context.Context, discussionID string) ([]cas
 	return tx.actions(ctx, `WHERE a.discussion_id = $1`, discussionID)
 }
 
+// MeetingActions returns the actions agreed at the meeting's discussions,
+// by discussion id, each list ordered as DiscussionActions orders it.
+func (tx *Tx) MeetingActions(ctx context.Context, meetingID string) (map[string][]casus.Action, error) {
+	as, err := tx.actions(ctx, `WHERE a.discussion_id IN (SELECT id FROM discussions WHERE meeting_id = $1)`, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]casus.Action{}
+	for _, a := range as {
+		out[a.DiscussionID] = append(out[a.DiscussionID], a)
+	}
+	return out, nil
+}
+
 // OwnedActions returns the user's actions still to be done, soonest due
 // first: their task list.
 func (tx *Tx) OwnedActions(ctx context.Context, userID string) ([]casus.Action, error) {

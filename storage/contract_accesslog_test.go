@@ -11,6 +11,43 @@ import (
 )
 
 func init() {
+	contracts.add("LogAccessBatch", func(t *testing.T, c *contract) {
+		w := c.w
+		entry := func(purpose string) *casus.AccessEntry {
+			return &casus.AccessEntry{UserID: w.coordinator.ID, UserName: w.coordinator.Name, Role: casus.RoleCoordinator,
+				Relation: casus.RelCoordinator, StudentID: w.sanne.ID, ObjectKind: "student", ObjectID: w.sanne.ID,
+				Action: casus.ActRead, Purpose: purpose, Outcome: casus.OutcomeGranted, Basis: casus.BasisTeam}
+		}
+		first := entry("single")
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.LogAccess(ctx, first) })
+		// 501 entries: two INSERTs, one chain.
+		batch := make([]*casus.AccessEntry, 501)
+		for i := range batch {
+			batch[i] = entry("student list")
+		}
+		update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+			if err := tx.LogAccessBatch(ctx, nil); err != nil {
+				return err
+			}
+			return tx.LogAccessBatch(ctx, batch)
+		})
+		prev := first
+		for i, e := range batch {
+			if e.Seq != prev.Seq+1 || e.PrevHash != prev.Hash || e.Hash != c.db.EntryHash(e) {
+				t.Fatalf("batch entry %d: seq %d prev %q, want %d after %q with its keyed hash", i, e.Seq, e.PrevHash, prev.Seq+1, prev.Hash)
+			}
+			prev = e
+		}
+		if n, err := c.db.VerifyAccessLog(t.Context()); err != nil || n < 502 {
+			t.Errorf("verify after a batch: %d entries, %v", n, err)
+		}
+		got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.AccessEntry, error) {
+			return tx.AccessEntries(ctx, storage.AccessFilter{StudentID: w.sanne.ID, Limit: 1})
+		})
+		if len(got) != 1 || !sameEntryA(got[0], *batch[500]) {
+			t.Errorf("newest entry read back: %+v, want the batch's last", got)
+		}
+	})
 	contracts.add("LogAccess", func(t *testing.T, c *contract) {
 		w := c.w
 		c.clock.Set(contractEpoch.Add(1234 * time.Nanosecond))

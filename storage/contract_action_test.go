@@ -70,6 +70,35 @@ func init() {
 		}
 	})
 
+	contracts.add("MeetingActions", func(t *testing.T, c *contract) {
+		w := c.w
+		m := meetingA(t, c, w.zat.ID, c.clock.Now())
+		it := itemA(t, c, m, w.sanneCase.ID)
+		d := discussionA(t, c, it, w.sanne.ID, casus.DiscussionRecord{Question: "Hoe verder?"})
+		var agreed []casus.Action
+		for _, due := range []time.Time{date(2026, 12, 1), date(2026, 11, 1)} {
+			a := casus.Action{CaseID: w.sanneCase.ID, StudentID: w.sanne.ID, OwnerID: w.nurse.ID, Description: "Gesprek",
+				DueOn: due, CreatedBy: w.coordinator.ID, DiscussionID: d.ID}
+			update(t, c.db, func(ctx context.Context, tx *storage.Tx) error { return tx.CreateAction(ctx, &a) })
+			agreed = append(agreed, a)
+		}
+		actionA(t, c, w.sanneCase, w.police.ID, "Los van het overleg", date(2026, 11, 20))
+		got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (map[string][]casus.Action, error) {
+			return tx.MeetingActions(ctx, m.ID)
+		})
+		want := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) ([]casus.Action, error) {
+			return tx.DiscussionActions(ctx, d.ID)
+		})
+		if len(got) != 1 || len(got[d.ID]) != 2 || got[d.ID][0].ID != agreed[1].ID || got[d.ID][1].ID != want[1].ID {
+			t.Errorf("MeetingActions = %+v, want the discussion's two, soonest due first", got)
+		}
+		if none := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (map[string][]casus.Action, error) {
+			return tx.MeetingActions(ctx, casus.NewID())
+		}); len(none) != 0 {
+			t.Errorf("actions of an unknown meeting = %+v", none)
+		}
+	})
+
 	contracts.add("DiscussionActions", func(t *testing.T, c *contract) {
 		w := c.w
 		m := meetingA(t, c, w.zat.ID, c.clock.Now())

@@ -796,6 +796,29 @@ func init() {
 		}
 	})
 
+	contracts.add("MeetingItemInviteeIDs", func(t *testing.T, c *contract) {
+		w := c.w
+		setRhythmC(t, c, w.zat.ID)
+		m := nextMeetingC(t, c, w.zat.ID, c.clock.Now())
+		a := addItemC(t, c, m.ID, w.sanneCase.ID)
+		b := addItemC(t, c, m.ID, w.bramCase.ID)
+		for _, u := range []casus.User{w.police, w.nurse} {
+			update(t, c.db, func(ctx context.Context, tx *storage.Tx) error {
+				return tx.InviteToItem(ctx, m.ID, a.ID, u.ID, w.coordinator.ID)
+			})
+		}
+		got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (map[string][]string, error) {
+			return tx.MeetingItemInviteeIDs(ctx, m.ID)
+		})
+		inv := got[a.ID]
+		slices.Sort(inv)
+		want := []string{w.police.ID, w.nurse.ID}
+		slices.Sort(want)
+		if !slices.Equal(inv, want) || len(got[b.ID]) != 0 || len(got) != 1 {
+			t.Errorf("MeetingItemInviteeIDs = %v, want %v for the first item only", got, want)
+		}
+	})
+
 	contracts.add("ItemInviteeIDs", func(t *testing.T, c *contract) {
 		w := c.w
 		setRhythmC(t, c, w.zat.ID)

@@ -132,6 +132,30 @@ func init() {
 		})
 	})
 
+	contracts.add("StudentsFor", func(t *testing.T, c *contract) {
+		w := c.w
+		ids := []string{w.sanne.ID, w.bram.ID, w.sanne.ID, casus.NewID()}
+		got := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (map[string]storage.StudentFacts, error) {
+			return tx.StudentsFor(ctx, w.coordinator.ID, ids)
+		})
+		if len(got) != 2 {
+			t.Fatalf("StudentsFor = %d students, want Sanne and Bram once each (an unknown id left out)", len(got))
+		}
+		for _, id := range []string{w.sanne.ID, w.bram.ID} {
+			one, rel := viewValue2(t, c.db, func(ctx context.Context, tx *storage.Tx) (casus.Student, casus.StudentRelations, error) {
+				return tx.StudentFor(ctx, w.coordinator.ID, id)
+			})
+			if f := got[id]; f.Student != one || f.Rel != rel {
+				t.Errorf("StudentsFor[%s] = %+v, want what StudentFor gives: %+v %+v", id, f, one, rel)
+			}
+		}
+		if none := viewValue(t, c.db, func(ctx context.Context, tx *storage.Tx) (map[string]storage.StudentFacts, error) {
+			return tx.StudentsFor(ctx, w.coordinator.ID, nil)
+		}); len(none) != 0 {
+			t.Errorf("StudentsFor of no ids = %+v", none)
+		}
+	})
+
 	contracts.add("StudentFor", func(t *testing.T, c *contract) {
 		w := c.w
 		s, rel := viewValue2(t, c.db, func(ctx context.Context, tx *storage.Tx) (casus.Student, casus.StudentRelations, error) {

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -266,6 +267,7 @@ func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) (err error) {
+	CountStatement(ctx) // BEGIN
 	sqlTx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("storage: begin: %w", err)
@@ -275,6 +277,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 			sqlTx.Rollback()
 			panic(p)
 		}
+		CountStatement(ctx) // COMMIT or ROLLBACK
 		if err != nil {
 			sqlTx.Rollback()
 			return
@@ -313,6 +316,7 @@ func (r Refusal) Undo(ctx context.Context) error {
 func (tx *Tx) Now() time.Time { return tx.db.Now().UTC().Truncate(time.Microsecond) }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	CountStatement(ctx)
 	return tx.tx.ExecContext(ctx, q, args...)
 }
 
@@ -346,10 +350,12 @@ func queryAll[T any](ctx context.Context, tx *Tx, what string, scan func(scanner
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	CountStatement(ctx)
 	return tx.tx.QueryContext(ctx, q, args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	CountStatement(ctx)
 	return tx.tx.QueryRowContext(ctx, q, args...)
 }
 
@@ -375,4 +381,31 @@ func nullable(s string) any {
 		return nil
 	}
 	return s
+}
+
+// StatementCounter counts the SQL statements issued under one context: the
+// statements of the transactions' helpers (exec, query, queryRow), each
+// transaction's BEGIN and COMMIT or ROLLBACK, and whatever else reports
+// itself with CountStatement (the session store). A test wraps a request's
+// context with CountStatements to find the N+1 query patterns; without a
+// counter in the context nothing is counted.
+type StatementCounter struct{ n atomic.Int64 }
+
+type counterKey struct{}
+
+// CountStatements returns ctx with a new counter of the statements issued
+// under it. The counter is safe for concurrent use.
+func CountStatements(ctx context.Context) (context.Context, *StatementCounter) {
+	c := &StatementCounter{}
+	return context.WithValue(ctx, counterKey{}, c), c
+}
+
+// Count is the number of statements counted so far.
+func (c *StatementCounter) Count() int64 { return c.n.Load() }
+
+// CountStatement counts one statement on the counter of ctx, if it has one.
+func CountStatement(ctx context.Context) {
+	if c, ok := ctx.Value(counterKey{}).(*StatementCounter); ok {
+		c.n.Add(1)
+	}
 }

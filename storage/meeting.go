@@ -551,6 +551,26 @@ func (tx *Tx) ItemInvitees(ctx context.Context, meetingID string) (map[string][]
 	return out, rows.Err()
 }
 
+// MeetingItemInviteeIDs returns, per agenda item of the meeting, the ids of
+// who is invited for it: ItemInviteeIDs for every item in one query.
+func (tx *Tx) MeetingItemInviteeIDs(ctx context.Context, meetingID string) (map[string][]string, error) {
+	type pair struct{ item, user string }
+	ps, err := queryAll(ctx, tx, "item invitees", func(r scanner) (pair, error) {
+		var p pair
+		err := r.Scan(&p.item, &p.user)
+		return p, err
+	}, `SELECT CAST(ai.item_id AS TEXT), CAST(ai.user_id AS TEXT) FROM agenda_invitations ai
+		JOIN agenda_items a ON a.id = ai.item_id WHERE a.meeting_id = $1`, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, p := range ps {
+		out[p.item] = append(out[p.item], p.user)
+	}
+	return out, nil
+}
+
 // ItemInviteeIDs returns the ids of who is invited for one agenda item.
 func (tx *Tx) ItemInviteeIDs(ctx context.Context, itemID string) ([]string, error) {
 	return tx.column(ctx, "item invitees", `SELECT CAST(user_id AS TEXT) FROM agenda_invitations WHERE item_id = $1`, itemID)

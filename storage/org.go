@@ -236,10 +236,26 @@ func (tx *Tx) TeamMembers(ctx context.Context, teamID string) ([]casus.TeamMembe
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// The members' roles in one query, not one per member.
+	type userRole struct {
+		user string
+		role casus.Role
+	}
+	roles, err := queryAll(ctx, tx, "team member roles", func(r scanner) (userRole, error) {
+		var ur userRole
+		err := r.Scan(&ur.user, &ur.role)
+		return ur, err
+	}, `SELECT CAST(ur.user_id AS TEXT), ur.role FROM user_roles ur JOIN team_members tm ON tm.user_id = ur.user_id
+		WHERE tm.team_id = $1 ORDER BY ur.role`, teamID)
+	if err != nil {
+		return nil, err
+	}
+	byUser := map[string][]casus.Role{}
+	for _, ur := range roles {
+		byUser[ur.user] = append(byUser[ur.user], ur.role)
+	}
 	for i := range members {
-		if err := tx.loadRoles(ctx, &members[i].User); err != nil {
-			return nil, err
-		}
+		members[i].User.Roles = byUser[members[i].User.ID]
 	}
 	return members, nil
 }

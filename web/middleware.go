@@ -38,6 +38,9 @@ const (
 	sessPending = "pending_uid"
 	sessEnroll  = "enroll"
 	sessNext    = "next"
+	// sessTouched is when the session was last written (Unix seconds by
+	// the store's clock): see hashedStore.
+	sessTouched = "touched"
 )
 
 // Cookie names besides the session.
@@ -72,7 +75,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		st := &reqState{id: newToken(), status: http.StatusOK, today: s.today()}
 		h.Set("X-Request-ID", st.id)
 		st.l = s.i18n.For(s.i18n.Match(r, cookieValue(r, cookieLang)))
-		r = r.WithContext(context.WithValue(r.Context(), reqKey, st))
+		r = r.WithContext(withSessionSeen(context.WithValue(r.Context(), reqKey, st)))
 		sw := &statusWriter{ResponseWriter: w, state: st}
 		defer func() {
 			if p := recover(); p != nil {
@@ -117,6 +120,7 @@ func cookieValue(r *http.Request, name string) string {
 func (s *Server) loadUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
+		s.touchSession(r.Context())
 		uid := s.sessions.GetString(r.Context(), sessUser)
 		if uid != "" {
 			u, err := s.app.SessionUser(r.Context(), uid, s.sessions.GetInt(r.Context(), sessEpoch))
@@ -133,6 +137,19 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// touchSession marks a stored session as used once a minute, so that its
+// expiry moves on: in between, the store skips writing a session whose data
+// did not change (hashedStore). A visitor without a session gets none.
+func (s *Server) touchSession(ctx context.Context) {
+	if s.sessions.Token(ctx) == "" {
+		return
+	}
+	now := s.now().Unix()
+	if now-int64(s.sessions.GetInt(ctx, sessTouched)) >= 60 {
+		s.sessions.Put(ctx, sessTouched, int(now))
+	}
 }
 
 // guard enforces a route's access rule before its handler.

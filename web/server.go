@@ -87,9 +87,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	sm := scs.New()
 	if cfg.DB.Engine == storage.Postgres {
-		sm.Store = hashedStore{pgxstore.NewWithCleanupInterval(cfg.DB.Pool, 10*time.Minute)}
+		sm.Store = hashedStore{store: pgxstore.NewWithCleanupInterval(cfg.DB.Pool, 10*time.Minute), codec: sm.Codec}
 	} else {
-		sm.Store = hashedStore{sqlite3store.NewWithCleanupInterval(cfg.DB.SQL(), 10*time.Minute)}
+		sm.Store = hashedStore{store: sqlite3store.NewWithCleanupInterval(cfg.DB.SQL(), 10*time.Minute), codec: sm.Codec}
 	}
 	sm.IdleTimeout = cfg.IdleTimeout
 	sm.Lifetime = cfg.Lifetime

@@ -67,6 +67,7 @@ type Env struct {
 	DatabaseURL string
 
 	delays *delayLog
+	stmts  *statementLog
 }
 
 // Key is the fixed test key for sealed secrets and throttling.
@@ -148,10 +149,52 @@ func Start(t testing.TB, engine string, opt Options) *Env {
 	if err != nil {
 		t.Fatalf("webtest: server: %v", err)
 	}
-	hs.Config.Handler = srv
+	stmts := &statementLog{n: map[string]*storage.StatementCounter{}}
+	hs.Config.Handler = stmts.wrap(srv)
 	hs.Start()
 	return &Env{T: t, Engine: engine, DB: db, Clock: clock, Server: srv, HTTP: hs, URL: hs.URL, Key: Key,
-		DatabaseURL: opt.DatabaseURL, delays: delays}
+		DatabaseURL: opt.DatabaseURL, delays: delays, stmts: stmts}
+}
+
+// statementLog counts the SQL statements of each request the test server
+// serves (storage.CountStatements), under an id it sends back in the
+// X-Test-Statements header.
+type statementLog struct {
+	mu   sync.Mutex
+	next int
+	n    map[string]*storage.StatementCounter
+}
+
+// statementsHeader names the test server's header with the id of the
+// request's statement count.
+const statementsHeader = "X-Test-Statements"
+
+func (l *statementLog) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, c := storage.CountStatements(r.Context())
+		l.mu.Lock()
+		l.next++
+		id := fmt.Sprint(l.next)
+		l.n[id] = c
+		l.mu.Unlock()
+		w.Header().Set(statementsHeader, id)
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// Statements is the number of SQL statements the server issued for the
+// request that got res: every statement of its transactions, their BEGIN
+// and COMMIT, and its session reads and writes.
+func (e *Env) Statements(res Response) int64 {
+	e.T.Helper()
+	id := res.Header.Get(statementsHeader)
+	e.stmts.mu.Lock()
+	c, ok := e.stmts.n[id]
+	e.stmts.mu.Unlock()
+	if !ok {
+		e.T.Fatalf("webtest: no statement count for the request (%s %q)", statementsHeader, id)
+	}
+	return c.Count()
 }
 
 // delayLog records the login throttle's delays instead of sleeping them.
