@@ -21,6 +21,7 @@ func Minutes(w io.Writer, page app.MinutesPage, l *i18n.Localizer) error {
 	if page.Final.IsZero() {
 		pdf.MultiCell(0, 6, l.T("minutes.draft"), "", "L", false)
 	}
+	pdf.attendance(page, l)
 	for _, it := range page.Items {
 		pdf.minutesItem(it, page.Names, l)
 	}
@@ -28,6 +29,34 @@ func Minutes(w io.Writer, page app.MinutesPage, l *i18n.Localizer) error {
 		pdf.MultiCell(0, 6, l.T("minutes.none"), "", "L", false)
 	}
 	return pdf.Output(w)
+}
+
+// attendance writes who was present, excused and absent, and the time each
+// person spent on the items they attended, as the minutes page shows it.
+func (pdf doc) attendance(page app.MinutesPage, l *i18n.Localizer) {
+	pdf.Ln(3)
+	pdf.SetFont("go", "B", 13)
+	pdf.MultiCell(0, 7, l.T("attendance.heading"), "", "L", false)
+	pdf.SetFont("go", "", 10)
+	if len(page.Attendance) == 0 {
+		pdf.MultiCell(0, 5, l.T("attendance.none"), "", "L", false)
+	}
+	for _, st := range page.Statuses {
+		var names []string
+		for _, u := range page.Expected {
+			if page.Attendance[u.ID] == st {
+				names = append(names, u.Name)
+			}
+		}
+		pdf.field(l.T("attendance."+string(st)), strings.Join(names, ", "))
+	}
+	if len(page.Time) > 0 {
+		lines := make([]string, len(page.Time))
+		for i, pt := range page.Time {
+			lines[i] = pt.User.Name + ": " + l.T("attendance.time_line", map[string]any{"Items": pt.Items, "Minutes": pt.Minutes})
+		}
+		pdf.field(l.T("attendance.time"), strings.Join(lines, "\n"))
+	}
 }
 
 // field writes a label and its value; an empty value is left out.

@@ -79,6 +79,13 @@ func TestAttendanceAndTime(t *testing.T) {
 			if got := row(page.Body, "Marieke Vermeer"); got != "2/30" {
 				t.Errorf("the chair's time: %q, want 2 cases, 30 minutes", got)
 			}
+			// The PDF of the minutes says the same.
+			text := pdfText(t, coord.Get("/meetings/"+meeting+"/minutes.pdf").Body)
+			for _, want := range []string{"Aanwezigheid", "Afgemeld", "Marieke Vermeer: casussen: 2, minuten: 30"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the minutes PDF lacks %q", want)
+				}
+			}
 			officer := env.NewClient()
 			officer.Login(demo.UserPolice)
 			op := officer.Get("/meetings/" + meeting + "/minutes")
