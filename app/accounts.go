@@ -383,12 +383,7 @@ func (s *Service) ActivateUser(ctx context.Context, a Actor, userID string) erro
 		if err := tx.LogSecurityEvent(ctx, s.securityEventOn(a, casus.SecAccountActivated, u)); err != nil {
 			return err
 		}
-		if err := tx.StartPasswordReset(ctx, &storage.PasswordReset{TokenHash: casus.TokenHash(token), UserID: u.ID,
-			StartedBy: a.User.ID, Reset2FA: true, ExpiresAt: tx.Now().Add(accountInviteTTL)}); err != nil {
-			return err
-		}
-		if err := tx.AddMessage(ctx, &casus.Message{UserID: u.ID, Key: casus.MsgAccountInvited,
-			Args: map[string]string{"By": a.User.Name}, Link: "/password-reset/" + token}); err != nil {
+		if err := invite(ctx, tx, a, u, token); err != nil {
 			return err
 		}
 		e := s.securityEventOn(a, casus.SecPasswordResetStarted, u)

@@ -49,20 +49,25 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, u casus.User) error {
 		if err := tx.CreateUser(ctx, &u, ""); err != nil {
 			return err
 		}
-		// As a reset with a new two-factor setup: choosing the password
-		// leads straight on to setting up the second factor.
-		if err := tx.StartPasswordReset(ctx, &storage.PasswordReset{TokenHash: casus.TokenHash(token), UserID: u.ID,
-			StartedBy: a.User.ID, Reset2FA: true, ExpiresAt: tx.Now().Add(accountInviteTTL)}); err != nil {
-			return err
-		}
-		if err := tx.AddMessage(ctx, &casus.Message{UserID: u.ID, Key: casus.MsgAccountInvited,
-			Args: map[string]string{"By": a.User.Name}, Link: "/password-reset/" + token}); err != nil {
+		if err := invite(ctx, tx, a, u, token); err != nil {
 			return err
 		}
 		e := s.securityEventOn(a, casus.SecAccountCreated, u)
 		e.Detail = "roles: " + roleNames(u.Roles) + "; invitation to choose a password sent"
 		return tx.LogSecurityEvent(ctx, e)
 	})
+}
+
+// invite sends u the invitation to choose a password with token: a reset
+// with a new two-factor setup, so choosing the password leads straight on
+// to setting up the second factor.
+func invite(ctx context.Context, tx *storage.Tx, a Actor, u casus.User, token string) error {
+	if err := tx.StartPasswordReset(ctx, &storage.PasswordReset{TokenHash: casus.TokenHash(token), UserID: u.ID,
+		StartedBy: a.User.ID, Reset2FA: true, ExpiresAt: tx.Now().Add(accountInviteTTL)}); err != nil {
+		return err
+	}
+	return tx.AddMessage(ctx, &casus.Message{UserID: u.ID, Key: casus.MsgAccountInvited,
+		Args: map[string]string{"By": a.User.Name}, Link: "/password-reset/" + token})
 }
 
 // Settings are the beheerder's settings.

@@ -48,14 +48,24 @@ func (s *Service) Signals(ctx context.Context, a Actor) (SignalsPage, error) {
 	}
 	page := SignalsPage{CanRespond: casus.CanRespondSignal(u)}
 	err := s.update(ctx, func(tx *storage.Tx) error {
+		// The teams as the figures take them: the chair's own, the teams
+		// serving a school-bound steering member's school, else every team.
 		var ids []string // nil: every team
-		if reach == casus.ReachChaired {
-			var err error
-			if page.Teams, err = tx.ChairedTeams(ctx, u.ID); err != nil {
-				return err
-			}
-			ids = make([]string, len(page.Teams))
-			for i, t := range page.Teams {
+		var teams []casus.CareTeam
+		var err error
+		switch {
+		case reach == casus.ReachChaired:
+			teams, err = tx.ChairedTeams(ctx, u.ID)
+			page.Teams = teams
+		case u.SchoolID != "":
+			teams, err = tx.TeamsServing(ctx, u.SchoolID)
+		}
+		if err != nil {
+			return err
+		}
+		if reach == casus.ReachChaired || u.SchoolID != "" {
+			ids = make([]string, len(teams))
+			for i, t := range teams {
 				ids[i] = t.ID
 			}
 		}

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"casus"
 )
@@ -133,16 +132,17 @@ func (tx *Tx) RemoveMember(ctx context.Context, teamID, userID string) error {
 // team serves or of a partner organisation. Roles come with each account,
 // in one statement.
 func (tx *Tx) MemberCandidates(ctx context.Context, teamID string, roles []casus.Role) ([]casus.User, error) {
-	rs := make([]any, len(roles))
-	ph := make([]string, len(roles))
+	args := []any{teamID}
+	names := make([]string, len(roles))
 	for i, r := range roles {
-		rs[i], ph[i] = string(r), fmt.Sprintf("$%d", i+2)
+		names[i] = string(r)
 	}
+	in := placeholders(&args, names)
 	rows, err := tx.query(ctx, `SELECT `+userColumns+`, ur.role`+userFrom+`JOIN user_roles ur ON ur.user_id = u.id
 		WHERE NOT u.disabled AND NOT EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = $1 AND tm.user_id = u.id)
 		AND (u.partner_org_id IS NOT NULL OR u.school_id IN (SELECT school_id FROM care_team_schools WHERE team_id = $1))
-		AND EXISTS (SELECT 1 FROM user_roles r2 WHERE r2.user_id = u.id AND r2.role IN (`+strings.Join(ph, ", ")+`))
-		ORDER BY u.name, u.id, ur.role`, append([]any{teamID}, rs...)...)
+		AND EXISTS (SELECT 1 FROM user_roles r2 WHERE r2.user_id = u.id AND r2.role IN (`+in+`))
+		ORDER BY u.name, u.id, ur.role`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: member candidates: %w", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"casus"
 )
@@ -74,11 +73,7 @@ func (tx *Tx) Signals(ctx context.Context, teamIDs []string) ([]casus.PolicySign
 		if len(teamIDs) == 0 {
 			return nil, nil
 		}
-		ph := make([]string, len(teamIDs))
-		for i, id := range teamIDs {
-			ph[i], args = fmt.Sprintf("$%d", i+1), append(args, id)
-		}
-		q += `WHERE sg.team_id IN (` + strings.Join(ph, ", ") + `) `
+		q += `WHERE sg.team_id IN (` + placeholders(&args, teamIDs) + `) `
 	}
 	return queryAll(ctx, tx, "policy signals", scanSignal, q+`ORDER BY sg.created_at DESC, sg.id`, args...)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -262,25 +263,18 @@ func (s *Server) handleAdminUserRoles(w http.ResponseWriter, r *http.Request) {
 // handleAdminDeactivate disables an account and ends its sessions, as a
 // security event. The beheerder cannot deactivate themselves.
 func (s *Server) handleAdminDeactivate(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if !casus.ValidID(id) {
-		s.renderError(w, r, casus.ErrNotFound)
-		return
-	}
-	if _, err := parseForm(w, r); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if err := s.app.DeactivateUser(r.Context(), s.actor(r), id); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/admin/users/"+id+"?done=deactivated", http.StatusSeeOther)
+	s.accountSwitch(w, r, s.app.DeactivateUser, "deactivated")
 }
 
 // handleAdminActivate switches an inactive account on and invites its
 // owner (app.ActivateUser).
 func (s *Server) handleAdminActivate(w http.ResponseWriter, r *http.Request) {
+	s.accountSwitch(w, r, s.app.ActivateUser, "activated")
+}
+
+// accountSwitch runs a use case that switches the account of the path on
+// or off, and goes back to the account's page saying done.
+func (s *Server) accountSwitch(w http.ResponseWriter, r *http.Request, use func(context.Context, app.Actor, string) error, done string) {
 	id := r.PathValue("id")
 	if !casus.ValidID(id) {
 		s.renderError(w, r, casus.ErrNotFound)
@@ -290,9 +284,9 @@ func (s *Server) handleAdminActivate(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if err := s.app.ActivateUser(r.Context(), s.actor(r), id); err != nil {
+	if err := use(r.Context(), s.actor(r), id); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/users/"+id+"?done=activated", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/users/"+id+"?done="+done, http.StatusSeeOther)
 }
